@@ -1,0 +1,30 @@
+/**
+ * One verb of the `o11y` CLI. Each file in `src/commands/` exports `command`; the CLI discovers them,
+ * so a package adds its verb without touching a shared registry.
+ */
+export interface Command {
+  /** The verb, e.g. `build`, `lint`, `promql`. */
+  readonly name: string;
+  /** One line for `o11y --help`. */
+  readonly summary: string;
+  /** The full `o11y <verb> --help` text: usage, options, exit codes. */
+  readonly help: string;
+  /** Returns the exit code: 0 ok, 1 findings or failures, 2 usage or internal error. */
+  run(args: readonly string[], io: CommandIO): Promise<number>;
+}
+
+export interface CommandIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The project root (the directory whose package.json declares workspaces). */
+  readonly root: string;
+  /** Whether ANSI colour may be used on stdout (TTY and no NO_COLOR). */
+  readonly colour: boolean;
+}
+
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+/** Thrown for bad command-line usage; the CLI prints it with the verb's help and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,81 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  compareCodePoints,
+  formatDiagnostic,
+  O11yError,
+  O11yErrors,
+  projectRootOf,
+  toDiagnostics,
+  useColour,
+} from '@o11y/core';
+import { type Command, type CommandIO, EXIT, UsageError } from './command.ts';
+
+const commandsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
+
+/** Every verb: one module per file in src/commands, each exporting `command`. */
+export async function loadCommands(): Promise<Map<string, Command>> {
+  const files = (await readdir(commandsDir)).filter((f) => f.endsWith('.ts')).sort(compareCodePoints);
+  const commands = new Map<string, Command>();
+  for (const file of files) {
+    const module = (await import(pathToFileURL(path.join(commandsDir, file)).href)) as { command?: Command };
+    if (module.command) commands.set(module.command.name, module.command);
+  }
+  return commands;
+}
+
+function overview(commands: Map<string, Command>): string {
+  const width = Math.max(...[...commands.keys()].map((name) => name.length));
+  const verbs = [...commands.values()].map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return `o11y — dashboards, rules, SLOs and Alertmanager routing as typed code
+
+Usage: o11y <command> [options]     (o11y <command> --help for details)
+
+Commands:
+${verbs}
+
+Exit codes: 0 ok, 1 findings or failures, 2 usage or internal error.
+Colour is used only on a terminal and never when NO_COLOR is set.
+`;
+}
+
+export async function main(argv: readonly string[], io?: Partial<CommandIO>): Promise<number> {
+  const fullIO: CommandIO = {
+    stdout: io?.stdout ?? ((text) => process.stdout.write(text)),
+    stderr: io?.stderr ?? ((text) => process.stderr.write(text)),
+    root: io?.root ?? projectRootOf(process.cwd()),
+    colour: io?.colour ?? useColour(),
+  };
+  const commands = await loadCommands();
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    fullIO.stdout(overview(commands));
+    return verb ? EXIT.ok : EXIT.usage;
+  }
+  const command = commands.get(verb);
+  if (!command) {
+    fullIO.stderr(`o11y: unknown command "${verb}"\n\n${overview(commands)}`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    fullIO.stdout(`${command.help.trimEnd()}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, fullIO);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      fullIO.stderr(`o11y ${verb}: ${error.message}\n\n${command.help.trimEnd()}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof O11yError || error instanceof O11yErrors) {
+      for (const diagnostic of toDiagnostics(error)) fullIO.stderr(`${formatDiagnostic(diagnostic)}\n`);
+      return EXIT.findings;
+    }
+    fullIO.stderr(
+      `o11y ${verb}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT.usage;
+  }
+}

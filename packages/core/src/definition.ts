@@ -1,0 +1,57 @@
+import type { Diagnostic } from './errors.ts';
+import type { SourceLocation } from './source.ts';
+
+/**
+ * Every object a builder creates for the build (a dashboard, a rule group, an SLO, an Alertmanager
+ * config) carries this brand with its kind, and remembers where it was written.
+ */
+export const DEFINITION = Symbol.for('o11y.definition');
+
+export interface Definition {
+  readonly [DEFINITION]: string;
+  readonly source: SourceLocation;
+}
+
+export function isDefinition(value: unknown): value is Definition {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<Definition>)[DEFINITION] === 'string'
+  );
+}
+
+export function kindOf(definition: Definition): string {
+  return definition[DEFINITION];
+}
+
+/** One output file of the build, relative to `dist/`. */
+export interface Artifact {
+  readonly path: string;
+  readonly kind: string;
+  readonly content: string;
+  /** The TypeScript line that defined what this file holds. */
+  readonly source: SourceLocation;
+}
+
+/** What an emitter may use while building: all definitions (for cross references) and the build profile. */
+export interface BuildContext {
+  readonly root: string;
+  readonly definitions: readonly Definition[];
+  /** `default`, or `test` for shortened intervals in end-to-end runs. */
+  readonly profile: string;
+  readonly log: (line: string) => void;
+}
+
+/** A package's contribution to `o11y build`: turns definitions of its kinds into artifacts, then checks them. */
+export interface Emitter {
+  readonly name: string;
+  readonly kinds: readonly string[];
+  /** Order among emitters; emitters whose output others read (rules before dashboards) come first. */
+  readonly order?: number;
+  emit(
+    definitions: readonly Definition[],
+    context: BuildContext,
+  ): Promise<readonly Artifact[]> | readonly Artifact[];
+  /** Checks on the written files, e.g. `promtool check rules`; `dir` holds every artifact of this build. */
+  verify?(artifacts: readonly Artifact[], dir: string, context: BuildContext): Promise<readonly Diagnostic[]>;
+}

@@ -1,0 +1,56 @@
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Write one file atomically: a temporary sibling, then rename over the target. */
+export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const temporary = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** A fresh empty directory beside `target`, on the same file system so it can be renamed into place. */
+export async function stagingDirFor(target: string): Promise<string> {
+  const parent = path.dirname(path.resolve(target));
+  await mkdir(parent, { recursive: true });
+  return mkdtemp(path.join(parent, `.${path.basename(target)}.staging-`));
+}
+
+export async function writeTree(
+  dir: string,
+  files: ReadonlyArray<{ path: string; content: string | Uint8Array }>,
+) {
+  for (const file of files) {
+    const target = path.join(dir, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.content);
+  }
+}
+
+/**
+ * Replace `target` by the fully written `staging` directory. The old tree is moved aside first and
+ * removed only after the new one is in place, so a failure at any point leaves a complete tree.
+ */
+export async function swapDirectory(staging: string, target: string): Promise<void> {
+  const resolved = path.resolve(target);
+  const previous = `${resolved}.previous-${process.pid}`;
+  let hadPrevious = true;
+  try {
+    await rename(resolved, previous);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    hadPrevious = false;
+  }
+  try {
+    await rename(staging, resolved);
+  } catch (error) {
+    if (hadPrevious) await rename(previous, resolved);
+    throw error;
+  }
+  if (hadPrevious) await rm(previous, { recursive: true, force: true });
+}

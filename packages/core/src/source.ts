@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where a definition was written: a file relative to the project root, 1-based line and column. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export const UNKNOWN_SOURCE: SourceLocation = Object.freeze({ file: '<unknown>', line: 0, column: 0 });
+
+const rootCache = new Map<string, string>();
+
+/**
+ * The project root that owns `fromDir`: the nearest ancestor whose package.json declares workspaces,
+ * else the nearest with any package.json. Locations are relative to it so builds do not depend on cwd.
+ */
+export function projectRootOf(fromDir: string): string {
+  const cached = rootCache.get(fromDir);
+  if (cached) return cached;
+  let dir = path.resolve(fromDir);
+  let nearestPackage: string | undefined;
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      nearestPackage ??= dir;
+      try {
+        const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { workspaces?: unknown };
+        if (parsed.workspaces) {
+          rootCache.set(fromDir, dir);
+          return dir;
+        }
+      } catch {
+        // An unreadable manifest is not a root marker; keep walking.
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const root = nearestPackage ?? path.resolve(fromDir);
+  rootCache.set(fromDir, root);
+  return root;
+}
+
+// `    at fn (file:///a/b.ts:12:5)` or `    at file:///a/b.ts:12:5` or `    at /a/b.ts:12:5`
+const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/;
+
+/** Frames inside the o11y libraries or dependencies are never the place a user defined something. */
+function isLibraryFrame(file: string): boolean {
+  const normalised = file.split(path.sep).join('/');
+  return (
+    normalised.includes('/node_modules/') ||
+    /\/packages\/[^/]+\/src\//.test(normalised) ||
+    normalised.startsWith('node:')
+  );
+}
+
+/**
+ * The first frame of a V8 stack outside the o11y libraries and dependencies: the line in
+ * `dashboards/…`, `rules/…` or a test that created an object or threw an error. Formatted stacks
+ * carry tsx's source-mapped .ts positions, structured call sites would not.
+ */
+export function sourceFromStack(stack: string): SourceLocation | undefined {
+  for (const line of stack.split('\n')) {
+    const match = FRAME.exec(line.trim());
+    if (!match || !line.trimStart().startsWith('at ')) continue;
+    const rawFile = match[1]!;
+    const file = rawFile.startsWith('file://') ? fileURLToPath(rawFile) : rawFile;
+    if (isLibraryFrame(file)) continue;
+    const root = projectRootOf(path.dirname(file));
+    return Object.freeze({
+      file: path.relative(root, file).split(path.sep).join('/'),
+      line: Number(match[2]),
+      column: Number(match[3]),
+    });
+  }
+  return undefined;
+}
+
+/** Where the caller of a builder wrote the call. */
+export function captureSource(): SourceLocation {
+  return sourceFromStack(new Error().stack ?? '') ?? UNKNOWN_SOURCE;
+}
+
+export function formatSource(source: SourceLocation | undefined): string {
+  if (!source || source.file === UNKNOWN_SOURCE.file) return '<unknown source>';
+  return `${source.file}:${source.line}:${source.column}`;
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// Builds the pinned promtool, prometheus, amtool and alertmanager from their Go modules into .tools/bin.
+//
+// Pins (one place each):
+//   Prometheus   — packages/promql/go/go.mod, the same module the PromQL wasm parser is built from;
+//   Alertmanager — scripts/toolchain/alertmanager/go.mod.
+// Builds are cached per version under ~/.cache/o11y/toolchain (or $O11Y_TOOLCHAIN_CACHE), so a fresh
+// clone on a machine that built them once only copies the binaries.
+//
+// Plain Node with no dependencies: it runs before `npm ci` has installed anything.
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const toolsBin = path.join(root, '.tools', 'bin');
+const cacheRoot =
+  process.env.O11Y_TOOLCHAIN_CACHE ??
+  path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'o11y', 'toolchain');
+
+const MODULES = {
+  prometheus: {
+    dir: path.join(root, 'packages', 'promql', 'go'),
+    module: 'github.com/prometheus/prometheus',
+  },
+  alertmanager: {
+    dir: path.join(root, 'scripts', 'toolchain', 'alertmanager'),
+    module: 'github.com/prometheus/alertmanager',
+  },
+};
+
+const TOOLS = [
+  { name: 'promtool', from: 'prometheus', pkg: 'cmd/promtool' },
+  { name: 'prometheus', from: 'prometheus', pkg: 'cmd/prometheus' },
+  { name: 'amtool', from: 'alertmanager', pkg: 'cmd/amtool' },
+  { name: 'alertmanager', from: 'alertmanager', pkg: 'cmd/alertmanager' },
+];
+
+function fail(message, hint) {
+  process.stderr.write(`toolchain: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`);
+  process.exit(2);
+}
+
+function step(label, action) {
+  const started = process.hrtime.bigint();
+  process.stdout.write(`toolchain: ${label} …\n`);
+  const result = action();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stdout.write(`toolchain: ${label} done in ${seconds.toFixed(1)}s\n`);
+  return result;
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    ...options,
+    env: { ...process.env, ...options.env },
+  });
+  if (result.error) {
+    if (result.error.code === 'ENOENT')
+      fail(
+        `\`${command}\` is not installed`,
+        'install Go 1.25 or newer (https://go.dev/dl or `apt-get install golang`) and make sure `go` is on PATH',
+      );
+    throw result.error;
+  }
+  return result;
+}
+
+/** The module's pinned version, read by Go itself from the committed go.mod. */
+function pinnedVersion({ dir, module }) {
+  const result = run('go', ['list', '-m', '-f', '{{.Version}}', module], { cwd: dir });
+  if (result.status !== 0)
+    fail(`cannot read the pinned version of ${module} in ${path.relative(root, dir)}`, result.stderr.trim());
+  return result.stdout.trim();
+}
+
+/** Prometheus's Go module v0.315.0 is release 3.15.0; Alertmanager's v0.34.2 is 0.34.2. */
+function releaseVersion(from, moduleVersion) {
+  const [major, minor, patch] = moduleVersion.replace(/^v/, '').split(/[.-]/);
+  if (from === 'prometheus' && major === '0') return `3.${Number(minor) - 300}.${patch}`;
+  return `${major}.${minor}.${patch}`;
+}
+
+function explainGoFailure(result, what) {
+  const output = `${result.stderr}\n${result.stdout}`.trim();
+  const registry = /proxy|dial tcp|no such host|403 Forbidden|connection refused|i\/o timeout/i.test(output);
+  fail(
+    `building ${what} failed`,
+    registry
+      ? `the Go module proxy (${process.env.GOPROXY ?? 'GOPROXY default'}) could not serve a module; check network access to it.\n${output.split('\n').slice(-8).join('\n')}`
+      : output.split('\n').slice(-20).join('\n'),
+  );
+}
+
+/**
+ * Alertmanager's module ships its web UI sources but not the built bundle that ui/web.go embeds
+ * (upstream builds it with npm/elm first). We build from a copy of the module with a one-page
+ * placeholder in its place; the API, which is all o11y uses, is unchanged.
+ */
+function alertmanagerSourceWithPlaceholderUI(moduleVersion, workDir) {
+  const modcache = run('go', ['env', 'GOMODCACHE']).stdout.trim();
+  const download = run('go', ['mod', 'download', `${MODULES.alertmanager.module}@${moduleVersion}`], {
+    cwd: MODULES.alertmanager.dir,
+  });
+  if (download.status !== 0) explainGoFailure(download, 'the Alertmanager module download');
+  const source = path.join(modcache, `github.com/prometheus/alertmanager@${moduleVersion}`);
+  const copy = path.join(workDir, 'alertmanager-src');
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(source, copy, { recursive: true });
+  run('chmod', ['-R', 'u+w', copy]);
+  const dist = path.join(copy, 'ui', 'app', 'dist');
+  mkdirSync(dist, { recursive: true });
+  writeFileSync(
+    path.join(dist, 'index.html'),
+    '<!doctype html><title>Alertmanager</title><p>Web UI not bundled in this build; use the API.</p>\n',
+  );
+  // An alternate go.mod (never the committed one) points the module at the patched copy.
+  const modfile = path.join(workDir, 'go.mod');
+  copyFileSync(path.join(MODULES.alertmanager.dir, 'go.mod'), modfile);
+  copyFileSync(path.join(MODULES.alertmanager.dir, 'go.sum'), path.join(workDir, 'go.sum'));
+  const edit = run(
+    'go',
+    ['mod', 'edit', `-modfile=${modfile}`, `-replace=${MODULES.alertmanager.module}=${copy}`],
+    { cwd: MODULES.alertmanager.dir },
+  );
+  if (edit.status !== 0) explainGoFailure(edit, 'the Alertmanager go.mod');
+  return modfile;
+}
+
+function buildTool(tool, versions) {
+  const { module } = MODULES[tool.from];
+  const moduleVersion = versions[tool.from];
+  const release = releaseVersion(tool.from, moduleVersion);
+  const goVersion = run('go', ['env', 'GOVERSION']).stdout.trim();
+  const cacheDir = path.join(cacheRoot, `${tool.name}-${release}-${goVersion}`);
+  const cached = path.join(cacheDir, tool.name);
+  if (existsSync(cached)) {
+    process.stdout.write(`toolchain: ${tool.name} ${release} from cache\n`);
+    return { cached, release };
+  }
+  step(`building ${tool.name} ${release} (${module}@${moduleVersion})`, () => {
+    mkdirSync(cacheDir, { recursive: true });
+    const workDir = path.join(cacheDir, 'work');
+    mkdirSync(workDir, { recursive: true });
+    const args = ['build', '-trimpath', '-o', path.join(workDir, tool.name)];
+    if (tool.from === 'alertmanager')
+      args.push(`-modfile=${alertmanagerSourceWithPlaceholderUI(moduleVersion, workDir)}`);
+    const stamp = [
+      `-X github.com/prometheus/common/version.Version=${release}`,
+      `-X github.com/prometheus/common/version.Revision=${moduleVersion}`,
+      '-X github.com/prometheus/common/version.Branch=o11y-toolchain',
+      '-X github.com/prometheus/common/version.BuildUser=o11y',
+    ].join(' ');
+    args.push(`-ldflags=${stamp}`, `${module}/${tool.pkg}`);
+    const result = run('go', args, { cwd: MODULES[tool.from].dir, env: { CGO_ENABLED: '0' } });
+    if (result.status !== 0) explainGoFailure(result, tool.name);
+    renameSync(path.join(workDir, tool.name), cached);
+    rmSync(workDir, { recursive: true, force: true });
+  });
+  return { cached, release };
+}
+
+function main() {
+  const started = process.hrtime.bigint();
+  const goVersion = run('go', ['version']);
+  if (goVersion.status !== 0) fail('`go version` failed', goVersion.stderr);
+  process.stdout.write(`toolchain: using ${goVersion.stdout.trim()}\n`);
+  const versions = Object.fromEntries(
+    Object.entries(MODULES).map(([name, spec]) => [name, pinnedVersion(spec)]),
+  );
+  mkdirSync(toolsBin, { recursive: true });
+  const installed = {};
+  for (const tool of TOOLS) {
+    const { cached, release } = buildTool(tool, versions);
+    const target = path.join(toolsBin, tool.name);
+    const temporary = `${target}.tmp-${process.pid}`;
+    copyFileSync(cached, temporary);
+    chmodSync(temporary, 0o755);
+    renameSync(temporary, target);
+    installed[tool.name] = release;
+  }
+  writeFileSync(path.join(root, '.tools', 'versions.json'), `${JSON.stringify(installed, null, 2)}\n`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stdout.write(
+    `toolchain: ${Object.entries(installed)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} ready in .tools/bin (${seconds.toFixed(1)}s)\n`,
+  );
+}
+
+if (!existsSync(path.join(MODULES.prometheus.dir, 'go.mod')))
+  fail('packages/promql/go/go.mod is missing', 'the checkout is incomplete');
+main();
