@@ -1,4 +1,5 @@
 import type { Diagnostic } from './errors.ts';
+import type { ProjectModel } from './model.ts';
 import type { SourceLocation } from './source.ts';
 
 /**
@@ -54,4 +55,37 @@ export interface Emitter {
   ): Promise<readonly Artifact[]> | readonly Artifact[];
   /** Checks on the written files, e.g. `promtool check rules`; `dir` holds every artifact of this build. */
   verify?(artifacts: readonly Artifact[], dir: string, context: BuildContext): Promise<readonly Diagnostic[]>;
+  /** The part of the neutral model its definitions make (rule groups, dashboards, scrape jobs), for lint and diff. */
+  model?(
+    definitions: readonly Definition[],
+    context: BuildContext,
+  ): Promise<Partial<ProjectModel>> | Partial<ProjectModel>;
+}
+
+/** A package's contribution to `o11y test`: runs its tests against a built dist/ and reports. */
+export interface Tester {
+  readonly name: string;
+  run(distDir: string, context: TestContext): Promise<TestReport>;
+}
+
+export interface TestContext {
+  readonly root: string;
+  readonly log: (line: string) => void;
+  /** Only run tests whose name contains this text. */
+  readonly filter?: string;
+}
+
+export interface TestCaseResult {
+  readonly name: string;
+  readonly passed: boolean;
+  /** Why it failed, with the TypeScript line of the test or the thing under test. */
+  readonly failure?: Diagnostic;
+  readonly seconds?: number;
+}
+
+export interface TestReport {
+  readonly suite: string;
+  readonly cases: readonly TestCaseResult[];
+  /** Extra lines for the human report, e.g. rule-test coverage. */
+  readonly summary?: readonly string[];
 }

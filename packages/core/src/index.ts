@@ -5,5 +5,6 @@ export * from './fs.ts';
 export * from './hash.ts';
 export * from './json.ts';
 export * from './log.ts';
+export * from './model.ts';
 export * from './source.ts';
 export * from './tools.ts';

@@ -46,7 +46,7 @@ export function projectRootOf(fromDir: string): string {
 }
 
 // `    at fn (file:///a/b.ts:12:5)` or `    at file:///a/b.ts:12:5` or `    at /a/b.ts:12:5`
-const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/;
+const FRAME = /(?:\(|^at )((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/;
 
 /** Frames inside the o11y libraries or dependencies are never the place a user defined something. */
 function isLibraryFrame(file: string): boolean {
@@ -66,7 +66,7 @@ function isLibraryFrame(file: string): boolean {
 export function sourceFromStack(stack: string): SourceLocation | undefined {
   for (const line of stack.split('\n')) {
     const match = FRAME.exec(line.trim());
-    if (!match || !line.trimStart().startsWith('at ')) continue;
+    if (!match) continue;
     const rawFile = match[1]!;
     const file = rawFile.startsWith('file://') ? fileURLToPath(rawFile) : rawFile;
     if (isLibraryFrame(file)) continue;

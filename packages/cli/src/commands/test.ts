@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { formatDiagnostic, O11yError, paint, type TestReport, writeFileAtomic } from '@o11y/core';
+import { parseCommandArgs } from '../args.ts';
+import { type Command, EXIT } from '../command.ts';
+import { junitXml } from '../junit.ts';
+import { testers } from '../testers.ts';
+
+export const command: Command = {
+  name: 'test',
+  summary:
+    'run the promtool rule tests, rule-test coverage and Alertmanager routing/inhibition tests on dist/',
+  help: `Usage: o11y test [--dist <dir>] [--run <text>] [--junit <file>]
+
+Runs every test suite of the built organisation against the real pinned tools: promtool unit tests
+(with rule-test coverage, which must be 100%), Alertmanager routing tests through amtool, routing
+coverage of every alert, and inhibition tests against a real Alertmanager on 127.0.0.1.
+Run \`o11y build\` first.
+
+Options:
+  --dist <dir>     the built output to test (default: dist)
+  --run <text>     only tests whose name contains <text>
+  --junit <file>   also write a JUnit XML report
+
+Prints "N passed, N failed" last. Exit codes: 0 all passed, 1 a test failed, 2 usage or internal error.`,
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, {
+      dist: { type: 'string' },
+      run: { type: 'string' },
+      junit: { type: 'string' },
+    });
+    const distDir = path.resolve(io.root, values.dist ?? 'dist');
+    if (!existsSync(path.join(distDir, 'manifest.json'))) {
+      throw new O11yError(`${path.relative(io.root, distDir) || distDir} holds no build`, {
+        id: 'test/no-build',
+        hint: 'run `o11y build` first',
+      });
+    }
+    const reports: TestReport[] = [];
+    for (const tester of testers) {
+      const report = await tester.run(distDir, {
+        root: io.root,
+        log: (line) => io.stderr(`${line}\n`),
+        ...(values.run !== undefined && { filter: values.run }),
+      });
+      reports.push(report);
+      io.stdout(`${paint(report.suite, 'bold', io.colour)}\n`);
+      for (const result of report.cases) {
+        const mark = result.passed ? paint('ok  ', 'green', io.colour) : paint('FAIL', 'red', io.colour);
+        io.stdout(`  ${mark} ${result.name}\n`);
+        if (result.failure)
+          io.stdout(`       ${formatDiagnostic(result.failure).replaceAll('\n', '\n       ')}\n`);
+      }
+      for (const line of report.summary ?? []) io.stdout(`  ${line}\n`);
+    }
+    if (values.junit) await writeFileAtomic(path.resolve(io.root, values.junit), junitXml(reports));
+    const cases = reports.flatMap((r) => r.cases);
+    const failed = cases.filter((c) => !c.passed).length;
+    io.stdout(`${cases.length - failed} passed, ${failed} failed\n`);
+    return failed > 0 ? EXIT.findings : EXIT.ok;
+  },
+};
