@@ -1,13 +1,15 @@
 import path from 'node:path';
-import { formatDiagnostic, paint } from '@o11y/core';
+import { AlertmanagerConfig, renderDeployable } from '@o11y/alertmanager';
+import { formatDiagnostic, O11yError, paint, writeFileAtomic } from '@o11y/core';
 import { parseCommandArgs } from '../args.ts';
-import { build } from '../build.ts';
+import { build, loadDefinitions } from '../build.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
 export const command: Command = {
   name: 'build',
   summary: 'build every dashboard, rule file, promtool test and Alertmanager config into dist/',
   help: `Usage: o11y build [--out <dir>] [--profile default|test] [--no-verify] [--json]
+       o11y build --render-secrets <dir>
 
 Imports every TypeScript module under rules/, dashboards/ and alertmanager/, builds the artifacts
 they define, verifies them (promtool check rules/config, amtool check-config, dashboard JSON schema,
@@ -19,6 +21,10 @@ Options:
   --profile <name>   "default", or "test" for the shortened intervals of the end-to-end stack
   --no-verify        skip the external verifiers (faster; used by o11y diff)
   --json             print the manifest as JSON instead of a summary
+  --render-secrets <dir>
+                     instead of building dist/, write a deployable Alertmanager config into <dir>
+                     with the secrets given by environment references filled in from the
+                     environment. Never inside dist/; the values are never printed.
 
 Exit codes: 0 built, 1 a definition or a verifier failed (each error names the TypeScript line),
 2 usage or internal error.`,
@@ -28,7 +34,10 @@ Exit codes: 0 built, 1 a definition or a verifier failed (each error names the T
       profile: { type: 'string' },
       'no-verify': { type: 'boolean' },
       json: { type: 'boolean' },
+      'render-secrets': { type: 'string' },
     });
+    if (values['render-secrets'] !== undefined)
+      return renderSecrets(values['render-secrets'], io.root, io.stdout);
     const profile = values.profile ?? 'default';
     if (profile !== 'default' && profile !== 'test') throw new UsageError(`unknown profile "${profile}"`);
     const result = await build({
@@ -52,3 +61,26 @@ Exit codes: 0 built, 1 a definition or a verifier failed (each error names the T
     return EXIT.ok;
   },
 };
+
+/** The deployable Alertmanager config, secrets from the environment filled in, written outside dist/. */
+async function renderSecrets(dir: string, root: string, stdout: (text: string) => void): Promise<number> {
+  const target = path.resolve(root, dir);
+  const relativeToDist = path.relative(path.join(root, 'dist'), target);
+  if (!relativeToDist.startsWith('..') && !path.isAbsolute(relativeToDist)) {
+    throw new UsageError(
+      '--render-secrets must name a folder outside dist/, which holds only secret-free output',
+    );
+  }
+  const configs = (await loadDefinitions(root)).filter((d) => d instanceof AlertmanagerConfig);
+  const [config] = configs;
+  if (!config)
+    throw new O11yError('no Alertmanager config is defined under alertmanager/', {
+      id: 'build/render-secrets',
+    });
+  const files = renderDeployable(config, process.env);
+  for (const file of files) await writeFileAtomic(path.join(target, file.path), file.content);
+  stdout(
+    `rendered ${files.length} deployable Alertmanager file(s) into ${path.relative(root, target) || '.'}/\n`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,30 @@
+export type { GlobalOptions, SmtpOptions, Template } from './config.ts';
+export {
+  ALERTMANAGER_CONFIG,
+  AlertmanagerConfig,
+  alertmanager,
+  DEFAULT_SECRETS_DIRECTORY,
+} from './config.ts';
+export { DIST_DIR, emitter, TESTS_FILE } from './emitter.ts';
+export { InhibitRule } from './inhibit.ts';
+export type { AlertLabels, LabelName, LabelValue, LabelVocabulary } from './labels.ts';
+export { formatMatcher, type Matcher, Matching } from './matchers.ts';
+export type {
+  DiscordOptions,
+  EmailOptions,
+  MSTeamsOptions,
+  MSTeamsV2Options,
+  OpsGenieOptions,
+  PagerdutyOptions,
+  SlackOptions,
+  WebhookOptions,
+} from './receivers.ts';
+export { Receiver, receiver } from './receivers.ts';
+export { type RenderedFile, renderConfig, renderDeployable, validateConfig } from './render.ts';
+export { Route, type RouteTiming } from './route.ts';
+export { describeSecretLiteral, type EnvSecret, type FileSecret, type Secret, secret } from './secrets.ts';
+export type { AllowedUnrouted, InhibitionCase, RoutingCase, TestsFile } from './testing/cases.ts';
+export { ALERTMANAGER_TESTS, AlertmanagerTests, alertmanagerTests } from './testing/cases.ts';
+export type { AlertEntry } from './testing/coverage.ts';
+export { ALERTS_FILE, type AlertmanagerTestContext, runAlertmanagerTests, tester } from './testing/run.ts';
+export { TimeInterval, type TimePeriod, timeInterval } from './time-intervals.ts';

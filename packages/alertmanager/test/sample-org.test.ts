@@ -1,0 +1,92 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatDiagnostic } from '@o11y/core';
+import { describe, expect, it } from 'vitest';
+import { config } from '../../../alertmanager/config.ts';
+import { routingTests } from '../../../alertmanager/tests.ts';
+import { runAlertmanagerTests, type TestsFile } from '../src/index.ts';
+import { buildDist, fixtureAlerts, root } from './helpers.ts';
+
+const context = { root, log: () => {}, alertsFile: fixtureAlerts };
+
+async function editTests(dist: string, edit: (tests: TestsFile) => TestsFile): Promise<void> {
+  const file = path.join(dist, 'alertmanager', 'tests.json');
+  await writeFile(file, JSON.stringify(edit(JSON.parse(await readFile(file, 'utf8')))));
+}
+
+describe('the sample organisation’s Alertmanager tests', () => {
+  it('pass: routing through amtool, coverage of every alert, inhibition on a real Alertmanager', async () => {
+    const dist = await buildDist([config, routingTests]);
+    const report = await runAlertmanagerTests(dist, context);
+    const failures = report.cases.filter((c) => !c.passed).map((c) => formatDiagnostic(c.failure!));
+    expect(failures).toEqual([]);
+    expect(report.summary).toEqual([
+      `routing: ${routingTests.routing.length} passed, 0 failed`,
+      'routing coverage: 14 passed, 0 failed',
+      `inhibition: ${routingTests.inhibition.length} passed, 0 failed`,
+    ]);
+  });
+
+  it('fail when a routing or inhibition expectation is wrong, pointing at the case', async () => {
+    const dist = await buildDist([config, routingTests]);
+    await editTests(dist, (tests) => ({
+      ...tests,
+      routing: [{ ...tests.routing[0]!, receivers: ['slack-alerts'] }],
+      inhibition: [
+        { ...tests.inhibition[0]!, inhibited: false },
+        { ...tests.inhibition[2]!, inhibited: true },
+      ],
+    }));
+    const report = await runAlertmanagerTests(dist, { ...context, inhibitionTimeoutMs: 5000 });
+    const failures = report.cases.filter((c) => !c.passed);
+    expect(failures.map((c) => c.name)).toEqual([
+      `routing: ${routingTests.routing[0]!.name}`,
+      `inhibition: ${routingTests.inhibition[0]!.name}`,
+      `inhibition: ${routingTests.inhibition[2]!.name}`,
+    ]);
+    const [routing, inhibited, notInhibited] = failures.map((c) => c.failure!);
+    expect(routing!.message).toBe(
+      'routes to pagerduty-oncall,slack-alerts but the case expects slack-alerts',
+    );
+    expect(routing!.source).toEqual(routingTests.routing[0]!.source);
+    expect(inhibited!.message).toMatch(
+      /^expected not inhibited: the target is inhibited \(state suppressed\); the target never reached slack-alerts/,
+    );
+    expect(notInhibited!.message).toBe(
+      'expected inhibited: the target is not inhibited (state active); the target was notified to slack-alerts',
+    );
+  });
+
+  it('select cases by name', async () => {
+    const dist = await buildDist([config, routingTests]);
+    const report = await runAlertmanagerTests(dist, { ...context, filter: 'SLO ticket' });
+    expect(report.cases.map((c) => c.name)).toEqual([`routing: an SLO ticket alert posts to #slo-tickets`]);
+  });
+
+  it('fail the coverage stage when there is no list of alerts', async () => {
+    const dist = await buildDist([config, routingTests]);
+    const report = await runAlertmanagerTests(dist, { root, log: () => {}, filter: 'coverage' });
+    expect(report.cases).toEqual([
+      expect.objectContaining({
+        name: 'coverage',
+        passed: false,
+        failure: expect.objectContaining({ id: 'alertmanager/test-input' }),
+      }),
+    ]);
+  });
+});
+
+describe('a damaged dist/alertmanager', () => {
+  it('is a failed case, not a crash', async () => {
+    const dist = await buildDist([config, routingTests]);
+    await writeFile(path.join(dist, 'alertmanager', 'tests.json'), '{ not json');
+    const report = await runAlertmanagerTests(dist, context);
+    expect(report.cases).toEqual([
+      expect.objectContaining({
+        name: 'reading dist/alertmanager',
+        passed: false,
+        failure: expect.objectContaining({ id: 'alertmanager/test-input' }),
+      }),
+    ]);
+  });
+});
