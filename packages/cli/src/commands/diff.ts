@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
+import {
+  buildRef,
+  diffTrees,
+  npmBuild,
+  promqlFormatter,
+  readDistTree,
+  renderJson,
+  renderMarkdown,
+  renderText,
+} from '@o11y/publish';
+import { type Command, EXIT, UsageError } from '../command.ts';
+
+const HELP = `Usage: o11y diff [--base <git-ref>] [--format text|markdown|json] [--output <file>]
+
+Builds the base ref in a temporary git worktree and the working tree, and prints what changed
+between the two builds: dashboards (renamed, moved, panels added/removed/moved, queries as a diff of
+the prettified PromQL, thresholds, units, variables), rules (expression, for, labels, annotations),
+SLOs (objective, window), Alertmanager routes and receivers, and estimated series before/after.
+Unchanged artifacts are not mentioned.
+
+  --base <ref>          what to compare with (default HEAD)
+  --base-dist <dir>     use an existing build of the base instead of building --base
+  --head-dist <dir>     use an existing build of the working tree instead of building it
+  --format <f>          text (default), markdown (for a pull-request comment) or json
+  --output <file>       write the result to a file (atomically) instead of stdout
+  --exit-code           exit 1 when there are changes
+
+Exit codes: 0 done (1 with --exit-code and changes), 2 usage or build error.`;
+
+export const command: Command = {
+  name: 'diff',
+  summary: 'semantic diff of the build against a git ref (dashboards, rules, SLOs, Alertmanager)',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: {
+        base: { type: 'string' },
+        'base-dist': { type: 'string' },
+        'head-dist': { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+        'exit-code': { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
+    const format = values.format ?? 'text';
+    if (!['text', 'markdown', 'json'].includes(format))
+      throw new UsageError('--format must be text, markdown or json');
+    const scratch = await mkdtemp(path.join(tmpdir(), 'o11y-diff-builds-'));
+    try {
+      const baseDir = values['base-dist']
+        ? path.resolve(io.root, values['base-dist'])
+        : path.join(scratch, 'base');
+      const headDir = values['head-dist']
+        ? path.resolve(io.root, values['head-dist'])
+        : path.join(scratch, 'head');
+      if (!values['base-dist']) await buildRef(io.root, values.base ?? 'HEAD', baseDir);
+      if (!values['head-dist']) await npmBuild(io.root, headDir);
+      const report = diffTrees(await readDistTree(baseDir), await readDistTree(headDir), {
+        formatQuery: await promqlFormatter(),
+      });
+      const text =
+        format === 'json'
+          ? renderJson(report)
+          : format === 'markdown'
+            ? renderMarkdown(report)
+            : renderText(report, io.colour && !values.output);
+      if (values.output) await writeFileAtomic(path.resolve(io.root, values.output), text);
+      else io.stdout(text.trimEnd());
+      const changed = report.sections.some((s) => s.items.length > 0);
+      return values['exit-code'] && changed ? EXIT.findings : EXIT.ok;
+    } catch (error) {
+      for (const diagnostic of toDiagnostics(error)) io.stderr(formatDiagnostic(diagnostic));
+      return EXIT.usage;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,46 @@
+export {
+  ALERTMANAGER_CONFIG,
+  type AlertmanagerPublishOptions,
+  publishAlertmanager,
+} from './alertmanager/publish.ts';
+export * from './diff/index.ts';
+export {
+  DASHBOARDS_DIR,
+  type DashboardSpec,
+  derivedFolderUid,
+  FOLDER_FILE,
+  type FolderSpec,
+  type GrafanaContent,
+  grafanaContent,
+} from './dist/grafana.ts';
+export {
+  type DistTree,
+  type Manifest,
+  type ManifestEntry,
+  readDistTree,
+  sourceOf,
+  treeFromFiles,
+} from './dist/tree.ts';
+export { currentCommit, publishMessage } from './git.ts';
+export type { GrafanaApi, LastChange, RemoteDashboard, RemoteFolder } from './grafana/api.ts';
+export { type ApiPreference, detectGrafana } from './grafana/detect.ts';
+export { contentChecksum, OWNER_TAG } from './grafana/ownership.ts';
+export {
+  applyGrafanaPlan,
+  formatGrafanaPlan,
+  type GrafanaPlan,
+  type PublishSummary,
+  planGrafana,
+  planRefusals,
+} from './grafana/publish.ts';
+export { DEFAULT_CONCURRENCY, type GrafanaPublishOptions, publishGrafana } from './grafana/run.ts';
+export { HttpClient, type HttpClientOptions, type RetryPolicy } from './http/client.ts';
+export {
+  formatRulerPlan,
+  planRuler,
+  publishRuler,
+  type RulerOptions,
+  type RulerStep,
+} from './rules/mimir.ts';
+export { type PrometheusRulesOptions, publishPrometheusRules, RULES_STATE_FILE } from './rules/prometheus.ts';
+export { readSecret } from './secrets.ts';

@@ -1,0 +1,1 @@
+export { type RulerRequest, RulerSimulator } from './simulator.ts';

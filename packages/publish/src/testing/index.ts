@@ -1,0 +1,3 @@
+export * from '../grafana-simulator/index.ts';
+export * from '../ruler-simulator/index.ts';
+export * from './processes.ts';

@@ -1,0 +1,307 @@
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stableStringify } from '@o11y/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { diffTrees } from '../src/diff/engine.ts';
+import { promqlFormatter } from '../src/diff/promql.ts';
+import { renderJson, renderMarkdown, renderText } from '../src/diff/render.ts';
+import { buildRef } from '../src/diff/worktree.ts';
+import { readDistTree, treeFromFiles } from '../src/dist/tree.ts';
+import { dashboardJson, type FixtureDashboard, fixtureTree } from './support/fixtures.ts';
+
+let formatQuery: (expr: string) => string;
+beforeAll(async () => {
+  formatQuery = await promqlFormatter();
+});
+
+const base: FixtureDashboard[] = [
+  { uid: 'payments', title: 'Payments', dir: 'services' },
+  { uid: 'orders', title: 'Orders', dir: 'services' },
+  { uid: 'old', title: 'Old', dir: '' },
+];
+
+describe('diff of two builds', () => {
+  it('says nothing about identical builds', () => {
+    const report = diffTrees(fixtureTree(base), fixtureTree(base), { formatQuery });
+    expect(report.sections.every((s) => s.items.length === 0)).toBe(true);
+    expect(renderText(report)).toBe('No changes.\n');
+    expect(renderMarkdown(report)).toContain('No changes');
+  });
+
+  it('reports exactly one changed query as a diff of the prettified PromQL', () => {
+    const longer =
+      'sum by (service) (rate(http_requests_total{service="payments",code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total{service="payments"}[5m]))';
+    const head = base.map((d) => (d.uid === 'payments' ? { ...d, query: longer } : d));
+    const report = diffTrees(fixtureTree(base), fixtureTree(head), { formatQuery });
+    const dashboards = report.sections.find((s) => s.name === 'Dashboards')!;
+    expect(dashboards.items).toHaveLength(1);
+    expect(dashboards.items[0]!.changes.map((c) => [c.kind, c.subject])).toEqual([
+      ['query', 'panel "Request rate" query A'],
+    ]);
+    expect(renderText(report)).toBe(
+      [
+        'Dashboards: 0 added, 0 removed, 1 changed',
+        '  ~ Payments (payments) [services]',
+        '      panel "Request rate" query A changed',
+        '        - sum(rate(http_requests_total{service="payments"}[5m]))',
+        '        +   sum by (service) (rate(http_requests_total{code=~"5..",service="payments"}[5m]))',
+        '        + /',
+        '        +   sum by (service) (rate(http_requests_total{service="payments"}[5m]))',
+        '',
+      ].join('\n'),
+    );
+    for (const section of report.sections.filter((s) => s.name !== 'Dashboards'))
+      expect(section.items).toEqual([]);
+  });
+
+  it('finds added, removed, renamed and moved dashboards, panels, units, thresholds and variables', () => {
+    const head: FixtureDashboard[] = [
+      { uid: 'payments', title: 'Payments service', dir: 'services', unit: 's' },
+      { uid: 'orders', title: 'Orders', dir: '' },
+      { uid: 'new', title: 'New', dir: 'services' },
+    ];
+    const headTree = fixtureTree(head);
+    const files = new Map(headTree.files);
+    const payments = dashboardJson(head[0]!) as { panels: unknown[]; templating: { list: unknown[] } };
+    payments.panels.push({
+      id: 2,
+      type: 'stat',
+      title: 'Error budget',
+      gridPos: { h: 4, w: 6, x: 12, y: 0 },
+      fieldConfig: {
+        defaults: {
+          thresholds: {
+            mode: 'absolute',
+            steps: [
+              { color: 'red', value: null },
+              { color: 'green', value: 0.5 },
+            ],
+          },
+        },
+      },
+      targets: [{ refId: 'A', expr: 'slo:error_budget:ratio' }],
+    });
+    payments.templating.list.push({
+      name: 'instance',
+      type: 'query',
+      query: 'label_values(up{job="$job"}, instance)',
+    });
+    files.set('grafana/dashboards/services/payments.json', stableStringify(payments));
+    const report = diffTrees(fixtureTree(base), treeFromFiles(files), { formatQuery });
+    const items = report.sections.find((s) => s.name === 'Dashboards')!.items;
+    expect(items.map((i) => [i.id, i.status])).toEqual([
+      ['new', 'added'],
+      ['old', 'removed'],
+      ['orders', 'changed'],
+      ['payments', 'changed'],
+    ]);
+    expect(items.find((i) => i.id === 'orders')!.changes).toEqual([
+      { kind: 'moved', subject: 'folder', before: 'services', after: 'General' },
+    ]);
+    const payment = items.find((i) => i.id === 'payments')!.changes;
+    expect(
+      payment.map(
+        (c) => `${c.kind}: ${c.subject}${c.before !== undefined ? ` ${c.before} → ${c.after}` : ''}`,
+      ),
+    ).toEqual([
+      'renamed: title Payments → Payments service',
+      'unit: panel "Request rate" reqps → s',
+      'panel-added: panel "Error budget"',
+      'variable-added: variable $instance',
+    ]);
+    const markdown = renderMarkdown(report);
+    expect(markdown.indexOf('| Dashboards | 1 | 1 | 2 |')).toBeGreaterThan(0);
+    expect(markdown.indexOf('| Dashboards')).toBeLessThan(markdown.indexOf('<details>'));
+    expect(markdown).toContain(
+      '<summary>~ <b>Payments service</b> (<code>payments</code>) in <code>services</code> — changed, 4 changes</summary>',
+    );
+    expect(JSON.parse(renderJson(report)).sections[0].items).toHaveLength(4);
+  });
+
+  it('reports a panel moved in the layout, not the panels that merely shifted', () => {
+    const panels = (order: string[]) =>
+      order.map((title, i) => ({
+        id: i + 1,
+        type: 'timeseries',
+        title,
+        gridPos: { h: 8, w: 24, x: 0, y: i * 8 },
+        targets: [],
+      }));
+    const tree = (order: string[]) =>
+      treeFromFiles({
+        'grafana/dashboards/d.json': stableStringify({ uid: 'd', title: 'D', panels: panels(order) }),
+      });
+    const report = diffTrees(tree(['A', 'B', 'C', 'D']), tree(['A', 'C', 'D', 'B']), { formatQuery });
+    const changes = report.sections[0]!.items[0]!.changes;
+    expect(changes.map((c) => `${c.kind} ${c.subject}`)).toEqual(['panel-moved panel "B"']);
+  });
+
+  it('reports rule expression, for, labels and annotations; SLO objectives; Alertmanager routes and receivers; series estimates', () => {
+    const rules = (expr: string, forDuration: string, severity: string) => `groups:
+  - name: payments
+    rules:
+      - alert: PaymentsErrors
+        expr: ${expr}
+        for: ${forDuration}
+        labels: { severity: ${severity} }
+        annotations: { summary: Payments errors }
+      - record: job:up:sum
+        expr: sum by (job) (up)
+`;
+    const am = (receiver: string, url: string) => `route:
+  receiver: default
+  routes:
+    - receiver: ${receiver}
+      matchers: ['severity="page"']
+receivers:
+  - name: default
+  - name: pagerduty
+    pagerduty_configs: [{ routing_key_file: /secrets/pd }]
+  - name: slack
+    slack_configs: [{ api_url: ${url} }]
+`;
+    const tree = (
+      expr: string,
+      forDuration: string,
+      severity: string,
+      objective: number,
+      receiver: string,
+      url: string,
+      series: number,
+    ) =>
+      treeFromFiles({
+        'prometheus/rules/payments.yml': rules(expr, forDuration, severity),
+        'mimir/payments.yml': rules(expr, forDuration, severity),
+        'slo/payments-availability.json': JSON.stringify({
+          name: 'payments-availability',
+          objective,
+          window: '30d',
+        }),
+        'alertmanager/alertmanager.yml': am(receiver, url),
+        'manifest.json': JSON.stringify({
+          artifacts: [
+            {
+              path: 'slo/payments-availability.json',
+              kind: 'slo',
+              sha256: '',
+              source: { file: 'rules/slo.ts', line: 1, column: 1 },
+            },
+            {
+              path: 'prometheus/rules/payments.yml',
+              kind: 'prometheus-rules',
+              sha256: '',
+              estimatedSeries: series,
+              source: { file: 'rules/p.ts', line: 1, column: 1 },
+            },
+          ],
+        }),
+      });
+    const report = diffTrees(
+      tree(
+        'sum(rate(errors_total[5m])) > 1',
+        '5m',
+        'ticket',
+        0.999,
+        'slack',
+        'https://hooks.example/SECRET-A',
+        120,
+      ),
+      tree(
+        'sum(rate(errors_total[5m])) > 2',
+        '10m',
+        'page',
+        0.995,
+        'pagerduty',
+        'https://hooks.example/SECRET-B',
+        150,
+      ),
+      { formatQuery },
+    );
+    const [, ruleSection, sloSection, amSection] = report.sections;
+    expect(ruleSection!.items).toHaveLength(1);
+    expect(ruleSection!.items[0]!.changes.map((c) => `${c.kind} ${c.before ?? ''}→${c.after ?? ''}`)).toEqual(
+      [
+        'expr sum(rate(errors_total[5m])) > 1→sum(rate(errors_total[5m])) > 2',
+        'for 5m→10m',
+        'label ticket→page',
+      ],
+    );
+    expect(sloSection!.items[0]!.changes).toEqual([
+      { kind: 'objective', subject: 'objective', before: '0.999', after: '0.995' },
+    ]);
+    expect(
+      amSection!.items.map(
+        (i) =>
+          `${i.title}: ${i.changes.map((c) => `${c.subject} ${c.before ?? ''}→${c.after ?? ''}`).join('; ')}`,
+      ),
+    ).toEqual(['receiver slack: slack_configs →', 'route root > severity="page": receiver slack→pagerduty']);
+    expect(report.cardinality).toEqual({ before: 120, after: 150 });
+    const text = renderText(report);
+    expect(text).toContain('Estimated series: 120 → 150 (+30)');
+    expect(text + renderMarkdown(report) + renderJson(report)).not.toContain('SECRET');
+  });
+});
+
+describe('building a git ref in a temporary worktree', () => {
+  it('diffs HEAD~1 against the working tree: exactly the one changed query', async () => {
+    const repo = await mkdtemp(path.join(tmpdir(), 'o11y-diff-repo-'));
+    try {
+      const git = (...args: string[]) =>
+        execFileSync('git', args, {
+          cwd: repo,
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: 't',
+            GIT_AUTHOR_EMAIL: 't@e',
+            GIT_COMMITTER_NAME: 't',
+            GIT_COMMITTER_EMAIL: 't@e',
+          },
+        });
+      await mkdir(path.join(repo, 'node_modules'));
+      await writeFile(path.join(repo, '.gitignore'), 'node_modules\n');
+      const write = async (query: string) => {
+        const tree = fixtureTree([{ uid: 'payments', title: 'Payments', dir: 'services', query }]);
+        for (const [file, content] of tree.files) {
+          await mkdir(path.dirname(path.join(repo, 'src', file)), { recursive: true });
+          await writeFile(path.join(repo, 'src', file), content);
+        }
+      };
+      git('init', '-q', '-b', 'main');
+      await write('sum(rate(http_requests_total[5m]))');
+      git('add', '.');
+      git('commit', '-q', '-m', 'first');
+      await write('sum by (code) (rate(http_requests_total[5m]))');
+      git('commit', '-q', '-am', 'second');
+      // The "build" of this fixture repository copies src/ to the output directory.
+      const build = async (cwd: string, out: string) => {
+        expect(await readFile(path.join(cwd, 'node_modules', '..', '.gitignore'), 'utf8')).toBe(
+          'node_modules\n',
+        );
+        await cp(path.join(cwd, 'src'), out, { recursive: true });
+      };
+      const out = path.join(repo, '..', `${path.basename(repo)}-base`);
+      await buildRef(repo, 'HEAD~1', out, build);
+      const report = diffTrees(await readDistTree(out), await readDistTree(path.join(repo, 'src')), {
+        formatQuery,
+      });
+      expect(renderText(report)).toBe(
+        [
+          'Dashboards: 0 added, 0 removed, 1 changed',
+          '  ~ Payments (payments) [services]',
+          '      panel "Request rate" query A changed',
+          '        - sum(rate(http_requests_total[5m]))',
+          '        + sum by (code) (rate(http_requests_total[5m]))',
+          '',
+        ].join('\n'),
+      );
+      expect(
+        execFileSync('git', ['worktree', 'list'], { cwd: repo, encoding: 'utf8' }).trim().split('\n'),
+      ).toHaveLength(1);
+      await rm(out, { recursive: true, force: true });
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+});

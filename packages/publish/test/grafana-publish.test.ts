@@ -1,0 +1,262 @@
+import { O11yErrors } from '@o11y/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { publishGrafana } from '../src/grafana/run.ts';
+import { GrafanaSimulator } from '../src/grafana-simulator/index.ts';
+import { fixtureTree } from './support/fixtures.ts';
+
+const TOKEN = 'glsa_canary_0123456789abcdef';
+const VIEWER_TOKEN = 'glsa_viewer_canary_987';
+const fast = { baseDelayMs: 1, maxDelayMs: 5 };
+
+const dashboards = [
+  { uid: 'overview', title: 'Overview', dir: '' },
+  { uid: 'pg', title: 'PostgreSQL', dir: 'platform/databases' },
+  { uid: 'redis', title: 'Redis', dir: 'platform/databases' },
+  { uid: 'payments', title: 'Payments', dir: 'services' },
+];
+const folders = {
+  platform: { uid: 'platform', title: 'Platform' },
+  'platform/databases': { uid: 'platform-db', title: 'Databases' },
+};
+
+let simulator: GrafanaSimulator | undefined;
+afterEach(async () => {
+  await simulator?.stop();
+  simulator = undefined;
+});
+
+async function start(grafanaVersion: 11 | 12 | 13) {
+  simulator = new GrafanaSimulator({
+    grafanaVersion,
+    tokens: {
+      [TOKEN]: { login: 'sa-o11y-ci', role: 'Editor' },
+      [VIEWER_TOKEN]: { login: 'sa-viewer', role: 'Viewer' },
+    },
+    maxBodyBytes: 64 * 1024,
+  });
+  await simulator.start();
+  return simulator;
+}
+
+const publish = (
+  sim: GrafanaSimulator,
+  tree = fixtureTree(dashboards, folders),
+  extra: Partial<Parameters<typeof publishGrafana>[0]> = {},
+) =>
+  publishGrafana({ url: sim.url, token: TOKEN, tree, message: 'o11y publish abc123', retry: fast, ...extra });
+
+function writes(sim: GrafanaSimulator) {
+  return sim.requests.filter((r) => r.method !== 'GET').length;
+}
+
+describe.each([11, 12, 13] as const)('publish grafana to Grafana %i (simulator)', (version) => {
+  it('detects the API Grafana serves', async () => {
+    const sim = await start(version);
+    const { plan } = await publish(sim, undefined, { dryRun: true });
+    expect(plan.api).toBe(
+      version === 11
+        ? '/api (classic)'
+        : version === 12
+          ? 'dashboard.grafana.app/v1beta1'
+          : 'dashboard.grafana.app/v1',
+    );
+  });
+
+  it('dry-run plans every create and changes nothing', async () => {
+    const sim = await start(version);
+    const { plan, summary } = await publish(sim, undefined, { dryRun: true });
+    expect(summary).toBeUndefined();
+    expect(plan.folders.map((f) => [f.action, f.folder.path])).toEqual([
+      ['create', 'platform'],
+      ['create', 'services'],
+      ['create', 'platform/databases'],
+    ]);
+    expect(plan.dashboards.map((d) => [d.action, d.uid])).toEqual([
+      ['create', 'overview'],
+      ['create', 'pg'],
+      ['create', 'redis'],
+      ['create', 'payments'],
+    ]);
+    expect(sim.mutations).toBe(0);
+    expect(writes(sim)).toBe(0);
+  });
+
+  it('creates folders parents first and dashboards in their folders, marked as owned, with the commit in the history', async () => {
+    const sim = await start(version);
+    const { summary } = await publish(sim);
+    expect(summary).toMatchObject({ created: 4, updated: 0, deleted: 0, foldersWritten: 3 });
+    const store = sim.store;
+    expect(store.folders.get('platform-db')).toMatchObject({ title: 'Databases', parentUid: 'platform' });
+    expect(store.folders.get('o11y-services')).toMatchObject({ title: 'services', parentUid: undefined });
+    expect(store.dashboards.get('pg')?.folderUid).toBe('platform-db');
+    expect(store.dashboards.get('overview')?.folderUid).toBeUndefined();
+    const history = store.versions.get('pg')!;
+    expect(history.map((v) => v.message)).toEqual([
+      'o11y publish abc123 (dist/grafana/dashboards/platform/databases/pg.json)',
+    ]);
+    expect(history[0]!.createdBy.login).toBe('sa-o11y-ci');
+    const folderCreates = sim.requests.filter((r) => r.method === 'POST' && r.path.includes('folders'));
+    expect(folderCreates).toHaveLength(3);
+    const order = sim.requests.filter((r) => r.method !== 'GET').map((r) => r.path);
+    const lastFolder = Math.max(...order.map((p, i) => (p.includes('folders') ? i : -1)));
+    const firstDashboard = order.findIndex((p) => p.includes('dashboards'));
+    expect(lastFolder).toBeLessThan(firstDashboard);
+  });
+
+  it('makes zero writes when the same build is published again', async () => {
+    const sim = await start(version);
+    await publish(sim);
+    const before = { mutations: sim.mutations, writes: writes(sim) };
+    const { summary } = await publish(sim);
+    expect(summary).toMatchObject({ created: 0, updated: 0, unchanged: 4, foldersWritten: 0 });
+    expect(sim.mutations).toBe(before.mutations);
+    expect(writes(sim)).toBe(before.writes);
+  });
+
+  it('updates only the dashboard that changed, and moves a dashboard to its new folder', async () => {
+    const sim = await start(version);
+    await publish(sim);
+    const changed = dashboards.map((d) =>
+      d.uid === 'redis'
+        ? { ...d, query: 'sum(redis_connected_clients)' }
+        : d.uid === 'payments'
+          ? { ...d, dir: '' }
+          : d,
+    );
+    const { plan, summary } = await publish(sim, fixtureTree(changed, folders));
+    expect(plan.dashboards.filter((d) => d.action === 'update').map((d) => [d.uid, d.detail])).toEqual([
+      ['payments', 'moved services → General'],
+      ['redis', 'content changed'],
+    ]);
+    expect(summary).toMatchObject({ updated: 2, created: 0 });
+    expect(sim.store.dashboards.get('payments')?.folderUid).toBeUndefined();
+    expect(sim.store.dashboards.get('redis')?.version).toBe(2);
+  });
+
+  it('refuses to overwrite a dashboard edited in Grafana, naming who and when, unless --force', async () => {
+    const sim = await start(version);
+    await publish(sim);
+    sim.editAsHuman(
+      'pg',
+      (d) => {
+        d.title = 'PostgreSQL (tuned by hand)';
+      },
+      { login: 'alice', message: 'tweak' },
+    );
+    const mutations = sim.mutations;
+    const changed = dashboards.map((d) => (d.uid === 'pg' ? { ...d, query: 'sum(pg_up)' } : d));
+    const error = await publish(sim, fixtureTree(changed, folders)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(O11yErrors);
+    const message = (error as O11yErrors).message;
+    expect(message).toMatch(
+      /dashboard "PostgreSQL" \(pg\) was edited in Grafana by alice at 2026-01-01T00:00:\d\dZ \(version 2: "tweak"\)/,
+    );
+    expect((error as O11yErrors).diagnostics[0]?.source?.file).toBe('dashboards/fixture.ts');
+    expect(sim.mutations).toBe(mutations);
+    // Even an unchanged build refuses: publishing it would silently keep the hand edit forever.
+    await expect(publish(sim)).rejects.toThrow(/edited in Grafana by alice/);
+    const { summary } = await publish(sim, fixtureTree(changed, folders), { force: true });
+    expect(summary?.updated).toBe(1);
+    expect(sim.store.dashboards.get('pg')?.title).toBe('PostgreSQL');
+  });
+
+  it('prunes only owned dashboards the build no longer defines, and never touches others', async () => {
+    const sim = await start(version);
+    await publish(sim);
+    sim.store.saveDashboard(
+      {
+        data: { uid: 'handmade', title: 'Hand made' },
+        folderUid: 'platform',
+        overwrite: false,
+        message: '',
+        expectedVersion: undefined,
+      },
+      { login: 'bob', ref: 'user:bob', role: 'Editor' },
+    );
+    const fewer = dashboards.filter((d) => d.uid !== 'redis');
+    const kept = await publish(sim, fixtureTree(fewer, folders));
+    expect(kept.plan.dashboards.find((d) => d.uid === 'redis')?.action).toBe('keep');
+    expect(sim.store.dashboards.has('redis')).toBe(true);
+    const pruned = await publish(sim, fixtureTree(fewer, folders), { prune: true });
+    expect(pruned.summary?.deleted).toBe(1);
+    expect(sim.store.dashboards.has('redis')).toBe(false);
+    expect(sim.store.dashboards.has('handmade')).toBe(true);
+  });
+
+  it('refuses a build dashboard whose uid belongs to a dashboard o11y does not own', async () => {
+    const sim = await start(version);
+    sim.store.saveDashboard(
+      {
+        data: { uid: 'payments', title: 'Team payments' },
+        folderUid: undefined,
+        overwrite: false,
+        message: '',
+        expectedVersion: undefined,
+      },
+      { login: 'bob', ref: 'user:bob', role: 'Editor' },
+    );
+    await expect(publish(sim)).rejects.toThrow(
+      /"Payments" \(payments\) exists in Grafana and is not managed by o11y/,
+    );
+    expect(sim.store.dashboards.get('payments')?.title).toBe('Team payments');
+    expect(sim.store.folders.size).toBe(0);
+  });
+
+  it('reports 401, 403 and 413 with the Grafana message and never shows the token', async () => {
+    const sim = await start(version);
+    const bad = await publishGrafana({
+      url: sim.url,
+      token: `${TOKEN}-wrong`,
+      tree: fixtureTree(dashboards, folders),
+      message: 'm',
+      retry: fast,
+    }).catch((e: Error) => e);
+    expect(String(bad)).toMatch(/Grafana answered 401: (Invalid API key|Unauthorized)/);
+    expect(String(bad)).not.toContain(TOKEN);
+    const viewer = await publishGrafana({
+      url: sim.url,
+      token: VIEWER_TOKEN,
+      tree: fixtureTree(dashboards, folders),
+      message: 'm',
+      retry: fast,
+    }).catch((e: Error) => e);
+    expect(String(viewer)).toMatch(
+      /Grafana answered 403: You'll need additional permissions.*folders:create/,
+    );
+    expect(String(viewer)).not.toContain(VIEWER_TOKEN);
+    const huge = [{ uid: 'huge', title: 'Huge', dir: '', query: `sum(up{job="${'x'.repeat(70_000)}"})` }];
+    const tooLarge = await publish(sim, fixtureTree(huge)).catch((e: Error) => e);
+    expect(String(tooLarge)).toMatch(
+      /creating dashboard "Huge" \(huge\): Grafana answered 413: request body too large/,
+    );
+    expect((tooLarge as O11yErrors).diagnostics[0]?.hint).toMatch(/larger than Grafana/);
+  });
+});
+
+describe('publish grafana races (simulator)', () => {
+  it('reports 412 version-mismatch when someone saves between the plan and the write (classic API)', async () => {
+    const sim = await start(11);
+    await publish(sim);
+    const changed = dashboards.map((d) => (d.uid === 'pg' ? { ...d, query: 'sum(pg_up)' } : d));
+    const { planGrafana, applyGrafanaPlan } = await import('../src/grafana/publish.ts');
+    const { detectGrafana } = await import('../src/grafana/detect.ts');
+    const { HttpClient } = await import('../src/http/client.ts');
+    const client = new HttpClient({
+      baseUrl: sim.url,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      secrets: [TOKEN],
+    });
+    const { api, version } = await detectGrafana(client, { prefer: 'auto', namespace: 'default' });
+    const plan = await planGrafana(fixtureTree(changed, folders), api, version, {
+      force: false,
+      prune: false,
+      concurrency: 2,
+    });
+    sim.editAsHuman('pg', (d) => {
+      d.description = 'edited meanwhile';
+    });
+    await expect(applyGrafanaPlan(plan, api, { concurrency: 2, force: false, message: 'm' })).rejects.toThrow(
+      /updating dashboard "PostgreSQL" \(pg\): Grafana answered 412: The dashboard has been changed by someone else/,
+    );
+  });
+});
