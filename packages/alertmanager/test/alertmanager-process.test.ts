@@ -21,7 +21,7 @@ describe('running the pinned Alertmanager', () => {
 
   it('fails with Alertmanager’s own log lines when it cannot start', async () => {
     await expect(startAlertmanager(binary, 'route: {}\n')).rejects.toThrow(
-      /Alertmanager did not start: it exited with code 1\n[\s\S]*root route must specify a default receiver/,
+      /alertmanager did not start: it exited with code 1\n[\s\S]*root route must specify a default receiver/,
     );
   });
 });

@@ -6,5 +6,7 @@ export * from './hash.ts';
 export * from './json.ts';
 export * from './log.ts';
 export * from './model.ts';
+export * from './processes.ts';
+export * from './random.ts';
 export * from './source.ts';
 export * from './tools.ts';

@@ -8,7 +8,7 @@ export {
   DASHBOARDS_DIR,
   type DashboardSpec,
   derivedFolderUid,
-  FOLDER_FILE,
+  FOLDERS_FILE,
   type FolderSpec,
   type GrafanaContent,
   grafanaContent,

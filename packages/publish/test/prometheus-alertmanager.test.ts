@@ -6,7 +6,7 @@ import { publishAlertmanager } from '../src/alertmanager/publish.ts';
 import { treeFromFiles } from '../src/dist/tree.ts';
 import { HttpClient, jsonOf } from '../src/http/client.ts';
 import { publishPrometheusRules } from '../src/rules/prometheus.ts';
-import { type RunningServer, startAlertmanager, startPrometheus } from '../src/testing/processes.ts';
+import { type RunningServer, startAlertmanager, startPrometheus } from '@o11y/core';
 
 const GOOD_RULES = `groups:
   - name: api-availability

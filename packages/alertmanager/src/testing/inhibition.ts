@@ -1,6 +1,6 @@
-import type { Diagnostic, TestCaseResult } from '@o11y/core';
+import type { Diagnostic, RunningServer, TestCaseResult } from '@o11y/core';
 import { toYaml } from '../render.ts';
-import { type RunningAlertmanager, startAlertmanager } from './alertmanager-process.ts';
+import { startAlertmanager } from './alertmanager-process.ts';
 import type { InhibitionCase } from './cases.ts';
 import { matchRoutes, type RoutingConfig } from './routing-tree.ts';
 import { startWebhookSink, type WebhookSink } from './webhook-sink.ts';
@@ -60,7 +60,7 @@ interface ApiAlert {
 
 const keyOf = (labels: Readonly<Record<string, string>>) => `${labels[CASE_LABEL]}/${labels[ROLE_LABEL]}`;
 
-async function inhibitionSuppressions(am: RunningAlertmanager): Promise<number> {
+async function inhibitionSuppressions(am: RunningServer): Promise<number> {
   const text = await (await fetch(`${am.url}/metrics`)).text();
   const line = text
     .split('\n')
@@ -79,7 +79,7 @@ interface Observation {
  * alertmanager_notifications_suppressed_total), so an absent notification really is absent.
  */
 async function observe(
-  am: RunningAlertmanager,
+  am: RunningServer,
   sink: WebhookSink,
   config: RoutingConfig,
   posted: readonly PostedAlert[],
@@ -132,7 +132,7 @@ function judge(
   observation: Observation,
   sink: WebhookSink,
   config: RoutingConfig,
-  am: RunningAlertmanager,
+  am: RunningServer,
 ): TestCaseResult {
   const name = `inhibition: ${test.name}`;
   const status = observation.api.get(keyOf(target.labels));
@@ -168,7 +168,7 @@ export async function runInhibitionCases(
 ): Promise<TestCaseResult[]> {
   if (cases.length === 0) return [];
   const sink = await startWebhookSink();
-  let am: RunningAlertmanager | undefined;
+  let am: RunningServer | undefined;
   try {
     const document = inhibitionTestConfig(config.document, sink.url);
     am = await startAlertmanager(alertmanager, toYaml(document));

@@ -1,3 +1,4 @@
+import { seededRandom } from '@o11y/core';
 /**
  * Fault injection for the Grafana API simulator. Decisions come from a seeded generator so a failing
  * run can be replayed; with concurrent clients the order of requests still varies a little, which is
@@ -25,18 +26,6 @@ export type FaultDecision =
   | { readonly kind: 'server-error'; readonly status: number; readonly delayMs: number }
   | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number; readonly delayMs: number }
   | { readonly kind: 'lost-response'; readonly status: number; readonly delayMs: number };
-
-/** mulberry32: a small, well-distributed 32-bit generator; plenty for choosing faults. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVER_ERRORS = [500, 502, 503, 504] as const;
 const LOST_RESPONSE_ERRORS = [502, 504] as const;

@@ -1,4 +1,4 @@
-export { type FaultOptions, seededRandom } from './faults.ts';
+export type { FaultOptions } from './faults.ts';
 export {
   GrafanaSimulator,
   type GrafanaSimulatorOptions,

@@ -1,3 +1,2 @@
 export * from '../grafana-simulator/index.ts';
 export * from '../ruler-simulator/index.ts';
-export * from './processes.ts';

@@ -31,7 +31,7 @@ export function dashboardJson(d: FixtureDashboard): Record<string, unknown> {
   };
 }
 
-/** A dist/ tree with the given dashboards, `_folder.json` for every folder in `folderTitles`, and a manifest. */
+/** A dist/ tree with the given dashboards, `grafana/folders.json` holding `folderTitles` (if any), and a manifest. */
 export function fixtureTree(
   dashboards: readonly FixtureDashboard[],
   folderTitles: Readonly<Record<string, { uid: string; title: string }>> = {},
@@ -42,8 +42,7 @@ export function fixtureTree(
     const path = `grafana/dashboards/${d.dir ? `${d.dir}/` : ''}${d.uid}.json`;
     files[path] = stableStringify(dashboardJson(d));
   }
-  for (const [dir, meta] of Object.entries(folderTitles))
-    files[`grafana/dashboards/${dir}/_folder.json`] = stableStringify(meta);
+  if (Object.keys(folderTitles).length > 0) files['grafana/folders.json'] = stableStringify(folderTitles);
   const artifacts = Object.entries(files)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([path, content], index) => ({

@@ -1,0 +1,153 @@
+/** PromQL's value types, as the Prometheus parser names them. */
+export type ValueType = 'vector' | 'matrix' | 'scalar' | 'string';
+
+/**
+ * What the samples of an instant or range vector are: `counter` for raw counter series (the only thing
+ * `rate`/`increase`/`irate`/`resets` accept), `gauge` for everything else, including any computed value.
+ */
+export type SampleKind = 'counter' | 'gauge';
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+export interface Matcher {
+  readonly label: string;
+  readonly op: MatchOp;
+  readonly value: string;
+}
+
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^' | 'atan2';
+export type ComparisonOp = '==' | '!=' | '>' | '<' | '>=' | '<=';
+export type SetOp = 'and' | 'or' | 'unless';
+export type BinaryOp = ArithmeticOp | ComparisonOp | SetOp;
+
+export type AggregateOp =
+  | 'sum'
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'count'
+  | 'group'
+  | 'stddev'
+  | 'stdvar'
+  | 'topk'
+  | 'bottomk'
+  | 'quantile'
+  | 'count_values';
+
+export interface SelectorNode {
+  readonly type: 'selector';
+  readonly metric: string;
+  readonly matchers: readonly Matcher[];
+  readonly offset?: string;
+}
+
+export interface MatrixNode {
+  readonly type: 'matrix';
+  readonly selector: SelectorNode;
+  readonly range: string;
+}
+
+export interface SubqueryNode {
+  readonly type: 'subquery';
+  readonly expr: Node;
+  readonly range: string;
+  readonly step?: string;
+  readonly offset?: string;
+}
+
+export interface NumberNode {
+  readonly type: 'number';
+  readonly value: number;
+}
+
+export interface StringNode {
+  readonly type: 'string';
+  readonly value: string;
+}
+
+export interface CallNode {
+  readonly type: 'call';
+  readonly func: string;
+  readonly args: readonly Node[];
+}
+
+export interface Grouping {
+  readonly mode: 'by' | 'without';
+  readonly labels: readonly string[];
+}
+
+export interface AggregateNode {
+  readonly type: 'aggregate';
+  readonly op: AggregateOp;
+  readonly param?: Node;
+  readonly expr: Node;
+  readonly grouping?: Grouping;
+}
+
+export interface VectorMatching {
+  readonly mode: 'on' | 'ignoring';
+  readonly labels: readonly string[];
+  readonly group?: { readonly side: 'left' | 'right'; readonly include: readonly string[] };
+}
+
+export interface BinaryNode {
+  readonly type: 'binary';
+  readonly op: BinaryOp;
+  readonly lhs: Node;
+  readonly rhs: Node;
+  readonly bool: boolean;
+  readonly matching?: VectorMatching;
+}
+
+export interface UnaryNode {
+  readonly type: 'unary';
+  readonly expr: Node;
+}
+
+/** Hand-written PromQL from the escape hatch: printed verbatim, parsed by the wasm binding, flagged by lint. */
+export interface RawNode {
+  readonly type: 'raw';
+  readonly promql: string;
+}
+
+export type Node =
+  | SelectorNode
+  | MatrixNode
+  | SubqueryNode
+  | NumberNode
+  | StringNode
+  | CallNode
+  | AggregateNode
+  | BinaryNode
+  | UnaryNode
+  | RawNode;
+
+export const COMPARISON_OPS: readonly BinaryOp[] = ['==', '!=', '>', '<', '>=', '<='];
+export const SET_OPS: readonly BinaryOp[] = ['and', 'or', 'unless'];
+
+/** Every node of a tree, depth first, parents before children. */
+export function* walk(node: Node): Generator<Node> {
+  yield node;
+  switch (node.type) {
+    case 'matrix':
+      yield* walk(node.selector);
+      break;
+    case 'subquery':
+    case 'unary':
+      yield* walk(node.expr);
+      break;
+    case 'call':
+      for (const arg of node.args) yield* walk(arg);
+      break;
+    case 'aggregate':
+      if (node.param) yield* walk(node.param);
+      yield* walk(node.expr);
+      break;
+    case 'binary':
+      yield* walk(node.lhs);
+      yield* walk(node.rhs);
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,14 @@
+export * from './catalog.ts';
+export * from './exposition/check.ts';
+export * from './exposition/parse.ts';
+export * from './expr/aggregate.ts';
+export * from './expr/ast.ts';
+export * from './expr/functions.ts';
+export * from './expr/legend.ts';
+export { formatNumber, printNode, quote } from './expr/print.ts';
+export * from './expr/raw.ts';
+export * from './expr/selector.ts';
+export * from './expr/vector.ts';
+export * from './labels.ts';
+export * from './metric.ts';
+export * from './service.ts';

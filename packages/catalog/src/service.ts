@@ -1,0 +1,71 @@
+import { captureSource, type Duration, O11yError, type SourceLocation } from '@o11y/core';
+import { type Job, job } from './metric.ts';
+
+/** How a service exposes its metrics: prom-client's names, or OpenTelemetry's semantic conventions. */
+export type Instrumentation = 'prom-client' | 'otel';
+
+/** How much the business depends on a service; drives paging and dashboard ordering. */
+export type Tier = 'critical' | 'high' | 'standard';
+
+export type Datastore = 'postgres' | 'redis';
+
+export interface ServiceSlo {
+  /** Share of requests that must not fail (5xx), e.g. 0.999. */
+  readonly availability: number;
+  /** Share of requests (`objective`) that must finish within `threshold` seconds, a histogram bucket bound. */
+  readonly latency: { readonly threshold: number; readonly objective: number };
+}
+
+export interface ServiceSpec<T extends string> {
+  readonly description: string;
+  readonly team: T;
+  readonly instrumentation: Instrumentation;
+  readonly tier: Tier;
+  readonly replicas: number;
+  /** Port of the `/metrics` endpoint. */
+  readonly port: number;
+  readonly datastores: readonly Datastore[];
+  readonly slo: ServiceSlo;
+  readonly scrapeInterval?: Duration;
+}
+
+/** One service of the organisation; its scrape job has the service's name. */
+export interface Service<N extends string = string, T extends string = string> extends ServiceSpec<T> {
+  readonly name: N;
+  readonly scrapeInterval: Duration;
+  readonly job: Job<N>;
+  readonly source: SourceLocation;
+}
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
+
+function isRatio(value: number): boolean {
+  return value > 0 && value < 1;
+}
+
+export function service<const N extends string, const T extends string>(
+  name: N,
+  spec: ServiceSpec<T>,
+): Service<N, T> {
+  const source = captureSource();
+  const problem = (message: string) => new O11yError(`service ${name}: ${message}`, { source });
+  if (!SERVICE_NAME.test(name)) throw problem('name must be lower-case letters, digits and dashes');
+  if (!Number.isInteger(spec.replicas) || spec.replicas < 1)
+    throw problem('replicas must be a positive integer');
+  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535)
+    throw problem('port must be 1–65535');
+  if (!isRatio(spec.slo.availability))
+    throw problem('availability objective must lie strictly between 0 and 1');
+  if (!isRatio(spec.slo.latency.objective))
+    throw problem('latency objective must lie strictly between 0 and 1');
+  if (!(spec.slo.latency.threshold > 0))
+    throw problem('latency threshold must be a positive number of seconds');
+  const scrapeInterval = spec.scrapeInterval ?? '15s';
+  return Object.freeze({
+    ...spec,
+    name,
+    scrapeInterval,
+    job: job(name, { scrapeInterval, instances: spec.replicas }),
+    source,
+  });
+}

@@ -1,0 +1,172 @@
+import { O11yError } from '@o11y/core';
+import { describe, expect, it } from 'vitest';
+import {
+  absent,
+  absentOverTime,
+  avg,
+  checkLegend,
+  histogramQuantile,
+  type InstantVector,
+  isRaw,
+  labelReplace,
+  legend,
+  legendLabels,
+  rate,
+  raw,
+  rawFragments,
+  re,
+  recorded,
+  sum,
+  topk,
+} from '../src/index.ts';
+import { duration, memory, requests } from './fixture.ts';
+
+/** Runs `build` and returns the O11yError it throws; fails the test when nothing is thrown. */
+function errorOf(build: () => unknown): O11yError {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof O11yError) return error;
+    throw error;
+  }
+  throw new Error('expected an O11yError');
+}
+
+const THIS_FILE = 'packages/catalog/test/expr.test.ts';
+
+describe('output labels at runtime', () => {
+  it('tracks selectors, aggregations, functions and matching', () => {
+    expect(requests.labels).toEqual(['instance', 'job', 'method', 'route', 'service', 'status_code']);
+    expect(duration.bucket.labels).toContain('le');
+    expect(duration.count.labels).not.toContain('le');
+    const byRoute = sum(rate(requests.range('5m'))).by('service', 'route');
+    expect(byRoute.labels).toEqual(['route', 'service']);
+    expect(sum(byRoute).labels).toEqual([]);
+    expect(sum(rate(requests.range('5m'))).without('instance', 'job').labels).toEqual([
+      'method',
+      'route',
+      'service',
+      'status_code',
+    ]);
+    expect(histogramQuantile(0.9, sum(rate(duration.bucket.range('5m'))).by('le', 'route')).labels).toEqual([
+      'route',
+    ]);
+    expect(topk(2, byRoute).by('service').labels).toEqual(['route', 'service']);
+    expect(labelReplace(byRoute, 'team', '$1', 'service', '(.*)').labels).toEqual([
+      'route',
+      'service',
+      'team',
+    ]);
+    const perInstance = avg(memory).by('instance', 'service');
+    const rates = sum(rate(requests.range('5m'))).by('instance');
+    expect(rates.div(perInstance).on('instance').labels).toEqual(['instance']);
+    expect(rates.div(perInstance).on('instance').groupLeft('service').labels).toEqual([
+      'instance',
+      'service',
+    ]);
+    expect(perInstance.div(rates).ignoring('service').labels).toEqual(['instance']);
+    expect(rates.or(perInstance).labels).toEqual(['instance', 'service']);
+    expect(absent(requests.select({ service: 'payments', route: re('/a.*') })).labels).toEqual(['service']);
+    expect(absentOverTime(requests.select({ service: 'orders' }).range('10m')).labels).toEqual(['service']);
+  });
+
+  it('tracks value types and sample kinds', () => {
+    expect(requests.type).toBe('vector');
+    expect(requests.kind).toBe('counter');
+    expect(requests.range('5m').type).toBe('matrix');
+    expect(rate(requests.range('5m')).kind).toBe('gauge');
+    expect(memory.kind).toBe('gauge');
+    expect(duration.bucket.kind).toBe('counter');
+  });
+
+  it('narrows label specs by equality matchers', () => {
+    const payments = requests.select({ service: 'payments', method: re('G.*') });
+    expect(payments.specs.service).toEqual({ kind: 'values', values: ['payments'] });
+    expect(payments.specs.method).toEqual({ kind: 'values', values: ['GET', 'POST'] });
+    expect(sum(payments).by('route').specs).toEqual({ route: { kind: 'cardinality', cardinality: 40 } });
+  });
+});
+
+describe('build-time checks for values the types did not see', () => {
+  it('rejects undeclared labels and values, naming the caller', () => {
+    const unknownLabel = errorOf(() => requests.select({ path: '/x' } as never));
+    expect(unknownLabel.message).toBe('metric http_requests_total has no label "path"');
+    expect(unknownLabel.source?.file).toBe(THIS_FILE);
+    expect(unknownLabel.hint).toContain('instance, job, method, route, service, status_code');
+    expect(errorOf(() => requests.select({ method: 'PUT' as 'GET' })).message).toBe(
+      'label method of http_requests_total has no value "PUT"',
+    );
+    expect(errorOf(() => requests.select({ method: re('P.T') })).message).toBe(
+      'regex "P.T" on label method of http_requests_total matches none of its values',
+    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable, not a JavaScript template
+    expect(() => requests.select({ method: '$method', service: re('${service}') })).not.toThrow();
+  });
+
+  it('rejects rate of a gauge, lost le, and grouping over missing labels', () => {
+    const gaugeRate = errorOf(() => rate(memory.range('5m') as never));
+    expect(gaugeRate.message).toBe(
+      'rate() needs a counter, but process_resident_memory_bytes[5m] is a gauge',
+    );
+    expect(gaugeRate.source?.file).toBe(THIS_FILE);
+    const byRoute = sum(rate(duration.bucket.range('5m'))).by('route');
+    expect(errorOf(() => histogramQuantile(0.9, byRoute as never)).message).toBe(
+      'histogram_quantile needs the le label, but sum by (route) (rate(http_request_duration_seconds_bucket[5m])) drops it',
+    );
+    expect(errorOf(() => sum(byRoute).by('le' as never)).message).toBe(
+      'sum by (le) uses label "le", which its input does not have',
+    );
+    expect(errorOf(() => byRoute.div(byRoute).on('service' as never)).message).toBe(
+      'on uses label "service", which the operands do not have',
+    );
+    expect(errorOf(() => memory.plus(memory).bool()).message).toBe('bool applies to comparisons, not to "+"');
+    expect(errorOf(() => requests.range('0s')).message).toBe('range "0s" is empty');
+    expect(() => requests.range('5 minutes' as never)).toThrow(O11yError);
+  });
+});
+
+describe('legends', () => {
+  it('lists and checks the labels of a legend format', () => {
+    expect(legendLabels('{{route}} {{ status_code }} {{route}}')).toEqual(['route', 'status_code']);
+    const byRoute: InstantVector<'route'> = sum(rate(requests.range('5m'))).by('route');
+    expect(legend(byRoute, '{{route}}')).toEqual({ expr: byRoute, legendFormat: '{{route}}' });
+    const error = errorOf(() => checkLegend(byRoute, '{{route}} {{method}}'));
+    expect(error.message).toBe(
+      'legend "{{route}} {{method}}" uses label "method", which sum by (route) (rate(http_requests_total[5m])) does not return',
+    );
+    expect(error.source?.file).toBe(THIS_FILE);
+  });
+});
+
+describe('recorded series', () => {
+  it('become selectable catalogue entries with the expression’s labels', () => {
+    const expr = sum(rate(requests.select({ service: 'payments' }).range('5m'))).by('service', 'route');
+    const rule = recorded('service_route:http_requests:rate5m', expr);
+    expect(rule.declaration.type).toBe('recorded');
+    expect(rule.declaration.jobs.map((j) => j.name)).toEqual(['api']);
+    expect(rule.declaration.source.file).toBe(THIS_FILE);
+    expect(rule.labels).toEqual(['route', 'service']);
+    expect(rule.kind).toBe('gauge');
+    expect(String(rule.select({ route: '/pay', service: 'payments' }))).toBe(
+      'service_route:http_requests:rate5m{route="/pay",service="payments"}',
+    );
+    expect(errorOf(() => rule.select({ service: 'orders' })).message).toBe(
+      'label service of service_route:http_requests:rate5m has no value "orders"',
+    );
+    expect(() => recorded('not a name', expr)).toThrow(
+      'recording rule name "not a name" is not a valid metric name',
+    );
+  });
+});
+
+describe('raw PromQL', () => {
+  it('is printed verbatim and recognisable', () => {
+    const hatch = raw('sum by (team) (budget)', { labels: ['team'] });
+    expect(hatch.labels).toEqual(['team']);
+    const combined = sum(hatch.div(2)).by('team');
+    expect(isRaw(combined)).toBe(true);
+    expect(rawFragments(combined)).toEqual(['sum by (team) (budget)']);
+    expect(isRaw(sum(memory))).toBe(false);
+    expect(() => raw('  ', { labels: [] })).toThrow('raw() needs a PromQL expression');
+  });
+});

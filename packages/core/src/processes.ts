@@ -1,0 +1,168 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { O11yError } from './errors.ts';
+import { toolPath } from './tools.ts';
+
+/**
+ * Running the pinned Prometheus and Alertmanager (or any local server) for tests and the end-to-end
+ * stack: on 127.0.0.1 with a free port, waited on until ready, always stopped, killed if Node exits.
+ */
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** The last lines the program logged, for failure reports. */
+  logTail(lines?: number): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly binary: string;
+  /** Arguments, given the port to listen on. */
+  readonly args: (port: number) => readonly string[];
+  /** Polled until it answers 2xx (default `/-/ready`). */
+  readonly readyPath?: string;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+}
+
+const LOG_LINES_KEPT = 400;
+/** The free port is only free when we looked: another process may bind it first, so retry then. */
+const START_ATTEMPTS = 3;
+
+/** A port the OS considers free now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (hasExited(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (hasExited(child)) return;
+  child.kill('SIGTERM');
+  if (!(await waitForExit(child, 5000))) {
+    child.kill('SIGKILL');
+    await waitForExit(child, 5000);
+  }
+}
+
+async function waitUntilReady(
+  child: ChildProcess,
+  url: string,
+  timeoutMs: number,
+): Promise<'ready' | 'exited' | 'timeout'> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (hasExited(child)) return 'exited';
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return 'ready';
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return 'timeout';
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const name = path.basename(options.binary);
+  const logs: string[] = [];
+  const logTail = (lines = 40) => logs.slice(-lines).join('\n');
+  let lastFailure = '';
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(options.binary, [...options.args(port)], {
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    const collect = (chunk: Buffer) => {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      if (logs.length > LOG_LINES_KEPT) logs.splice(0, logs.length - LOG_LINES_KEPT);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const stop = async () => {
+      await stopProcess(child);
+      process.removeListener('exit', killOnExit);
+    };
+    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+    const state = await Promise.race([
+      waitUntilReady(child, `${url}${options.readyPath ?? '/-/ready'}`, options.timeoutMs ?? 30_000),
+      spawnError,
+    ]);
+    if (state === 'ready') return { url, port, logTail, stop };
+    await stop();
+    if (state instanceof Error) {
+      lastFailure = state.message;
+      break;
+    }
+    lastFailure =
+      state === 'timeout' ? 'it did not become ready in time' : `it exited with code ${child.exitCode}`;
+    if (!/address already in use/i.test(logTail(5))) break;
+  }
+  throw new O11yError(`${name} did not start: ${lastFailure}\n${logTail()}`, {
+    id: 'process/start',
+    hint: `the lines above are ${name}'s log`,
+  });
+}
+
+/** The pinned Prometheus with `--web.enable-lifecycle` (for /-/reload), storing its data in `dataDir`. */
+export function startPrometheus(
+  configFile: string,
+  dataDir: string,
+  extraArgs: readonly string[] = [],
+): Promise<RunningServer> {
+  return startServer({
+    binary: toolPath('prometheus'),
+    args: (port) => [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      ...extraArgs,
+    ],
+  });
+}
+
+/** The pinned Alertmanager without clustering, storing its data in `dataDir`. */
+export function startAlertmanager(
+  configFile: string,
+  dataDir: string,
+  extraArgs: readonly string[] = [],
+): Promise<RunningServer> {
+  return startServer({
+    binary: toolPath('alertmanager'),
+    args: (port) => [
+      `--config.file=${configFile}`,
+      `--storage.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      ...extraArgs,
+    ],
+  });
+}

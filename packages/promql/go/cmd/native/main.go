@@ -1,0 +1,150 @@
+// Command native runs the same shim as the wasm build, natively. It is the oracle of the fidelity
+// test and the native side of the benchmark.
+//
+//	native oracle       reads JSON requests {"expr":…,"flags":…,"prettify":bool} one per line on
+//	                    stdin and writes one JSON result per line on stdout.
+//	native bench N      reads a JSON array of expressions on stdin, parses all of them N times with
+//	                    the default options and prints {"expressions":…,"nanoseconds":…}.
+//	native inputs FILE  prints, as a JSON array, every string given to an `input:` field in the Go
+//	                    test file FILE (upstream's promql/parser/parse_test.go), read with go/parser.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	goparser "go/parser"
+	"go/token"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/o11y/promql-wasm/shim"
+)
+
+type request struct {
+	Expr     string `json:"expr"`
+	Flags    int    `json:"flags"`
+	Prettify bool   `json:"prettify"`
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fail("usage: native oracle | native bench <rounds>")
+	}
+	switch os.Args[1] {
+	case "oracle":
+		oracle()
+	case "bench":
+		var rounds int
+		if len(os.Args) < 3 {
+			fail("usage: native bench <rounds>")
+		}
+		if _, err := fmt.Sscan(os.Args[2], &rounds); err != nil || rounds < 1 {
+			fail("rounds must be a positive integer")
+		}
+		bench(rounds)
+	case "inputs":
+		if len(os.Args) < 3 {
+			fail("usage: native inputs <file.go>")
+		}
+		inputs(os.Args[2])
+	default:
+		fail("unknown mode " + os.Args[1])
+	}
+}
+
+func fail(message string) {
+	fmt.Fprintln(os.Stderr, message)
+	os.Exit(2)
+}
+
+func oracle() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 64<<20)
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	for in.Scan() {
+		var req request
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
+			fail("bad request: " + err.Error())
+		}
+		if req.Prettify {
+			out.Write(shim.Prettify(req.Expr, req.Flags))
+		} else {
+			out.Write(shim.Parse(req.Expr, req.Flags))
+		}
+		out.WriteByte('\n')
+	}
+	if err := in.Err(); err != nil {
+		fail(err.Error())
+	}
+}
+
+// defaultFlags matches the TypeScript defaults: what the pinned Prometheus server enables.
+const defaultFlags = shim.DurationExpressions
+
+func bench(rounds int) {
+	var corpus []string
+	if err := json.NewDecoder(os.Stdin).Decode(&corpus); err != nil {
+		fail("bad corpus: " + err.Error())
+	}
+	for _, expr := range corpus { // warm up
+		shim.Parse(expr, defaultFlags)
+	}
+	start := time.Now()
+	for range rounds {
+		for _, expr := range corpus {
+			shim.Parse(expr, defaultFlags)
+		}
+	}
+	elapsed := time.Since(start)
+	fmt.Printf("{\"expressions\":%d,\"nanoseconds\":%d}\n", rounds*len(corpus), elapsed.Nanoseconds())
+}
+
+func inputs(file string) {
+	tree, err := goparser.ParseFile(token.NewFileSet(), file, nil, 0)
+	if err != nil {
+		fail(err.Error())
+	}
+	found := []string{}
+	ast.Inspect(tree, func(node ast.Node) bool {
+		field, ok := node.(*ast.KeyValueExpr)
+		if !ok {
+			return true
+		}
+		if key, ok := field.Key.(*ast.Ident); !ok || key.Name != "input" {
+			return true
+		}
+		if text, ok := stringConstant(field.Value); ok {
+			found = append(found, text)
+		}
+		return true
+	})
+	if err := json.NewEncoder(os.Stdout).Encode(found); err != nil {
+		fail(err.Error())
+	}
+}
+
+// stringConstant evaluates a string literal or a `+` concatenation of them.
+func stringConstant(expr ast.Expr) (string, bool) {
+	switch e := expr.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		text, err := strconv.Unquote(e.Value)
+		return text, err == nil
+	case *ast.BinaryExpr:
+		if e.Op != token.ADD {
+			return "", false
+		}
+		left, okLeft := stringConstant(e.X)
+		right, okRight := stringConstant(e.Y)
+		return left + right, okLeft && okRight
+	case *ast.ParenExpr:
+		return stringConstant(e.X)
+	}
+	return "", false
+}

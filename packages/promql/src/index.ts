@@ -1,0 +1,11 @@
+export type * from './ast.ts';
+export {
+  type DashboardParseResult,
+  type DashboardVariables,
+  type PlaceholderKind,
+  parseDashboardQuery,
+  type VariableUse,
+} from './grafana.ts';
+export { PromQLParseError, parse, prettify } from './parse.ts';
+export { aggregations, children, functionsUsed, selectors, walk } from './walk.ts';
+export { init, type ParserOptions } from './wasm.ts';

@@ -1,0 +1,212 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { O11yError } from '@o11y/core';
+
+/**
+ * Parser options of the pinned Prometheus. Defaults are what the Prometheus server and promtool
+ * enable without feature flags: duration expressions on, everything else off.
+ */
+export interface ParserOptions {
+  /** `--enable-feature=promql-experimental-functions` (e.g. `sort_by_label`, `limitk`). Default false. */
+  readonly experimentalFunctions?: boolean;
+  /** Duration expressions such as `[5m + step()]`. Default true (enabled by default since Prometheus 3.x). */
+  readonly durationExpressions?: boolean;
+  /** `--enable-feature=promql-extended-range-selectors` (`anchored`, `smoothed`). Default false. */
+  readonly extendedRangeSelectors?: boolean;
+  /** `--enable-feature=promql-binop-fill-modifiers` (`fill`, `fill_left`, `fill_right`). Default false. */
+  readonly binopFillModifiers?: boolean;
+}
+
+/** The bit layout of the options word the Go shim reads (see go/shim/shim.go). */
+export function optionFlags(options: ParserOptions = {}): number {
+  return (
+    (options.experimentalFunctions ? 1 : 0) |
+    ((options.durationExpressions ?? true) ? 2 : 0) |
+    (options.extendedRangeSelectors ? 4 : 0) |
+    (options.binopFillModifiers ? 8 : 0)
+  );
+}
+
+export const WASM_URL = new URL('../dist/promql.wasm', import.meta.url);
+const LOADER_URL = new URL('../dist/wasm_exec.js', import.meta.url);
+
+/**
+ * The part of the WebAssembly JS API used here. Node has all of it, but @types/node 20 does not
+ * declare it and the DOM lib would bring in every browser global.
+ */
+interface WasmModule {
+  readonly __brand: 'WebAssembly.Module';
+}
+interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+const wasmApi = (
+  globalThis as unknown as {
+    WebAssembly: {
+      compile(bytes: Uint8Array): Promise<WasmModule>;
+      Instance: new (module: WasmModule, imports: unknown) => WasmInstance;
+    };
+  }
+).WebAssembly;
+
+interface GoRuntime {
+  argv: string[];
+  env: Record<string, string>;
+  readonly importObject: unknown;
+  run(instance: WasmInstance): Promise<void>;
+}
+
+interface ShimExports {
+  readonly mem: { readonly buffer: ArrayBuffer };
+  promqlInput(capacity: number): number;
+  promqlParse(length: number, flags: number): number;
+  promqlPrettify(length: number, flags: number): number;
+  promqlOutput(): number;
+}
+
+type GoConstructor = new () => GoRuntime;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** One running Go instance. Replaced by a fresh one if it ever traps, so one bad call cannot poison the next. */
+class Shim {
+  private exports: ShimExports;
+
+  constructor(
+    private readonly Go: GoConstructor,
+    private readonly module: WasmModule,
+  ) {
+    this.exports = this.start();
+  }
+
+  private start(): ShimExports {
+    const go = new this.Go();
+    // Go's wasm GC stops the world and rescans all package globals each cycle, which dominates
+    // parsing long expressions at the default GOGC=100; 1000 roughly doubles their throughput for
+    // about 70 MiB of linear memory instead of 45 MiB (see README, Benchmark).
+    go.env = { GOGC: '1000' };
+    // Synchronous instantiation is fine in Node and lets a trapped instance be replaced inside parse().
+    const instance = new wasmApi.Instance(this.module, go.importObject);
+    // Runs Go's main until it parks; the promise only settles if the program exits.
+    go.run(instance).catch(() => undefined);
+    return instance.exports as unknown as ShimExports;
+  }
+
+  call(kind: 'parse' | 'prettify', text: string, flags: number): string {
+    try {
+      return this.invoke(kind, text, flags);
+    } catch (error) {
+      this.exports = this.start();
+      return JSON.stringify({
+        ok: false,
+        errors: [
+          {
+            message: `internal error in the PromQL binding: ${(error as Error).message}`,
+            start: 0,
+            end: text.length,
+            line: 1,
+            column: 1,
+          },
+        ],
+      });
+    }
+  }
+
+  private invoke(kind: 'parse' | 'prettify', text: string, flags: number): string {
+    const exports = this.exports;
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    const capacity = text.length * 3;
+    const at = exports.promqlInput(capacity);
+    const { written } = encoder.encodeInto(text, new Uint8Array(exports.mem.buffer, at, capacity));
+    const length =
+      kind === 'parse' ? exports.promqlParse(written, flags) : exports.promqlPrettify(written, flags);
+    // Read the buffer only now: the call may have grown (and so replaced) the memory.
+    return decoder.decode(new Uint8Array(exports.mem.buffer, exports.promqlOutput(), length));
+  }
+}
+
+let loading: Promise<void> | undefined;
+let shim: Shim | undefined;
+
+/** Loads the wasm once; later calls return the same promise. Parsing is synchronous afterwards. */
+export function init(): Promise<void> {
+  loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+async function load(): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(fileURLToPath(WASM_URL));
+  } catch (error) {
+    throw new O11yError('the PromQL parser (packages/promql/dist/promql.wasm) has not been built', {
+      id: 'promql/not-built',
+      hint: 'run `npm run build -w @o11y/promql` (needs Go 1.26+), or `npm run build` at the root',
+      cause: error,
+    });
+  }
+  routeGoOutputToStderr();
+  await import(pathToFileURL(fileURLToPath(LOADER_URL)).href);
+  const Go = (globalThis as unknown as { Go: GoConstructor }).Go;
+  const module = await wasmApi.compile(bytes);
+  shim = new Shim(Go, module);
+}
+
+/**
+ * Go's loader writes the program's stdout and stderr through `globalThis.fs`, and without one it
+ * falls back to console.log. A library must not write to stdout: send everything (only upstream's
+ * panic traces, in practice) to stderr.
+ */
+function routeGoOutputToStderr(): void {
+  const global = globalThis as { fs?: unknown };
+  if (global.fs) return;
+  const unsupported = (callback: (error: Error) => void) => {
+    const error = Object.assign(new Error('not implemented'), { code: 'ENOSYS' });
+    callback(error);
+  };
+  const fs = {
+    constants: {
+      O_WRONLY: -1,
+      O_RDWR: -1,
+      O_CREAT: -1,
+      O_TRUNC: -1,
+      O_APPEND: -1,
+      O_EXCL: -1,
+      O_DIRECTORY: -1,
+    },
+    writeSync(_fd: number, buffer: Uint8Array): number {
+      process.stderr.write(buffer);
+      return buffer.length;
+    },
+    write(
+      fd: number,
+      buffer: Uint8Array,
+      offset: number,
+      length: number,
+      position: number | null,
+      callback: (error: Error | null, written?: number) => void,
+    ): void {
+      if (offset !== 0 || length !== buffer.length || position !== null) unsupported(callback);
+      else callback(null, fs.writeSync(fd, buffer));
+    },
+    fsync(_fd: number, callback: (error: Error | null) => void): void {
+      callback(null);
+    },
+  };
+  global.fs = fs;
+}
+
+/** The raw JSON the Go shim returns for `kind`. */
+export function callShim(kind: 'parse' | 'prettify', text: string, flags: number): string {
+  if (!shim) {
+    throw new O11yError('@o11y/promql is used before init()', {
+      id: 'promql/not-initialised',
+      hint: 'await init() from @o11y/promql once before parsing; parsing is synchronous afterwards',
+    });
+  }
+  return shim.call(kind, text, flags);
+}
