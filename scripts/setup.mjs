@@ -35,7 +35,9 @@ function phase(label, command, args) {
 }
 
 const started = process.hrtime.bigint();
-phase('dependencies', 'npm', ['ci', '--no-fund', '--no-audit']);
+// `npm install`, not `npm ci`: the registry mirror these machines use lacks some other platforms' optional
+// packages (e.g. biome's darwin builds of the locked version), which `npm ci` insists on seeing in the lock.
+phase('dependencies', 'npm', ['install', '--no-fund', '--no-audit']);
 phase('toolchain', process.execPath, ['scripts/toolchain.mjs']);
 phase('packages', 'npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
 phase('organisation', 'npx', ['o11y', 'build']);
