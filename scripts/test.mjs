@@ -40,6 +40,17 @@ function addVitestReport(file) {
   return true;
 }
 
+/** A gate (code style, types, lint of the organisation) counts as one test: passed or failed. */
+function gate(label, command, args) {
+  const before = exitCode;
+  phase(label, command, args);
+  if (exitCode !== before) totals.failed += 1;
+  else totals.passed += 1;
+}
+
+gate('code style (biome)', 'npx', ['biome', 'check', '.']);
+gate('types (tsc, every package and the organisation)', 'npm', ['run', '--silent', 'typecheck']);
+
 const packages = readdirSync(path.join(root, 'packages')).map((name) => path.join(root, 'packages', name));
 for (const dir of packages) rmSync(path.join(dir, RESULTS), { force: true });
 phase('package suites', 'npx', [

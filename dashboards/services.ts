@@ -1,0 +1,40 @@
+import { redDashboard, sloDashboard } from '@o11y/dashboards';
+import { httpConventionOf, type OrgService, services } from '../catalog/index.ts';
+import { serviceRules } from '../rules/services.ts';
+import { slos } from '../rules/slos.ts';
+import { API_ERROR_RATE, P95_LATENCY_SECONDS, RUNBOOKS } from '../rules/thresholds.ts';
+import { teamFolder } from './folders.ts';
+
+/**
+ * A RED and an SLO dashboard for every service of the catalogue, in its team's folder, linked to each
+ * other. A service added to catalog/services.ts gets both here with no other change: its RED recording
+ * rules come from rules/services.ts and its SLOs from rules/slos.ts, both generated from the same list.
+ */
+function serviceDashboards(service: OrgService) {
+  const rules = serviceRules.find((r) => r.service.name === service.name);
+  const own = slos.filter((s) => s.service === service.name);
+  const folder = teamFolder(service.team);
+  const red = redDashboard({
+    service,
+    http: httpConventionOf(service),
+    folder,
+    thresholds: { errorRatio: API_ERROR_RATE, p95Latency: P95_LATENCY_SECONDS },
+    ...(rules && { recorded: rules.red }),
+    runbook: `${RUNBOOKS}/${service.name}`,
+  });
+  const slo = sloDashboard(own, {
+    folder,
+    // The runbook the SLOs' burn-rate alerts link to.
+    ...(own[0]?.alerts.page?.annotations.runbook_url && {
+      runbook: own[0].alerts.page.annotations.runbook_url,
+    }),
+  });
+  red.linkTo(slo, `${service.name} SLOs`);
+  slo.linkTo(red, `${service.name} RED`);
+  return { red, slo };
+}
+
+const perService = services.map(serviceDashboards);
+
+export const redDashboards = perService.map((d) => d.red);
+export const sloDashboards = perService.map((d) => d.slo);

@@ -1,0 +1,385 @@
+import * as sdk from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  captureSource,
+  type DashboardModel,
+  DEFINITION,
+  type Definition,
+  O11yError,
+  O11yErrors,
+  type PanelModel,
+  type SourceLocation,
+} from '@o11y/core';
+import { GRAFANA_BUILT_IN } from './datasources.ts';
+import type { Folder } from './folder.ts';
+import type { Panel } from './panel.ts';
+import { checkRateIntervals, PromQuery } from './query.ts';
+import { isValidUid, MAX_UID_LENGTH, uidFrom } from './uid.ts';
+import { datasourcePicker, type Variable } from './variables.ts';
+
+export const DASHBOARD_KIND = 'grafana-dashboard';
+
+/** Grafana gets slow and unreadable beyond this; split the dashboard and link the parts instead. */
+export const MAX_PANELS = 50;
+
+interface Row {
+  readonly title: string | undefined;
+  readonly panels: readonly Panel[];
+  readonly source: SourceLocation;
+}
+
+interface Link {
+  readonly title: string;
+  readonly build: () => sdk.DashboardLinkBuilder;
+}
+
+/** A dashboard and where each panel of its JSON was defined, as the emitter and `verify` need it. */
+export interface CompiledDashboard {
+  readonly definition: Dashboard;
+  readonly json: sdk.Dashboard;
+  readonly model: DashboardModel;
+  /** `panels[i]` of the JSON → the panel builder it came from (rows map to undefined). */
+  readonly panelAt: readonly (Panel | undefined)[];
+}
+
+/**
+ * A Grafana dashboard as a definition of the build. It wraps the foundation SDK's DashboardBuilder
+ * and adds the conventions as defaults: a datasource variable, a deployments annotation, the
+ * built-in alerts annotation, a uid derived from the title, unique panel ids and an automatic grid
+ * laid out in rows. Export it (or an array of them) from a module under `dashboards/`.
+ */
+export class Dashboard implements Definition {
+  readonly [DEFINITION] = DASHBOARD_KIND;
+  readonly source: SourceLocation;
+  readonly title: string;
+  private uidValue: string;
+  private folderValue: Folder | undefined;
+  private tagList: string[] = [];
+  private descriptionText: string | undefined;
+  private readonly variableList: Variable[] = [];
+  private readonly rows: Row[] = [];
+  private readonly linkList: Link[] = [];
+  private deploymentTags: readonly string[] = ['deployment'];
+  private timeRange = { from: 'now-6h', to: 'now' };
+  private refreshEvery = '1m';
+  private readonly configureSdk: ((builder: sdk.DashboardBuilder) => void)[] = [];
+
+  constructor(title: string, source: SourceLocation = captureSource()) {
+    if (title.trim() === '') throw new O11yError('a dashboard needs a title', { source });
+    this.title = title;
+    this.source = source;
+    this.uidValue = uidFrom(title);
+  }
+
+  get uid(): string {
+    return this.uidValue;
+  }
+
+  get folderOf(): Folder | undefined {
+    return this.folderValue;
+  }
+
+  get panels(): readonly Panel[] {
+    return this.rows.flatMap((r) => r.panels);
+  }
+
+  /** Overrides the uid derived from the title (keep it stable: links and bookmarks use it). */
+  withUid(uid: string): this {
+    if (!isValidUid(uid)) {
+      throw new O11yError(`uid "${uid}" is not a valid Grafana uid`, {
+        source: captureSource(),
+        hint: `use at most ${MAX_UID_LENGTH} letters, digits, - and _`,
+      });
+    }
+    this.uidValue = uid;
+    return this;
+  }
+
+  folder(folder: Folder): this {
+    this.folderValue = folder;
+    return this;
+  }
+
+  tags(...tags: string[]): this {
+    this.tagList.push(...tags);
+    return this;
+  }
+
+  description(text: string): this {
+    this.descriptionText = text;
+    return this;
+  }
+
+  time(from: string, to = 'now'): this {
+    this.timeRange = { from, to };
+    return this;
+  }
+
+  refresh(every: string): this {
+    this.refreshEvery = every;
+    return this;
+  }
+
+  variables(...variables: Variable[]): this {
+    for (const variable of variables) {
+      if (this.variableList.some((v) => v.name === variable.name)) {
+        throw new O11yError(`variable $${variable.name} is defined twice`, { source: variable.source });
+      }
+      this.variableList.push(variable);
+    }
+    return this;
+  }
+
+  /** A row of panels laid out left to right, wrapping at 24 columns. */
+  row(title: string, panels: readonly Panel[]): this {
+    this.rows.push({ title, panels, source: captureSource() });
+    return this;
+  }
+
+  /** Panels above the first row (e.g. headline stats). */
+  header(panels: readonly Panel[]): this {
+    if (this.rows.length > 0) {
+      throw new O11yError('header() must come before the first row()', { source: captureSource() });
+    }
+    this.rows.push({ title: undefined, panels, source: captureSource() });
+    return this;
+  }
+
+  /** A link to another dashboard of the build, keeping the time range and variables. */
+  linkTo(target: Dashboard, title: string = target.title): this {
+    this.linkList.push({
+      title,
+      build: () =>
+        new sdk.DashboardLinkBuilder(title)
+          .type(sdk.DashboardLinkType.Link)
+          .url(`/d/${target.uid}`)
+          .icon('dashboard')
+          .includeVars(true)
+          .keepTime(true),
+    });
+    return this;
+  }
+
+  /** A dropdown of every dashboard carrying a tag (e.g. all dashboards of a service). */
+  linkTagged(tag: string, title: string): this {
+    this.linkList.push({
+      title,
+      build: () =>
+        new sdk.DashboardLinkBuilder(title)
+          .type(sdk.DashboardLinkType.Dashboards)
+          .tags([tag])
+          .asDropdown(true)
+          .includeVars(true)
+          .keepTime(true),
+    });
+    return this;
+  }
+
+  /** A link to a runbook or any documentation page. */
+  runbook(url: string, title = 'Runbook'): this {
+    this.linkList.push({
+      title,
+      build: () =>
+        new sdk.DashboardLinkBuilder(title)
+          .type(sdk.DashboardLinkType.Link)
+          .url(url)
+          .icon('doc')
+          .targetBlank(true),
+    });
+    return this;
+  }
+
+  /** Tags of the Grafana annotations (posted by CI on each deploy) shown as deployment markers. */
+  deployments(...tags: string[]): this {
+    this.deploymentTags = tags;
+    return this;
+  }
+
+  /** Direct access to the foundation-SDK dashboard builder for settings the conventions do not cover. */
+  configure(configure: (builder: sdk.DashboardBuilder) => void): this {
+    this.configureSdk.push(configure);
+    return this;
+  }
+
+  /** Checks the conventions and builds the Grafana JSON with the foundation SDK. */
+  compile(): CompiledDashboard {
+    const panels = this.panels;
+    this.checkConventions(panels);
+    const builder = new sdk.DashboardBuilder(this.title)
+      .uid(this.uidValue)
+      .tags([...new Set(this.tagList)])
+      .time(this.timeRange)
+      .refresh(this.refreshEvery)
+      .timezone('browser')
+      .tooltip(sdk.DashboardCursorSync.Crosshair)
+      .readonly();
+    if (this.descriptionText) builder.description(this.descriptionText);
+    for (const variable of this.allVariables(panels)) builder.withVariable(variable.sdk);
+    builder.annotation(builtInAnnotation()).annotation(deploymentAnnotation(this.deploymentTags));
+    for (const link of this.linkList) builder.link(link.build());
+    for (const configure of this.configureSdk) configure(builder);
+
+    const panelAt: (Panel | undefined)[] = [];
+    let id = 1;
+    for (const row of this.rows) {
+      if (row.title !== undefined) {
+        builder.withRow(new sdk.RowBuilder(row.title).id(id++).collapsed(false));
+        panelAt.push(undefined);
+      }
+      for (const panel of row.panels) {
+        builder.withPanel(panel.toSdk(id++));
+        panelAt.push(panel);
+      }
+    }
+    const json = builder.build();
+    for (const rowJson of json.panels ?? [])
+      if (rowJson.type === 'row') (rowJson as sdk.RowPanel).panels = [];
+    return { definition: this, json, model: this.model(json, panelAt), panelAt };
+  }
+
+  private allVariables(panels: readonly Panel[]): Variable[] {
+    const pickers = [datasourcePicker('prometheus')];
+    if (panels.some((p) => p.datasource === 'loki')) pickers.push(datasourcePicker('loki'));
+    return [
+      ...pickers.filter((p) => !this.variableList.some((v) => v.name === p.name)),
+      ...this.variableList,
+    ];
+  }
+
+  private checkConventions(panels: readonly Panel[]): void {
+    const problems: O11yError[] = [];
+    if (panels.length === 0) {
+      problems.push(new O11yError(`dashboard "${this.title}" has no panels`, { source: this.source }));
+    }
+    if (panels.length + this.rows.length >= MAX_PANELS) {
+      problems.push(
+        new O11yError(`dashboard "${this.title}" has ${panels.length} panels in ${this.rows.length} rows`, {
+          source: this.source,
+          id: 'dashboards/too-many-panels',
+          hint: `keep it under ${MAX_PANELS} panels: split it and link the parts with linkTo()`,
+        }),
+      );
+    }
+    const known = new Set([...this.allVariables(panels).map((v) => v.name)]);
+    for (const panel of panels) {
+      const where = `panel "${panel.title}"`;
+      if (!panel.descriptionOf?.trim()) {
+        problems.push(
+          new O11yError(`${where} has no description`, {
+            source: panel.source,
+            id: 'dashboards/panel-description',
+            hint: 'say what the panel shows and when to worry, with .description(…)',
+          }),
+        );
+      }
+      if (panel.type !== 'logs' && !panel.unitOf) {
+        problems.push(
+          new O11yError(`${where} has no unit`, {
+            source: panel.source,
+            id: 'dashboards/panel-unit',
+            hint: 'set one with .unit(units.…) from @grafana/grafana-foundation-sdk/units',
+          }),
+        );
+      }
+      if (panel.queries.length === 0) {
+        problems.push(
+          new O11yError(`${where} has no query`, { source: panel.source, id: 'dashboards/panel-query' }),
+        );
+      }
+      for (const query of panel.queries) {
+        if (query instanceof PromQuery) {
+          try {
+            checkRateIntervals(query);
+          } catch (error) {
+            problems.push(error as O11yError);
+          }
+        }
+        const text = query instanceof PromQuery ? query.promql : query.logql;
+        for (const [, name] of text.matchAll(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)/g)) {
+          if (!name!.startsWith('__') && !known.has(name!)) {
+            problems.push(
+              new O11yError(`${where} uses $${name}, which the dashboard does not define`, {
+                source: query.source,
+                id: 'dashboards/unknown-variable',
+                hint: `add it with .variables(labelValues('${name}', …))`,
+              }),
+            );
+          }
+        }
+      }
+    }
+    if (problems.length === 1) throw problems[0];
+    if (problems.length > 1) throw new O11yErrors(problems.map((p) => p.toDiagnostic()));
+  }
+
+  private model(json: sdk.Dashboard, panelAt: readonly (Panel | undefined)[]): DashboardModel {
+    const panelModels: PanelModel[] = [];
+    (json.panels ?? []).forEach((panelJson, index) => {
+      const panel = panelAt[index];
+      if (!panel) return;
+      const built = panelJson as sdk.Panel;
+      const targets = (built.targets ?? []) as unknown as {
+        refId: string;
+        expr: string;
+        legendFormat?: string;
+        datasource?: unknown;
+      }[];
+      panelModels.push({
+        id: built.id!,
+        title: panel.title,
+        type: panel.type,
+        ...(panel.unitOf && { unit: panel.unitOf }),
+        ...(panel.descriptionOf && { description: panel.descriptionOf }),
+        datasource: built.datasource,
+        queries: panel.queries.map((query, i) => {
+          const target = targets[i]!;
+          return {
+            refId: target.refId,
+            expr: target.expr,
+            ...(target.legendFormat !== undefined && { legendFormat: target.legendFormat }),
+            datasource: target.datasource,
+            source: query.source,
+            ...(query instanceof PromQuery && query.raw && { raw: true }),
+          };
+        }),
+        thresholds: panel.thresholds.map((t) => t.value),
+        source: panel.source,
+      });
+    });
+    return {
+      uid: this.uidValue,
+      title: this.title,
+      ...(this.folderValue && { folder: this.folderValue.path }),
+      variables: this.allVariables(this.panels).map((v) => v.model),
+      panels: panelModels,
+      json,
+      source: this.source,
+    };
+  }
+}
+
+function builtInAnnotation(): sdk.AnnotationQueryBuilder {
+  return new sdk.AnnotationQueryBuilder()
+    .name('Annotations & Alerts')
+    .datasource(GRAFANA_BUILT_IN)
+    .builtIn(1)
+    .enable(true)
+    .hide(true)
+    .iconColor('rgba(0, 211, 255, 1)')
+    .type('dashboard');
+}
+
+/** Deployment markers: Grafana annotations that CI posts with these tags on every deploy. */
+function deploymentAnnotation(tags: readonly string[]): sdk.AnnotationQueryBuilder {
+  const target = { type: 'tags', tags: [...tags], matchAny: false, limit: 100 };
+  return new sdk.AnnotationQueryBuilder()
+    .name('Deployments')
+    .datasource(GRAFANA_BUILT_IN)
+    .enable(true)
+    .iconColor('purple')
+    .target({ build: () => target as never });
+}
+
+/** `dashboard('Payments · RED')`: a new dashboard definition, remembering the line that created it. */
+export function dashboard(title: string): Dashboard {
+  return new Dashboard(title, captureSource());
+}

@@ -1,0 +1,177 @@
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { count, type InstantVector, vector } from '@o11y/catalog';
+import { captureSource, O11yError } from '@o11y/core';
+import { Dashboard } from '../builder/dashboard.ts';
+import type { Folder } from '../builder/folder.ts';
+import type { Panel } from '../builder/panel.ts';
+import { stat, timeseries } from '../builder/panels.ts';
+import { serviceTag } from './red.ts';
+
+/**
+ * What the SLO dashboards read from an SLO of @o11y/rules: its generated recording rules by typed
+ * reference (never by a copied name) and its alert windows with the thresholds the alerts compare to.
+ */
+export interface SloReference {
+  readonly service: string;
+  readonly team: string;
+  readonly name: string;
+  readonly description: string;
+  readonly objective: number;
+  readonly period: string;
+  readonly windows: readonly {
+    readonly severity: string;
+    readonly long: string;
+    readonly short: string;
+    readonly factor: number;
+    readonly threshold: number;
+  }[];
+  readonly alertNames: { readonly burn: string; readonly absent: string };
+  /** The burn-rate alerts, by severity. */
+  readonly alerts: {
+    readonly page?: { readonly expr: InstantVector };
+    readonly ticket?: { readonly expr: InstantVector };
+  };
+  sli(window: string): InstantVector;
+  burnRate(window: string): InstantVector;
+  readonly errorBudgetRemaining: InstantVector;
+  readonly currentBurnRate: InstantVector;
+}
+
+function percent(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(12))}%`;
+}
+
+/**
+ * One row of panels for one SLO: SLI over the period against the objective, error budget left, current
+ * burn rate and firing alerts; the error ratio over each alert window with the thresholds its burn-rate
+ * alerts compare to; burn rate and SLI over the shortest window.
+ */
+function sloPanels(slo: SloReference): Panel[] {
+  const shortest = [...slo.windows].sort((a, b) => a.factor - b.factor).at(-1)!;
+  const panels: Panel[] = [
+    stat(`SLI over ${slo.period}`)
+      .description(
+        `Share of good events over the SLO period; red below the ${percent(slo.objective)} objective.`,
+      )
+      .unit(units.PercentUnit)
+      .query(slo.sli(slo.period).negate().plus(1))
+      .threshold(slo.objective, { when: 'below' }),
+    stat('Error budget remaining')
+      .description('Share of the period’s error budget not yet spent; red once it is gone.')
+      .unit(units.PercentUnit)
+      .query(slo.errorBudgetRemaining)
+      .threshold(0, { when: 'below' }),
+    stat('Current burn rate')
+      .description(
+        'How many times faster than sustainable the budget is being spent right now (1 = exactly on budget).',
+      )
+      .unit(units.Short)
+      .query(slo.currentBurnRate)
+      .threshold(1),
+  ];
+  const firing = stat('Burn-rate alerts firing')
+    .description(
+      `1 while the condition of the ${slo.alertNames.burn} alert of that severity holds (a long window and its short one both above their threshold; these alerts fire without delay).`,
+    )
+    .unit(units.Short)
+    .threshold(1);
+  for (const severity of ['page', 'ticket'] as const) {
+    const rule = slo.alerts[severity];
+    // The alert's own expression object: the panel cannot drift from the rule.
+    if (rule) firing.query(count(rule.expr).or(vector(0)), severity as string);
+  }
+  panels.push(firing);
+  for (const severity of [...new Set(slo.windows.map((w) => w.severity))]) {
+    const panel = timeseries(`Error ratio · ${severity} windows`)
+      .description(
+        `Error ratio over each ${severity} alert window. The ${severity} alert fires when a long and its short window both exceed their dashed threshold.`,
+      )
+      .unit(units.PercentUnit);
+    for (const w of slo.windows.filter((window) => window.severity === severity)) {
+      panel
+        .query(slo.sli(w.long), `${w.long} (×${w.factor})` as string)
+        .query(slo.sli(w.short), `${w.short}` as string)
+        .threshold(w.threshold);
+    }
+    panels.push(panel);
+  }
+  panels.push(
+    timeseries('Burn rate')
+      .description(
+        `Error budget burn rate over the shortest alert window (${shortest.short}); 1 spends exactly the budget.`,
+      )
+      .unit(units.Short)
+      .query(slo.burnRate(shortest.short), shortest.short as string)
+      .threshold(1),
+    timeseries('SLI')
+      .description(`Share of good events over ${shortest.short}, against the objective.`)
+      .unit(units.PercentUnit)
+      .query(slo.sli(shortest.short).negate().plus(1), 'SLI')
+      .threshold(slo.objective, { when: 'below' }),
+  );
+  return panels;
+}
+
+/**
+ * The SLOs of one service on one dashboard, a row per SLO (see `sloPanels`): the page an on-call
+ * engineer opens from any of the service's burn-rate alerts. Reads only the SLOs' recording rules.
+ */
+export function sloDashboard(
+  slos: readonly SloReference[],
+  options: { readonly folder: Folder; readonly runbook?: string },
+): Dashboard {
+  const source = captureSource();
+  const [first] = slos;
+  if (!first || slos.some((slo) => slo.service !== first.service)) {
+    throw new O11yError(
+      `sloDashboard() needs the SLOs of one service, got ${slos.map((s) => `${s.service}/${s.name}`).join(', ') || 'none'}`,
+      {
+        source,
+        id: 'dashboards/slo-service',
+        hint: 'filter the SLO list by service, one dashboard per service',
+      },
+    );
+  }
+  const service = { name: first.service };
+  const board = new Dashboard(`${first.service} · SLOs`, source)
+    .folder(options.folder)
+    .tags('slo', serviceTag(service), `team:${first.team}`)
+    .description(
+      `Service level objectives of ${first.service}: ${slos.map((s) => `${s.description} (${percent(s.objective)} over ${s.period})`).join('; ')}.`,
+    )
+    .time(`now-${first.period}`)
+    .linkTagged(serviceTag(service), `${first.service} dashboards`);
+  for (const slo of slos)
+    board.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo));
+  if (options.runbook) board.runbook(options.runbook);
+  return board;
+}
+
+/** Every SLO of the organisation on one page: SLI over the period and error budget left. */
+export function sloOverviewDashboard(
+  slos: readonly SloReference[],
+  options: { readonly folder: Folder },
+): Dashboard {
+  const budget = stat('Error budget remaining')
+    .description('Share of each SLO’s error budget left in its period; red once spent.')
+    .unit(units.PercentUnit)
+    .span(24, 8)
+    .threshold(0, { when: 'below' });
+  const burn = timeseries('Current burn rate')
+    .description('Burn rate of every SLO; above 1 the budget runs out before the period ends.')
+    .unit(units.Short)
+    .span(24, 10)
+    .threshold(1);
+  for (const slo of slos) {
+    budget.query(slo.errorBudgetRemaining, `${slo.service} ${slo.name}` as string);
+    burn.query(slo.currentBurnRate, `${slo.service} ${slo.name}` as string);
+  }
+  return new Dashboard('SLO overview', captureSource())
+    .folder(options.folder)
+    .tags('slo', 'overview')
+    .description('Error budgets and burn rates of every SLO of every service.')
+    .time('now-7d')
+    .linkTagged('slo', 'SLO dashboards')
+    .row('Budgets', [budget])
+    .row('Burn', [burn]);
+}

@@ -1,0 +1,221 @@
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { histogramQuantile, rate, sum } from '@o11y/catalog';
+import { O11yError, O11yErrors } from '@o11y/core';
+import { describe, expect, it } from 'vitest';
+import { httpConventions, httpRequestsTotal, services } from '../../../catalog/index.ts';
+import { serviceRules } from '../../../rules/services.ts';
+import { sloOf } from '../../../rules/slos.ts';
+import {
+  compileAll,
+  dashboard,
+  folder,
+  MAX_PANELS,
+  redDashboard,
+  sloDashboard,
+  stat,
+  timeseries,
+  uidFrom,
+} from '../src/index.ts';
+
+const requests = sum(rate(httpRequestsTotal.range('$__rate_interval')));
+const THIS_FILE = 'packages/dashboards/test/builder.test.ts';
+
+function errorOf(run: () => unknown): O11yError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof O11yError) return error;
+    if (error instanceof O11yErrors) {
+      const first = error.diagnostics[0]!;
+      return new O11yError(error.message, { ...(first.source && { source: first.source }) });
+    }
+    throw error;
+  }
+  throw new Error('expected an O11yError');
+}
+
+describe('uids', () => {
+  it('derives short uids from names and keeps long names unique within 40 characters', () => {
+    expect(uidFrom('payments · RED')).toBe('payments-red');
+    const a = uidFrom('a very long dashboard title that goes on and on · variant one');
+    const b = uidFrom('a very long dashboard title that goes on and on · variant two');
+    expect(a.length).toBeLessThanOrEqual(40);
+    expect(b.length).toBeLessThanOrEqual(40);
+    expect(a).not.toBe(b);
+    expect(uidFrom('a very long dashboard title that goes on and on · variant one')).toBe(a);
+  });
+
+  it('fails the build on two dashboards with one uid, naming both lines', () => {
+    const first = dashboard('Same').row('r', [stat('x').description('d').unit(units.Short).query(requests)]);
+    const second = dashboard('same').row('r', [stat('x').description('d').unit(units.Short).query(requests)]);
+    const error = errorOf(() => compileAll([first, second]));
+    expect(error.message).toContain('both have uid same');
+    expect(error.source?.file).toBe(THIS_FILE);
+  });
+});
+
+describe('panel conventions', () => {
+  it('requires a description and a unit, pointing at the panel line', () => {
+    const board = dashboard('No unit').row('r', [timeseries('Requests').description('d').query(requests)]);
+    const error = errorOf(() => board.compile());
+    expect(error.message).toContain('has no unit');
+    expect(error.source).toMatchObject({ file: THIS_FILE, line: expect.any(Number) });
+    const noDescription = dashboard('No description').row('r', [
+      timeseries('R').unit(units.Short).query(requests),
+    ]);
+    expect(errorOf(() => noDescription.compile()).message).toContain('has no description');
+  });
+
+  it('rejects a rate over a fixed window, at the line of the query', () => {
+    const fixed = sum(rate(httpRequestsTotal.range('5m')));
+    const board = dashboard('Fixed').row('r', [
+      timeseries('R').description('d').unit(units.Short).query(fixed),
+    ]);
+    const error = errorOf(() => board.compile());
+    expect(error.message).toContain('[5m] instead of [$__rate_interval]');
+    expect(error.source?.file).toBe(THIS_FILE);
+  });
+
+  it('rejects a legend naming a label the query does not return (compile time and build time)', () => {
+    const byRoute = sum(rate(httpRequestsTotal.range('$__rate_interval'))).by('route');
+    // @ts-expect-error: `method` is not returned by a sum by (route)
+    expect(() => timeseries('R').query(byRoute, '{{method}}')).toThrow(
+      /legend "\{\{method\}\}" uses label "method"/,
+    );
+    expect(() => timeseries('R').query(byRoute, '{{route}}')).not.toThrow();
+  });
+
+  it('rejects undefined variables and too many panels', () => {
+    const selected = sum(rate(httpRequestsTotal.select({ service: '$service' }).range('$__rate_interval')));
+    const board = dashboard('Vars').row('r', [stat('x').description('d').unit(units.Short).query(selected)]);
+    expect(errorOf(() => board.compile()).message).toContain('uses $service');
+    const many = Array.from({ length: MAX_PANELS }, (_, i) =>
+      stat(`p${i}`).description('d').unit(units.Short).query(requests),
+    );
+    expect(errorOf(() => dashboard('Many').row('r', many).compile()).message).toContain('panels');
+  });
+});
+
+describe('RED dashboard', () => {
+  const otel = services.find((s) => s.instrumentation === 'otel')!;
+  const promClient = services.find((s) => s.instrumentation === 'prom-client')!;
+  const build = (service: typeof otel | typeof promClient) =>
+    redDashboard({
+      service,
+      http: httpConventions[service.instrumentation],
+      folder: folder(service.team),
+      thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
+    }).compile();
+
+  it('builds prom-client and OpenTelemetry naming from the same builder', () => {
+    const a = build(promClient).model;
+    const b = build(otel).model;
+    expect(a.panels.map((p) => p.title)).toEqual(b.panels.map((p) => p.title));
+    expect(a.panels.flatMap((p) => p.queries.map((q) => q.expr)).join('\n')).toContain(
+      'http_request_duration_seconds_bucket',
+    );
+    expect(b.panels.flatMap((p) => p.queries.map((q) => q.expr)).join('\n')).toContain(
+      'http_server_request_duration_seconds_bucket{deployment_environment_name=~"$environment"',
+    );
+    expect(b.panels.find((p) => p.title === 'Requests by route')!.queries[0]!.legendFormat).toBe(
+      '{{http_route}}',
+    );
+  });
+
+  it('draws the alert thresholds it is given and links exemplars on bucket queries', () => {
+    const { model, json } = build(promClient);
+    expect(model.panels.find((p) => p.title === 'Latency percentiles')!.thresholds).toEqual([0.5]);
+    expect(model.panels.find((p) => p.title === 'Error ratio')!.thresholds).toEqual([0.01]);
+    const latency = (json.panels ?? []).find((p) => p.title === 'Latency percentiles') as {
+      targets: { exemplar?: boolean }[];
+    };
+    expect(latency.targets.every((t) => t.exemplar === true)).toBe(true);
+  });
+
+  it('remembers where each panel and query was written', () => {
+    const fromHere = dashboard('Here').row('r', [
+      stat('x')
+        .description('d')
+        .unit(units.Seconds)
+        .query(
+          histogramQuantile(
+            0.5,
+            sum(rate(httpConventions['prom-client'].duration.bucket.range('$__rate_interval'))).by('le'),
+          ),
+        ),
+    ]);
+    const model = fromHere.compile().model;
+    expect(model.source.file).toBe(THIS_FILE);
+    expect(model.panels[0]!.source.file).toBe(THIS_FILE);
+    expect(model.panels[0]!.queries[0]!.source.file).toBe(THIS_FILE);
+  });
+});
+
+describe('RED dashboard on recording rules', () => {
+  const build = (service: (typeof services)[number]) =>
+    redDashboard({
+      service,
+      http: httpConventions[service.instrumentation],
+      folder: folder(service.team),
+      thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
+      recorded: serviceRules.find((r) => r.service.name === service.name)!.red,
+    }).compile().model;
+  const exprOf = (model: ReturnType<typeof build>, title: string) =>
+    model.panels.find((p) => p.title === title)!.queries.map((q) => q.expr);
+
+  it('reads the recorded series where rules exist, the raw metrics only for what they aggregate away', () => {
+    const payments = build(services.find((s) => s.name === 'payments')!);
+    expect(exprOf(payments, 'Error ratio')).toEqual([
+      'service:http_request_errors:ratio_rate5m{service="payments"}',
+    ]);
+    expect(exprOf(payments, 'p95 latency')).toEqual([
+      'service:http_request_duration_seconds:p95_rate5m{service="payments"}',
+    ]);
+    expect(exprOf(payments, 'Requests by route')).toEqual([
+      'service_route:http_requests:rate5m{service="payments"}',
+    ]);
+    expect(exprOf(payments, 'Requests by status')[0]).toContain('rate(http_requests_total{');
+    expect(exprOf(payments, 'p95 latency by instance')[0]).toContain('http_request_duration_seconds_bucket{');
+  });
+
+  it('gives OpenTelemetry services the same labels, as the rules unify them', () => {
+    const search = build(services.find((s) => s.name === 'search')!);
+    const byRoute = search.panels.find((p) => p.title === 'p95 latency by route')!.queries[0]!;
+    expect(byRoute).toMatchObject({
+      expr: 'service_route:http_request_duration_seconds:p95_rate5m{service="search"}',
+      legendFormat: '{{route}}',
+    });
+  });
+});
+
+describe('SLO dashboard', () => {
+  it('shows every SLO of one service in a row of its own, with each alert window threshold drawn', () => {
+    const slos = [sloOf('payments', 'availability'), sloOf('payments', 'latency')];
+    const { json, model } = sloDashboard(slos, { folder: folder('payments') }).compile();
+    expect((json.panels ?? []).filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
+      'availability · 99.95% over 30d',
+      'latency · 99% over 30d',
+    ]);
+    const pages = model.panels.filter((p) => p.title === 'Error ratio · page windows');
+    expect(pages.map((p) => [...p.thresholds].sort((a, b) => a - b))).toEqual(
+      slos.map((slo) =>
+        slo.windows
+          .filter((w) => w.severity === 'page')
+          .map((w) => w.threshold)
+          .sort((a, b) => a - b),
+      ),
+    );
+  });
+
+  it('refuses SLOs of two services, at the line that asked', () => {
+    const error = errorOf(() =>
+      sloDashboard([sloOf('payments', 'availability'), sloOf('search', 'availability')], {
+        folder: folder('x'),
+      }),
+    );
+    expect(error.message).toContain(
+      'needs the SLOs of one service, got payments/availability, search/availability',
+    );
+    expect(error.source?.file).toBe(THIS_FILE);
+  });
+});

@@ -1,0 +1,200 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { raw } from '@o11y/catalog';
+import { type BuildContext, writeTree } from '@o11y/core';
+import { init } from '@o11y/promql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import * as catalog from '../../../catalog/index.ts';
+import { goldenSignals } from '../../../dashboards/overview.ts';
+import {
+  type Dashboard,
+  dashboard,
+  emitter,
+  folder,
+  grafanaStack,
+  redDashboard,
+  stat,
+} from '../src/index.ts';
+import { conventionViolations, type DashboardJson } from './conventions.ts';
+
+const context = (definitions: BuildContext['definitions'] = []): BuildContext => ({
+  root: '/nonexistent',
+  definitions,
+  profile: 'default',
+  log: () => {},
+});
+
+const reds = catalog.services.map((service) =>
+  redDashboard({
+    service,
+    http: catalog.httpConventionOf(service),
+    folder: folder(service.team),
+    thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
+  }),
+);
+// The sample organisation's golden-signals overview (folder `overview`), as dashboards/ defines it.
+const definitions: Dashboard[] = [...reds, goldenSignals];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'o11y-dashboards-'));
+  await init();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('emitter', () => {
+  it('writes dashboards in team folders with grafana/folders.json, resources and provisioning, all schema-valid', async () => {
+    const stack = grafanaStack({ resources: ['v1'] });
+    const artifacts = await emitter.emit([...definitions, stack], context());
+    await writeTree(dir, artifacts);
+    const paths = artifacts.map((a) => a.path);
+    expect(paths).toContain('grafana/dashboards/payments/payments-red.json');
+    expect(paths).toContain('grafana/folders.json');
+    // Grafana's file provider would load any other JSON under the dashboards path as a dashboard.
+    for (const artifact of artifacts.filter((a) => a.path.startsWith('grafana/dashboards/'))) {
+      expect(artifact.kind).toBe('grafana/dashboard');
+    }
+    expect(paths).toContain('grafana/resources/dashboards/v1/payments-red.json');
+    expect(paths).toContain('grafana/provisioning/dashboards/o11y.yaml');
+    expect(paths).toContain('grafana/provisioning/datasources/o11y.yaml');
+    expect(await emitter.verify!(artifacts, dir, context())).toEqual([]);
+
+    const folders = JSON.parse(await readFile(path.join(dir, 'grafana/folders.json'), 'utf8'));
+    expect(Object.keys(folders)).toEqual(
+      [...new Set(catalog.services.map((s) => s.team)), 'overview'].sort(),
+    );
+    const folderJson = folders.payments;
+    expect(folderJson).toEqual({ uid: expect.any(String), title: 'Payments' });
+    const resource = JSON.parse(
+      await readFile(path.join(dir, 'grafana/resources/dashboards/v1/payments-red.json'), 'utf8'),
+    );
+    expect(resource).toMatchObject({
+      apiVersion: 'dashboard.grafana.app/v1',
+      kind: 'Dashboard',
+      metadata: { name: 'payments-red', annotations: { 'grafana.app/folder': folderJson.uid } },
+    });
+    const datasources = parse(
+      await readFile(path.join(dir, 'grafana/provisioning/datasources/o11y.yaml'), 'utf8'),
+    );
+    expect(datasources.datasources.map((d: { type: string }) => d.type).sort()).toEqual([
+      'alertmanager',
+      'jaeger',
+      'loki',
+      'prometheus',
+    ]);
+    expect(datasources.datasources[0].jsonData.exemplarTraceIdDestinations[0].datasourceUid).toBe(
+      'o11y-jaeger',
+    );
+  });
+
+  it('emits byte-identical output on every run', async () => {
+    const first = await emitter.emit(definitions, context());
+    const second = await emitter.emit(definitions, context());
+    expect(second.map((a) => a.content)).toEqual(first.map((a) => a.content));
+  });
+
+  it('follows every convention on every emitted dashboard', async () => {
+    const artifacts = (await emitter.emit(definitions, context())).filter(
+      (a) => a.kind === 'grafana/dashboard',
+    );
+    expect(artifacts).toHaveLength(definitions.length);
+    const uids = new Set<string>();
+    for (const artifact of artifacts) {
+      const json = JSON.parse(artifact.content) as DashboardJson;
+      expect(uids.has(json.uid)).toBe(false);
+      uids.add(json.uid);
+      const variables = json.templating.list.map((v) => v.name);
+      expect(conventionViolations(json, variables)).toEqual([]);
+    }
+    const red = JSON.parse(
+      artifacts.find((a) => a.path.endsWith('/payments-red.json'))!.content,
+    ) as DashboardJson;
+    expect(red.templating.list.map((v) => v.name)).toEqual([
+      'datasource',
+      'loki',
+      'environment',
+      'job',
+      'instance',
+    ]);
+    expect(red.panels.some((p) => p.type === 'logs')).toBe(true);
+    expect(red.links?.some((l) => l.tags?.includes('service:payments'))).toBe(true);
+  });
+
+  it('the convention checks catch a broken dashboard', () => {
+    const broken = {
+      uid: 'broken',
+      title: 'Broken',
+      annotations: { list: [] },
+      templating: { list: [] },
+      panels: [
+        {
+          id: 1,
+          type: 'timeseries',
+          title: 'x',
+          datasource: { type: 'prometheus', uid: 'P1809F7CD0C75ACF3' },
+          targets: [{ expr: 'sum by (route) (rate(http_requests_total[5m]))', legendFormat: '{{method}}' }],
+        },
+      ],
+    } as DashboardJson;
+    expect(conventionViolations(broken, [])).toEqual(
+      expect.arrayContaining([
+        'broken: no Prometheus datasource variable',
+        'broken: no deployments annotation',
+        'broken panel 1 "x": datasource uid "P1809F7CD0C75ACF3" is not a variable',
+        'broken panel 1 "x": no description',
+        'broken panel 1 "x": no unit',
+        'broken panel 1 "x": rate without $__rate_interval in sum by (route) (rate(http_requests_total[5m]))',
+        'broken panel 1 "x": legend uses {{method}}, not returned by sum by (route) (rate(http_requests_total[5m]))',
+      ]),
+    );
+  });
+
+  it('fails the build when a dashboard reads a recording rule no build defines', async () => {
+    const board = dashboard('Reads a rule').row('r', [
+      stat('x')
+        .description('d')
+        .unit(units.Short)
+        .query(raw('sum(service:http_requests:rate5m)', { labels: [] })),
+    ]);
+    await expect(emitter.emit([board], context())).rejects.toThrow(
+      /reads service:http_requests:rate5m, which no recording rule of this build records/,
+    );
+    const group = { rules: [{ kind: 'record', name: 'service:http_requests:rate5m' }] };
+    await expect(emitter.emit([board], context([group as never]))).resolves.toBeDefined();
+  });
+
+  it('points a query that does not parse at its TypeScript line', async () => {
+    const board = dashboard('Bad query').row('r', [
+      stat('x')
+        .description('d')
+        .unit(units.Short)
+        .query(raw('sum(up', { labels: [] })),
+    ]);
+    const artifacts = await emitter.emit([board], context());
+    await writeTree(dir, artifacts);
+    const problems = await emitter.verify!(artifacts, dir, context());
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) {
+      expect(problem).toMatchObject({
+        id: 'dashboards/promql-syntax',
+        source: { file: 'packages/dashboards/test/emit.test.ts' },
+      });
+    }
+  });
+
+  it('provides the dashboards model with panels, queries, thresholds and variables', async () => {
+    const model = await emitter.model!(definitions, context());
+    const payments = model.dashboards!.find((d) => d.uid === 'payments-red')!;
+    expect(payments.folder).toBe('payments');
+    expect(payments.variables.map((v) => v.name)).toContain('environment');
+    expect(payments.panels.find((p) => p.title === 'p95 latency')).toMatchObject({
+      unit: units.Seconds,
+      thresholds: [0.5],
+    });
+  });
+});

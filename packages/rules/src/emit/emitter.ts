@@ -1,0 +1,257 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { isRaw, toPromQL } from '@o11y/catalog';
+import {
+  type Artifact,
+  type BuildContext,
+  compareCodePoints,
+  type Definition,
+  type Diagnostic,
+  type Emitter,
+  type ProjectModel,
+  type RuleGroupModel,
+  stableStringify,
+  toDiagnostics,
+  toolPath,
+} from '@o11y/core';
+import { prometheusYaml } from '../config/prometheus.ts';
+import { KIND } from '../kinds.ts';
+import { allRules, type Plan, plan } from './plan.ts';
+import { groupYaml, sortedRecord } from './rule-yaml.ts';
+import { suiteYaml } from './tests-yaml.ts';
+import { toYaml } from './yaml.ts';
+
+export const PATHS = {
+  rules: (file: string) => `prometheus/rules/${file}.yml`,
+  tests: (file: string) => `prometheus/tests/${file}.yml`,
+  operator: (file: string) => `prometheus/operator/${file}.yaml`,
+  mimir: (namespace: string) => `mimir/${namespace}.yml`,
+  config: 'prometheus/prometheus.yml',
+  alerts: 'prometheus/alerts.json',
+  index: 'prometheus/index.json',
+} as const;
+
+/** The Mimir ruler namespace of a rule file: its first folder, or the file itself. */
+export function mimirNamespace(file: string): string {
+  return file.split('/')[0]!;
+}
+
+function ruleFileArtifacts(p: Plan, context: BuildContext): Artifact[] {
+  const dropIntervals = context.profile === 'test';
+  const artifacts: Artifact[] = [];
+  const namespaces = new Map<string, { groups: unknown[]; source: Artifact['source'] }>();
+  for (const { file, groups } of p.ruleFiles) {
+    const yamlGroups = groups.map((g) => groupYaml(g, { dropIntervals }));
+    const source = groups[0]!.source;
+    artifacts.push({
+      path: PATHS.rules(file),
+      kind: 'prometheus-rules',
+      content: toYaml({ groups: yamlGroups }),
+      source,
+    });
+    artifacts.push({
+      path: PATHS.operator(file),
+      kind: 'prometheus-operator-rule',
+      content: toYaml({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: {
+          name: file.replaceAll('/', '-').replaceAll('.', '-'),
+          labels: { 'app.kubernetes.io/managed-by': 'o11y' },
+        },
+        spec: { groups: yamlGroups },
+      }),
+      source,
+    });
+    const namespace = namespaces.get(mimirNamespace(file)) ?? { groups: [], source };
+    namespace.groups.push(...yamlGroups);
+    namespaces.set(mimirNamespace(file), namespace);
+  }
+  for (const [namespace, { groups, source }] of namespaces) {
+    artifacts.push({
+      path: PATHS.mimir(namespace),
+      kind: 'mimir-rules',
+      content: toYaml({ namespace, groups }),
+      source,
+    });
+  }
+  return artifacts;
+}
+
+function alertsJson(p: Plan) {
+  return allRules(p)
+    .filter(({ rule }) => rule.kind === 'alert')
+    .map(({ group, rule }) => {
+      const labels = sortedRecord({ ...group.labels, ...rule.labels });
+      return {
+        alert: rule.name,
+        group: group.name,
+        labels,
+        keptLabels: [...rule.expr.labels],
+        source: rule.source,
+      };
+    })
+    .sort((a, b) => compareCodePoints(a.alert, b.alert) || compareCodePoints(a.group, b.group));
+}
+
+function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
+  const p = plan(definitions);
+  const artifacts = ruleFileArtifacts(p, context);
+  const suites = p.tests.map((suite) => ({ suite, emitted: suiteYaml(suite, p) }));
+  for (const { suite, emitted } of suites) {
+    artifacts.push({
+      path: PATHS.tests(suite.file),
+      kind: 'promtool-tests',
+      content: toYaml(emitted.yaml),
+      source: suite.source,
+    });
+  }
+  const anchor = p.ruleFiles[0]?.groups[0]?.source ?? p.config?.source ?? p.tests[0]?.source;
+  if (anchor) {
+    artifacts.push({
+      path: PATHS.alerts,
+      kind: 'prometheus-alerts',
+      content: stableStringify(alertsJson(p)),
+      source: anchor,
+    });
+    artifacts.push({
+      path: PATHS.index,
+      kind: 'prometheus-index',
+      content: stableStringify({
+        rules: allRules(p).map(({ id, file, group, rule }) => ({
+          id,
+          file: PATHS.rules(file),
+          group: group.name,
+          kind: rule.kind,
+          name: rule.name,
+          labels: sortedRecord({ ...group.labels, ...rule.labels }),
+          source: rule.source,
+          ...(rule.untested !== undefined && { untested: rule.untested }),
+        })),
+        tests: suites.map(({ suite, emitted }) => ({
+          file: PATHS.tests(suite.file),
+          source: suite.source,
+          cases: emitted.cases,
+        })),
+      }),
+      source: anchor,
+    });
+  }
+  if (p.config) {
+    const ruleFiles = p.ruleFiles.map(({ file }) => path.posix.relative('prometheus', PATHS.rules(file)));
+    artifacts.push({
+      path: PATHS.config,
+      kind: 'prometheus-config',
+      content: toYaml(prometheusYaml(p.config, ruleFiles, context.profile)),
+      source: p.config.source,
+    });
+  }
+  return artifacts;
+}
+
+/** Runs a program and collects its output; never throws for a non-zero exit. */
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+async function verify(
+  artifacts: readonly Artifact[],
+  dir: string,
+  context: BuildContext,
+): Promise<Diagnostic[]> {
+  let promtool: string;
+  try {
+    promtool = toolPath('promtool', context.root);
+  } catch (error) {
+    return toDiagnostics(error);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const ruleFiles = artifacts.filter((a) => a.kind === 'prometheus-rules');
+  for (const artifact of ruleFiles) {
+    const result = await run(promtool, ['check', 'rules', '--lint=all', '--lint-fatal', artifact.path], dir);
+    if (result.code !== 0) {
+      diagnostics.push({
+        severity: 'error',
+        id: 'promtool/check-rules',
+        message: `promtool check rules rejects dist/${artifact.path}: ${result.output.trim()}`,
+        source: artifact.source,
+        hint: 'the rule file was generated from this definition; fix the expression or rule it names',
+      });
+    }
+  }
+  const config = artifacts.find((a) => a.kind === 'prometheus-config');
+  if (config) {
+    const result = await run(promtool, ['check', 'config', '--lint=all', '--lint-fatal', config.path], dir);
+    if (result.code !== 0) {
+      diagnostics.push({
+        severity: 'error',
+        id: 'promtool/check-config',
+        message: `promtool check config rejects dist/${config.path}: ${result.output.trim()}`,
+        source: config.source,
+      });
+    }
+  }
+  return diagnostics;
+}
+
+function model(definitions: readonly Definition[]): Partial<ProjectModel> {
+  const p = plan(definitions);
+  const ruleGroups: RuleGroupModel[] = p.ruleFiles.flatMap(({ file, groups }) =>
+    groups.map((group) => ({
+      name: group.name,
+      file: `dist/${PATHS.rules(file)}`,
+      ...(group.interval !== undefined && { interval: group.interval }),
+      ...(group.limit !== undefined && { limit: group.limit }),
+      ...(group.queryOffset !== undefined && { queryOffset: group.queryOffset }),
+      ...(Object.keys(group.labels).length > 0 && { labels: group.labels }),
+      source: group.source,
+      rules: group.rules.map((rule) => ({
+        kind: rule.kind,
+        name: rule.name,
+        expr: toPromQL(rule.expr),
+        ...(rule.kind === 'alert' && rule.for !== undefined && { for: rule.for }),
+        ...(rule.kind === 'alert' &&
+          rule.keepFiringFor !== undefined && { keepFiringFor: rule.keepFiringFor }),
+        labels: rule.labels,
+        annotations: rule.kind === 'alert' ? rule.annotations : {},
+        source: rule.source,
+        ...(isRaw(rule.expr) && { raw: true }),
+      })),
+    })),
+  );
+  const scrapeJobs = (p.config?.jobs ?? []).map((job) => ({
+    job: job.name,
+    scrapeInterval: job.scrapeInterval ?? p.config!.scrapeInterval,
+    source: job.source,
+  }));
+  return { ruleGroups, scrapeJobs };
+}
+
+/** Prometheus rule files, promtool tests, prometheus.yml, PrometheusRule and Mimir outputs; promtool checks. */
+export const emitter: Emitter = {
+  name: 'prometheus',
+  kinds: Object.values(KIND),
+  order: 10,
+  emit,
+  verify,
+  model,
+};

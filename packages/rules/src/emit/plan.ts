@@ -1,0 +1,125 @@
+import {
+  compareCodePoints,
+  type Definition,
+  type Diagnostic,
+  formatSource,
+  kindOf,
+  O11yError,
+  O11yErrors,
+} from '@o11y/core';
+import type { PrometheusConfig } from '../config/prometheus.ts';
+import type { RuleGroup } from '../group.ts';
+import { KIND } from '../kinds.ts';
+import type { RuleTests } from '../promtool/suite.ts';
+import type { Rule } from '../rule.ts';
+import type { Slo } from '../slo/slo.ts';
+
+export interface RuleFile {
+  readonly file: string;
+  readonly groups: readonly RuleGroup[];
+}
+
+/** Every definition of this package, sorted into rule files, test files and the Prometheus config. */
+export interface Plan {
+  readonly ruleFiles: readonly RuleFile[];
+  readonly tests: readonly RuleTests[];
+  readonly config: PrometheusConfig | undefined;
+  readonly slos: readonly Slo[];
+  /** Where each group lives. */
+  readonly fileOf: ReadonlyMap<RuleGroup, string>;
+}
+
+/** The stable id of a rule in reports and in dist/prometheus/index.json: `group[index]`. */
+export function ruleId(group: RuleGroup, index: number): string {
+  return `${group.name}[${index}]`;
+}
+
+export function allRules(plan: Plan): Array<{ id: string; file: string; group: RuleGroup; rule: Rule }> {
+  return plan.ruleFiles.flatMap(({ file, groups }) =>
+    groups.flatMap((group) =>
+      group.rules.map((rule, index) => ({ id: ruleId(group, index), file, group, rule })),
+    ),
+  );
+}
+
+export function plan(definitions: readonly Definition[]): Plan {
+  const groups: RuleGroup[] = [];
+  const tests: RuleTests[] = [];
+  const slos: Slo[] = [];
+  const configs: PrometheusConfig[] = [];
+  for (const definition of definitions) {
+    switch (kindOf(definition)) {
+      case KIND.group:
+        groups.push(definition as RuleGroup);
+        break;
+      case KIND.slo: {
+        const slo = definition as Slo;
+        slos.push(slo);
+        groups.push(...slo.groups);
+        if (slo.tests) tests.push(slo.tests);
+        break;
+      }
+      case KIND.ruleTests:
+        tests.push(definition as RuleTests);
+        break;
+      case KIND.config:
+        configs.push(definition as PrometheusConfig);
+        break;
+    }
+  }
+  const problems: Diagnostic[] = [];
+  const byName = new Map<string, RuleGroup>();
+  for (const group of groups) {
+    const earlier = byName.get(group.name);
+    if (earlier && earlier !== group) {
+      problems.push(
+        new O11yError(`two rule groups are named ${group.name}`, {
+          source: group.source,
+          id: 'rules/duplicate-group',
+          hint: `the other is at ${formatSource(earlier.source)}; group names must be unique (Mimir namespaces and PrometheusRules merge files)`,
+        }).toDiagnostic(),
+      );
+    }
+    byName.set(group.name, group);
+  }
+  const testFiles = new Map<string, RuleTests>();
+  for (const suite of tests) {
+    const earlier = testFiles.get(suite.file);
+    if (earlier && earlier !== suite) {
+      problems.push(
+        new O11yError(`two rule test suites write tests/${suite.file}.yml`, {
+          source: suite.source,
+          id: 'promtool/duplicate-test-file',
+          hint: `the other is at ${formatSource(earlier.source)}; give one a different file`,
+        }).toDiagnostic(),
+      );
+    }
+    testFiles.set(suite.file, suite);
+  }
+  if (configs.length > 1) {
+    problems.push(
+      new O11yError('more than one Prometheus config is defined', {
+        source: configs[1]!.source,
+        id: 'prometheus/duplicate-config',
+        hint: `the first is at ${formatSource(configs[0]!.source)}; define one prometheusConfig()`,
+      }).toDiagnostic(),
+    );
+  }
+  if (problems.length > 0) throw new O11yErrors(problems);
+  const files = new Map<string, RuleGroup[]>();
+  const fileOf = new Map<RuleGroup, string>();
+  for (const group of byName.values()) {
+    files.set(group.file, [...(files.get(group.file) ?? []), group]);
+    fileOf.set(group, group.file);
+  }
+  const ruleFiles = [...files.entries()]
+    .sort(([a], [b]) => compareCodePoints(a, b))
+    .map(([file, fileGroups]) => ({ file, groups: fileGroups }));
+  return {
+    ruleFiles,
+    tests: [...testFiles.values()].sort((a, b) => compareCodePoints(a.file, b.file)),
+    config: configs[0],
+    slos,
+    fileOf,
+  };
+}

@@ -1,0 +1,47 @@
+import { toPromQL } from '@o11y/catalog';
+import { compareCodePoints } from '@o11y/core';
+import type { RuleGroup } from '../group.ts';
+import type { Rule } from '../rule.ts';
+
+export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort(compareCodePoints)
+      .map((k) => [k, record[k]!]),
+  );
+}
+
+/** A rule as Prometheus's rule-file format spells it, keys in the conventional order. */
+export function ruleYaml(rule: Rule): Record<string, unknown> {
+  if (rule.kind === 'record') {
+    return {
+      record: rule.name,
+      expr: toPromQL(rule.expr),
+      ...(Object.keys(rule.labels).length > 0 && { labels: sortedRecord(rule.labels) }),
+    };
+  }
+  return {
+    alert: rule.name,
+    expr: toPromQL(rule.expr),
+    ...(rule.for !== undefined && { for: rule.for }),
+    ...(rule.keepFiringFor !== undefined && { keep_firing_for: rule.keepFiringFor }),
+    labels: sortedRecord(rule.labels),
+    annotations: sortedRecord(rule.annotations),
+  };
+}
+
+export interface GroupYamlOptions {
+  /** The `test` profile evaluates every group at the global (1s) interval instead of its own. */
+  readonly dropIntervals?: boolean;
+}
+
+export function groupYaml(group: RuleGroup, options: GroupYamlOptions = {}): Record<string, unknown> {
+  return {
+    name: group.name,
+    ...(group.interval !== undefined && !options.dropIntervals && { interval: group.interval }),
+    ...(group.limit !== undefined && { limit: group.limit }),
+    ...(group.queryOffset !== undefined && { query_offset: group.queryOffset }),
+    ...(Object.keys(group.labels).length > 0 && { labels: sortedRecord(group.labels) }),
+    rules: group.rules.map(ruleYaml),
+  };
+}

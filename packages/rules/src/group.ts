@@ -1,0 +1,138 @@
+import type { Recorded } from '@o11y/catalog';
+import {
+  captureSource,
+  DEFINITION,
+  type Definition,
+  type Duration,
+  formatDuration,
+  formatSource,
+  O11yError,
+  parseDuration,
+  type SourceLocation,
+  stableStringify,
+} from '@o11y/core';
+import { KIND } from './kinds.ts';
+import { isValidLabelName } from './labels.ts';
+import { type AlertingRule, type Rule, recordingRuleOf } from './rule.ts';
+
+export interface RuleGroup extends Definition {
+  readonly name: string;
+  /** The rule file (without `.yml`) under dist/prometheus/rules/ the group is written to. */
+  readonly file: string;
+  readonly interval?: string;
+  /** Limit on alerts or series the group's rules may produce; 0 or unset means none. */
+  readonly limit?: number;
+  readonly queryOffset?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly rules: readonly Rule[];
+}
+
+export interface RuleGroupOptions {
+  /** Rule file the group goes to; groups with the same file form one rule file. Default: the group name. */
+  readonly file?: string;
+  readonly interval?: Duration;
+  readonly limit?: number;
+  readonly queryOffset?: Duration;
+  /** Labels added to every rule of the group (Prometheus 3 group labels). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Alerting rules from `alert()` and recording rules from `record()`, in evaluation order. */
+  readonly rules: readonly (AlertingRule | Recorded)[];
+}
+
+const FILE_NAME = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
+
+function toRule(entry: AlertingRule | Recorded, group: string, source: SourceLocation): Rule {
+  if ('kind' in entry && entry.kind === 'alert') return entry;
+  const rule = recordingRuleOf(entry);
+  if (!rule) {
+    throw new O11yError(`rule group ${group} lists ${String(entry)}, which is not a rule`, {
+      source,
+      id: 'rules/not-a-rule',
+      hint: 'create recording rules with record(name, expr) and alerting rules with alert(name, {...})',
+    });
+  }
+  return rule;
+}
+
+/** Prometheus's own identity of a rule in a group: its name and its static labels (group labels included). */
+function identity(rule: Rule, groupLabels: Readonly<Record<string, string>>): string {
+  return stableStringify({ name: rule.name, labels: { ...groupLabels, ...rule.labels } });
+}
+
+/** A rule group: rules Prometheus evaluates together, in order, at one interval. */
+export function ruleGroup(name: string, options: RuleGroupOptions): RuleGroup {
+  return makeRuleGroup(name, options, captureSource());
+}
+
+/** `ruleGroup` for generators (SLOs, imports) that pass the source of their own definition. */
+export function makeRuleGroup(name: string, options: RuleGroupOptions, source: SourceLocation): RuleGroup {
+  const what = `rule group ${name}`;
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9:._-]*$/.test(name)) {
+    throw new O11yError(`${what}: the name must be letters, digits, and . _ - :`, {
+      source,
+      id: 'rules/group-name',
+    });
+  }
+  const file = options.file ?? name;
+  if (!FILE_NAME.test(file)) {
+    throw new O11yError(`${what}: file "${file}" is not a plain relative name`, {
+      source,
+      id: 'rules/group-file',
+      hint: 'use lower-case letters, digits, . _ - and / between folders, without .yml',
+    });
+  }
+  if (options.rules.length === 0) {
+    throw new O11yError(`${what} has no rules`, {
+      source,
+      id: 'rules/group-empty',
+      hint: 'add rules or remove the group',
+    });
+  }
+  const duration = (value: string | undefined, key: string) => {
+    if (value === undefined) return undefined;
+    const ms = parseDuration(value);
+    if (ms === 0 && key === 'interval') {
+      throw new O11yError(`${what}: interval must be positive`, { source, id: 'rules/group-interval' });
+    }
+    return formatDuration(ms);
+  };
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
+    throw new O11yError(`${what}: limit must be a whole number ≥ 0`, { source, id: 'rules/group-limit' });
+  }
+  const labels = Object.freeze({ ...(options.labels ?? {}) });
+  for (const labelName of Object.keys(labels)) {
+    if (!isValidLabelName(labelName)) {
+      throw new O11yError(`${what}: "${labelName}" is not a valid label name`, {
+        source,
+        id: 'rules/label-name',
+      });
+    }
+  }
+  const rules = options.rules.map((entry) => toRule(entry, name, source));
+  const seen = new Map<string, Rule>();
+  for (const rule of rules) {
+    const key = identity(rule, labels);
+    const earlier = seen.get(key);
+    if (earlier) {
+      throw new O11yError(`${what} has two rules named ${rule.name} with the same labels`, {
+        source: rule.source,
+        id: 'rules/duplicate-rule',
+        hint: `the other is at ${formatSource(earlier.source)}; rename one or give them different labels (promtool --lint=duplicate-rules rejects this)`,
+      });
+    }
+    seen.set(key, rule);
+  }
+  const interval = duration(options.interval, 'interval');
+  const queryOffset = duration(options.queryOffset, 'queryOffset');
+  return Object.freeze({
+    [DEFINITION]: KIND.group,
+    source,
+    name,
+    file,
+    ...(interval !== undefined && { interval }),
+    ...(options.limit !== undefined && options.limit > 0 && { limit: options.limit }),
+    ...(queryOffset !== undefined && { queryOffset }),
+    labels,
+    rules: Object.freeze(rules),
+  });
+}

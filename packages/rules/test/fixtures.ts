@@ -1,0 +1,37 @@
+import { counter, gauge, histogram, job, label } from '@o11y/catalog';
+
+/** A small catalogue of its own, so these tests do not move when the organisation's catalogue does. */
+export const shopJob = job('shop', { scrapeInterval: '15s', instances: 2 });
+export const slowJob = job('batch', { scrapeInterval: '5m', instances: 1 });
+
+export const requests = counter('shop_requests_total', {
+  help: 'Requests served.',
+  unit: 'requests',
+  jobs: [shopJob],
+  labels: {
+    route: label.values(['/cart', '/checkout']),
+    code: label.values(['200', '404', '500', '503']),
+  },
+});
+
+export const duration = histogram('shop_request_duration_seconds', {
+  help: 'Request duration.',
+  unit: 'seconds',
+  jobs: [shopJob],
+  labels: { route: label.values(['/cart', '/checkout']) },
+  buckets: [0.1, 0.25, 0.5, 1, 2.5],
+});
+
+export const queueDepth = gauge('shop_queue_depth', {
+  help: 'Jobs waiting.',
+  unit: 'items',
+  jobs: [shopJob],
+  labels: {},
+});
+
+export const batchRuns = counter('batch_runs_total', {
+  help: 'Batch runs.',
+  unit: 'count',
+  jobs: [slowJob],
+  labels: { outcome: label.values(['ok', 'failed']) },
+});

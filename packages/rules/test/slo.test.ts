@@ -1,0 +1,190 @@
+import { re, toPromQL } from '@o11y/catalog';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { availability, defaultWindows, latency, SLO_RECORDS, slo, tester } from '../src/index.ts';
+import { duration, requests } from './fixtures.ts';
+import { build, root } from './helpers.ts';
+
+const checkout = () =>
+  slo({
+    service: { name: 'shop', team: 'web' },
+    name: 'checkout',
+    objective: 0.999,
+    sli: availability({
+      total: requests.select({ route: '/checkout' }),
+      errors: requests.select({ route: '/checkout', code: re('5..') }),
+    }),
+  });
+
+describe('burn-rate windows', () => {
+  it('are the SRE Workbook windows for 30 days', () => {
+    expect(defaultWindows(30 * 86_400_000)).toEqual([
+      { severity: 'page', long: '1h', short: '5m', factor: 14.4 },
+      { severity: 'page', long: '6h', short: '30m', factor: 6 },
+      { severity: 'ticket', long: '1d', short: '2h', factor: 3 },
+      { severity: 'ticket', long: '3d', short: '6h', factor: 1 },
+    ]);
+  });
+
+  it('scale with the period so each pair still detects the same share of the budget', () => {
+    expect(defaultWindows(28 * 86_400_000).map((w) => `${w.long}/${w.short}×${w.factor}`)).toEqual([
+      '56m/4m40s×14.4',
+      '5h36m/28m×6',
+      '22h24m/1h52m×3',
+      '2d19h12m/5h36m×1',
+    ]);
+    expect(defaultWindows(7 * 86_400_000).map((w) => `${w.long}/${w.short}`)).toEqual([
+      '14m/1m10s',
+      '1h24m/7m',
+      '5h36m/28m',
+      '16h48m/1h24m',
+    ]);
+  });
+
+  it('carry thresholds as exact decimals and the share of budget they detect', () => {
+    const s = checkout();
+    expect(s.windows.map((w) => [w.threshold, w.budgetConsumed])).toEqual([
+      [0.0144, 0.02],
+      [0.006, 0.05],
+      [0.003, 0.1],
+      [0.001, 0.1],
+    ]);
+    expect(s.errorBudget).toBe(0.001);
+  });
+});
+
+describe('generated rules', () => {
+  it('record an error ratio per window and the period under stable names', () => {
+    const s = checkout();
+    expect(s.ratioWindows).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
+    const names = s.groups.flatMap((g) => g.rules.map((r) => `${g.name}: ${r.name}`));
+    expect(names).toEqual([
+      ...['5m', '30m', '1h', '2h', '6h'].map((w) => `slo-shop-checkout-sli: ${SLO_RECORDS.errorRatio(w)}`),
+      'slo-shop-checkout-sli: slo:current_burn_rate:ratio',
+      ...['1d', '3d', '30d'].map((w) => `slo-shop-checkout-sli-long: ${SLO_RECORDS.errorRatio(w)}`),
+      'slo-shop-checkout-sli-long: slo:objective:ratio',
+      'slo-shop-checkout-sli-long: slo:error_budget:ratio',
+      'slo-shop-checkout-sli-long: slo:time_period:days',
+      'slo-shop-checkout-sli-long: slo:period_burn_rate:ratio',
+      'slo-shop-checkout-sli-long: slo:period_error_budget_remaining:ratio',
+      'slo-shop-checkout-alerts: ShopCheckoutErrorBudgetBurn',
+      'slo-shop-checkout-alerts: ShopCheckoutErrorBudgetBurn',
+      'slo-shop-checkout-alerts: ShopCheckoutSLIAbsent',
+    ]);
+    expect(s.groups.find((g) => g.name.endsWith('-sli-long'))?.interval).toBe('5m');
+  });
+
+  it('guard against no traffic and uninitialised error series, and sum the whole period', () => {
+    const s = checkout();
+    const period = s.groups[1]!.rules.find((r) => r.name === SLO_RECORDS.errorRatio('30d'))!;
+    expect(toPromQL(period.expr)).toBe(
+      '(sum(rate(shop_requests_total{code=~"5..",route="/checkout"}[4w2d])) or sum(rate(shop_requests_total{route="/checkout"}[4w2d])) * 0) / (sum(rate(shop_requests_total{route="/checkout"}[4w2d])) > 0)',
+    );
+  });
+
+  it('give SLO alerts the routing labels, and an absent alert whose `for` follows from the budget', () => {
+    const s = checkout();
+    expect(s.alerts.page?.labels).toEqual({
+      service: 'shop',
+      slo: 'checkout',
+      slo_severity: 'page',
+      severity: 'critical',
+      team: 'web',
+    });
+    expect(s.alerts.ticket?.labels).toMatchObject({ slo_severity: 'ticket', severity: 'warning' });
+    // A full outage crosses the 1h page threshold (0.0144) after 52s: the absent alert waits at least 2m.
+    expect(s.alerts.absent?.for).toBe('2m');
+    const loose = slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'loose',
+      objective: 0.95,
+      sli: availability({ total: requests, errors: requests.select({ code: re('5..') }) }),
+    });
+    // 14.4 × 5% of an hour = 43.2 minutes.
+    expect(loose.alerts.absent?.for).toBe('44m');
+  });
+
+  it('match the latency bucket under both spellings of its bound (Prometheus 3 writes 1 as "1.0")', () => {
+    const s = slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'latency',
+      objective: 0.99,
+      sli: latency({ histogram: duration, select: { route: '/checkout' }, threshold: 1 }),
+    });
+    expect(toPromQL(s.groups[0]!.rules[0]!.expr)).toContain('le=~"1\\\\.0|1"');
+  });
+
+  it('hold traffic-less burn alerts back with a minimum number of events', () => {
+    const s = slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'quiet',
+      objective: 0.99,
+      alerting: { minEvents: 500 },
+      sli: availability({ total: requests, errors: requests.select({ code: re('5..') }) }),
+    });
+    expect(toPromQL(s.alerts.page!.expr)).toContain(
+      'and on () sum(rate(shop_requests_total[1h])) * 3600 >= 500',
+    );
+  });
+
+  it('expose typed references the SLO dashboard reads', () => {
+    const s = checkout();
+    expect(toPromQL(s.sli('1h'))).toBe('slo:sli_error:ratio_rate1h{service="shop",slo="checkout"}');
+    expect(toPromQL(s.burnRate('6h'))).toBe(
+      'slo:sli_error:ratio_rate6h{service="shop",slo="checkout"} / 0.001',
+    );
+    expect(toPromQL(s.errorBudgetRemaining)).toBe(
+      'slo:period_error_budget_remaining:ratio{service="shop",slo="checkout"}',
+    );
+    expect(s.alertNames).toEqual({ burn: 'ShopCheckoutErrorBudgetBurn', absent: 'ShopCheckoutSLIAbsent' });
+    expect(() => s.sli('2d')).toThrow(/records no error ratio over 2d/);
+  });
+});
+
+describe('generated promtool tests', () => {
+  it('cover fast burn, slow burn, healthy, no traffic and absent, and pass against the real promtool', async () => {
+    const s = checkout();
+    expect(s.tests?.tests.map((t) => t.name)).toEqual([
+      'shop-checkout: fast burn at 28.8× the budget pages after 30m',
+      'shop-checkout: slow burn at 4.5× the budget opens a ticket after 55m',
+      'shop-checkout: healthy traffic fires nothing and records every window',
+      'shop-checkout: no traffic fires nothing and records no NaN',
+      'shop-checkout: a missing metric fires ShopCheckoutSLIAbsent after 2m',
+    ]);
+    const { dir, file } = await build([s]);
+    const suite = parse(file('prometheus/tests/slo/shop-checkout.yml')) as {
+      tests: Array<Record<string, unknown>>;
+    };
+    expect(suite.tests.every((t) => t.interval === '1m')).toBe(true);
+    const report = await tester.run(dir, { root, log: () => {} });
+    expect(report.cases.filter((c) => !c.passed)).toEqual([]);
+    expect(report.summary).toEqual(['rule-test coverage: 17/17 rules (100%), 0 opted out with a reason']);
+  }, 60_000);
+
+  it('also prove SLIs counted from good events and from histogram buckets', async () => {
+    const good = slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'served',
+      objective: 0.99,
+      sli: availability({
+        total: requests.select({ route: '/cart' }),
+        good: requests.select({ route: '/cart', code: '200' }),
+      }),
+    });
+    const fast = slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'fast',
+      objective: 0.95,
+      grouping: ['route'],
+      sli: latency({ histogram: duration, threshold: 0.5 }),
+    });
+    expect(fast.tests?.tests[0]?.input.map((i) => i.series)).toEqual([
+      'shop_request_duration_seconds_count{route="/cart"}',
+      'shop_request_duration_seconds_bucket{le="0.5",route="/cart"}',
+    ]);
+    const { dir } = await build([good, fast]);
+    const report = await tester.run(dir, { root, log: () => {} });
+    expect(report.cases.filter((c) => !c.passed)).toEqual([]);
+    expect(report.cases).toHaveLength(10);
+  }, 60_000);
+});

@@ -1,0 +1,279 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Service } from '@o11y/catalog';
+import { Registry } from 'prom-client';
+import { probe } from './blackbox.ts';
+import {
+  behaviourOverrides,
+  exporterPlans,
+  externalSites,
+  metricsOfJob,
+  probeJob,
+  services,
+} from './estate.ts';
+import { withoutFamilies } from './exposition.ts';
+import type { FaultEffect, Faults } from './faults.ts';
+import {
+  type Instrumentation,
+  otelInstrumentation,
+  promClientInstrumentation,
+  type SimulationContext,
+  simulateMissing,
+} from './instrumentation.ts';
+import type { Random } from './random.ts';
+import { HEALTH_PATH, METRICS_PATH, matchRoute, type Route, routesOf, SERVER_ERRORS } from './routes.ts';
+
+export type TargetKind = 'prom-client' | 'otel' | 'exporter' | 'blackbox' | 'site';
+
+/** What Prometheus needs to scrape a target, and what the traffic generator needs to call it. */
+export interface TargetInfo {
+  readonly job: string;
+  readonly kind: TargetKind;
+  /** `127.0.0.1:port`: the `instance` label Prometheus gives it. */
+  readonly address: string;
+  readonly metricsPath: string;
+  /** For service instances: the service it poses as. */
+  readonly service?: string;
+  /** For the blackbox exporter: the URLs it is asked to probe (`?target=`). */
+  readonly probeTargets?: readonly string[];
+}
+
+export interface Target {
+  info(): TargetInfo;
+  close(): Promise<void>;
+}
+
+/** Shared by every target of one service process. */
+export interface TargetEnvironment {
+  readonly faults: Faults;
+  readonly random: Random;
+  readonly startedAt: number;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** Share of a service's error budget it spends at rest, so error series and panels have data. */
+const BASELINE_BUDGET_SHARE = 0.1;
+/** Median latency as a share of the service's latency SLO threshold; the log-normal tail stays under it. */
+const MEDIAN_LATENCY_SHARE = 1 / 8;
+const LATENCY_SPREAD = 0.6;
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
+  const server = createServer(handler);
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return server;
+}
+
+function addressOf(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  return `${address}:${port}`;
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+function chooseStatus(route: Route, errorRatio: number, random: Random): string {
+  const roll = random.next();
+  if (roll < errorRatio)
+    return random.weighted(
+      SERVER_ERRORS.map(([s]) => s),
+      SERVER_ERRORS.map(([, w]) => w),
+    );
+  let threshold = errorRatio;
+  for (const [status, share] of route.clientErrors) {
+    threshold += share * (1 - errorRatio);
+    if (roll < threshold) return status;
+  }
+  return route.success;
+}
+
+/**
+ * A listener on 127.0.0.1 with its own port, answering `/metrics` (minus hidden metrics), `/health`
+ * and whatever `serve` handles, and applying the "unresponsive" fault to all of it.
+ */
+async function startListener(
+  job: string,
+  environment: TargetEnvironment,
+  exposition: () => Promise<{ text: string; contentType: string }>,
+  serve?: (req: IncomingMessage, res: ServerResponse, url: URL, effect: FaultEffect) => Promise<boolean>,
+): Promise<{ server: Server; address: string }> {
+  let address = '';
+  const server = await listen((req, res) => {
+    const effect = environment.faults.effectOn(job, address);
+    // A hung process: the connection stays open and nothing is ever written.
+    if (effect.unresponsive) return;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    void (async () => {
+      try {
+        if (req.method === 'GET' && url.pathname === METRICS_PATH) {
+          const { text, contentType } = await exposition();
+          res
+            .writeHead(200, { 'content-type': contentType })
+            .end(withoutFamilies(text, effect.hiddenMetrics));
+        } else if (req.method === 'GET' && url.pathname === HEALTH_PATH) {
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+        } else if (!(await serve?.(req, res, url, effect))) {
+          res.writeHead(404).end();
+        }
+      } catch (error) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    })();
+  });
+  address = addressOf(server);
+  return { server, address };
+}
+
+/** One instance of a service: its REST API with the catalogue's latency and error behaviour, instrumented. */
+async function startServiceInstance(
+  service: Service,
+  environment: TargetEnvironment,
+  simulation: SimulationContext,
+): Promise<Target> {
+  const routes = routesOf(service);
+  const options = { ...simulation, service, routes, declarations: metricsOfJob(service.job.name) };
+  const instrumentation: Instrumentation =
+    service.instrumentation === 'otel' ? otelInstrumentation(options) : promClientInstrumentation(options);
+  const baselineErrors = (1 - service.slo.availability) * BASELINE_BUDGET_SHARE;
+  const median = service.slo.latency.threshold * MEDIAN_LATENCY_SHARE;
+  const { server, address } = await startListener(
+    service.job.name,
+    environment,
+    async () => ({ text: await instrumentation.exposition(), contentType: instrumentation.contentType }),
+    async (req, res, url, effect) => {
+      const route = matchRoute(routes, req.method ?? 'GET', url.pathname);
+      if (!route) return false;
+      const started = performance.now();
+      req.resume();
+      const seconds = environment.random.logNormal(median, LATENCY_SPREAD) + effect.addedLatencySeconds;
+      await environment.sleep(seconds * 1000);
+      const errorRatio = 1 - (1 - baselineErrors) * (1 - effect.errorRatio);
+      const status = chooseStatus(route, errorRatio, environment.random);
+      res.writeHead(Number(status)).end();
+      instrumentation.record({
+        method: route.method,
+        route: route.path,
+        status,
+        seconds: (performance.now() - started) / 1000,
+      });
+      return true;
+    },
+  );
+  return {
+    info: () => ({
+      job: service.job.name,
+      kind: service.instrumentation,
+      address,
+      metricsPath: METRICS_PATH,
+      service: service.name,
+    }),
+    close: () => close(server),
+  };
+}
+
+/** A node, PostgreSQL or Redis exporter: every catalogue metric of its job, simulated consistently. */
+async function startExporter(
+  job: string,
+  environment: TargetEnvironment,
+  simulation: SimulationContext,
+): Promise<Target> {
+  const registry = new Registry();
+  simulateMissing(metricsOfJob(job), registry, {}, simulation);
+  const { server, address } = await startListener(job, environment, async () => ({
+    text: await registry.metrics(),
+    contentType: registry.contentType,
+  }));
+  return {
+    info: () => ({ job, kind: 'exporter', address, metricsPath: METRICS_PATH }),
+    close: () => close(server),
+  };
+}
+
+/** The blackbox exporter: `/probe?target=<url>` probes for real; the probe URLs are set once all targets listen. */
+async function startBlackbox(environment: TargetEnvironment, probeTargets: () => string[]): Promise<Target> {
+  const job = probeJob.name;
+  const { server, address } = await startListener(
+    job,
+    environment,
+    async () => ({ text: '', contentType: 'text/plain' }),
+    async (req, res, url) => {
+      if (req.method !== 'GET' || url.pathname !== '/probe') return false;
+      const timeout = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
+      const registry = await probe(
+        url.searchParams.get('target') ?? '',
+        Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+      );
+      res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+      return true;
+    },
+  );
+  return {
+    info: () => ({ job, kind: 'blackbox', address, metricsPath: '/probe', probeTargets: probeTargets() }),
+    close: () => close(server),
+  };
+}
+
+/** A site outside the estate (the public web site, the payment provider) that the blackbox exporter probes. */
+async function startSite(name: string, environment: TargetEnvironment): Promise<Target> {
+  const { server, address } = await startListener(name, environment, async () => ({
+    text: '',
+    contentType: 'text/plain',
+  }));
+  return {
+    info: () => ({ job: name, kind: 'site', address, metricsPath: HEALTH_PATH }),
+    close: () => close(server),
+  };
+}
+
+/** Every target of the estate: each service instance, each exporter, the blackbox exporter and the external sites. */
+export async function startTargets(environment: TargetEnvironment): Promise<Target[]> {
+  const simulation: Omit<SimulationContext, 'context'> = {
+    random: environment.random,
+    behaviours: behaviourOverrides(environment.startedAt),
+    startedAt: environment.startedAt,
+    now: environment.now,
+  };
+  const targets: Target[] = [];
+  try {
+    for (const service of services) {
+      for (let index = 0; index < service.replicas; index++) {
+        const context = { job: service.job.name, index, services: [service.name] };
+        targets.push(await startServiceInstance(service, environment, { ...simulation, context }));
+      }
+    }
+    for (const plan of exporterPlans) {
+      for (let index = 0; index < plan.instances; index++) {
+        const context = { job: plan.job, index, services: plan.services };
+        targets.push(await startExporter(plan.job, environment, { ...simulation, context }));
+      }
+    }
+    const sites = await Promise.all(externalSites.map((name) => startSite(name, environment)));
+    targets.push(...sites);
+    const probeTargets = () => [
+      ...services.map((s) => {
+        const first = targets.find((t) => t.info().service === s.name)!;
+        return `http://${first.info().address}${HEALTH_PATH}`;
+      }),
+      ...sites.map((site) => `http://${site.info().address}/`),
+    ];
+    if (probeTargets().length !== probeJob.instances) {
+      throw new Error(
+        `the blackbox job probes ${probeTargets().length} URLs but the catalogue declares ${probeJob.instances} instances (${probeJob.source.file}:${probeJob.source.line})`,
+      );
+    }
+    targets.push(await startBlackbox(environment, probeTargets));
+    return targets;
+  } catch (error) {
+    await Promise.all(targets.map((t) => t.close()));
+    throw error;
+  }
+}

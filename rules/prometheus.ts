@@ -1,0 +1,67 @@
+import { prometheusConfig, scrapeJob } from '@o11y/rules';
+import {
+  blackboxJob,
+  catalog,
+  nodeExporterJob,
+  postgresExporterJob,
+  redisExporterJob,
+  services,
+} from '../catalog/index.ts';
+
+const numbered = (host: string, count: number, port: number) =>
+  Array.from({ length: count }, (_, i) => `${host}-${i + 1}:${port}`);
+
+/** Every service's health endpoint, the public shop and the payment provider, probed from outside. */
+const probed = [
+  ...services.map((s) => `http://${s.name}:${s.port}/health`),
+  'https://shop.example.com/',
+  'https://status.stripe.com/',
+];
+
+/**
+ * The organisation's Prometheus: one job per service (its replicas as targets), the exporters, the
+ * blackbox prober. Sample and label limits follow from the catalogue's label budgets of each job.
+ */
+export const prometheus = prometheusConfig({
+  scrapeInterval: '15s',
+  evaluationInterval: '30s',
+  externalLabels: { cluster: 'production-eu' },
+  catalog,
+  alertmanagers: ['alertmanager:9093'],
+  jobs: [
+    ...services.map((service) =>
+      scrapeJob({ job: service.job, targets: numbered(service.name, service.replicas, service.port) }),
+    ),
+    scrapeJob({ job: nodeExporterJob, targets: numbered('node', nodeExporterJob.instances, 9100) }),
+    scrapeJob({
+      job: postgresExporterJob,
+      targets: numbered('postgres-exporter', postgresExporterJob.instances, 9187),
+    }),
+    scrapeJob({
+      job: redisExporterJob,
+      targets: numbered('redis-exporter', redisExporterJob.instances, 9121),
+    }),
+    scrapeJob({
+      job: blackboxJob,
+      targets: probed,
+      metricsPath: '/probe',
+      params: { module: ['http_2xx'] },
+      scrapeTimeout: '10s',
+      relabel: [
+        { sourceLabels: ['__address__'], targetLabel: '__param_target' },
+        { sourceLabels: ['__param_target'], targetLabel: 'instance' },
+        { targetLabel: '__address__', replacement: 'blackbox-exporter:9115' },
+      ],
+    }),
+  ],
+  remoteWrite: [
+    {
+      name: 'mimir',
+      url: 'https://mimir.example.com/api/v1/push',
+      basicAuth: {
+        username: 'prometheus-production-eu',
+        passwordFile: '/etc/prometheus/secrets/mimir-password',
+      },
+    },
+  ],
+});

@@ -1,0 +1,173 @@
+import { type Duration, formatDuration, parseDuration } from '@o11y/core';
+import {
+  type AlertingRule,
+  constant,
+  fires,
+  type InputSeries,
+  linear,
+  near,
+  ruleTests,
+  series,
+  silent,
+  testCase,
+} from '@o11y/rules';
+import {
+  cacheOperationsTotal,
+  circuitBreakerState,
+  dbPoolConnections,
+  dbPoolMaxConnections,
+  processResidentMemoryBytes,
+  up,
+} from '../../catalog/index.ts';
+import { serviceRules } from '../services.ts';
+import {
+  API_ERROR_RATE,
+  CACHE_HIT_RATE_MIN,
+  DB_POOL_USAGE,
+  P95_LATENCY_SECONDS,
+  PROCESS_MEMORY_BYTES,
+} from '../thresholds.ts';
+import { httpInput, p95Within, ROUTE } from './http-input.ts';
+
+const MINUTES = 40;
+const INSTANCE = 'host-1:3000';
+const POOL_SIZE = 20;
+
+type ServiceRules = (typeof serviceRules)[number];
+
+/** Everything a service exposes, healthy unless a fault is named: the input of every service test. */
+function inputs(rules: ServiceRules, fault?: string): InputSeries[] {
+  const { service } = rules;
+  const name = service.name as never;
+  const target = { job: name, instance: INSTANCE } as const;
+  const labels = { service: name, environment: 'production', ...target } as const;
+  const healthyLatency = P95_LATENCY_SECONDS / 2;
+  const buckets = (
+    service.instrumentation === 'prom-client' ? [0.25, 0.5, 1] : [0.25, 0.5, 0.75]
+  ) as readonly number[];
+  const out = [
+    ...httpInput(service, {
+      perMinute: 600,
+      errorRatio: fault === 'HighErrorRate' ? API_ERROR_RATE * 5 : API_ERROR_RATE / 4,
+      slowerThan:
+        fault === 'HighLatency'
+          ? buckets.find((b) => b >= P95_LATENCY_SECONDS)!
+          : buckets.find((b) => b >= healthyLatency)!,
+      minutes: MINUTES,
+    }),
+    series(up, target, constant(fault === 'TargetDown' ? 0 : 1, MINUTES)),
+  ];
+  if (service.instrumentation !== 'prom-client') return out;
+  out.push(
+    series(
+      processResidentMemoryBytes,
+      labels,
+      constant(fault === 'HighMemoryUsage' ? PROCESS_MEMORY_BYTES * 1.5 : PROCESS_MEMORY_BYTES / 3, MINUTES),
+    ),
+    ...(['closed', 'open', 'half_open'] as const).map((state) =>
+      series(
+        circuitBreakerState,
+        { ...labels, breaker: 'stripe', state },
+        constant(state === (fault === 'CircuitBreakerOpen' ? 'open' : 'closed') ? 1 : 0, MINUTES),
+      ),
+    ),
+  );
+  if (service.datastores.includes('postgres')) {
+    const active = fault === 'DbPoolExhausted' ? POOL_SIZE * ((1 + DB_POOL_USAGE) / 2) : POOL_SIZE / 4;
+    out.push(
+      series(dbPoolConnections as never, { ...labels, state: 'active' }, constant(active, MINUTES)),
+      series(dbPoolConnections as never, { ...labels, state: 'idle' }, constant(POOL_SIZE - active, MINUTES)),
+      series(dbPoolMaxConnections as never, labels, constant(POOL_SIZE, MINUTES)),
+    );
+  }
+  if (service.datastores.includes('redis')) {
+    const hitRatio = fault === 'CacheHitRateLow' ? CACHE_HIT_RATE_MIN / 2 : (1 + CACHE_HIT_RATE_MIN) / 2;
+    const cache = { ...labels, cache: 'redis', operation: 'get' } as const;
+    out.push(
+      series(cacheOperationsTotal as never, { ...cache, result: 'hit' }, linear(0, 100 * hitRatio, MINUTES)),
+      series(
+        cacheOperationsTotal as never,
+        { ...cache, result: 'miss' },
+        linear(0, 100 * (1 - hitRatio), MINUTES),
+      ),
+    );
+  }
+  return out;
+}
+
+/** The labels each alert's expression keeps, in the inputs above. */
+function firingLabels(rules: ServiceRules, alertName: string): Record<string, string> {
+  const { name } = rules.service;
+  const series = { service: name, environment: 'production', job: name, instance: INSTANCE };
+  switch (alertName) {
+    case 'TargetDown':
+      return { job: name, instance: INSTANCE };
+    case 'HighMemoryUsage':
+      return series;
+    case 'CircuitBreakerOpen':
+      return { ...series, breaker: 'stripe', state: 'open' };
+    case 'DbPoolExhausted':
+      return { service: name, instance: INSTANCE };
+    default:
+      return { service: name };
+  }
+}
+
+/** When each alert has surely fired: its longest range plus its `for`, plus a few minutes. */
+function firesBy(alert: AlertingRule): Duration {
+  return formatDuration(parseDuration(alert.for ?? '0s') + 15 * 60_000) as Duration;
+}
+
+export const serviceTests = serviceRules.map((rules) => {
+  const { service, red, alerts } = rules;
+  const mine = { service: service.name } as never;
+  const byRoute = { service: service.name, route: ROUTE } as never;
+  const at = `${MINUTES}m` as const;
+  const latencyBuckets = service.instrumentation === 'prom-client' ? [0.25, 0.5, 1] : [0.25, 0.5, 0.75];
+  const healthyP95 = p95Within(latencyBuckets, latencyBuckets.find((b) => b >= P95_LATENCY_SECONDS / 2)!);
+  return ruleTests(`service-${service.name}`, {
+    file: `services/${service.name}`,
+    rules: rules.groups,
+    tests: [
+      testCase(`${service.name}: healthy traffic records RED and fires nothing`, {
+        interval: '1m',
+        input: inputs(rules),
+        alerts: Object.values(alerts).map((a) => silent(a, at)),
+        exprs: [
+          near(red.requests.select(byRoute), at, {
+            labels: { service: service.name, route: ROUTE },
+            value: 10,
+          }),
+          near(red.errors.select(byRoute), at, {
+            labels: { service: service.name, route: ROUTE },
+            value: 10 * (API_ERROR_RATE / 4),
+          }),
+          near(red.buckets.select({ ...(byRoute as object), le: '+Inf' } as never), at, {
+            labels: { service: service.name, route: ROUTE, le: '+Inf' },
+            value: 10,
+          }),
+          near(red.serviceRequests.select(mine), at, { labels: { service: service.name }, value: 10 }),
+          near(red.errorRatio.select(mine), at, {
+            labels: { service: service.name },
+            value: API_ERROR_RATE / 4,
+          }),
+          near(red.p95.select(mine), at, { labels: { service: service.name }, value: healthyP95 }),
+          near(red.routeP95.select(byRoute), at, {
+            labels: { service: service.name, route: ROUTE },
+            value: healthyP95,
+          }),
+        ],
+      }),
+      ...Object.values(alerts).map((alert) =>
+        testCase(`${service.name}: ${alert.name} fires`, {
+          interval: '1m',
+          input: inputs(rules, alert.name),
+          alerts: [
+            silent(alert, '30s'),
+            fires(alert, firesBy(alert), [{ labels: firingLabels(rules, alert.name) }]),
+          ],
+        }),
+      ),
+    ],
+  });
+});

@@ -1,0 +1,260 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seriesOfNode, walk } from '@o11y/catalog';
+import { type DashboardModel, type Definition, kindOf, parseDuration } from '@o11y/core';
+import { type AlertingRule, KIND, type RuleGroup, type Slo, seriesPerTarget } from '@o11y/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog, up } from '../../catalog/index.ts';
+import { readRoutingConfig, receiversFor } from '../../packages/alertmanager/src/testing/routing-tree.ts';
+import { loadDefinitions } from '../../packages/cli/src/build.ts';
+import { ABSENT_IN_TEST_STACK, LEGITIMATELY_EMPTY } from './expectations.ts';
+import { conformityProblems } from './harness/conformity.ts';
+import { checkPanelQueries, describeCheck, type PanelQueryCheck } from './harness/dashboard-queries.ts';
+import { type Stack, startStack } from './harness/stack.ts';
+import type { Notification } from './harness/webhook-sink.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** How long the stack runs before panels are checked: long enough for every rate window and rarer statuses. */
+const WARM_UP_MS = 45_000;
+
+const matches = (pattern: string | RegExp, text: string) =>
+  typeof pattern === 'string' ? pattern === text : pattern.test(text);
+
+function declaredEmpty(check: PanelQueryCheck) {
+  return LEGITIMATELY_EMPTY.find(
+    (e) =>
+      (matches(e.dashboard, check.dashboardUid) || matches(e.dashboard, check.dashboard)) &&
+      matches(e.panel, check.panel) &&
+      (e.refId === undefined || e.refId === check.refId) &&
+      (e.selection === undefined || e.selection === check.selection),
+  );
+}
+
+async function waitFor<T>(
+  what: string,
+  stack: Stack,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}\n${stack.logs()}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+const ms = (duration: string | undefined) => (duration ? parseDuration(duration) : 0);
+/** Longest the resolution of a page may take here; the whole run has to stay within a few minutes. */
+const RESOLUTION_BUDGET_MS = 150_000;
+
+/** Every alerting rule of the build: rule groups' and those SLOs generate. */
+function alertingRules(definitions: readonly Definition[]): AlertingRule[] {
+  const groups = definitions.flatMap((d) =>
+    kindOf(d) === KIND.group ? [d as RuleGroup] : kindOf(d) === KIND.slo ? (d as Slo).groups : [],
+  );
+  return groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => r.kind === 'alert');
+}
+
+describe('the sample organisation on a live stack', () => {
+  let stack: Stack;
+  let startedAt: number;
+
+  beforeAll(async () => {
+    stack = await startStack(root, log);
+    startedAt = Date.now();
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60_000);
+
+  it('scrapes every target and loads every rule group, healthy', async () => {
+    await waitFor('every scrape target to be up', stack, 30_000, async () => {
+      const targets = await stack.prometheus.targets();
+      return targets.length > 0 && targets.every((t) => t.health === 'up') ? targets : undefined;
+    });
+    const groups = await waitFor('two evaluations of every rule group', stack, 30_000, async () => {
+      const loaded = await stack.prometheus.ruleGroups();
+      return loaded.length > 0 && loaded.every((g) => Date.parse(g.lastEvaluation) > startedAt + 2000)
+        ? loaded
+        : undefined;
+    });
+    const built = stack.model.ruleGroups.map((g) => g.name).sort();
+    expect(groups.map((g) => g.name).sort()).toEqual(built);
+    const unhealthy = groups.flatMap((g) =>
+      g.rules
+        .filter((r) => r.health !== 'ok')
+        .map((r) => `${g.file} › ${g.name} › ${r.name}: ${r.health} ${r.lastError ?? ''}`),
+    );
+    if (unhealthy.length > 0) log(`${unhealthy.join('\n')}\n${stack.logs()}`);
+    expect(unhealthy).toEqual([]);
+  });
+
+  it('scrapes series that conform to the catalogue', async () => {
+    const problems = await conformityProblems(
+      catalog,
+      stack.prometheus,
+      ABSENT_IN_TEST_STACK,
+      (metric) => seriesPerTarget([metric]) * metric.jobs.reduce((sum, j) => sum + j.instances, 0),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('returns data for every panel query of every dashboard', async () => {
+    const waited = Date.now() - startedAt;
+    if (waited < WARM_UP_MS) await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS - waited));
+    const env = {
+      prometheus: stack.prometheus,
+      scrapeIntervalMs: stack.grafanaScrapeIntervalMs,
+      now: Date.now(),
+    };
+    const checks = [
+      ...(await checkPanelQueries(stack.model.dashboards, env, 'default')),
+      ...(await checkPanelQueries(stack.model.dashboards, env, 'first')),
+    ];
+    const queried = checks.filter((c) => c.outcome !== 'skipped');
+    const withData = queried.filter((c) => c.outcome === 'data');
+    const allowed = queried.filter((c) => c.outcome === 'empty' && declaredEmpty(c));
+    const failing = queried.filter(
+      (c) => c.outcome === 'error' || (c.outcome === 'empty' && !declaredEmpty(c)),
+    );
+    const panels = new Set(queried.map((c) => `${c.dashboardUid}/${c.panelId}`));
+    log(
+      `e2e: ${stack.model.dashboards.length} dashboards, ${panels.size} panels queried (${queried.length} queries over both variable selections): ` +
+        `${withData.length} returned data, ${allowed.length} empty as declared, ${failing.length} failed, ` +
+        `${checks.length - queried.length} skipped (not Prometheus)`,
+    );
+    if (failing.length > 0) log(`${failing.map(describeCheck).join('\n')}\n${stack.logs(15)}`);
+    expect(failing.map((c) => `${c.dashboard} › ${c.panel} (${c.refId}, ${c.selection})`)).toEqual([]);
+  });
+
+  it('fails, naming the dashboard and panel, when a query has a wrong label value', async () => {
+    const env = {
+      prometheus: stack.prometheus,
+      scrapeIntervalMs: stack.grafanaScrapeIntervalMs,
+      now: Date.now(),
+    };
+    const healthy = await checkPanelQueries(stack.model.dashboards, env, 'default');
+    const victim = healthy.find((c) => c.outcome === 'data' && /\w="[^"$]+"/.test(c.expr));
+    expect(victim, 'a panel query with a literal label value').toBeDefined();
+    const dashboard = stack.model.dashboards.find((d) => d.uid === victim!.dashboardUid)!;
+    const broken: DashboardModel = {
+      ...dashboard,
+      panels: dashboard.panels
+        .filter((p) => p.id === victim!.panelId)
+        .map((p) => ({
+          ...p,
+          queries: p.queries
+            .filter((q) => q.refId === victim!.refId)
+            .map((q) => ({ ...q, expr: q.expr.replace(/(\w+)="([^"$]+)"/, '$1="$2-misspelt"') })),
+        })),
+    };
+    const [check] = await checkPanelQueries([broken], env, 'default');
+    expect(check!.outcome).toBe('empty');
+    const report = describeCheck(check!);
+    expect(report).toContain(`dashboard "${dashboard.title}"`);
+    expect(report).toContain(`panel "${victim!.panel}"`);
+    expect(report).toContain(`${victim!.source.file}:${victim!.source.line}`);
+  });
+
+  it(
+    'pages the receiver the routing tests expect on an error burst, and resolves when it ends',
+    async () => {
+      const slo = (await loadDefinitions(root)).find(
+        (d): d is Slo => kindOf(d) === KIND.slo && (d as Slo).name === 'availability',
+      );
+      expect(slo, 'an availability SLO').toBeDefined();
+      const { service } = slo!;
+      const pageWindows = slo!.windows.filter((w) => w.severity === 'page');
+      const page = { alertname: slo!.alertNames.burn, service, slo_severity: 'page' };
+      const faultId = await stack.injectFault({ job: service }, { errorRatio: 0.5 });
+      expect(faultId).toBeGreaterThan(0);
+      const firing = await waitFor(`${page.alertname} for ${service} to fire`, stack, 120_000, async () =>
+        (await stack.prometheus.alerts()).find(
+          (a) => a.state === 'firing' && Object.entries(page).every(([k, v]) => a.labels[k] === v),
+        ),
+      );
+      const routing = readRoutingConfig(
+        await readFile(path.join(stack.distDir, 'alertmanager', 'alertmanager.yml'), 'utf8'),
+      );
+      const expected = receiversFor(routing, firing.labels).filter((r) => routing.notifies.get(r));
+      expect(expected.length, 'the page alert routes to a receiver that notifies someone').toBeGreaterThan(0);
+      const isOurs = (n: Notification, status: 'firing' | 'resolved') =>
+        n.status === status &&
+        n.alerts.some((a) => Object.entries(page).every(([k, v]) => a.labels[k] === v));
+      const delivered = await waitFor(`notifications to ${expected.join(', ')}`, stack, 60_000, async () => {
+        const got = stack.sink.notifications.filter((n) => isOurs(n, 'firing'));
+        return expected.every((r) => got.some((n) => n.receiver === r)) ? got : undefined;
+      });
+      for (const notification of delivered) {
+        const alert = notification.alerts.find((a) => a.labels.alertname === page.alertname)!;
+        expect(alert.labels).toMatchObject(firing.labels);
+        expect(alert.annotations).toMatchObject(firing.annotations);
+        expect(Object.keys(alert.annotations)).toEqual(
+          expect.arrayContaining(['summary', 'description', 'runbook_url']),
+        );
+      }
+
+      await stack.clearFaults();
+      // The page stops once every page window pair's short window has forgotten the burst.
+      const rule = alertingRules(await loadDefinitions(root)).find((r) => r.name === page.alertname);
+      const resolution = Math.max(...pageWindows.map((w) => ms(w.short))) + ms(rule?.keepFiringFor) + 30_000;
+      expect(
+        resolution,
+        `resolving needs the page windows' short windows (${pageWindows.map((w) => w.short).join(', ')}) to pass; the test profile must compress them`,
+      ).toBeLessThanOrEqual(RESOLUTION_BUDGET_MS);
+      await waitFor(`${page.alertname} for ${service} to resolve`, stack, resolution, async () => {
+        const got = stack.sink.notifications.filter((n) => isOurs(n, 'resolved'));
+        return expected.every((r) => got.some((n) => n.receiver === r)) ? got : undefined;
+      });
+    },
+    10 * 60_000,
+  );
+
+  it(
+    'fires the target-down alert when a target stops answering',
+    async () => {
+      // The alerting rules on `up`, with the job their selector names, found through the typed expressions.
+      const onUp = alertingRules(await loadDefinitions(root)).flatMap((rule) =>
+        [...walk(rule.expr.node)].flatMap((node) =>
+          node.type === 'selector' && seriesOfNode(node)?.declaration === up.declaration
+            ? node.matchers
+                .filter((m) => m.label === 'job' && m.op === '=')
+                .map((m) => ({ rule, job: m.value }))
+            : [],
+        ),
+      );
+      const choice = onUp.find(({ job }) =>
+        stack.targets.some((t) => t.job === job && t.kind !== 'blackbox'),
+      );
+      expect(choice, 'an alerting rule on `up` of a job the sample service poses as').toBeDefined();
+      const { rule, job } = choice!;
+      const victim = stack.targets.find((t) => t.job === job)!;
+      await stack.injectFault({ job, instance: victim.address }, { unresponsive: true });
+      try {
+        const firing = await waitFor(
+          `${rule.name} for ${victim.address}`,
+          stack,
+          ms(rule.for) + 60_000,
+          async () =>
+            (await stack.prometheus.alerts()).find(
+              (a) =>
+                a.state === 'firing' &&
+                a.labels.alertname === rule.name &&
+                a.labels.instance === victim.address,
+            ),
+        );
+        expect(firing.labels).toMatchObject(rule.labels);
+      } finally {
+        await stack.clearFaults();
+      }
+    },
+    10 * 60_000,
+  );
+});
