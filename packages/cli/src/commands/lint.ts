@@ -1,0 +1,157 @@
+import path from 'node:path';
+import {
+  type BuildContext,
+  type DashboardModel,
+  type Diagnostic,
+  kindOf,
+  O11yErrors,
+  type ProjectModel,
+  parseDuration,
+  type RuleGroupModel,
+  type ScrapeJobModel,
+  toDiagnostics,
+  writeFileAtomic,
+} from '@o11y/core';
+import {
+  allChecks,
+  estimateCardinality,
+  formatCardinalityTable,
+  formatGitHub,
+  formatHuman,
+  formatJSON,
+  formatSARIF,
+  type LintFinding,
+  type LintOptions,
+  lint,
+  loadConfig,
+  loadFiles,
+  PrometheusClient,
+} from '@o11y/lint';
+import { parseCommandArgs } from '../args.ts';
+import { loadDefinitions } from '../build.ts';
+import { type Command, EXIT, UsageError } from '../command.ts';
+import { emitters } from '../emitters.ts';
+
+const FORMATS = ['human', 'github', 'json', 'sarif'] as const;
+const RANK = { info: 0, warning: 1, error: 2 } as const;
+
+/** The project model of the TypeScript definitions, from every builder package's emitter. */
+async function modelOfDefinitions(root: string, log: (line: string) => void): Promise<ProjectModel> {
+  const definitions = await loadDefinitions(root);
+  const context: BuildContext = { root, definitions, profile: 'default', log };
+  const ruleGroups: RuleGroupModel[] = [];
+  const dashboards: DashboardModel[] = [];
+  const scrapeJobs: ScrapeJobModel[] = [];
+  const failures: Diagnostic[] = [];
+  for (const emitter of [...emitters].sort((a, b) => (a.order ?? 0) - (b.order ?? 0))) {
+    if (!emitter.model) continue;
+    const own = definitions.filter((d) => emitter.kinds.includes(kindOf(d)));
+    try {
+      const part = await emitter.model(own, context);
+      ruleGroups.push(...(part.ruleGroups ?? []));
+      dashboards.push(...(part.dashboards ?? []));
+      scrapeJobs.push(...(part.scrapeJobs ?? []));
+    } catch (error) {
+      failures.push(...toDiagnostics(error));
+    }
+  }
+  if (failures.length > 0) throw new O11yErrors(failures);
+  return { ruleGroups, dashboards, scrapeJobs };
+}
+
+export const command: Command = {
+  name: 'lint',
+  summary: 'check PromQL, rules and dashboards, and estimate label cardinality against budgets',
+  help: `Usage: o11y lint [files…] [--format human|github|json|sarif] [--fail-on error|warning]
+                 [--cardinality] [--prometheus-url <url>] [--lookback <duration>]
+                 [--config <file>] [--output <file>]
+
+Without files, lints the project: the rules and dashboards defined under rules/ and dashboards/
+(findings point at the TypeScript line that defined them). With files, lints plain Prometheus rule
+files (also Mimir namespaces and PrometheusRule resources) and Grafana dashboard JSON, or folders of
+them, at their file:line. Checks, severities, options, suppressions (each with a reason) and
+cardinality budgets come from o11y.config.ts; docs/checks/ describes every check.
+
+Options:
+  --format <f>            human (default), github (Actions annotations), json, sarif (code scanning)
+  --fail-on <severity>    exit 1 on findings of this severity or worse: error (default) or warning
+  --cardinality           also print the estimated series of the most expensive rules and queries
+  --prometheus-url <url>  live mode: compare selectors and estimates with this Prometheus
+                          (bearer token from O11Y_PROMETHEUS_TOKEN if it needs one)
+  --lookback <duration>   window of the live series lookups (default 1h)
+  --config <file>         configuration module (default o11y.config.ts)
+  --output <file>         write the report to a file (atomically) instead of stdout
+
+Exit codes: 0 clean, 1 findings at or above --fail-on (or a definition or configuration error,
+named with its line), 2 usage or internal error.`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        format: { type: 'string', default: 'human' },
+        'fail-on': { type: 'string', default: 'error' },
+        cardinality: { type: 'boolean' },
+        'prometheus-url': { type: 'string' },
+        lookback: { type: 'string', default: '1h' },
+        config: { type: 'string' },
+        output: { type: 'string' },
+      },
+      true,
+    );
+    const format = values.format as (typeof FORMATS)[number];
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    const failOn = values['fail-on'];
+    if (failOn !== 'error' && failOn !== 'warning')
+      throw new UsageError('--fail-on must be error or warning');
+    let lookbackMs: number;
+    try {
+      lookbackMs = parseDuration(values.lookback);
+    } catch {
+      throw new UsageError(`--lookback "${values.lookback}" is not a duration like 1h or 30m`);
+    }
+
+    const config = await loadConfig(io.root, values.config);
+    const log = (line: string) => io.stderr(`${line}\n`);
+    const cwd = process.cwd();
+    const loaded =
+      positionals.length > 0
+        ? await loadFiles(
+            positionals.map((p) => path.resolve(cwd, p)),
+            io.root,
+          )
+        : { model: await modelOfDefinitions(io.root, log), origins: new Map(), problems: [] };
+    const token = process.env.O11Y_PROMETHEUS_TOKEN;
+    const options: LintOptions = {
+      config,
+      origins: loaded.origins,
+      ...(values['prometheus-url'] && {
+        prometheus: {
+          client: new PrometheusClient(values['prometheus-url'], token ? { token } : {}),
+          lookbackMs,
+        },
+      }),
+    };
+    const result = await lint(loaded.model, options);
+    const fileProblems: LintFinding[] = loaded.problems.map((p) => ({
+      ...p,
+      id: p.id ?? 'lint/file',
+      subject: p.source?.file ?? 'input',
+    }));
+    const report = { ...result, findings: [...fileProblems, ...result.findings] };
+    const cardinality = values.cardinality ? estimateCardinality(result.project) : undefined;
+
+    let text: string;
+    if (format === 'json') text = formatJSON(report, cardinality);
+    else if (format === 'sarif') text = formatSARIF(report, allChecks);
+    else if (format === 'github') text = formatGitHub(report);
+    else text = formatHuman(report, io.colour && !values.output);
+    if (cardinality && format !== 'json') {
+      const table = formatCardinalityTable(cardinality);
+      if (format === 'human') text = `${text}\n${table}`;
+      else io.stderr(table);
+    }
+    if (values.output) await writeFileAtomic(path.resolve(cwd, values.output), text);
+    else io.stdout(text);
+    return report.findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? EXIT.findings : EXIT.ok;
+  },
+};

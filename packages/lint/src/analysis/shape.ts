@@ -1,0 +1,339 @@
+import type { LabelSpec, SampleKind } from '@o11y/catalog';
+import type { KnownSeries } from '../series.ts';
+import type { Node, NodeOf } from './ast.ts';
+import { literalAlternatives, matcherRegex } from './regex.ts';
+
+/** How many distinct values a label can take in a result, and which ones when they are known. */
+export interface LabelBound {
+  readonly count: number;
+  readonly values?: readonly string[];
+}
+
+/**
+ * What an expression returns, derived statically from the catalogue: its value type, an upper bound
+ * of its series count, the labels its series carry with their bounds, and whether it is a raw counter.
+ */
+export interface Shape {
+  readonly value: 'vector' | 'matrix' | 'scalar' | 'string';
+  readonly series: number;
+  readonly labels: ReadonlyMap<string, LabelBound>;
+  /** Labels other than `labels` may exist: a selector of an unknown metric is somewhere below. */
+  readonly open: boolean;
+  /** Every selector below was known, so `series` really is an upper bound. */
+  readonly complete: boolean;
+  readonly kind: SampleKind;
+}
+
+const SCALAR: Shape = {
+  value: 'scalar',
+  series: 1,
+  labels: new Map(),
+  open: false,
+  complete: true,
+  kind: 'gauge',
+};
+
+/** Functions whose result has no labels and one series whatever their input. */
+const SINGLE_SERIES = new Set(['vector', 'absent', 'absent_over_time']);
+const SCALAR_FUNCTIONS = new Set(['scalar', 'time', 'pi']);
+
+/** The values a spec allows after the matchers on that label, or just a count for open-ended labels. */
+export function narrowLabel(
+  spec: LabelSpec,
+  matchers: readonly NodeOf<'VectorSelector'>['matchers'][number][],
+): LabelBound {
+  if (spec.kind === 'values') {
+    let values = [...spec.values];
+    for (const m of matchers) {
+      if (m.op === '=') values = values.filter((v) => v === m.value);
+      else if (m.op === '!=') values = values.filter((v) => v !== m.value);
+      else {
+        const regex = matcherRegex(m.value);
+        if (regex) values = values.filter((v) => regex.test(v) === (m.op === '=~'));
+      }
+    }
+    return { count: values.length, values };
+  }
+  let count = spec.cardinality;
+  for (const m of matchers) {
+    if (m.op === '=') count = Math.min(count, 1);
+    else if (m.op === '=~') {
+      const literals = literalAlternatives(m.value);
+      if (literals) count = Math.min(count, new Set(literals).size);
+    }
+  }
+  return { count };
+}
+
+function product(values: Iterable<number>): number {
+  let total = 1;
+  for (const v of values) total *= v;
+  return total;
+}
+
+/** A selector's series: product of the label bounds, capped by every joint cap that applies. */
+export function selectorShape(node: NodeOf<'VectorSelector'>, series: KnownSeries): Shape {
+  const labels = new Map<string, LabelBound>();
+  for (const [name, spec] of Object.entries(series.specs)) {
+    labels.set(
+      name,
+      narrowLabel(
+        spec,
+        node.matchers.filter((m) => m.name === name),
+      ),
+    );
+  }
+  // Each target belongs to one job: (job, instance) pairs are the targets of the jobs still selected.
+  const caps = [...series.jointCaps];
+  const jobs = labels.get('job')?.values;
+  const instance = labels.get('instance');
+  if (jobs && instance && series.scrapedBy.length > 0) {
+    const targets = series.scrapedBy.filter((s) => jobs.includes(s.job)).reduce((n, s) => n + s.instances, 0);
+    caps.push({ labels: ['job', 'instance'], max: Math.min(instance.count, targets) });
+  }
+  let total = product([...labels.values()].map((b) => b.count));
+  for (const cap of caps) {
+    const inside = product(cap.labels.map((l) => labels.get(l)?.count ?? 1));
+    if (inside > cap.max) total = (total / inside) * cap.max;
+  }
+  return { value: 'vector', series: total, labels, open: false, complete: true, kind: series.kind };
+}
+
+function unknownSelector(node: NodeOf<'VectorSelector'>): Shape {
+  const labels = new Map<string, LabelBound>();
+  for (const m of node.matchers) if (m.op === '=' && m.name !== '__name__') labels.set(m.name, { count: 1 });
+  return { value: 'vector', series: 1, labels, open: true, complete: false, kind: 'gauge' };
+}
+
+function computed(shape: Shape, labels: ReadonlyMap<string, LabelBound> = shape.labels): Shape {
+  return { ...shape, value: 'vector', labels, kind: 'gauge' };
+}
+
+function without(labels: ReadonlyMap<string, LabelBound>, drop: Iterable<string>): Map<string, LabelBound> {
+  const out = new Map(labels);
+  for (const name of drop) out.delete(name);
+  return out;
+}
+
+function only(labels: ReadonlyMap<string, LabelBound>, keep: readonly string[]): Map<string, LabelBound> {
+  return new Map([...labels].filter(([name]) => keep.includes(name)));
+}
+
+/** One label's values on either of two sides: listed values merged, counts added. */
+export function mergeBound(a: LabelBound, b: LabelBound): LabelBound {
+  if (a.values && b.values) {
+    const values = [...new Set([...a.values, ...b.values])];
+    return { count: values.length, values };
+  }
+  return { count: a.count + b.count };
+}
+
+/** Labels of `a or b`: every label of either side. */
+function union(
+  a: ReadonlyMap<string, LabelBound>,
+  b: ReadonlyMap<string, LabelBound>,
+): Map<string, LabelBound> {
+  const out = new Map(a);
+  for (const [name, bound] of b) {
+    const other = out.get(name);
+    out.set(name, other ? mergeBound(other, bound) : bound);
+  }
+  return out;
+}
+
+/** Series of `a or b`, or of one name written by several recording rules: they add up. */
+function either(a: Shape, b: Shape): Shape {
+  return {
+    value: 'vector',
+    series: a.series + b.series,
+    labels: union(a.labels, b.labels),
+    open: a.open || b.open,
+    complete: a.complete && b.complete,
+    kind: a.kind === b.kind ? a.kind : 'gauge',
+  };
+}
+
+function stringArg(node: Node | undefined): string | undefined {
+  return node?.type === 'String' ? node.value : undefined;
+}
+
+/** The values `label_replace(v, dst, replacement, src, regex)` writes: a constant, or as many as `src` has. */
+function replacedLabel(shape: Shape, [replacement, source, regex]: readonly Node[]): LabelBound {
+  const text = stringArg(replacement);
+  const from = stringArg(source);
+  if (text !== undefined && !text.includes('$')) return { count: 1, values: [text] };
+  const bound = from === undefined ? undefined : shape.labels.get(from);
+  if (!bound) return { count: from === undefined ? shape.series : 1 };
+  // `$1` of `(.*)` copies the value unchanged; any other rewrite keeps at most as many values.
+  const copies = text !== undefined && /^\$\{?1\}?$/.test(text) && stringArg(regex) === '(.*)';
+  return copies ? bound : { count: bound.count };
+}
+
+/** `label_join(v, dst, separator, src…)`: at most one value per combination of the sources. */
+function joinedLabel(shape: Shape, sources: readonly Node[]): LabelBound {
+  return { count: product(sources.map((s) => shape.labels.get(stringArg(s) ?? '')?.count ?? 1)) };
+}
+
+/**
+ * Computes shapes bottom-up, memoised per node. `lookup` resolves a series name to the catalogue or
+ * to a recording rule's output (itself computed by this resolver, which is how outputs feed back).
+ */
+export class ShapeResolver {
+  private readonly memo = new WeakMap<Node, Shape>();
+
+  constructor(private readonly lookup: (name: string) => KnownSeries | undefined) {}
+
+  /** The series name a selector selects, when it has one (`foo` or `{__name__="foo"}`). */
+  static metricName(node: NodeOf<'VectorSelector'>): string | undefined {
+    if (node.name) return node.name;
+    return node.matchers.find((m) => m.name === '__name__' && m.op === '=')?.value;
+  }
+
+  shape(node: Node): Shape {
+    const cached = this.memo.get(node);
+    if (cached) return cached;
+    const result = this.compute(node);
+    this.memo.set(node, result);
+    return result;
+  }
+
+  private compute(node: Node): Shape {
+    switch (node.type) {
+      case 'VectorSelector': {
+        const name = ShapeResolver.metricName(node);
+        const series = name === undefined ? undefined : this.lookup(name);
+        if (!series) return unknownSelector(node);
+        // Each recording rule of the name is narrowed on its own: {service="x"} keeps only x's rule.
+        if (series.parts) return series.parts.map((part) => selectorShape(node, part)).reduce(either);
+        return selectorShape(node, series);
+      }
+      case 'MatrixSelector':
+        return { ...this.shape(node.selector), value: 'matrix' };
+      case 'Subquery':
+        return { ...this.shape(node.expr), value: 'matrix', kind: 'gauge' };
+      case 'Paren':
+        return this.shape(node.expr);
+      case 'Unary':
+        return node.valueType === 'scalar' ? SCALAR : computed(this.shape(node.expr));
+      case 'Number':
+        return SCALAR;
+      case 'String':
+        return { ...SCALAR, value: 'string' };
+      case 'Call':
+        return this.call(node);
+      case 'Aggregate':
+        return this.aggregate(node);
+      case 'Binary':
+        return this.binary(node);
+      default:
+        // Duration expressions only appear inside ranges and offsets.
+        return SCALAR;
+    }
+  }
+
+  private call(node: NodeOf<'Call'>): Shape {
+    if (SCALAR_FUNCTIONS.has(node.func)) return SCALAR;
+    if (SINGLE_SERIES.has(node.func)) {
+      const arg = node.args[0];
+      const selector = arg?.type === 'MatrixSelector' ? arg.selector : arg;
+      const labels = new Map<string, LabelBound>();
+      if (selector?.type === 'VectorSelector')
+        for (const m of selector.matchers)
+          if (m.op === '=' && m.name !== '__name__') labels.set(m.name, { count: 1, values: [m.value] });
+      return { value: 'vector', series: 1, labels, open: false, complete: true, kind: 'gauge' };
+    }
+    const input = node.args.find((arg) => arg.valueType === 'vector' || arg.valueType === 'matrix');
+    if (!input)
+      return node.valueType === 'scalar' ? SCALAR : { ...SCALAR, value: 'vector', labels: new Map() };
+    const shape = this.shape(input);
+    switch (node.func) {
+      case 'histogram_quantile': {
+        const le = shape.labels.get('le');
+        const series = le && le.count > 0 ? Math.ceil(shape.series / le.count) : shape.series;
+        return { ...computed(shape, without(shape.labels, ['le'])), series };
+      }
+      case 'label_replace':
+      case 'label_join': {
+        const [, destination, ...rest] = node.args;
+        if (destination?.type !== 'String') return { ...computed(shape), open: true };
+        const written =
+          node.func === 'label_replace' ? replacedLabel(shape, rest) : joinedLabel(shape, rest.slice(1));
+        const before = shape.labels.get(destination.value);
+        const labels = new Map(shape.labels);
+        // Series the regex does not match keep their old value: both kinds of values may remain.
+        labels.set(destination.value, before ? mergeBound(before, written) : written);
+        return computed(shape, labels);
+      }
+      default:
+        return computed(shape);
+    }
+  }
+
+  private aggregate(node: NodeOf<'Aggregate'>): Shape {
+    const input = this.shape(node.expr);
+    let labels: Map<string, LabelBound>;
+    if (node.without) labels = without(input.labels, node.grouping);
+    else {
+      labels = only(input.labels, node.grouping);
+      // `by (x)` on an open input may keep labels the catalogue does not know.
+      if (input.open)
+        for (const name of node.grouping) if (!labels.has(name)) labels.set(name, { count: Infinity });
+    }
+    const groups = Math.min(input.series, product([...labels.values()].map((b) => b.count)));
+    const open = node.without && input.open;
+    const base = { value: 'vector' as const, open, complete: input.complete, kind: 'gauge' as const };
+    switch (node.op) {
+      case 'topk':
+      case 'bottomk':
+      case 'limitk': {
+        const k = node.param?.type === 'Number' ? node.param.value : input.series;
+        return {
+          ...base,
+          labels: input.labels,
+          open: input.open,
+          series: Math.min(input.series, k * groups),
+        };
+      }
+      case 'limit_ratio':
+        return { ...base, labels: input.labels, open: input.open, series: input.series };
+      case 'count_values': {
+        const target = node.param?.type === 'String' ? node.param.value : undefined;
+        if (target) labels.set(target, { count: input.series });
+        return { ...base, labels, series: input.series };
+      }
+      default:
+        return { ...base, labels, series: input.series === 0 ? 0 : groups };
+    }
+  }
+
+  private binary(node: NodeOf<'Binary'>): Shape {
+    const lhs = this.shape(node.lhs);
+    const rhs = this.shape(node.rhs);
+    if (lhs.value === 'scalar' && rhs.value === 'scalar') return SCALAR;
+    if (rhs.value === 'scalar') return computed(lhs);
+    if (lhs.value === 'scalar') return computed(rhs);
+    const complete = lhs.complete && rhs.complete;
+    const matching = node.matching;
+    if (node.op === 'or') return { ...either(lhs, rhs), kind: 'gauge' };
+    if (node.op === 'and' || node.op === 'unless') return { ...computed(lhs), complete };
+    if (matching?.cardinality === 'many-to-one' || matching?.cardinality === 'one-to-many') {
+      const [many, one] = matching.cardinality === 'many-to-one' ? [lhs, rhs] : [rhs, lhs];
+      const labels = new Map(many.labels);
+      for (const name of matching.include) labels.set(name, one.labels.get(name) ?? { count: one.series });
+      return {
+        ...computed(many, labels),
+        complete,
+        open: many.open || (one.open && matching.include.length > 0),
+      };
+    }
+    let labels: Map<string, LabelBound> = new Map(lhs.labels);
+    if (matching?.on) labels = only(lhs.labels, matching.labels);
+    else if (matching) labels = without(lhs.labels, matching.labels);
+    return {
+      ...computed(lhs, labels),
+      series: Math.min(lhs.series, rhs.series),
+      complete,
+      open: lhs.open && !matching?.on,
+    };
+  }
+}

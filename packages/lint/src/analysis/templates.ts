@@ -1,0 +1,29 @@
+import { compareCodePoints } from '@o11y/core';
+
+const ACTION = /\{\{-?([\s\S]*?)-?\}\}/g;
+const LABEL_REFERENCES = [
+  /\$labels\.([a-zA-Z_]\w*)/g,
+  /\.Labels\.([a-zA-Z_]\w*)/g,
+  /index\s+\$labels\s+"([^"]+)"/g,
+];
+
+/** The labels a Go template in an alert's labels or annotations reads (`$labels.x`, `.Labels.x`, `index $labels "x"`). */
+export function templateLabels(text: string): string[] {
+  const found = new Set<string>();
+  for (const action of text.matchAll(ACTION)) {
+    for (const pattern of LABEL_REFERENCES)
+      for (const match of action[1]!.matchAll(pattern)) found.add(match[1]!);
+  }
+  return [...found].sort(compareCodePoints);
+}
+
+/** Every label the templates of a rule's labels and annotations read, with where each is read. */
+export function referencedLabels(templates: Readonly<Record<string, string>>[]): Map<string, string[]> {
+  const where = new Map<string, string[]>();
+  for (const record of templates) {
+    for (const [key, value] of Object.entries(record)) {
+      for (const label of templateLabels(value)) where.set(label, [...(where.get(label) ?? []), key]);
+    }
+  }
+  return where;
+}

@@ -1,0 +1,73 @@
+import type { Check } from '../check.ts';
+import { budget } from './cardinality/budget.ts';
+import { datasourceHardcoded } from './dashboard/datasource-hardcoded.ts';
+import { datasourceVariable } from './dashboard/datasource-variable.ts';
+import { duplicate as dashboardDuplicate } from './dashboard/duplicate.ts';
+import { legendLabel } from './dashboard/legend-label.ts';
+import { missingRecordingRule } from './dashboard/missing-recording-rule.ts';
+import { panelTitle } from './dashboard/panel-title.ts';
+import { panelUnit } from './dashboard/panel-unit.ts';
+import { rateInterval } from './dashboard/rate-interval.ts';
+import { tooManyPanels } from './dashboard/too-many-panels.ts';
+import { estimateExceeded } from './live/estimate-exceeded.ts';
+import { seriesMissing } from './live/series-missing.ts';
+import { absent } from './promql/absent.ts';
+import { divisionNaN } from './promql/division-nan.ts';
+import { fragileAggregation } from './promql/fragile-aggregation.ts';
+import { histogramQuantileLe } from './promql/histogram-quantile-le.ts';
+import { rangeTooShort } from './promql/range-too-short.ts';
+import { rateNonCounter } from './promql/rate-non-counter.ts';
+import { rateOfAggregation } from './promql/rate-of-aggregation.ts';
+import { rawExpression } from './promql/raw-expression.ts';
+import { regexp } from './promql/regexp.ts';
+import { syntax } from './promql/syntax.ts';
+import { unknownLabel } from './promql/unknown-label.ts';
+import { unknownLabelValue } from './promql/unknown-label-value.ts';
+import { unknownMetric } from './promql/unknown-metric.ts';
+import { vectorMatching } from './promql/vector-matching.ts';
+import { alertFor } from './rules/alert-for.ts';
+import { duplicate as rulesDuplicate } from './rules/duplicate.ts';
+import { labelConflict } from './rules/label-conflict.ts';
+import { naming } from './rules/naming.ts';
+import { requiredAnnotations } from './rules/required-annotations.ts';
+import { requiredLabels } from './rules/required-labels.ts';
+import { templateLabels } from './rules/template-labels.ts';
+import { unusedRecording } from './rules/unused-recording.ts';
+
+/** Every check, one per file under checks/<area>/<name>.ts; the id is `<area>/<name>`. */
+export const allChecks: readonly Check[] = [
+  syntax,
+  rateNonCounter,
+  histogramQuantileLe,
+  rateOfAggregation,
+  rangeTooShort,
+  regexp,
+  absent,
+  divisionNaN,
+  vectorMatching,
+  unknownMetric,
+  unknownLabel,
+  unknownLabelValue,
+  fragileAggregation,
+  rawExpression,
+  naming,
+  requiredLabels,
+  requiredAnnotations,
+  alertFor,
+  rulesDuplicate,
+  unusedRecording,
+  labelConflict,
+  templateLabels,
+  datasourceHardcoded,
+  datasourceVariable,
+  rateInterval,
+  panelTitle,
+  panelUnit,
+  legendLabel,
+  dashboardDuplicate,
+  missingRecordingRule,
+  tooManyPanels,
+  budget,
+  seriesMissing,
+  estimateExceeded,
+];

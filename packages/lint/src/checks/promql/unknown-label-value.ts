@@ -1,0 +1,35 @@
+import { narrowLabel, ShapeResolver } from '../../analysis/shape.ts';
+import { fromVariable, nodesOf } from '../../analysis/visit.ts';
+import { defineCheck } from '../../check.ts';
+
+export const unknownLabelValue = defineCheck({
+  id: 'promql/unknown-label-value',
+  severity: 'error',
+  doc: `For a label whose values the catalogue lists (\`label.values([...])\`: jobs, methods, status classes,
+histogram buckets), a matcher value outside the list, or a regex that matches none of the listed values, selects
+nothing. \`!=\` and \`!~\` are checked the same way, since excluding a value that never occurs is a typo too. Values
+written as Grafana variables are not judged, nor labels with only a cardinality estimate.`,
+  *run({ project }) {
+    for (const { expression, node } of nodesOf(project, 'VectorSelector')) {
+      const name = ShapeResolver.metricName(node);
+      const series = name === undefined ? undefined : project.series(name);
+      if (!series) continue;
+      for (const matcher of node.matchers) {
+        const spec = series.specs[matcher.name];
+        if (spec?.kind !== 'values' || fromVariable(expression, node, matcher.value)) continue;
+        // An inclusive matcher on its own must keep a value; an exclusive one must remove one.
+        const positive = matcher.op === '=' || matcher.op === '=~';
+        const kept = narrowLabel(spec, [
+          { ...matcher, op: positive ? matcher.op : matcher.op === '!=' ? '=' : '=~' },
+        ]);
+        if (kept.count > 0) continue;
+        yield {
+          target: expression.target,
+          message: `${matcher.name}${matcher.op}"${matcher.value}" matches none of the values of ${name}'s ${matcher.name}: ${spec.values.join(', ')}`,
+          span: node,
+          hint: 'use one of the listed values, or add the value to the catalogue',
+        };
+      }
+    }
+  },
+});

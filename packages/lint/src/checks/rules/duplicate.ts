@@ -1,0 +1,69 @@
+import { compareCodePoints, formatSource, type RuleGroupModel, type RuleModel } from '@o11y/core';
+import { defineCheck } from '../../check.ts';
+import type { LintProject, RuleEntry } from '../../project.ts';
+
+/**
+ * Whether two recording rules of one name and labels can write the same series: not when a label both
+ * results carry has disjoint known values (one rule per service, each selecting its own service).
+ */
+function mayOverlap(project: LintProject, a: RuleEntry, b: RuleEntry): boolean {
+  const left = project.shapeOf(a.expression);
+  const right = project.shapeOf(b.expression);
+  if (!left || !right) return true;
+  for (const [label, bound] of left.labels) {
+    const other = right.labels.get(label);
+    if (bound.values && other?.values && !bound.values.some((v) => other.values!.includes(v))) return false;
+  }
+  return true;
+}
+
+/** The series a rule writes (records) or the alerts it raises: name plus static labels. */
+function identity(group: RuleGroupModel, rule: RuleModel): string {
+  const labels = { ...group.labels, ...rule.labels };
+  const sorted = Object.keys(labels)
+    .sort(compareCodePoints)
+    .map((k) => `${k}=${labels[k]}`);
+  return `${rule.kind}\u0000${rule.name}\u0000${sorted.join('\u0000')}`;
+}
+
+export const duplicate = defineCheck({
+  id: 'rules/duplicate',
+  severity: 'error',
+  doc: `Two groups of one rule file with the same name are rejected by Prometheus. Two recording rules that
+write the same name with the same static labels write the same series, and the later one overwrites the earlier
+at every evaluation (or Prometheus reports duplicate samples), unless their results cannot overlap (a label both
+carry has different known values, like one rule per service). Two alerts with the same name, labels and
+expression page twice for one problem. Rules writing one name with different labels are fine: that is how
+recording rules split work across groups.`,
+  *run({ project }) {
+    const groups = new Map<string, RuleGroupModel>();
+    for (const group of project.model.ruleGroups) {
+      const key = `${group.file}\u0000${group.name}`;
+      const earlier = groups.get(key);
+      if (earlier) {
+        yield {
+          target: { kind: 'group', group },
+          message: `group ${group.name} is defined twice in ${group.file} (also at ${formatSource(earlier.source)})`,
+          hint: 'rename one of them or merge their rules',
+        };
+      } else groups.set(key, group);
+    }
+    const seen = new Map<string, RuleEntry[]>();
+    for (const entry of project.rules) {
+      const { group, rule, expression } = entry;
+      const key = identity(group, rule) + (rule.kind === 'alert' ? `\u0000${rule.expr}` : '');
+      const earlier = seen.get(key) ?? [];
+      seen.set(key, [...earlier, entry]);
+      const clash = earlier.find((other) => rule.kind === 'alert' || mayOverlap(project, other, entry));
+      if (!clash) continue;
+      yield {
+        target: expression.target,
+        message:
+          rule.kind === 'record'
+            ? `recording rule ${rule.name} writes the same series as the one at ${formatSource(clash.rule.source)}`
+            : `alert ${rule.name} duplicates the one at ${formatSource(clash.rule.source)}`,
+        hint: 'remove one, or tell them apart with a label',
+      };
+    }
+  },
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { estimateCardinality, formatCardinalityTable } from '../src/cardinality.ts';
+import { lint } from '../src/lint.ts';
+import { testCatalog } from './catalog.ts';
+import { modelOf, records } from './helpers.ts';
+
+/** The estimate of each expression, recorded in one group so recorded outputs feed back. */
+async function estimates(exprs: Record<string, string>) {
+  const { model } = modelOf(records(exprs));
+  const { project } = await lint(model, { config: { catalog: testCatalog }, checks: [] });
+  const report = estimateCardinality(project);
+  return Object.fromEntries(
+    report.rules.map((e) => [e.target.kind === 'rule' ? e.target.rule.name : '', e.series]),
+  );
+}
+
+describe('static cardinality estimates', () => {
+  it('selectors: the product of label counts after matchers, (job, instance) pairs counted once', async () => {
+    expect(
+      await estimates({
+        // 5 targets (api 3 + web 2) × 2 methods × 3 statuses × 10 routes
+        'a:all:x': 'http_requests_total',
+        // 3 api targets × 2 × 3 × 10
+        'a:api:x': 'http_requests_total{job="api"}',
+        // 5 × 1 method × {404, 500} × 10
+        'a:narrow:x': 'http_requests_total{method="GET", status=~"5..|404"}',
+        // != removes a listed value: 5 × 2 × 2 × 10
+        'a:ne:x': 'http_requests_total{status!="200"}',
+        // an open-ended label with = counts 1: 5 × 2 × 3 × 1
+        'a:route:x': 'http_requests_total{route="/orders"}',
+        // 3 targets × 10 routes × 4 le values (0.1, 0.5, 1, +Inf)
+        'a:bucket:x': 'http_request_duration_seconds_bucket',
+        // le matcher over the listed bucket values: 3 × 10 × 2
+        'a:le:x': 'http_request_duration_seconds_bucket{le=~"0.1|1.0"}',
+        // no le on _count: 3 × 10
+        'a:count:x': 'http_request_duration_seconds_count',
+      }),
+    ).toEqual({
+      'a:all:x': 300,
+      'a:api:x': 180,
+      'a:narrow:x': 100,
+      'a:ne:x': 200,
+      'a:route:x': 30,
+      'a:bucket:x': 120,
+      'a:le:x': 60,
+      'a:count:x': 30,
+    });
+  });
+
+  it('aggregations keep or drop labels; joins take the many side; or adds; histogram_quantile divides by le', async () => {
+    expect(
+      await estimates({
+        'job:by:x': 'sum by (job) (rate(http_requests_total[5m]))',
+        'route:by:x': 'sum by (route) (rate(http_requests_total[5m]))',
+        'a:without:x': 'sum without (instance) (rate(http_requests_total[5m]))',
+        'a:sum:x': 'sum(rate(http_requests_total[5m]))',
+        'a:topk:x': 'topk(3, sum by (route) (rate(http_requests_total[5m])))',
+        'a:topk_by:x': 'topk by (job) (3, sum by (job, route) (rate(http_requests_total[5m])))',
+        'a:quantile:x':
+          'histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket[5m])))',
+        'a:quantile_raw:x': 'histogram_quantile(0.9, rate(http_request_duration_seconds_bucket[5m]))',
+        'a:join:x':
+          'sum by (job, route) (rate(http_requests_total[5m])) / on (job) group_left sum by (job) (rate(http_requests_total[5m]))',
+        'a:one_to_one:x': 'sum by (job) (rate(http_requests_total[5m])) / sum by (job) (up)',
+        'a:or:x': 'http_requests_total or up',
+        'a:and:x': 'http_requests_total and on (job) up',
+        'a:scalar:x': 'http_requests_total * 2',
+        'a:count_values:x': 'count_values("value", up)',
+        'a:absent:x': 'absent(up{job="api"})',
+        'a:vector:x': 'vector(1)',
+        'a:label_replace:x': 'label_replace(up, "service", "$1", "job", "(.*)")',
+      }),
+    ).toEqual({
+      'job:by:x': 2,
+      'route:by:x': 10,
+      // job 2 × method 2 × status 3 × route 10
+      'a:without:x': 120,
+      'a:sum:x': 1,
+      'a:topk:x': 3,
+      // 2 jobs × 3
+      'a:topk_by:x': 6,
+      // sum by (le, route): 4 × 10 = 40, divided by 4 le values
+      'a:quantile:x': 10,
+      // 120 bucket series / 4
+      'a:quantile_raw:x': 30,
+      // the many side: 2 × 10
+      'a:join:x': 20,
+      'a:one_to_one:x': 2,
+      // 300 + 9 up series (api 3 + web 2 + node 4)
+      'a:or:x': 309,
+      'a:and:x': 300,
+      'a:scalar:x': 300,
+      'a:count_values:x': 9,
+      'a:absent:x': 1,
+      'a:vector:x': 1,
+      'a:label_replace:x': 9,
+    });
+  });
+
+  it("feeds recording rules' outputs back into the catalogue", async () => {
+    expect(
+      await estimates({
+        'job_route:http_requests:rate5m': 'sum by (job, route) (rate(http_requests_total[5m]))',
+        'a:api:x': 'job_route:http_requests:rate5m{job="api"}',
+        'route:http_requests:rate5m': 'sum by (route) (job_route:http_requests:rate5m)',
+        'a:unknown_job:x': 'job_route:http_requests:rate5m{job="node"}',
+      }),
+    ).toEqual({
+      'job_route:http_requests:rate5m': 20,
+      // job keeps its listed values through the aggregation: 1 × 10 routes
+      'a:api:x': 10,
+      'route:http_requests:rate5m': 10,
+      // node never reaches the recorded series
+      'a:unknown_job:x': 0,
+    });
+  });
+
+  it('totals groups and recorded series, marks unknown metrics incomplete, and prints the table', async () => {
+    const { model } = modelOf(
+      records({
+        'job:http_requests:rate5m': 'sum by (job) (rate(http_requests_total[5m]))',
+        'route:http_requests:rate5m': 'sum by (route) (rate(http_requests_total[5m]))',
+        'job:unknown:rate5m': 'sum by (job) (rate(not_declared_total[5m]))',
+      }),
+    );
+    const { project } = await lint(model, { config: { catalog: testCatalog }, checks: [] });
+    const report = estimateCardinality(project);
+    expect(report.groups.map((g) => [g.subject, g.series, g.complete])).toEqual([['group test', 13, false]]);
+    expect(report.recordedTotal).toEqual({ series: 13, complete: false });
+    expect(report.selectors.map((s) => [s.text, s.series])).toEqual([
+      ['http_requests_total', 300],
+      ['not_declared_total', 1],
+    ]);
+    const table = formatCardinalityTable(report);
+    expect(table).toContain('    10  recording rule route:http_requests:rate5m (group test)  rules.yml:6');
+    expect(table).toContain('   ≥13  group test');
+    expect(table).toContain('Series added by recording rules: ≥13');
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { rateNonCounter } from '../../../src/checks/promql/rate-non-counter.ts';
+import { records, run } from '../../helpers.ts';
+
+describe('promql/rate-non-counter', () => {
+  it('reports rate of a gauge', async () => {
+    const findings = await run(
+      rateNonCounter,
+      records({ 'job:mem:rate5m': 'rate(node_memory_available_bytes[5m])' }),
+    );
+    expect(findings.map((f) => [f.id, f.message])).toEqual([
+      ['promql/rate-non-counter', 'rate() of node_memory_available_bytes, which is a gauge'],
+    ]);
+    expect(findings[0]!.expression!.span).toEqual({ start: 0, end: 37 });
+  });
+
+  it('reports rate of a recorded rate', async () => {
+    const findings = await run(
+      rateNonCounter,
+      records({
+        'job:http_requests:rate5m': 'sum by (job) (rate(http_requests_total[5m]))',
+        'job:http_requests:rate5m_rate': 'rate(job:http_requests:rate5m[5m])',
+      }),
+    );
+    expect(findings.map((f) => f.message)).toEqual([
+      'rate() of job:http_requests:rate5m, which is the output of recording rule job:http_requests:rate5m, not a raw counter',
+    ]);
+  });
+
+  it('accepts counters, histogram buckets and deriv of gauges', async () => {
+    const findings = await run(
+      rateNonCounter,
+      records({
+        'a:b:c': 'rate(http_requests_total[5m])',
+        'a:b:d': 'increase(http_request_duration_seconds_bucket[5m])',
+        'a:b:e': 'deriv(node_memory_available_bytes[5m])',
+      }),
+    );
+    expect(findings).toEqual([]);
+  });
+});

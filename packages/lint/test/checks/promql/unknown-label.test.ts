@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { unknownLabel } from '../../../src/checks/promql/unknown-label.ts';
+import { records, run } from '../../helpers.ts';
+
+describe('promql/unknown-label', () => {
+  it('reports matchers, groupings and on() labels the series do not have', async () => {
+    const findings = await run(
+      unknownLabel,
+      records({
+        'a:b:c': 'sum(rate(http_requests_total{handler="/x"}[5m]))',
+        'a:b:d': 'sum by (service) (rate(http_requests_total[5m]))',
+        'a:b:e': 'sum by (job) (up) / on (service) sum by (job) (up)',
+      }),
+    );
+    expect(findings.map((f) => f.message)).toEqual([
+      'http_requests_total has no label "handler"',
+      'the input of sum() has no label "service"',
+      'either side of "/" has no label "service"',
+    ]);
+  });
+
+  it('accepts declared, target and histogram labels', async () => {
+    const findings = await run(
+      unknownLabel,
+      records({
+        'a:b:c':
+          'sum by (le, instance) (rate(http_request_duration_seconds_bucket{job="api", route="/"}[5m]))',
+      }),
+    );
+    expect(findings).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The verb lives in the CLI package (packages/cli/src/commands/lint.ts); it is tested here, with the checks.
+import { main } from '../../cli/src/main.ts';
+
+let root: string;
+const rulesFile = [
+  'groups:',
+  '  - name: api',
+  '    rules:',
+  '      - record: job:memory:rate5m',
+  '        expr: rate(node_memory_available_bytes[5m])',
+  '      - alert: ApiDown',
+  '        expr: up{job="api"} == 0',
+  '        for: 5m',
+  '        labels: {severity: critical, team: platform}',
+  '        annotations: {summary: down, description: api is down, runbook_url: "https://r/x"}',
+  '',
+].join('\n');
+
+async function o11y(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['lint', ...args], {
+    root,
+    colour: false,
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'o11y-lint-cli-'));
+  await writeFile(path.join(root, 'package.json'), '{"private": true, "workspaces": []}\n');
+  await writeFile(path.join(root, 'rules.yml'), rulesFile);
+  await writeFile(
+    path.join(root, 'o11y.config.ts'),
+    [
+      `import { defineConfig } from '@o11y/lint';`,
+      `import { testCatalog } from ${JSON.stringify(path.join(import.meta.dirname, 'catalog.ts'))};`,
+      `export default defineConfig({ catalog: testCatalog, checks: { 'rules/unused-recording': 'off' } });`,
+      '',
+    ].join('\n'),
+  );
+  process.chdir(root);
+  // The first call imports every verb of the CLI (and their dependencies); later calls reuse them.
+  await main(['--help'], { root, colour: false, stdout: () => {}, stderr: () => {} });
+}, 60_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('o11y lint on plain files', () => {
+  it('prints findings with the file line and a caret, and exits 1 on errors', async () => {
+    const { code, stdout } = await o11y('rules.yml');
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'rules.yml:5:15  error  rate() of node_memory_available_bytes, which is a gauge',
+    );
+    expect(stdout).toContain(
+      '    | rate(node_memory_available_bytes[5m])\n    | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
+    );
+    expect(stdout).toContain('1 error, 0 warnings');
+  });
+
+  it('writes GitHub annotations, JSON and SARIF, and prints the cardinality table', async () => {
+    expect((await o11y('rules.yml', '--format', 'github')).stdout).toContain(
+      '::error file=rules.yml,line=5,col=15,title=promql/rate-non-counter::',
+    );
+    const json = JSON.parse((await o11y('rules.yml', '--format', 'json', '--cardinality')).stdout);
+    expect(json.summary.errors).toBe(1);
+    expect(json.cardinality.rules.map((r: { series: number }) => r.series)).toEqual([4, 3]);
+    await o11y('rules.yml', '--format', 'sarif', '--output', 'lint.sarif');
+    expect(JSON.parse(await readFile(path.join(root, 'lint.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect((await o11y('rules.yml', '--cardinality')).stdout).toContain('Series added by recording rules: 4');
+  });
+
+  it('honours --fail-on and rejects bad usage', async () => {
+    await writeFile(
+      path.join(root, 'clean.yml'),
+      'groups:\n  - name: g\n    rules:\n      - record: a:b:c\n        expr: sum(up)\n        labels: {x: y}\n',
+    );
+    expect((await o11y('clean.yml')).code).toBe(0);
+    expect((await o11y('clean.yml', '--fail-on', 'warning')).code).toBe(0);
+    expect((await o11y('rules.yml', '--fail-on', 'fatal')).code).toBe(2);
+    expect((await o11y('rules.yml', '--format', 'xml')).code).toBe(2);
+    const missing = await o11y('nowhere.yml');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('cannot read');
+  });
+});

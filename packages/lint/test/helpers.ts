@@ -1,0 +1,112 @@
+import type { ProjectModel } from '@o11y/core';
+import type { Check } from '../src/check.ts';
+import type { LintConfig } from '../src/config.ts';
+import { type LintFinding, type LintOptions, lint } from '../src/lint.ts';
+import { loadText } from '../src/load/files.ts';
+import { testCatalog } from './catalog.ts';
+
+/** Plain files (name → text) as one project model, with the origins of their expressions. */
+export function modelOf(files: Record<string, string>) {
+  const model: {
+    ruleGroups: ProjectModel['ruleGroups'][number][];
+    dashboards: ProjectModel['dashboards'][number][];
+  } = { ruleGroups: [], dashboards: [] };
+  const origins = new Map<object, import('../src/load/document.ts').ExpressionOrigin>();
+  for (const [file, text] of Object.entries(files)) {
+    const loaded = loadText(file, text);
+    if (loaded.problems.length > 0) throw new Error(loaded.problems.map((p) => p.message).join('; '));
+    model.ruleGroups.push(...loaded.groups);
+    model.dashboards.push(...loaded.dashboards);
+    for (const [owner, origin] of loaded.origins) origins.set(owner, origin);
+  }
+  return { model: { ...model, scrapeJobs: [] } as ProjectModel, origins };
+}
+
+/** Lints plain files with one check (and the test catalogue unless the config says otherwise). */
+export async function run(
+  check: Check | readonly Check[],
+  files: Record<string, string>,
+  config: LintConfig = {},
+  options: Omit<LintOptions, 'config' | 'checks'> = {},
+): Promise<LintFinding[]> {
+  const { model, origins } = modelOf(files);
+  const result = await lint(model, {
+    checks: Array.isArray(check) ? check : [check as Check],
+    config: { catalog: testCatalog, ...config },
+    origins,
+    ...options,
+  });
+  return [...result.findings];
+}
+
+/** A rule file with one group holding the given rules (YAML list items, indented by the caller). */
+export function rules(body: string, group = 'test'): Record<string, string> {
+  return { 'rules.yml': `groups:\n  - name: ${group}\n    rules:\n${body}` };
+}
+
+/** A recording rule `name: expr` per entry, in one group. */
+export function records(entries: Record<string, string>): Record<string, string> {
+  return rules(
+    Object.entries(entries)
+      .map(([name, expr]) => `      - record: ${name}\n        expr: ${JSON.stringify(expr)}\n`)
+      .join(''),
+  );
+}
+
+/** A well-formed alert (labels and annotations complete) with the given expression and extra fields. */
+export function alert(name: string, expr: string, extra: Record<string, unknown> = {}): string {
+  const rule = {
+    alert: name,
+    expr,
+    for: '5m',
+    labels: { severity: 'warning', team: 'platform' },
+    annotations: { summary: 'something', description: 'more', runbook_url: 'https://runbooks.example/x' },
+    ...extra,
+  };
+  return `      - ${JSON.stringify(rule)}\n`;
+}
+
+export interface PanelSpec {
+  id?: number;
+  title?: string;
+  type?: string;
+  unit?: string;
+  datasource?: unknown;
+  targets?: { expr: string; legendFormat?: string; refId?: string; datasource?: unknown }[];
+}
+
+const DATASOURCE = { type: 'prometheus', uid: '$datasource' };
+
+/** A Grafana dashboard JSON with a datasource variable and the given panels (sensible defaults). */
+export function dashboard(panels: PanelSpec[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify(
+    {
+      uid: 'test',
+      title: 'Test',
+      templating: { list: [{ name: 'datasource', type: 'datasource', query: 'prometheus' }] },
+      panels: panels.map((panel, index) => ({
+        id: panel.id ?? index + 1,
+        title: panel.title ?? `Panel ${index + 1}`,
+        type: panel.type ?? 'timeseries',
+        datasource: panel.datasource ?? DATASOURCE,
+        fieldConfig: { defaults: panel.unit === '' ? {} : { unit: panel.unit ?? 'short' } },
+        targets: (panel.targets ?? []).map((t, i) => ({
+          refId: t.refId ?? String.fromCharCode(65 + i),
+          ...t,
+        })),
+      })),
+      ...extra,
+    },
+    null,
+    2,
+  );
+}
+
+/** One dashboard with one panel per query. */
+export function queries(...exprs: string[]): Record<string, string> {
+  return { 'dashboard.json': dashboard(exprs.map((expr) => ({ targets: [{ expr }] }))) };
+}
+
+export function ids(findings: readonly LintFinding[]): string[] {
+  return findings.map((f) => f.id);
+}
