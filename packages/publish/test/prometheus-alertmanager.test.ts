@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type RunningServer, startAlertmanager, startPrometheus } from '@o11y/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishAlertmanager } from '../src/alertmanager/publish.ts';
 import { treeFromFiles } from '../src/dist/tree.ts';
 import { HttpClient, jsonOf } from '../src/http/client.ts';
 import { publishPrometheusRules } from '../src/rules/prometheus.ts';
-import { type RunningServer, startAlertmanager, startPrometheus } from '@o11y/core';
 
 const GOOD_RULES = `groups:
   - name: api-availability
