@@ -71,6 +71,8 @@ for (const dir of packages) {
   }
 }
 
+gate('lint of the organisation (o11y lint --fail-on=warning)', 'npx', ['o11y', 'lint', '--fail-on=warning']);
+
 const organisation = phase('organisation (o11y test)', 'npx', ['o11y', 'test', '--junit', 'dist/junit.xml']);
 const line = organisation.trimEnd().split('\n').at(-1) ?? '';
 const counts = /^(\d+) passed, (\d+) failed$/.exec(line);
