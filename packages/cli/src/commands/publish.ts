@@ -15,6 +15,7 @@ import {
   readDistTree,
   readSecret,
 } from '@o11y/publish';
+import { parseCommandArgs } from '../args.ts';
 import { type Command, type CommandIO, EXIT, UsageError } from '../command.ts';
 
 const HELP = `Usage: o11y publish <grafana|rules|alertmanager> [options]
@@ -189,12 +190,7 @@ export const command: Command = {
   summary: 'publish the build to Grafana, the Mimir ruler or Prometheus, and Alertmanager',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: OPTIONS,
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseCommandArgs(args, OPTIONS, true);
     const [target, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     // Every secret read is remembered so no message can carry it, whatever path it takes.
