@@ -1,8 +1,8 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { histogramQuantile, rate, sum } from '@o11y/catalog';
+import { histogramQuantile, increase, rate, sum } from '@o11y/catalog';
 import { O11yError, O11yErrors } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
-import { httpConventions, httpRequestsTotal, services } from '../../../catalog/index.ts';
+import { httpConventions, httpRequestsTotal, revenueTotal, services } from '../../../catalog/index.ts';
 import { serviceRules } from '../../../rules/services.ts';
 import { sloOf } from '../../../rules/slos.ts';
 import {
@@ -74,6 +74,73 @@ describe('panel conventions', () => {
     const error = errorOf(() => board.compile());
     expect(error.message).toContain('[5m] instead of [$__rate_interval]');
     expect(error.source?.file).toBe(THIS_FILE);
+  });
+
+  it('accepts increase() over a declared fixedWindow and sets the min step to it', () => {
+    const perHour = sum(increase(revenueTotal.range('1h'))).by('currency');
+    const board = dashboard('Per hour').row('r', [
+      timeseries('Revenue')
+        .description('d')
+        .unit(units.Short)
+        .query(perHour, '{{currency}}', { fixedWindow: '60m' }),
+      stat('In range')
+        .description('d')
+        .unit(units.Short)
+        .query(sum(increase(revenueTotal.range('$__range')))),
+    ]);
+    const { json, model } = board.compile();
+    const panel = (json.panels ?? []).find((p) => p.title === 'Revenue') as { targets?: unknown[] };
+    expect(panel.targets).toEqual([
+      expect.objectContaining({ expr: 'sum by (currency) (increase(revenue_total[1h]))', interval: '1h' }),
+    ]);
+    expect(model.panels.find((p) => p.title === 'In range')!.queries[0]!.expr).toBe(
+      'sum(increase(revenue_total[$__range]))',
+    );
+  });
+
+  it('rejects increase() over an undeclared window, rate() over a declared one, and a window nothing reads', () => {
+    const compile = (query: (p: ReturnType<typeof timeseries>) => unknown) => {
+      const panel = timeseries('R').description('d').unit(units.Short);
+      query(panel);
+      return errorOf(() => dashboard('Windows').row('r', [panel]).compile());
+    };
+    const undeclared = compile((p) => p.query(sum(increase(revenueTotal.range('1h')))));
+    expect(undeclared.message).toContain(
+      'increase() in a dashboard query uses [1h] instead of [$__rate_interval]',
+    );
+    expect(undeclared.source?.file).toBe(THIS_FILE);
+    const otherWindow = compile((p) =>
+      p.query(sum(increase(revenueTotal.range('1d'))), undefined, { fixedWindow: '1h' }),
+    );
+    expect(otherWindow.message).toContain('uses [1d] instead of [$__rate_interval]');
+    const rateOverWindow = compile((p) =>
+      p.query(sum(rate(revenueTotal.range('1h'))), undefined, { fixedWindow: '1h' }),
+    );
+    expect(rateOverWindow.message).toContain('rate() in a dashboard query uses [1h]');
+    const unread = compile((p) =>
+      p.query(sum(increase(revenueTotal.range('$__range'))), undefined, { fixedWindow: '1h' }),
+    );
+    expect(unread.message).toContain("declares fixedWindow '1h' but no increase() reads [1h]");
+    expect(() =>
+      timeseries('R').query(sum(increase(revenueTotal.range('1h'))), undefined, { fixedWindow: '0s' }),
+    ).toThrow("fixedWindow '0s' is not a positive duration");
+  });
+
+  it('gives a query its own unit when asked (two figures on one stat)', () => {
+    const board = dashboard('Units').row('r', [
+      stat('Two figures')
+        .description('d')
+        .unit(units.PercentUnit)
+        .query(requests, 'share')
+        .query(requests, 'time', { unit: units.Seconds }),
+    ]);
+    const panel = (board.compile().json.panels ?? []).find((p) => p.title === 'Two figures')!;
+    expect((panel as { fieldConfig?: unknown }).fieldConfig).toMatchObject({
+      defaults: { unit: units.PercentUnit },
+      overrides: [
+        { matcher: { id: 'byFrameRefID', options: 'B' }, properties: [{ id: 'unit', value: units.Seconds }] },
+      ],
+    });
   });
 
   it('rejects a legend naming a label the query does not return (compile time and build time)', () => {
@@ -205,6 +272,26 @@ describe('SLO dashboard', () => {
           .sort((a, b) => a - b),
       ),
     );
+  });
+
+  it("reads the SLO's recorded objective, budget and period: objective beside the SLI, budget left as outage time", () => {
+    const slo = sloOf('payments', 'availability');
+    const { model } = sloDashboard([slo], { folder: folder('payments') }).compile();
+    const queries = (title: string) =>
+      model.panels.find((p) => p.title === title)!.queries.map((q) => [q.legendFormat, q.expr]);
+    const selector = '{service="payments",slo="availability"}';
+    expect(queries('SLI over 30d')).toEqual([
+      ['SLI', `-slo:sli_error:ratio_rate30d${selector} + 1`],
+      ['objective', `slo:objective:ratio${selector}`],
+    ]);
+    expect(queries('SLI').at(-1)).toEqual(['objective', `slo:objective:ratio${selector}`]);
+    expect(queries('Error budget remaining')).toEqual([
+      ['share', `slo:period_error_budget_remaining:ratio${selector}`],
+      [
+        'outage time',
+        `slo:period_error_budget_remaining:ratio${selector} * on (slo, service) group_left () (slo:error_budget:ratio${selector} * slo:time_period:days${selector} * 86400)`,
+      ],
+    ]);
   });
 
   it('refuses SLOs of two services, at the line that asked', () => {

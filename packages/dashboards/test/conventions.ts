@@ -1,3 +1,4 @@
+import { parseDuration } from '@o11y/core';
 import { type Node, parseDashboardQuery, walk } from '@o11y/promql';
 
 /** The convention checks the tests run on emitted dashboard JSON, independent of the builders. */
@@ -17,7 +18,13 @@ export interface PanelJson {
   description?: string;
   datasource?: { type?: string; uid?: string };
   fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps: { value: number | null }[] } } };
-  targets?: { expr?: string; legendFormat?: string; datasource?: { uid?: string }; exemplar?: boolean }[];
+  targets?: {
+    expr?: string;
+    legendFormat?: string;
+    datasource?: { uid?: string };
+    exemplar?: boolean;
+    interval?: string;
+  }[];
   gridPos?: { x: number; y: number; w: number; h: number };
 }
 
@@ -82,6 +89,20 @@ export function conventionViolations(json: DashboardJson, variables: readonly st
           if (arg?.type !== 'MatrixSelector' || arg.rangeVariable !== '__rate_interval') {
             say(panel, `${node.func} without $__rate_interval in ${target.expr}`);
           }
+        }
+        // increase: the adaptive ranges, or an amount per window whose min step is that window.
+        if (node.type === 'Call' && node.func === 'increase') {
+          const arg = node.args[0];
+          const adaptive =
+            arg?.type === 'MatrixSelector' &&
+            ['__rate_interval', '__range'].includes(arg.rangeVariable ?? '');
+          const perWindow =
+            arg?.type === 'MatrixSelector' &&
+            !arg.rangeVariable &&
+            target.interval !== undefined &&
+            arg.range === parseDuration(target.interval);
+          if (!adaptive && !perWindow)
+            say(panel, `increase over a window that is not its min step in ${target.expr}`);
         }
       });
       if (parsed.unknownVariables.length > 0)

@@ -13,7 +13,7 @@ import { type LabelBound, mergeBound, narrowLabel, type Shape, ShapeResolver } f
 import type { Target } from './check.ts';
 import type { Budgets } from './config.ts';
 import type { LiveData } from './live/data.ts';
-import { catalogueSeries, type KnownSeries, type MetricCatalog } from './series.ts';
+import { ALERT_SERIES, catalogueSeries, type KnownSeries, type MetricCatalog } from './series.ts';
 
 export type RuleTarget = Extract<Target, { kind: 'rule' }>;
 export type QueryTarget = Extract<Target, { kind: 'query' }>;
@@ -75,7 +75,8 @@ export class LintProject {
   readonly shapes: ShapeResolver;
   private readonly catalogue: Map<string, KnownSeries>;
   private readonly recorders = new Map<string, RuleEntry[]>();
-  private readonly recorded = new Map<string, KnownSeries | undefined>();
+  /** Series derived from the project's rules (recorded outputs, alert series), computed once. */
+  private readonly derived = new Map<string, KnownSeries | undefined>();
   private readonly intervals = new Map<string, number>();
   /** What a live Prometheus reported (`--prometheus-url`); the live checks do nothing without it. */
   live: LiveData | undefined;
@@ -139,37 +140,54 @@ export class LintProject {
     return name.includes(':') || this.catalogue.get(name)?.type === 'recorded';
   }
 
-  /** A series name resolved to a recording rule of the project first, then to the catalogue. */
+  /**
+   * A series name resolved to a recording rule of the project first, then to the catalogue, then to
+   * the series Prometheus writes for the project's alerting rules (`ALERTS`, `ALERTS_FOR_STATE`).
+   */
   series(name: string): KnownSeries | undefined {
-    if (!this.recorders.has(name)) return this.catalogue.get(name);
-    if (this.recorded.has(name)) return this.recorded.get(name);
+    const derived = this.recorders.has(name) || (ALERT_SERIES.has(name) && !this.catalogue.has(name));
+    if (!derived) return this.catalogue.get(name);
+    if (this.derived.has(name)) return this.derived.get(name);
     // A recording rule that reads itself (directly or through others) cannot be estimated.
-    this.recorded.set(name, undefined);
-    const series = this.recordedSeries(name, this.recorders.get(name)!);
-    this.recorded.set(name, series);
+    this.derived.set(name, undefined);
+    const series = this.recorders.has(name)
+      ? this.recordedSeries(name, this.recorders.get(name)!)
+      : this.alertSeries(name);
+    this.derived.set(name, series);
     return series;
   }
 
-  private recordedSeries(name: string, entries: readonly RuleEntry[]): KnownSeries | undefined {
+  /** One part per rule: its expression's labels and series bound, with the rule's own labels added. */
+  private ruleSeries(
+    name: string,
+    entries: readonly RuleEntry[],
+    extraLabels: (entry: RuleEntry) => Record<string, LabelSpec>,
+  ): KnownSeries | undefined {
     const parts: KnownSeries[] = [];
     for (const entry of entries) {
       const shape = this.shapeOf(entry.expression);
       if (!shape?.complete || shape.open) return undefined;
       const specs: Record<string, LabelSpec> = {};
       for (const [label, bound] of shape.labels) specs[label] = specOf(bound);
-      for (const [label, value] of Object.entries({ ...entry.group.labels, ...entry.rule.labels }))
-        specs[label] = { kind: 'values', values: [value] };
+      for (const [label, value] of Object.entries({ ...entry.group.labels, ...entry.rule.labels })) {
+        // An alert's templated label takes as many values as the series it is rendered for.
+        specs[label] =
+          entry.rule.kind === 'alert' && value.includes('{{')
+            ? { kind: 'cardinality', cardinality: Math.max(1, shape.series) }
+            : { kind: 'values', values: [value] };
+      }
+      Object.assign(specs, extraLabels(entry));
       parts.push({
         name,
-        kind: shape.kind,
-        type: 'recorded',
+        kind: entry.rule.kind === 'record' ? shape.kind : 'gauge',
+        type: entry.rule.kind === 'record' ? 'recorded' : 'gauge',
         specs,
         jointCaps: [{ labels: Object.keys(specs), max: shape.series }],
         scrapedBy: [],
         origins: [{ kind: 'rule', group: entry.group, rule: entry.rule }],
       });
     }
-    if (parts.length === 1) return parts[0];
+    if (parts.length <= 1) return parts[0];
     const specs: Record<string, LabelSpec> = {};
     for (const part of parts)
       for (const [label, spec] of Object.entries(part.specs)) {
@@ -179,13 +197,29 @@ export class LintProject {
     return {
       name,
       kind: parts.every((p) => p.kind === 'counter') ? 'counter' : 'gauge',
-      type: 'recorded',
+      type: parts[0]!.type,
       specs,
       jointCaps: [],
       scrapedBy: [],
       origins: parts.flatMap((p) => p.origins),
       parts,
     };
+  }
+
+  private recordedSeries(name: string, entries: readonly RuleEntry[]): KnownSeries | undefined {
+    return this.ruleSeries(name, entries, () => ({}));
+  }
+
+  /**
+   * `ALERTS{alertname, alertstate}` and `ALERTS_FOR_STATE{alertname}` with each alert's labels, one part
+   * per alerting rule; unknown (not judged) when the project has no alerts or one's labels are not known.
+   */
+  private alertSeries(name: string): KnownSeries | undefined {
+    const alerts = this.rules.filter((entry) => entry.rule.kind === 'alert');
+    return this.ruleSeries(name, alerts, ({ rule }) => ({
+      alertname: { kind: 'values', values: [rule.name] },
+      ...(name === 'ALERTS' && { alertstate: { kind: 'values', values: ['pending', 'firing'] } }),
+    }));
   }
 
   /** The static shape (labels, series bound) of a parsed expression; undefined when it does not parse. */

@@ -29,6 +29,12 @@ export interface KnownSeries {
   readonly parts?: readonly KnownSeries[];
 }
 
+/**
+ * Series Prometheus itself writes for every alerting rule it evaluates: `ALERTS` (1 while pending or
+ * firing, with `alertstate`) and `ALERTS_FOR_STATE` (the time the alert became active, for restoring `for`).
+ */
+export const ALERT_SERIES: ReadonlySet<string> = new Set(['ALERTS', 'ALERTS_FOR_STATE']);
+
 /** Catalogue series by name (`x`, `x_bucket`, `x_sum`, `x_count`, and declared recorded series). */
 export function catalogueSeries(catalog: MetricCatalog | undefined): Map<string, KnownSeries> {
   const byName = new Map<string, KnownSeries>();

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { estimateCardinality, formatCardinalityTable } from '../src/cardinality.ts';
 import { lint } from '../src/lint.ts';
 import { testCatalog } from './catalog.ts';
-import { modelOf, records } from './helpers.ts';
+import { alert, modelOf, recordItems, records, rules } from './helpers.ts';
 
-/** The estimate of each expression, recorded in one group so recorded outputs feed back. */
-async function estimates(exprs: Record<string, string>) {
-  const { model } = modelOf(records(exprs));
+/** The estimate of each rule: the expressions recorded in one group (so outputs feed back), after `alerts`. */
+async function estimates(exprs: Record<string, string>, alerts = '') {
+  const { model } = modelOf(rules(alerts + recordItems(exprs)));
   const { project } = await lint(model, { config: { catalog: testCatalog }, checks: [] });
   const report = estimateCardinality(project);
   return Object.fromEntries(
@@ -112,6 +112,28 @@ describe('static cardinality estimates', () => {
       'route:http_requests:rate5m': 10,
       // node never reaches the recorded series
       'a:unknown_job:x': 0,
+    });
+  });
+
+  it("estimates ALERTS from the project's alerting rules, one part per alert", async () => {
+    expect(
+      await estimates(
+        {
+          'a:alerts:x': 'ALERTS',
+          'a:one:x': 'ALERTS{alertname="JobBusy", alertstate="firing"}',
+          'a:by:x': 'count by (alertname) (ALERTS_FOR_STATE)',
+        },
+        alert('JobBusy', 'sum by (job) (rate(http_requests_total[5m])) > 100') +
+          alert('RouteBusy', 'sum by (route) (rate(http_requests_total[5m])) > 10'),
+      ),
+    ).toEqual({
+      // 2 jobs (api, web) and 10 routes
+      JobBusy: 2,
+      RouteBusy: 10,
+      'a:alerts:x': 12,
+      // only JobBusy's part is selected
+      'a:one:x': 2,
+      'a:by:x': 2,
     });
   });
 

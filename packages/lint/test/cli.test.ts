@@ -2,8 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The verb lives in the CLI package (packages/cli/src/commands/lint.ts); it is tested here, with the checks.
-import { main } from '../../cli/src/main.ts';
+import { o11y as o11yIn } from './o11y.ts';
 
 let root: string;
 const rulesFile = [
@@ -20,21 +19,7 @@ const rulesFile = [
   '',
 ].join('\n');
 
-async function o11y(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['lint', ...args], {
-    root,
-    colour: false,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const o11y = (...args: string[]) => o11yIn(root, 'lint', ...args);
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'o11y-lint-cli-'));
@@ -51,7 +36,7 @@ beforeAll(async () => {
   );
   process.chdir(root);
   // The first call imports every verb of the CLI (and their dependencies); later calls reuse them.
-  await main(['--help'], { root, colour: false, stdout: () => {}, stderr: () => {} });
+  await o11yIn(root, '--help');
 }, 60_000);
 
 afterAll(async () => {

@@ -44,13 +44,16 @@ export function rules(body: string, group = 'test'): Record<string, string> {
   return { 'rules.yml': `groups:\n  - name: ${group}\n    rules:\n${body}` };
 }
 
+/** A recording rule `name: expr` per entry, as rule list items (to mix with `alert()`s in `rules()`). */
+export function recordItems(entries: Record<string, string>): string {
+  return Object.entries(entries)
+    .map(([name, expr]) => `      - record: ${name}\n        expr: ${JSON.stringify(expr)}\n`)
+    .join('');
+}
+
 /** A recording rule `name: expr` per entry, in one group. */
 export function records(entries: Record<string, string>): Record<string, string> {
-  return rules(
-    Object.entries(entries)
-      .map(([name, expr]) => `      - record: ${name}\n        expr: ${JSON.stringify(expr)}\n`)
-      .join(''),
-  );
+  return rules(recordItems(entries));
 }
 
 /** A well-formed alert (labels and annotations complete) with the given expression and extra fields. */
@@ -72,7 +75,13 @@ export interface PanelSpec {
   type?: string;
   unit?: string;
   datasource?: unknown;
-  targets?: { expr: string; legendFormat?: string; refId?: string; datasource?: unknown }[];
+  targets?: {
+    expr: string;
+    legendFormat?: string;
+    refId?: string;
+    datasource?: unknown;
+    interval?: string;
+  }[];
 }
 
 const DATASOURCE = { type: 'prometheus', uid: '$datasource' };

@@ -14,6 +14,7 @@ import {
 import {
   type DashboardLink,
   DashboardLinkBuilder,
+  type DynamicConfigValue,
   type Panel as SdkPanelJson,
   type ThresholdsConfig,
   ThresholdsConfigBuilder,
@@ -41,6 +42,7 @@ interface SdkPanel extends cog.Builder<SdkPanelJson> {
   height(height: number): this;
   id(id: number): this;
   links(links: cog.Builder<DashboardLink>[]): this;
+  overrideByQuery(refId: string, properties: DynamicConfigValue[]): this;
 }
 
 export interface Threshold {
@@ -219,6 +221,8 @@ export abstract class Panel<B extends SdkPanel = SdkPanel> {
     if (this.unitId) sdk.unit(this.unitId);
     this.queries.forEach((query, index) => {
       sdk.withTarget(query.toTarget(refIdFor(index)));
+      if (query instanceof PromQuery && query.options.unit)
+        sdk.overrideByQuery(refIdFor(index), [{ id: 'unit', value: query.options.unit }]);
     });
     const steps = this.thresholds;
     if (steps.length > 0) {

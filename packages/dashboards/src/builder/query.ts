@@ -2,7 +2,7 @@ import { DataqueryBuilder as LokiBuilder } from '@grafana/grafana-foundation-sdk
 import type { DataqueryBuilder as PromBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { DataqueryBuilder as PromDataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { checkLegend, type InstantVector, isRaw, type Node, toPromQL, walk } from '@o11y/catalog';
-import { O11yError, type SourceLocation } from '@o11y/core';
+import { type Duration, formatDuration, O11yError, parseDuration, type SourceLocation } from '@o11y/core';
 import { datasourceRef } from './datasources.ts';
 
 export interface PromQueryOptions {
@@ -10,6 +10,15 @@ export interface PromQueryOptions {
   readonly instant?: boolean;
   /** `table` for table panels, `heatmap` for bucket heatmaps. */
   readonly format?: 'time_series' | 'table' | 'heatmap';
+  /** This query's own unit, when one panel shows figures of two units (a share and a duration). */
+  readonly unit?: string;
+  /**
+   * The query reads `increase(…[fixedWindow])` on purpose: each value is an amount per that window
+   * (revenue per hour), a meaning `$__rate_interval` would change with the zoom. The query's min step
+   * (Grafana `interval`) is set to the window, so consecutive points cover consecutive windows; lint's
+   * `dashboard/rate-interval` accepts exactly this pairing.
+   */
+  readonly fixedWindow?: Duration;
 }
 
 /** A typed PromQL query of a panel, with its legend and the TypeScript line that added it. */
@@ -18,6 +27,8 @@ export class PromQuery {
   readonly legendFormat: string | undefined;
   readonly options: PromQueryOptions;
   readonly source: SourceLocation;
+  /** `options.fixedWindow` in its canonical spelling (`60m` → `1h`), as the typed ranges are written. */
+  readonly fixedWindow: string | undefined;
 
   constructor(
     expr: InstantVector,
@@ -30,6 +41,7 @@ export class PromQuery {
     this.legendFormat = legendFormat;
     this.options = options;
     this.source = source;
+    this.fixedWindow = options.fixedWindow && canonicalWindow(options.fixedWindow, source);
   }
 
   get promql(): string {
@@ -55,9 +67,27 @@ export class PromQuery {
     if (this.options.instant) target.instant();
     else target.range();
     if (this.options.format) target.format(this.options.format as never);
+    if (this.fixedWindow) target.interval(this.fixedWindow);
     if (!this.options.instant && this.readsBuckets) target.exemplar(true);
     return target;
   }
+}
+
+function canonicalWindow(window: Duration, source: SourceLocation): string {
+  let ms = 0;
+  try {
+    ms = parseDuration(window);
+  } catch {
+    // an invalid spelling is reported below, with the line that declared it
+  }
+  if (ms === 0) {
+    throw new O11yError(`fixedWindow '${window}' is not a positive duration`, {
+      source,
+      id: 'dashboards/rate-interval',
+      hint: "write a Prometheus duration such as '1h' or '1d'",
+    });
+  }
+  return formatDuration(ms);
 }
 
 function selectorName(node: Node): string | undefined {
@@ -66,25 +96,42 @@ function selectorName(node: Node): string | undefined {
   return undefined;
 }
 
+/** Grafana ranges every `rate`, `irate` and `increase` of a dashboard may use at any zoom. */
+const ADAPTIVE_RANGES: readonly string[] = ['$__rate_interval', '$__range'];
+
 /**
- * Every `rate`/`irate` must use `$__rate_interval`: Grafana then picks a window of at least four
- * scrape intervals at every zoom level, where a fixed `[5m]` shows gaps or hides spikes.
+ * Every `rate`/`irate`/`increase` must use `$__rate_interval` (or `$__range`, the whole range of a
+ * stat): Grafana then picks a window of at least four scrape intervals at every zoom level, where a
+ * fixed `[5m]` shows gaps or hides spikes. The one exception is `increase` over the query's declared
+ * `fixedWindow`, whose values are amounts per that window.
  */
 export function checkRateIntervals(query: PromQuery): void {
+  const window = query.fixedWindow;
+  let windowRead = false;
   for (const node of walk(query.expr.node)) {
-    if (node.type !== 'call' || !['rate', 'irate'].includes(node.func)) continue;
+    if (node.type !== 'call' || !['rate', 'irate', 'increase'].includes(node.func)) continue;
     const [arg] = node.args;
     const range = arg?.type === 'matrix' ? arg.range : arg?.type === 'subquery' ? arg.range : undefined;
-    if (range !== '$__rate_interval') {
-      throw new O11yError(
-        `${node.func}() in a dashboard query uses [${range}] instead of [$__rate_interval]`,
-        {
-          source: query.source,
-          id: 'dashboards/rate-interval',
-          hint: "write .range('$__rate_interval') so Grafana adapts the window to the scrape interval and zoom",
-        },
-      );
+    if (range !== undefined && ADAPTIVE_RANGES.includes(range)) continue;
+    if (node.func === 'increase' && range !== undefined && range === window) {
+      windowRead = true;
+      continue;
     }
+    throw new O11yError(`${node.func}() in a dashboard query uses [${range}] instead of [$__rate_interval]`, {
+      source: query.source,
+      id: 'dashboards/rate-interval',
+      hint:
+        node.func === 'increase'
+          ? `write .range('$__rate_interval'), or, for amounts per a fixed window (revenue per hour), declare it: .query(expr, legend, { fixedWindow: '${range}' })`
+          : "write .range('$__rate_interval') so Grafana adapts the window to the scrape interval and zoom",
+    });
+  }
+  if (window !== undefined && !windowRead) {
+    throw new O11yError(`the query declares fixedWindow '${window}' but no increase() reads [${window}]`, {
+      source: query.source,
+      id: 'dashboards/rate-interval',
+      hint: `drop the option, or read increase(….range('${window}'))`,
+    });
   }
 }
 

@@ -20,6 +20,9 @@ import type { HttpMetrics } from './http.ts';
 type Counter = Selector<LabelMap, 'counter'>;
 type Gauge = Selector<LabelMap, 'gauge'>;
 
+/** The window of the executive summary's revenue: revenue per hour. */
+const HOUR = '1h';
+
 /** `$environment` and `$service` (a service's scrape job is named after it), shared by the overviews. */
 function overviewVariables(
   http: readonly HttpMetrics[],
@@ -283,13 +286,15 @@ export function executiveSummaryDashboard(options: {
         .unit(units.Short)
         .query(sum(business.activeUsers.select({ environment: re(ref(environment)) })), 'active users'),
       timeseries('Revenue')
-        .description('Revenue of confirmed orders per hour, by currency.')
+        .description('Revenue of confirmed orders per hour, by currency: each point sums the hour before it.')
         .unit(units.Short)
         .query(
-          sum(increase(business.revenue.select({ environment: re(ref(environment)) }).range('1h'))).by(
+          sum(increase(business.revenue.select({ environment: re(ref(environment)) }).range(HOUR))).by(
             'currency',
           ),
           '{{currency}}',
+          // An amount per hour, whatever the zoom: a fixed window, not $__rate_interval.
+          { fixedWindow: HOUR },
         ),
     ]);
   if (options.slos.length === 0) return board;

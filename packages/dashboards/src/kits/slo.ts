@@ -35,31 +35,53 @@ export interface SloReference {
   burnRate(window: string): InstantVector;
   readonly errorBudgetRemaining: InstantVector;
   readonly currentBurnRate: InstantVector;
+  /** The SLO's constants as Prometheus records them (`slo:objective:ratio`, …): what the server evaluates. */
+  readonly objectiveRatio: InstantVector;
+  readonly errorBudgetRatio: InstantVector;
+  readonly periodDays: InstantVector;
 }
 
 function percent(ratio: number): string {
   return `${Number((ratio * 100).toPrecision(12))}%`;
 }
 
+const SECONDS_PER_DAY = 86_400;
+
 /**
- * One row of panels for one SLO: SLI over the period against the objective, error budget left, current
- * burn rate and firing alerts; the error ratio over each alert window with the thresholds its burn-rate
- * alerts compare to; burn rate and SLI over the shortest window.
+ * The error budget left, as the time a full outage could last before it is spent: remaining share ×
+ * error budget × period, from the recorded constants (what Prometheus evaluates). The constants carry
+ * only `slo` and `service`, the remaining share also the grouping labels: many-to-one on those two.
+ */
+function outageTimeLeft(slo: SloReference): InstantVector {
+  const budgetSeconds = slo.errorBudgetRatio.times(slo.periodDays).times(SECONDS_PER_DAY);
+  return slo.errorBudgetRemaining.times(budgetSeconds).on('slo', 'service').groupLeft();
+}
+
+/**
+ * One row of panels for one SLO: SLI over the period against the objective, error budget left (as a
+ * share and as outage time), current burn rate and firing alerts; the error ratio over each alert window
+ * with the thresholds its burn-rate alerts compare to; burn rate and SLI over the shortest window. The
+ * objective is both drawn from the build's constant (threshold) and read from its recorded series: were
+ * the deployed rules older than the dashboard, the two would differ on screen.
  */
 function sloPanels(slo: SloReference): Panel[] {
   const shortest = [...slo.windows].sort((a, b) => a.factor - b.factor).at(-1)!;
   const panels: Panel[] = [
     stat(`SLI over ${slo.period}`)
       .description(
-        `Share of good events over the SLO period; red below the ${percent(slo.objective)} objective.`,
+        `Share of good events over the SLO period, next to the objective Prometheus records; red below the ${percent(slo.objective)} objective.`,
       )
       .unit(units.PercentUnit)
-      .query(slo.sli(slo.period).negate().plus(1))
+      .query(slo.sli(slo.period).negate().plus(1), 'SLI')
+      .query(slo.objectiveRatio, 'objective')
       .threshold(slo.objective, { when: 'below' }),
     stat('Error budget remaining')
-      .description('Share of the period’s error budget not yet spent; red once it is gone.')
+      .description(
+        `Share of the period’s error budget not yet spent, and the same as the time a full outage could last before it is gone (remaining share × error budget × ${slo.period}); red once spent.`,
+      )
       .unit(units.PercentUnit)
-      .query(slo.errorBudgetRemaining)
+      .query(slo.errorBudgetRemaining, 'share')
+      .query(outageTimeLeft(slo), 'outage time', { unit: units.Seconds })
       .threshold(0, { when: 'below' }),
     stat('Current burn rate')
       .description(
@@ -104,9 +126,10 @@ function sloPanels(slo: SloReference): Panel[] {
       .query(slo.burnRate(shortest.short), shortest.short as string)
       .threshold(1),
     timeseries('SLI')
-      .description(`Share of good events over ${shortest.short}, against the objective.`)
+      .description(`Share of good events over ${shortest.short}, against the recorded objective.`)
       .unit(units.PercentUnit)
       .query(slo.sli(shortest.short).negate().plus(1), 'SLI')
+      .query(slo.objectiveRatio, 'objective')
       .threshold(slo.objective, { when: 'below' }),
   );
   return panels;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rateInterval } from '../../../src/checks/dashboard/rate-interval.ts';
-import { queries, records, run } from '../../helpers.ts';
+import { dashboard, queries, records, run } from '../../helpers.ts';
+
+/** One panel per query, each target with the given min step (Grafana `interval`). */
+function withMinStep(...targets: { expr: string; interval?: string }[]): Record<string, string> {
+  return { 'dashboard.json': dashboard(targets.map((target) => ({ targets: [target] }))) };
+}
 
 describe('dashboard/rate-interval', () => {
   it('reports fixed ranges and $__interval in dashboard rates', async () => {
@@ -14,8 +19,78 @@ describe('dashboard/rate-interval', () => {
     ]);
   });
 
-  it('accepts $__rate_interval, and leaves rules alone', async () => {
-    expect(await run(rateInterval, queries('sum(rate(http_requests_total[$__rate_interval]))'))).toEqual([]);
+  it('accepts $__rate_interval and $__range, and leaves rules alone', async () => {
+    expect(
+      await run(
+        rateInterval,
+        queries(
+          'sum(rate(http_requests_total[$__rate_interval]))',
+          'sum(increase(http_requests_total[$__range]))',
+        ),
+      ),
+    ).toEqual([]);
     expect(await run(rateInterval, records({ 'a:b:c': 'sum(rate(http_requests_total[5m]))' }))).toEqual([]);
+  });
+
+  it('accepts increase() over a fixed window equal to the query min step: an amount per window', async () => {
+    const findings = await run(
+      rateInterval,
+      withMinStep(
+        { expr: 'sum(increase(http_requests_total[1h]))', interval: '1h' },
+        { expr: 'sum(increase(http_requests_total[1d]))', interval: '24h' },
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('still reports a fixed window the min step does not declare, and rate() whatever the step', async () => {
+    const findings = await run(
+      rateInterval,
+      withMinStep(
+        { expr: 'sum(increase(http_requests_total[1h]))' },
+        { expr: 'sum(increase(http_requests_total[1h]))', interval: '30m' },
+        { expr: 'sum(increase(http_requests_total[1h]))', interval: '$step' },
+        { expr: 'sum(rate(http_requests_total[1h]))', interval: '1h' },
+        { expr: 'sum(increase(http_requests_total[$__interval]))', interval: '1h' },
+      ),
+    );
+    expect(findings.map((f) => [f.subject, f.message])).toEqual([
+      ['query A of panel "Panel 1" (dashboard test)', 'increase() over [1h] instead of [$__rate_interval]'],
+      ['query A of panel "Panel 2" (dashboard test)', 'increase() over [1h] instead of [$__rate_interval]'],
+      ['query A of panel "Panel 3" (dashboard test)', 'increase() over [1h] instead of [$__rate_interval]'],
+      ['query A of panel "Panel 4" (dashboard test)', 'rate() over [1h] instead of [$__rate_interval]'],
+      [
+        'query A of panel "Panel 5" (dashboard test)',
+        'increase() over [$__interval] instead of [$__rate_interval]',
+      ],
+    ]);
+    expect(findings[0]!.hint).toContain("set the query's min step to 1h (fixedWindow: '1h' in the builders)");
+    expect(findings[3]!.hint).toBe('write [$__rate_interval]');
+  });
+
+  it('finds the target inside a collapsed row', async () => {
+    const json = JSON.stringify({
+      uid: 'rows',
+      title: 'Rows',
+      templating: { list: [{ name: 'datasource', type: 'datasource', query: 'prometheus' }] },
+      panels: [
+        {
+          id: 1,
+          type: 'row',
+          title: 'Revenue',
+          collapsed: true,
+          panels: [
+            {
+              id: 2,
+              type: 'timeseries',
+              title: 'Per hour',
+              datasource: { type: 'prometheus', uid: '$datasource' },
+              targets: [{ refId: 'A', expr: 'sum(increase(http_requests_total[1h]))', interval: '1h' }],
+            },
+          ],
+        },
+      ],
+    });
+    expect(await run(rateInterval, { 'dashboard.json': json })).toEqual([]);
   });
 });

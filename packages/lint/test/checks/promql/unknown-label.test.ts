@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unknownLabel } from '../../../src/checks/promql/unknown-label.ts';
-import { records, run } from '../../helpers.ts';
+import { alert, queries, records, rules, run } from '../../helpers.ts';
 
 describe('promql/unknown-label', () => {
   it('reports matchers, groupings and on() labels the series do not have', async () => {
@@ -28,5 +28,20 @@ describe('promql/unknown-label', () => {
       }),
     );
     expect(findings).toEqual([]);
+  });
+
+  it("knows ALERTS' labels: the alert's output and rule labels, alertname and alertstate", async () => {
+    const findings = await run(unknownLabel, {
+      ...rules(alert('HighErrorRate', 'sum by (job) (rate(http_requests_total{status="500"}[5m])) > 1')),
+      ...queries(
+        'count by (alertname, job, severity, team) (ALERTS{alertstate="firing"})',
+        'ALERTS{instance="a"}',
+        'ALERTS_FOR_STATE{alertstate="firing"}',
+      ),
+    });
+    expect(findings.map((f) => f.message)).toEqual([
+      'ALERTS has no label "instance"',
+      'ALERTS_FOR_STATE has no label "alertstate"',
+    ]);
   });
 });

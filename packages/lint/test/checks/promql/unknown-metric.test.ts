@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unknownMetric } from '../../../src/checks/promql/unknown-metric.ts';
-import { queries, records, run } from '../../helpers.ts';
+import { alert, queries, records, rules, run } from '../../helpers.ts';
 
 describe('promql/unknown-metric', () => {
   it('reports a metric that is neither catalogued nor recorded', async () => {
@@ -16,6 +16,16 @@ describe('promql/unknown-metric', () => {
       ...queries('job:http:rate5m', 'job:missing:rate5m'),
     });
     expect(findings).toEqual([]);
+  });
+
+  it("knows ALERTS and ALERTS_FOR_STATE, the series Prometheus writes for the project's alerts", async () => {
+    const findings = await run(unknownMetric, {
+      ...rules(alert('TargetDown', 'up == 0')),
+      ...queries('count by (alertname) (ALERTS{alertstate="firing"})', 'time() - ALERTS_FOR_STATE', 'ALERT'),
+    });
+    expect(findings.map((f) => f.message)).toEqual([
+      'unknown metric ALERT: neither in the catalogue nor recorded by a rule',
+    ]);
   });
 
   it('is off without a catalogue', async () => {
