@@ -62,4 +62,9 @@ export const LEGITIMATELY_EMPTY: readonly EmptyPanel[] = [
 /** Catalogue metrics the sample service does not expose, and why. */
 export const ABSENT_IN_TEST_STACK: readonly Absence[] = [
   { metric: 'probe_ssl_earliest_cert_expiry', reason: 'plain-HTTP probes have no certificate' },
+  {
+    metric: 'nodejs_active_requests',
+    reason:
+      'prom-client exposes a series per libuv request type in flight at scrape time; a quiet process has none, so a job may not have one yet',
+  },
 ];

@@ -26,5 +26,20 @@ export { describeSecretLiteral, type EnvSecret, type FileSecret, type Secret, se
 export type { AllowedUnrouted, InhibitionCase, RoutingCase, TestsFile } from './testing/cases.ts';
 export { ALERTMANAGER_TESTS, AlertmanagerTests, alertmanagerTests } from './testing/cases.ts';
 export type { AlertEntry } from './testing/coverage.ts';
+export { inhibitionTestConfig } from './testing/inhibition.ts';
+export {
+  matchRoutes,
+  type RouteNode,
+  type RoutingConfig,
+  readRoutingConfig,
+  receiversFor,
+} from './testing/routing-tree.ts';
 export { ALERTS_FILE, type AlertmanagerTestContext, runAlertmanagerTests, tester } from './testing/run.ts';
+export {
+  type Notification,
+  type NotificationStatus,
+  type NotifiedAlert,
+  startWebhookSink,
+  type WebhookSink,
+} from './testing/webhook-sink.ts';
 export { TimeInterval, type TimePeriod, timeInterval } from './time-intervals.ts';

@@ -22,7 +22,7 @@ describe('o11y build', () => {
     const hashesA = treeHashes(first);
     expect(Object.keys(hashesA)).toContain('manifest.json');
     expect(treeHashes(second)).toEqual(hashesA);
-  });
+  }, 180_000);
 
   describe('with a definition module that throws', () => {
     const project = path.join(scratch, 'broken-project');
@@ -53,7 +53,7 @@ describe('o11y build', () => {
       expect(broken.stderr).toContain('dashboards/payments.ts:3:');
       expect(broken.stderr).toContain('payments panel has no query');
       expect(treeHashes(path.join(project, 'dist'))).toEqual(before);
-    });
+    }, 60_000);
   });
 
   it('rejects unknown options with exit 2 and the verb help', () => {

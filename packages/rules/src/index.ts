@@ -23,6 +23,7 @@ export {
   SLO_SEVERITIES,
   type SloSeverity,
 } from './labels.ts';
+export { compressDuration, TEST_PROFILE, type TimeCompression, timeCompression } from './profile.ts';
 export {
   type AlertExpectation,
   type ExpectedAlert,

@@ -1,4 +1,5 @@
-import { counter, gauge, histogram, job, label } from '@o11y/catalog';
+import { counter, gauge, histogram, job, label, re } from '@o11y/catalog';
+import { availability, type SloAlerting, slo } from '../src/index.ts';
 
 /** A small catalogue of its own, so these tests do not move when the organisation's catalogue does. */
 export const shopJob = job('shop', { scrapeInterval: '15s', instances: 2 });
@@ -35,3 +36,16 @@ export const batchRuns = counter('batch_runs_total', {
   jobs: [slowJob],
   labels: { outcome: label.values(['ok', 'failed']) },
 });
+
+/** The shop's checkout availability SLO (99.9 % over 30 days), the usual subject of the SLO tests. */
+export const checkout = (alerting?: SloAlerting) =>
+  slo({
+    service: { name: 'shop', team: 'web' },
+    name: 'checkout',
+    objective: 0.999,
+    sli: availability({
+      total: requests.select({ route: '/checkout' }),
+      errors: requests.select({ route: '/checkout', code: re('5..') }),
+    }),
+    ...(alerting && { alerting }),
+  });

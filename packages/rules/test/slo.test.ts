@@ -2,19 +2,8 @@ import { re, toPromQL } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { availability, defaultWindows, latency, SLO_RECORDS, slo, tester } from '../src/index.ts';
-import { duration, requests } from './fixtures.ts';
+import { checkout, duration, requests } from './fixtures.ts';
 import { build, root } from './helpers.ts';
-
-const checkout = () =>
-  slo({
-    service: { name: 'shop', team: 'web' },
-    name: 'checkout',
-    objective: 0.999,
-    sli: availability({
-      total: requests.select({ route: '/checkout' }),
-      errors: requests.select({ route: '/checkout', code: re('5..') }),
-    }),
-  });
 
 describe('burn-rate windows', () => {
   it('are the SRE Workbook windows for 30 days', () => {

@@ -1,20 +1,22 @@
 import {
   type BuildContext,
   type DashboardModel,
+  type Definition,
   kindOf,
   type ProjectModel,
   type RuleGroupModel,
 } from '@o11y/core';
-// The CLI package exports `build` only; its definition loader and emitter list are what `o11y build` uses.
-import { loadDefinitions } from '../../../packages/cli/src/build.ts';
-import { emitters } from '../../../packages/cli/src/emitters.ts';
+import { emitters } from 'o11y';
 
 /**
- * The neutral model of the sample organisation (dashboards with every panel query and its
- * TypeScript line, rule groups), from the same definitions and emitters `o11y build` uses.
+ * The neutral model of the sample organisation as a build profile deploys it (dashboards with every
+ * panel query and its TypeScript line, rule groups), from the emitters `o11y build` uses.
  */
-export async function loadProjectModel(root: string, profile: string): Promise<ProjectModel> {
-  const definitions = await loadDefinitions(root);
+export async function loadProjectModel(
+  root: string,
+  definitions: readonly Definition[],
+  profile: string,
+): Promise<ProjectModel> {
   const context: BuildContext = { root, definitions, profile, log: () => {} };
   const dashboards: DashboardModel[] = [];
   const ruleGroups: RuleGroupModel[] = [];

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inhibitionTestConfig, startWebhookSink, type WebhookSink } from '@o11y/alertmanager';
 import {
+  type Definition,
   kindOf,
   type ProjectModel,
   type RunningServer,
@@ -10,18 +12,20 @@ import {
   startPrometheus,
   startServer,
 } from '@o11y/core';
-import { KIND, type PrometheusConfig, prometheusConfig, scrapeJob } from '@o11y/rules';
+import {
+  KIND,
+  type PrometheusConfig,
+  prometheusConfig,
+  prometheusYaml,
+  scrapeJob,
+  TEST_PROFILE,
+} from '@o11y/rules';
 import type { FaultSpec, FaultTarget, TargetInfo } from '@o11y/sample-service';
+import { build, loadDefinitions } from 'o11y';
 import { parse, stringify } from 'yaml';
-// Neither function is exported by its package yet (see scripts/e2e/README.md): the Alertmanager
-// package's runnable test config, and the rules package's prometheus.yml renderer.
-import { inhibitionTestConfig } from '../../../packages/alertmanager/src/testing/inhibition.ts';
-import { build, loadDefinitions } from '../../../packages/cli/src/build.ts';
-import { prometheusYaml } from '../../../packages/rules/src/config/prometheus.ts';
 import { DEFAULT_SCRAPE_INTERVAL_MS, parseInterval } from './grafana.ts';
 import { loadProjectModel } from './model.ts';
 import { PrometheusApi } from './prometheus-api.ts';
-import { type NotificationSink, startNotificationSink } from './webhook-sink.ts';
 
 const SAMPLE_SERVICE_MAIN = fileURLToPath(
   new URL('../../../packages/sample-service/src/main.ts', import.meta.url),
@@ -32,10 +36,13 @@ const LIVE_GROUP_TIMING = '1s';
 export interface Stack {
   readonly root: string;
   readonly distDir: string;
+  /** The organisation's definitions, as written (real-time durations). */
+  readonly definitions: readonly Definition[];
+  /** What the test profile deploys: dashboards, and rule groups with their compressed durations. */
   readonly model: ProjectModel;
   readonly prometheus: PrometheusApi;
   readonly alertmanagerUrl: string;
-  readonly sink: NotificationSink;
+  readonly sink: WebhookSink;
   readonly targets: readonly TargetInfo[];
   /** The scrape interval Grafana's Prometheus data source is configured with. */
   readonly grafanaScrapeIntervalMs: number;
@@ -134,10 +141,11 @@ export async function startStack(root: string, log: (line: string) => void): Pro
   try {
     const distDir = path.join(work, 'dist');
     log('e2e: building the organisation with the test profile');
-    await build({ root, out: distDir, profile: 'test' });
-    const model = await loadProjectModel(root, 'test');
+    await build({ root, out: distDir, profile: TEST_PROFILE.name });
+    const definitions = await loadDefinitions(root);
+    const model = await loadProjectModel(root, definitions, TEST_PROFILE.name);
 
-    const sink = await startNotificationSink();
+    const sink = await startWebhookSink();
     running.push({ stop: () => sink.close() });
 
     log('e2e: starting the sample service');
@@ -163,13 +171,12 @@ export async function startStack(root: string, log: (line: string) => void): Pro
     const built = parse(await readFile(path.join(distDir, 'prometheus', 'prometheus.yml'), 'utf8')) as {
       rule_files?: string[];
     };
-    const definitions = await loadDefinitions(root);
     const orgConfig = definitions.find((d) => kindOf(d) === KIND.config) as PrometheusConfig | undefined;
     if (!orgConfig)
       throw new Error('the organisation defines no Prometheus config (prometheusConfig() under rules/)');
     const config = retargetedConfig(orgConfig, targets, new URL(alertmanager.url).host);
     const promFile = path.join(distDir, 'prometheus', 'e2e-prometheus.yml');
-    await writeFile(promFile, stringify(prometheusYaml(config, built.rule_files ?? [], 'test')));
+    await writeFile(promFile, stringify(prometheusYaml(config, built.rule_files ?? [], TEST_PROFILE.name)));
     await mkdir(path.join(work, 'prometheus-data'), { recursive: true });
     const prometheus = await startPrometheus(promFile, path.join(work, 'prometheus-data'));
     running.push(prometheus);
@@ -177,6 +184,7 @@ export async function startStack(root: string, log: (line: string) => void): Pro
     return {
       root,
       distDir,
+      definitions,
       model,
       prometheus: new PrometheusApi(prometheus.url),
       alertmanagerUrl: alertmanager.url,

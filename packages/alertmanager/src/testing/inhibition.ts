@@ -118,7 +118,7 @@ function receiversNotified(
 ) {
   const key = keyOf(labels);
   const got = new Set(
-    sink.deliveries.filter((d) => d.alerts.some((a) => keyOf(a) === key)).map((d) => d.receiver),
+    sink.notifications.filter((n) => n.alerts.some((a) => keyOf(a.labels) === key)).map((n) => n.receiver),
   );
   const expected = [...new Set(matchRoutes(config.root, labels).map((r) => r.receiver))].filter((r) =>
     config.notifies.get(r),

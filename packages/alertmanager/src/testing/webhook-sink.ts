@@ -1,40 +1,76 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One notification Alertmanager posted: the receiver it was for and the labels of its alerts. */
-export interface Delivery {
+export type NotificationStatus = 'firing' | 'resolved';
+
+/** One alert of an Alertmanager webhook notification. */
+export interface NotifiedAlert {
+  readonly status: NotificationStatus;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** One notification: the receiver it was for (the URL path and the payload agree), its status and alerts. */
+export interface Notification {
   readonly receiver: string;
-  readonly alerts: ReadonlyArray<Readonly<Record<string, string>>>;
+  readonly status: NotificationStatus;
+  readonly alerts: readonly NotifiedAlert[];
+  readonly receivedAt: number;
 }
 
 export interface WebhookSink {
+  /** Base URL; receivers post to `<url>/<receiver name, URI-encoded>`. */
   readonly url: string;
-  readonly deliveries: readonly Delivery[];
+  /** Every notification received, in arrival order. */
+  readonly notifications: readonly Notification[];
   close(): Promise<void>;
 }
 
-interface WebhookPayload {
-  receiver?: string;
-  alerts?: Array<{ labels?: Record<string, string> }>;
+interface Payload {
+  receiver?: unknown;
+  status?: unknown;
+  alerts?: Array<{ status?: unknown; labels?: Record<string, string>; annotations?: Record<string, string> }>;
 }
 
-/** A local HTTP server on 127.0.0.1 recording every webhook notification posted to it. */
+const isStatus = (value: unknown): value is NotificationStatus => value === 'firing' || value === 'resolved';
+
+/**
+ * A local HTTP server on 127.0.0.1 recording every Alertmanager webhook notification with its receiver,
+ * status, and each alert's status, labels and annotations. A post that is not a notification for the
+ * receiver its path names gets 400 and is not recorded, so a misrouted webhook cannot pass for another.
+ */
 export async function startWebhookSink(): Promise<WebhookSink> {
-  const deliveries: Delivery[] = [];
+  const notifications: Notification[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      let payload: Payload;
       try {
-        const payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as WebhookPayload;
-        deliveries.push({
-          receiver: String(payload.receiver ?? ''),
-          alerts: (payload.alerts ?? []).map((alert) => alert.labels ?? {}),
-        });
-        response.writeHead(200).end();
+        payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Payload;
       } catch {
         response.writeHead(400).end();
+        return;
       }
+      const pathReceiver = decodeURIComponent(
+        new URL(request.url ?? '/', 'http://localhost').pathname.slice(1),
+      );
+      const { receiver, status } = payload;
+      if (typeof receiver !== 'string' || receiver !== pathReceiver || !isStatus(status)) {
+        response.writeHead(400).end();
+        return;
+      }
+      notifications.push({
+        receiver,
+        status,
+        alerts: (payload.alerts ?? []).map((alert) => ({
+          status: isStatus(alert.status) ? alert.status : status,
+          labels: alert.labels ?? {},
+          annotations: alert.annotations ?? {},
+        })),
+        receivedAt: Date.now(),
+      });
+      response.writeHead(200).end();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -44,7 +80,7 @@ export async function startWebhookSink(): Promise<WebhookSink> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    deliveries,
+    notifications,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

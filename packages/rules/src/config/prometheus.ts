@@ -10,6 +10,7 @@ import {
   type SourceLocation,
 } from '@o11y/core';
 import { KIND } from '../kinds.ts';
+import { TEST_PROFILE, timeCompression } from '../profile.ts';
 
 export interface RelabelConfig {
   readonly sourceLabels?: readonly string[];
@@ -190,19 +191,19 @@ function relabelYaml(r: RelabelConfig): Record<string, unknown> {
   };
 }
 
-/** prometheus.yml as an object; the `test` profile scrapes and evaluates every second. */
+/** prometheus.yml as an object; the `test` profile scrapes and evaluates every `TEST_PROFILE.interval`. */
 export function prometheusYaml(
   config: PrometheusConfig,
   ruleFiles: readonly string[],
   profile: string,
 ): Record<string, unknown> {
-  const fast = profile === 'test';
+  const fast = timeCompression(profile) !== undefined;
   const interval = (value: string | undefined) =>
     value === undefined ? undefined : formatDuration(parseDuration(value));
   return {
     global: {
-      scrape_interval: fast ? '1s' : interval(config.scrapeInterval),
-      evaluation_interval: fast ? '1s' : interval(config.evaluationInterval),
+      scrape_interval: fast ? TEST_PROFILE.interval : interval(config.scrapeInterval),
+      evaluation_interval: fast ? TEST_PROFILE.interval : interval(config.evaluationInterval),
       ...(config.externalLabels && { external_labels: { ...config.externalLabels } }),
     },
     rule_files: [...ruleFiles],

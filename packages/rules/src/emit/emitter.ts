@@ -16,6 +16,7 @@ import {
 } from '@o11y/core';
 import { prometheusYaml } from '../config/prometheus.ts';
 import { KIND } from '../kinds.ts';
+import { timeCompression } from '../profile.ts';
 import { allRules, type Plan, plan } from './plan.ts';
 import { groupYaml, sortedRecord } from './rule-yaml.ts';
 import { suiteYaml } from './tests-yaml.ts';
@@ -37,7 +38,7 @@ export function mimirNamespace(file: string): string {
 }
 
 function ruleFileArtifacts(p: Plan, context: BuildContext): Artifact[] {
-  const dropIntervals = context.profile === 'test';
+  const dropIntervals = timeCompression(context.profile) !== undefined;
   const artifacts: Artifact[] = [];
   const namespaces = new Map<string, { groups: unknown[]; source: Artifact['source'] }>();
   for (const { file, groups } of p.ruleFiles) {
@@ -95,7 +96,7 @@ function alertsJson(p: Plan) {
 }
 
 function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
-  const p = plan(definitions);
+  const p = plan(definitions, context.profile);
   const artifacts = ruleFileArtifacts(p, context);
   const suites = p.tests.map((suite) => ({ suite, emitted: suiteYaml(suite, p) }));
   for (const { suite, emitted } of suites) {
@@ -118,6 +119,8 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
       path: PATHS.index,
       kind: 'prometheus-index',
       content: stableStringify({
+        // `o11y test` refuses a time-compressed build: its tests are those of the default profile.
+        ...(timeCompression(context.profile) && { profile: context.profile }),
         rules: allRules(p).map(({ id, file, group, rule }) => ({
           id,
           file: PATHS.rules(file),
@@ -213,8 +216,8 @@ async function verify(
   return diagnostics;
 }
 
-function model(definitions: readonly Definition[]): Partial<ProjectModel> {
-  const p = plan(definitions);
+function model(definitions: readonly Definition[], context: BuildContext): Partial<ProjectModel> {
+  const p = plan(definitions, context.profile);
   const ruleGroups: RuleGroupModel[] = p.ruleFiles.flatMap(({ file, groups }) =>
     groups.map((group) => ({
       name: group.name,

@@ -10,9 +10,10 @@ import {
 import type { PrometheusConfig } from '../config/prometheus.ts';
 import type { RuleGroup } from '../group.ts';
 import { KIND } from '../kinds.ts';
+import { compressDuration, type TimeCompression, timeCompression } from '../profile.ts';
 import type { RuleTests } from '../promtool/suite.ts';
 import type { Rule } from '../rule.ts';
-import type { Slo } from '../slo/slo.ts';
+import { compressedSlo, type Slo } from '../slo/slo.ts';
 
 export interface RuleFile {
   readonly file: string;
@@ -22,6 +23,7 @@ export interface RuleFile {
 /** Every definition of this package, sorted into rule files, test files and the Prometheus config. */
 export interface Plan {
   readonly ruleFiles: readonly RuleFile[];
+  /** None in a time-compressed profile: the tests prove the real-time rules of the default profile. */
   readonly tests: readonly RuleTests[];
   readonly config: PrometheusConfig | undefined;
   readonly slos: readonly Slo[];
@@ -42,7 +44,40 @@ export function allRules(plan: Plan): Array<{ id: string; file: string; group: R
   );
 }
 
-export function plan(definitions: readonly Definition[]): Plan {
+/** A rule group whose alerts wait (`for`) and keep firing (`keep_firing_for`) for compressed durations. */
+function compressedGroup(group: RuleGroup, compression: TimeCompression): RuleGroup {
+  const rules = group.rules.map(
+    (rule): Rule =>
+      rule.kind === 'alert'
+        ? Object.freeze({
+            ...rule,
+            ...(rule.for !== undefined && { for: compressDuration(rule.for, compression) }),
+            ...(rule.keepFiringFor !== undefined && {
+              keepFiringFor: compressDuration(rule.keepFiringFor, compression),
+            }),
+          })
+        : rule,
+  );
+  return Object.freeze({ ...group, rules: Object.freeze(rules) });
+}
+
+/** `make` applied once per object, so that a definition listed twice stays one definition. */
+function once<T extends object>(make: (definition: T) => T): (definition: T) => T {
+  const made = new Map<T, T>();
+  return (definition) => {
+    const result = made.get(definition) ?? make(definition);
+    made.set(definition, result);
+    return result;
+  };
+}
+
+/** The plan of a build profile; a time-compressed one (see profile.ts) compresses SLOs and alerts' waits. */
+export function plan(definitions: readonly Definition[], profile = 'default'): Plan {
+  const compression = timeCompression(profile);
+  const deployedGroup = once((group: RuleGroup) =>
+    compression ? compressedGroup(group, compression) : group,
+  );
+  const deployedSlo = once((slo: Slo) => (compression ? compressedSlo(slo, compression) : slo));
   const groups: RuleGroup[] = [];
   const tests: RuleTests[] = [];
   const slos: Slo[] = [];
@@ -50,17 +85,17 @@ export function plan(definitions: readonly Definition[]): Plan {
   for (const definition of definitions) {
     switch (kindOf(definition)) {
       case KIND.group:
-        groups.push(definition as RuleGroup);
+        groups.push(deployedGroup(definition as RuleGroup));
         break;
       case KIND.slo: {
-        const slo = definition as Slo;
+        const slo = deployedSlo(definition as Slo);
         slos.push(slo);
-        groups.push(...slo.groups);
+        groups.push(...slo.groups.map(deployedGroup));
         if (slo.tests) tests.push(slo.tests);
         break;
       }
       case KIND.ruleTests:
-        tests.push(definition as RuleTests);
+        if (!compression) tests.push(definition as RuleTests);
         break;
       case KIND.config:
         configs.push(definition as PrometheusConfig);

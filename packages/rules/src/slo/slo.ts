@@ -12,6 +12,7 @@ import {
 import { makeRuleGroup, type RuleGroup } from '../group.ts';
 import { KIND } from '../kinds.ts';
 import { isValidLabelName, type SloSeverity } from '../labels.ts';
+import { compressDuration, type TimeCompression } from '../profile.ts';
 import type { RuleTests } from '../promtool/suite.ts';
 import { type AlertingRule, makeAlert, makeRecord } from '../rule.ts';
 import { sloTests } from './scenarios.ts';
@@ -143,7 +144,31 @@ export function slo(options: SloOptions): Slo {
   return makeSlo(options, captureSource());
 }
 
-export function makeSlo(options: SloOptions, source: SourceLocation): Slo {
+/** How each SLO was defined, so that a time-compressed build can make it again. */
+const DEFINED = new WeakMap<Slo, { readonly options: SloOptions; readonly source: SourceLocation }>();
+
+/**
+ * The SLO as a time-compressed build profile deploys it: the same series and alerts, each window's error
+ * ratio computed over the compressed window, and no generated tests (they prove the real-time rules).
+ */
+export function compressedSlo(definition: Slo, compression: TimeCompression): Slo {
+  const defined = DEFINED.get(definition);
+  if (!defined) {
+    throw new O11yError(`SLO ${definition.id} was not made by slo()`, {
+      source: definition.source,
+      id: 'slo/compression',
+      hint: 'make SLOs with slo(), importSloth() or importOpenSlo()',
+    });
+  }
+  return makeSlo(defined.options, defined.source, compression);
+}
+
+/**
+ * `slo` for generators (imports) that pass the source of their own definition. With a time compression,
+ * the windows keep their names and are evaluated over their compressed durations, which must pass the
+ * same checks against the compressed period and the compressed profile's scrape interval.
+ */
+export function makeSlo(options: SloOptions, source: SourceLocation, compression?: TimeCompression): Slo {
   const service = typeof options.service === 'string' ? options.service : options.service.name;
   const team = options.team ?? (typeof options.service === 'string' ? undefined : options.service.team);
   const what = `SLO ${service}/${options.name}`;
@@ -185,6 +210,20 @@ export function makeSlo(options: SloOptions, source: SourceLocation): Slo {
     source,
     what,
   });
+  /** The duration a window's expressions range over. */
+  const range = (window: string) => compressDuration(window, compression);
+  if (compression) {
+    alertWindows(
+      windows.map((w) => ({ ...w, long: range(w.long), short: range(w.short) })),
+      {
+        objective,
+        periodMs: parseDuration(range(period)),
+        scrapeIntervalMs: compression.scrapeIntervalMs,
+        source,
+        what: `${what}, time-compressed ${compression.factor}×`,
+      },
+    );
+  }
   const errorBudget = decimal(1 - objective);
   const labels = Object.freeze({ slo: options.name, service });
   const periodWindow = windowName(periodMs);
@@ -197,8 +236,8 @@ export function makeSlo(options: SloOptions, source: SourceLocation): Slo {
   // not exist yet count as zero. Every window, the period included, divides summed rates of the raw
   // counters over the whole window, so no short-window ratios are averaged.
   const ratioExpr = (window: string): InstantVector => {
-    const total = sli.total(window, grouping);
-    const errors = sli.errors(window, grouping);
+    const total = sli.total(range(window), grouping);
+    const errors = sli.errors(range(window), grouping);
     const numerator = sli.errorsMayBeAbsent ? errors.or(total.times(0)) : errors;
     return numerator.div(total.gt(0));
   };
@@ -272,8 +311,8 @@ export function makeSlo(options: SloOptions, source: SourceLocation): Slo {
       const both = sliOf(w.long).gt(w.threshold).and(sliOf(w.short).gt(w.threshold));
       if (options.alerting?.minEvents === undefined) return both;
       const events = sli
-        .total(w.long, grouping)
-        .times(parseDuration(w.long) / 1000)
+        .total(range(w.long), grouping)
+        .times(parseDuration(range(w.long)) / 1000)
         .gte(options.alerting.minEvents);
       return both.and(events).on(...grouping);
     };
@@ -398,6 +437,8 @@ export function makeSlo(options: SloOptions, source: SourceLocation): Slo {
     ...(options.alerting?.minEvents !== undefined && { minEvents: options.alerting.minEvents }),
   };
   const testInput = options.testInput ?? sli.testInput;
-  definition.tests = testInput ? sloTests(definition, testInput(grouping)) : undefined;
-  return Object.freeze(definition);
+  definition.tests = testInput && !compression ? sloTests(definition, testInput(grouping)) : undefined;
+  const made = Object.freeze(definition);
+  DEFINED.set(made, { options, source });
+  return made;
 }
