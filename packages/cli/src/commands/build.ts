@@ -19,7 +19,7 @@ swapped in at the end: a failed build leaves the previous output byte-for-byte u
 Options:
   --out <dir>        output folder (default: dist)
   --profile <name>   "default", or "test": the end-to-end stack's time compression (60×: 1s
-                     scrape/evaluation, SLO windows and alert `for` scaled; no promtool tests)
+                     scrape/evaluation, SLO windows and alert "for" scaled; no promtool tests)
   --no-verify        skip the external verifiers (faster; used by o11y diff)
   --json             print the manifest as JSON instead of a summary
   --render-secrets <dir>

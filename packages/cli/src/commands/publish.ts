@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import type { parseArgs } from 'node:util';
 import { formatDiagnostic, O11yError, toDiagnostics } from '@o11y/core';
 import {
   type ApiPreference,
