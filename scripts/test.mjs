@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = 'test-results.json';
+const SUMMARY = path.join(root, '.turbo-test-summary');
+// A run that dies half-way must not leave the previous run's totals for .ci/run to print.
+rmSync(SUMMARY, { force: true });
 const totals = { passed: 0, failed: 0 };
 let exitCode = 0;
 
@@ -99,6 +102,6 @@ if (existsSync(path.join(root, 'scripts', 'e2e', 'vitest.config.ts'))) {
 }
 
 const summary = `${totals.passed} passed, ${totals.failed} failed`;
-writeFileSync(path.join(root, '.turbo-test-summary'), `${summary}\n`);
+writeFileSync(SUMMARY, `${summary}\n`);
 process.stdout.write(`\n${summary}\n`);
 process.exit(exitCode || (totals.failed > 0 ? 1 : 0));

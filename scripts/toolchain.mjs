@@ -15,6 +15,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -71,7 +72,7 @@ function run(command, args, options = {}) {
     if (result.error.code === 'ENOENT')
       fail(
         `\`${command}\` is not installed`,
-        'install Go 1.25 or newer (https://go.dev/dl or `apt-get install golang`) and make sure `go` is on PATH',
+        'install Go 1.26 or newer (https://go.dev/dl) and make sure `go` is on PATH',
       );
     throw result.error;
   }
@@ -172,11 +173,29 @@ function buildTool(tool, versions) {
   return { cached, release };
 }
 
+/** Both pinned modules declare the Go they need (`go 1.26.0`); an older Go would fail deep in the build. */
+function requireGoVersion() {
+  const parse = (text) => text.replace(/^go/, '').split('.').map(Number);
+  const installed = parse(run('go', ['env', 'GOVERSION']).stdout.trim());
+  for (const { dir } of Object.values(MODULES)) {
+    const wanted = /^go (\S+)$/m.exec(readFileSync(path.join(dir, 'go.mod'), 'utf8'))?.[1];
+    if (!wanted) continue;
+    const needed = parse(wanted);
+    const firstDifference = needed.findIndex((part, i) => part !== (installed[i] ?? 0));
+    if (firstDifference >= 0 && needed[firstDifference] > (installed[firstDifference] ?? 0))
+      fail(
+        `Go ${installed.join('.')} is older than the ${wanted} that ${path.relative(root, dir)}/go.mod needs`,
+        'install Go 1.26 or newer (https://go.dev/dl)',
+      );
+  }
+}
+
 function main() {
   const started = process.hrtime.bigint();
   const goVersion = run('go', ['version']);
   if (goVersion.status !== 0) fail('`go version` failed', goVersion.stderr);
   process.stdout.write(`toolchain: using ${goVersion.stdout.trim()}\n`);
+  requireGoVersion();
   const versions = Object.fromEntries(
     Object.entries(MODULES).map(([name, spec]) => [name, pinnedVersion(spec)]),
   );

@@ -14,7 +14,6 @@ import {
   O11yErrors,
   type SourceLocation,
   sha256,
-  sourceFromStack,
   stableStringify,
   stagingDirFor,
   swapDirectory,
@@ -93,10 +92,9 @@ export async function loadDefinitions(root: string): Promise<Definition[]> {
     } catch (error) {
       const relative = path.relative(root, file).split(path.sep).join('/');
       for (const d of toDiagnostics(error)) {
-        const thrownAt = error instanceof Error && !d.source ? sourceFromStack(error.stack ?? '') : undefined;
         failures.push({
           ...d,
-          source: d.source ?? thrownAt ?? { file: relative, line: 1, column: 1 },
+          source: d.source ?? { file: relative, line: 1, column: 1 },
           id: d.id ?? 'build/module',
           hint: d.hint ?? `fix the error in ${relative}; the previous dist/ is left unchanged`,
         });

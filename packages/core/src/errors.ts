@@ -1,4 +1,4 @@
-import { formatSource, type SourceLocation } from './source.ts';
+import { formatSource, type SourceLocation, sourceFromStack } from './source.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -57,10 +57,16 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${where}  ${d.severity === 'error' ? '' : `${d.severity}: `}${d.message}${id}${hint}`;
 }
 
-/** Turn anything thrown into diagnostics, keeping the location of O11y errors. */
+/**
+ * Turn anything thrown into diagnostics, keeping the location of O11y errors; a plain error is
+ * placed at the first frame of its stack in the user's definitions, when there is one.
+ */
 export function toDiagnostics(error: unknown): Diagnostic[] {
   if (error instanceof O11yErrors) return [...error.diagnostics];
   if (error instanceof O11yError) return [error.toDiagnostic()];
-  if (error instanceof Error) return [{ severity: 'error', message: error.message }];
+  if (error instanceof Error) {
+    const source = sourceFromStack(error.stack ?? '');
+    return [{ severity: 'error', message: error.message, ...(source && { source }) }];
+  }
   return [{ severity: 'error', message: String(error) }];
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { AlertmanagerConfig, renderDeployable } from '@o11y/alertmanager';
 import { formatDiagnostic, O11yError, paint, writeFileAtomic } from '@o11y/core';
@@ -72,6 +73,11 @@ async function renderSecrets(dir: string, root: string, stdout: (text: string) =
       '--render-secrets must name a folder outside dist/, which holds only secret-free output',
     );
   }
+  if (insideCheckoutAndTracked(root, target)) {
+    throw new UsageError(
+      `--render-secrets ${dir} is inside the checkout and not git-ignored, so rendered secrets could be committed; use a folder outside the checkout or an ignored one`,
+    );
+  }
   const configs = (await loadDefinitions(root)).filter((d) => d instanceof AlertmanagerConfig);
   const [config] = configs;
   if (!config)
@@ -84,4 +90,13 @@ async function renderSecrets(dir: string, root: string, stdout: (text: string) =
     `rendered ${files.length} deployable Alertmanager file(s) into ${path.relative(root, target) || '.'}/\n`,
   );
   return EXIT.ok;
+}
+
+/** A folder inside the checkout that git would not ignore: secrets written there could be committed. */
+function insideCheckoutAndTracked(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  const ignored = spawnSync('git', ['check-ignore', '-q', '--no-index', `${relative}/`], { cwd: root });
+  // 0: ignored; 1: not ignored; anything else (no git, not a repository): nothing can be committed.
+  return ignored.status === 1;
 }
