@@ -26,7 +26,7 @@ describe('o11y build --render-secrets', () => {
     expect(tracked.stderr).toContain('not git-ignored');
     expect(existsSync(path.join(repoRoot, 'docs', 'deploy'))).toBe(false);
     expect(o11y(['build', '--render-secrets', 'dist/deploy'], { env: canaries }).status).toBe(2);
-  });
+  }, 60_000);
 
   it('names the TypeScript line of every secret whose variable is missing, without values', () => {
     const result = o11y(['build', '--render-secrets', path.join(scratch, 'partial')], {

@@ -81,11 +81,8 @@ class Shim {
   }
 
   private start(): ShimExports {
+    // The Go program schedules its own garbage collection (go/cmd/wasm/main.go, collectIfDue).
     const go = new this.Go();
-    // Go's wasm GC stops the world and rescans all package globals each cycle, which dominates
-    // parsing long expressions at the default GOGC=100; 1000 roughly doubles their throughput for
-    // about 70 MiB of linear memory instead of 45 MiB (see README, Benchmark).
-    go.env = { GOGC: '1000' };
     // Synchronous instantiation is fine in Node and lets a trapped instance be replaced inside parse().
     const instance = new wasmApi.Instance(this.module, go.importObject);
     // Runs Go's main until it parks; the promise only settles if the program exits.

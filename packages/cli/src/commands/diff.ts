@@ -6,6 +6,7 @@ import { formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
 import {
   buildRef,
   diffTrees,
+  isEmpty,
   npmBuild,
   promqlFormatter,
   readDistTree,
@@ -73,12 +74,12 @@ export const command: Command = {
           : format === 'markdown'
             ? renderMarkdown(report)
             : renderText(report, io.colour && !values.output);
+      // Every renderer ends its text with a newline; io.stdout adds none.
       if (values.output) await writeFileAtomic(path.resolve(io.root, values.output), text);
-      else io.stdout(text.trimEnd());
-      const changed = report.sections.some((s) => s.items.length > 0);
-      return values['exit-code'] && changed ? EXIT.findings : EXIT.ok;
+      else io.stdout(text);
+      return values['exit-code'] && !isEmpty(report) ? EXIT.findings : EXIT.ok;
     } catch (error) {
-      for (const diagnostic of toDiagnostics(error)) io.stderr(formatDiagnostic(diagnostic));
+      for (const diagnostic of toDiagnostics(error)) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
       return EXIT.usage;
     } finally {
       await rm(scratch, { recursive: true, force: true });

@@ -15,6 +15,16 @@ type writer struct {
 	nonFinite bool
 }
 
+// reset empties the buffer for the next call, keeping its memory unless an unusually large result
+// grew it.
+func (w *writer) reset() {
+	if cap(w.buf) > maxRetained {
+		w.buf = nil
+	}
+	w.buf = w.buf[:0]
+	w.nonFinite = false
+}
+
 func (w *writer) raw(s string) { w.buf = append(w.buf, s...) }
 
 func (w *writer) key(k string) {
@@ -45,31 +55,34 @@ func (w *writer) float(v float64) {
 
 const hexDigits = "0123456789abcdef"
 
-// str writes a JSON string; invalid UTF-8 (possible after unquoting "\xff") becomes U+FFFD.
+// str writes a JSON string; invalid UTF-8 (possible after unquoting "\xff") becomes U+FFFD. Runs of
+// bytes that need no escaping are copied at once.
 func (w *writer) str(s string) {
 	w.buf = append(w.buf, '"')
-	for i := 0; i < len(s); {
+	run := 0 // start of the bytes not yet copied
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				w.buf = append(w.buf, '\\', c)
-			case c < 0x20:
-				w.buf = append(w.buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				w.buf = append(w.buf, c)
+		switch {
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size != 1 {
+				i += size - 1
+				continue
 			}
-			i++
+			w.buf = append(w.buf, s[run:i]...)
+			w.raw(`\ufffd`)
+		case c < 0x20:
+			w.buf = append(w.buf, s[run:i]...)
+			w.buf = append(w.buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		case c == '"' || c == '\\':
+			w.buf = append(w.buf, s[run:i]...)
+			w.buf = append(w.buf, '\\', c)
+		default:
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			w.raw(`\ufffd`)
-		} else {
-			w.buf = append(w.buf, s[i:i+size]...)
-		}
-		i += size
+		run = i + 1
 	}
+	w.buf = append(w.buf, s[run:]...)
 	w.buf = append(w.buf, '"')
 }
 

@@ -1,6 +1,7 @@
 package shim
 
 import (
+	"slices"
 	"unicode/utf8"
 
 	"github.com/prometheus/prometheus/promql/parser/posrange"
@@ -10,22 +11,29 @@ import (
 // what JavaScript string indices are. ASCII input (the common case) needs no table.
 type positions struct {
 	input string
-	utf16 []int32 // utf16[byteOffset]; nil when the input is ASCII
+	ascii bool
+	utf16 []int32 // utf16[byteOffset] unless ascii; its memory is reused from input to input
 }
 
-func newPositions(input string) positions {
-	p := positions{input: input}
+// reset prepares the conversion for input, in one pass over it (two if it is not ASCII).
+func (p *positions) reset(input string) {
+	p.input = input
+	p.ascii = true
 	for i := 0; i < len(input); i++ {
 		if input[i] >= utf8.RuneSelf {
-			p.utf16 = buildTable(input)
-			break
+			p.ascii = false
+			p.buildTable()
+			return
 		}
 	}
-	return p
 }
 
-func buildTable(input string) []int32 {
-	table := make([]int32, len(input)+1)
+func (p *positions) buildTable() {
+	if cap(p.utf16) > maxRetained {
+		p.utf16 = nil
+	}
+	input := p.input
+	table := slices.Grow(p.utf16[:0], len(input)+1)[:len(input)+1]
 	var unit int32
 	for i := 0; i < len(input); {
 		r, size := utf8.DecodeRuneInString(input[i:])
@@ -40,11 +48,11 @@ func buildTable(input string) []int32 {
 		i += size
 	}
 	table[len(input)] = unit
-	return table
+	p.utf16 = table
 }
 
 // at clamps a byte offset into the input (error ranges can point past the end) and converts it.
-func (p positions) at(pos posrange.Pos) int64 {
+func (p *positions) at(pos posrange.Pos) int64 {
 	b := int(pos)
 	if b < 0 {
 		b = 0
@@ -52,14 +60,14 @@ func (p positions) at(pos posrange.Pos) int64 {
 	if b > len(p.input) {
 		b = len(p.input)
 	}
-	if p.utf16 == nil {
+	if p.ascii {
 		return int64(b)
 	}
 	return int64(p.utf16[b])
 }
 
 // lineColumn gives the 1-based line and the 1-based column, counted in UTF-16 code units.
-func (p positions) lineColumn(pos posrange.Pos) (line, column int64) {
+func (p *positions) lineColumn(pos posrange.Pos) (line, column int64) {
 	b := int(pos)
 	if b < 0 {
 		b = 0

@@ -37,9 +37,21 @@ func parserFor(flags int) parser.Parser {
 	return parsers[flags]
 }
 
+// Renderer parses and renders JSON into buffers it keeps between calls, so that a call allocates
+// nothing beyond what the upstream parser itself does: in wasm every allocated byte brings the next
+// stop-the-world collection closer. The JSON a call returns is valid until the next call. Not safe for
+// concurrent use; the wasm instance and the native oracle each use one from a single goroutine.
+type Renderer struct {
+	w   writer
+	pos positions
+}
+
+// maxRetained bounds the buffers a Renderer keeps after an unusually large input.
+const maxRetained = 1 << 20
+
 // Parse returns `{"ok":true,"type":…,"expr":…}` or `{"ok":false,"errors":[…]}`.
-func Parse(input string, flags int) []byte {
-	return guarded(input, func(w *writer, pos positions) {
+func (r *Renderer) Parse(input string, flags int) []byte {
+	return r.guarded(input, func(w *writer, pos *positions) {
 		expr, err := parserFor(flags).ParseExpr(input)
 		if err != nil {
 			writeErrors(w, pos, err)
@@ -54,8 +66,8 @@ func Parse(input string, flags int) []byte {
 }
 
 // Prettify returns `{"ok":true,"text":…}` with upstream's prettified form, or the parse errors.
-func Prettify(input string, flags int) []byte {
-	return guarded(input, func(w *writer, pos positions) {
+func (r *Renderer) Prettify(input string, flags int) []byte {
+	return r.guarded(input, func(w *writer, pos *positions) {
 		expr, err := parserFor(flags).ParseExpr(input)
 		if err != nil {
 			writeErrors(w, pos, err)
@@ -69,13 +81,14 @@ func Prettify(input string, flags int) []byte {
 
 // guarded turns a panic anywhere in parsing or rendering into a positioned error, so no input can
 // take the wasm instance down. The flag for non-finite numbers is appended last.
-func guarded(input string, render func(*writer, positions)) (out []byte) {
-	pos := newPositions(input)
-	w := &writer{buf: make([]byte, 0, 256+4*len(input))}
+func (r *Renderer) guarded(input string, render func(*writer, *positions)) (out []byte) {
+	w, pos := &r.w, &r.pos
+	w.reset()
+	pos.reset(input)
 	defer func() {
-		if r := recover(); r != nil {
-			w = &writer{}
-			writeErrors(w, pos, fmt.Errorf("internal error in the PromQL binding: %v", r))
+		if recovered := recover(); recovered != nil {
+			w.reset()
+			writeErrors(w, pos, fmt.Errorf("internal error in the PromQL binding: %v", recovered))
 			out = w.buf
 		}
 	}()
@@ -87,7 +100,7 @@ func guarded(input string, render func(*writer, positions)) (out []byte) {
 	return w.buf
 }
 
-func writeErrors(w *writer, pos positions, err error) {
+func writeErrors(w *writer, pos *positions, err error) {
 	var list parser.ParseErrors
 	if !errors.As(err, &list) {
 		var single *parser.ParseErr
@@ -125,7 +138,7 @@ func writeErrors(w *writer, pos positions, err error) {
 
 func millis(d time.Duration) int64 { return d.Milliseconds() }
 
-func writeHead(w *writer, pos positions, kind string, node parser.Expr) {
+func writeHead(w *writer, pos *positions, kind string, node parser.Expr) {
 	r := node.PositionRange()
 	w.raw(`{"type":"`)
 	w.raw(kind)
@@ -137,7 +150,7 @@ func writeHead(w *writer, pos positions, kind string, node parser.Expr) {
 	w.str(string(node.Type()))
 }
 
-func writeNode(w *writer, pos positions, node parser.Expr) {
+func writeNode(w *writer, pos *positions, node parser.Expr) {
 	switch n := node.(type) {
 	case *parser.AggregateExpr:
 		writeHead(w, pos, "Aggregate", n)
@@ -150,7 +163,7 @@ func writeNode(w *writer, pos positions, node parser.Expr) {
 			writeNode(w, pos, n.Param)
 		}
 		w.key("grouping")
-		w.strings(nonNil(n.Grouping))
+		w.strings(n.Grouping)
 		w.key("without")
 		w.bool(n.Without)
 	case *parser.BinaryExpr:
@@ -170,7 +183,7 @@ func writeNode(w *writer, pos positions, node parser.Expr) {
 		writeHead(w, pos, "MatrixSelector", n)
 		w.key("selector")
 		writeNode(w, pos, n.VectorSelector)
-		writeDurationField(w, pos, "range", n.Range, n.RangeExpr)
+		writeDurationField(w, pos, "range", "rangeExpr", n.Range, n.RangeExpr)
 	case *parser.NumberLiteral:
 		writeHead(w, pos, "Number", n)
 		w.key("value")
@@ -194,9 +207,9 @@ func writeNode(w *writer, pos positions, node parser.Expr) {
 		writeHead(w, pos, "Subquery", n)
 		w.key("expr")
 		writeNode(w, pos, n.Expr)
-		writeDurationField(w, pos, "range", n.Range, n.RangeExpr)
+		writeDurationField(w, pos, "range", "rangeExpr", n.Range, n.RangeExpr)
 		if n.Step != 0 || n.StepExpr != nil {
-			writeDurationField(w, pos, "step", n.Step, n.StepExpr)
+			writeDurationField(w, pos, "step", "stepExpr", n.Step, n.StepExpr)
 		}
 		writeOffsetAndAt(w, pos, n.OriginalOffset, n.OriginalOffsetExpr, n.Timestamp, n.StartOrEnd)
 	case *parser.UnaryExpr:
@@ -224,13 +237,6 @@ func writeNode(w *writer, pos positions, node parser.Expr) {
 	w.raw("}")
 }
 
-func nonNil(list []string) []string {
-	if list == nil {
-		return []string{}
-	}
-	return list
-}
-
 func writeMatchers(w *writer, matchers []*labels.Matcher) {
 	w.raw("[")
 	for i, m := range matchers {
@@ -254,9 +260,9 @@ func writeMatching(w *writer, m *parser.VectorMatching) {
 	w.key("on")
 	w.bool(m.On)
 	w.key("labels")
-	w.strings(nonNil(m.MatchingLabels))
+	w.strings(m.MatchingLabels)
 	w.key("include")
-	w.strings(nonNil(m.Include))
+	w.strings(m.Include)
 	if m.FillValues.LHS != nil || m.FillValues.RHS != nil {
 		w.raw(`,"fill":{`)
 		sep := ""
@@ -275,9 +281,9 @@ func writeMatching(w *writer, m *parser.VectorMatching) {
 }
 
 // writeDurationField writes `"range":ms` for a literal, `"rangeExpr":{…}` for a duration expression.
-func writeDurationField(w *writer, pos positions, name string, literal time.Duration, expr *parser.DurationExpr) {
+func writeDurationField(w *writer, pos *positions, name, exprName string, literal time.Duration, expr *parser.DurationExpr) {
 	if expr != nil {
-		w.key(name + "Expr")
+		w.key(exprName)
 		writeNode(w, pos, expr)
 		return
 	}
@@ -285,9 +291,9 @@ func writeDurationField(w *writer, pos positions, name string, literal time.Dura
 	w.int(millis(literal))
 }
 
-func writeOffsetAndAt(w *writer, pos positions, offset time.Duration, offsetExpr *parser.DurationExpr, at *int64, startOrEnd parser.ItemType) {
+func writeOffsetAndAt(w *writer, pos *positions, offset time.Duration, offsetExpr *parser.DurationExpr, at *int64, startOrEnd parser.ItemType) {
 	if offset != 0 || offsetExpr != nil {
-		writeDurationField(w, pos, "offset", offset, offsetExpr)
+		writeDurationField(w, pos, "offset", "offsetExpr", offset, offsetExpr)
 	}
 	switch {
 	case at != nil:
@@ -301,7 +307,7 @@ func writeOffsetAndAt(w *writer, pos positions, offset time.Duration, offsetExpr
 }
 
 // writeDuration splits upstream's single DurationExpr into call, unary and binary forms.
-func writeDuration(w *writer, pos positions, n *parser.DurationExpr) {
+func writeDuration(w *writer, pos *positions, n *parser.DurationExpr) {
 	switch {
 	case n.Op == parser.STEP || n.Op == parser.RANGE || n.Op == parser.MIN_OF || n.Op == parser.MAX_OF:
 		writeHead(w, pos, "DurationCall", n)
@@ -324,7 +330,7 @@ func writeDuration(w *writer, pos positions, n *parser.DurationExpr) {
 	w.bool(n.Wrapped)
 }
 
-func writeOperands(w *writer, pos positions, op parser.ItemType, lhs, rhs parser.Expr) {
+func writeOperands(w *writer, pos *positions, op parser.ItemType, lhs, rhs parser.Expr) {
 	w.key("op")
 	w.str(op.String())
 	w.key("lhs")
@@ -333,7 +339,7 @@ func writeOperands(w *writer, pos positions, op parser.ItemType, lhs, rhs parser
 	writeNode(w, pos, rhs)
 }
 
-func writeCall(w *writer, pos positions, name string, args []parser.Expr) {
+func writeCall(w *writer, pos *positions, name string, args []parser.Expr) {
 	w.key("func")
 	w.str(name)
 	w.key("args")

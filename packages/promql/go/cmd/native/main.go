@@ -4,7 +4,8 @@
 //	native oracle       reads JSON requests {"expr":…,"flags":…,"prettify":bool} one per line on
 //	                    stdin and writes one JSON result per line on stdout.
 //	native bench N      reads a JSON array of expressions on stdin, parses all of them N times with
-//	                    the default options and prints {"expressions":…,"nanoseconds":…}.
+//	                    the default options and prints {"expressions":…,"nanoseconds":…,"cpuNanoseconds":…}
+//	                    (wall-clock time, and CPU time of the process, garbage collector threads included).
 //	native inputs FILE  prints, as a JSON array, every string given to an `input:` field in the Go
 //	                    test file FILE (upstream's promql/parser/parse_test.go), read with go/parser.
 package main
@@ -18,6 +19,7 @@ import (
 	"go/token"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/o11y/promql-wasm/shim"
@@ -61,6 +63,7 @@ func fail(message string) {
 }
 
 func oracle() {
+	var renderer shim.Renderer
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 64<<20)
 	out := bufio.NewWriter(os.Stdout)
@@ -71,9 +74,9 @@ func oracle() {
 			fail("bad request: " + err.Error())
 		}
 		if req.Prettify {
-			out.Write(shim.Prettify(req.Expr, req.Flags))
+			out.Write(renderer.Prettify(req.Expr, req.Flags))
 		} else {
-			out.Write(shim.Parse(req.Expr, req.Flags))
+			out.Write(renderer.Parse(req.Expr, req.Flags))
 		}
 		out.WriteByte('\n')
 	}
@@ -90,17 +93,27 @@ func bench(rounds int) {
 	if err := json.NewDecoder(os.Stdin).Decode(&corpus); err != nil {
 		fail("bad corpus: " + err.Error())
 	}
+	var renderer shim.Renderer
 	for _, expr := range corpus { // warm up
-		shim.Parse(expr, defaultFlags)
+		renderer.Parse(expr, defaultFlags)
 	}
-	start := time.Now()
+	start, startCPU := time.Now(), cpuTime()
 	for range rounds {
 		for _, expr := range corpus {
-			shim.Parse(expr, defaultFlags)
+			renderer.Parse(expr, defaultFlags)
 		}
 	}
-	elapsed := time.Since(start)
-	fmt.Printf("{\"expressions\":%d,\"nanoseconds\":%d}\n", rounds*len(corpus), elapsed.Nanoseconds())
+	elapsed, elapsedCPU := time.Since(start), cpuTime()-startCPU
+	fmt.Printf("{\"expressions\":%d,\"nanoseconds\":%d,\"cpuNanoseconds\":%d}\n", rounds*len(corpus), elapsed.Nanoseconds(), elapsedCPU.Nanoseconds())
+}
+
+// cpuTime is the user and system time of the process so far.
+func cpuTime() time.Duration {
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		fail("getrusage: " + err.Error())
+	}
+	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
 }
 
 func inputs(file string) {
