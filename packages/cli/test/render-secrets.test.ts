@@ -33,7 +33,9 @@ describe('o11y build --render-secrets', () => {
       env: { SMTP_PASSWORD: canaries.SMTP_PASSWORD, PAGERDUTY_ROUTING_KEY: '' },
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/alertmanager\/config\.ts:\d+:\d+ {2}environment variable PAGERDUTY_ROUTING_KEY is not set/);
+    expect(result.stderr).toMatch(
+      /alertmanager\/config\.ts:\d+:\d+ {2}environment variable PAGERDUTY_ROUTING_KEY is not set/,
+    );
     expect(result.stderr).not.toContain(canaries.SMTP_PASSWORD);
     expect(existsSync(path.join(scratch, 'partial'))).toBe(false);
   }, 60_000);

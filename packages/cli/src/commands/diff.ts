@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
 import {
   buildRef,
@@ -14,6 +13,7 @@ import {
   renderMarkdown,
   renderText,
 } from '@o11y/publish';
+import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
 const HELP = `Usage: o11y diff [--base <git-ref>] [--format text|markdown|json] [--output <file>]
@@ -38,9 +38,9 @@ export const command: Command = {
   summary: 'semantic diff of the build against a git ref (dashboards, rules, SLOs, Alertmanager)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
         base: { type: 'string' },
         'base-dist': { type: 'string' },
         'head-dist': { type: 'string' },
@@ -48,9 +48,8 @@ export const command: Command = {
         output: { type: 'string' },
         'exit-code': { type: 'boolean' },
       },
-      allowPositionals: true,
-      strict: true,
-    });
+      true,
+    );
     if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
     const format = values.format ?? 'text';
     if (!['text', 'markdown', 'json'].includes(format))
