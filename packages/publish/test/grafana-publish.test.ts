@@ -1,7 +1,11 @@
-import { O11yErrors } from '@o11y/core';
+import { O11yError, O11yErrors } from '@o11y/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DistTree } from '../src/dist/tree.ts';
+import { detectGrafana } from '../src/grafana/detect.ts';
+import { applyGrafanaPlan, planGrafana } from '../src/grafana/publish.ts';
 import { publishGrafana } from '../src/grafana/run.ts';
 import { GrafanaSimulator } from '../src/grafana-simulator/index.ts';
+import { HttpClient } from '../src/http/client.ts';
 import { fixtureTree } from './support/fixtures.ts';
 
 const TOKEN = 'glsa_canary_0123456789abcdef';
@@ -44,6 +48,19 @@ const publish = (
   extra: Partial<Parameters<typeof publishGrafana>[0]> = {},
 ) =>
   publishGrafana({ url: sim.url, token: TOKEN, tree, message: 'o11y publish abc123', retry: fast, ...extra });
+
+/** Plan against the simulator without applying, so a test can change Grafana between plan and apply. */
+async function planOnly(sim: GrafanaSimulator, tree: DistTree) {
+  const client = new HttpClient({
+    baseUrl: sim.url,
+    headers: { authorization: `Bearer ${TOKEN}` },
+    secrets: [TOKEN],
+    retry: fast,
+  });
+  const { api, version } = await detectGrafana(client, { prefer: 'auto', namespace: 'default' });
+  const plan = await planGrafana(tree, api, version, { force: false, prune: false, concurrency: 2 });
+  return { plan, apply: () => applyGrafanaPlan(plan, api, { concurrency: 2, force: false, message: 'm' }) };
+}
 
 function writes(sim: GrafanaSimulator) {
   return sim.requests.filter((r) => r.method !== 'GET').length;
@@ -231,6 +248,37 @@ describe.each([11, 12, 13] as const)('publish grafana to Grafana %i (simulator)'
     );
     expect((tooLarge as O11yErrors).diagnostics[0]?.hint).toMatch(/larger than Grafana/);
   });
+
+  it('reports a folder deleted in Grafana while publishing (404) with the Grafana message and a hint; publishing again recreates it', async () => {
+    const sim = await start(version);
+    await publish(sim);
+    const renamed = { ...folders, 'platform/databases': { uid: 'platform-db', title: 'Data stores' } };
+    const { plan, apply } = await planOnly(sim, fixtureTree(dashboards, renamed));
+    expect(plan.folders.find((f) => f.folder.uid === 'platform-db')?.action).toBe('update');
+    // Someone deletes the folder, and with it its dashboards, as Grafana does.
+    sim.store.deleteDashboard('pg');
+    sim.store.deleteDashboard('redis');
+    sim.store.deleteFolder('platform-db');
+    const deleted = await apply().catch((e: unknown) => e);
+    expect(deleted).toBeInstanceOf(O11yErrors);
+    const [problem, ...others] = (deleted as O11yErrors).diagnostics;
+    expect(others).toEqual([]);
+    expect(problem?.id).toBe('publish/grafana-404');
+    expect(problem?.message).toMatch(
+      /^updating folder "Data stores" \(platform-db\): Grafana answered 404: .*not found/,
+    );
+    expect(problem?.hint).toMatch(/deleted in Grafana while publishing, run the publish again/);
+    expect(problem?.source?.file).toBe('dashboards/fixture.ts');
+    expect(String(deleted)).not.toContain(TOKEN);
+
+    const again = await publish(sim, fixtureTree(dashboards, renamed));
+    expect(again.summary).toMatchObject({ created: 2, updated: 0, foldersWritten: 1 });
+    expect(sim.store.folders.get('platform-db')).toMatchObject({
+      title: 'Data stores',
+      parentUid: 'platform',
+    });
+    expect(sim.store.dashboards.get('pg')?.folderUid).toBe('platform-db');
+  });
 });
 
 describe('publish grafana races (simulator)', () => {
@@ -238,25 +286,49 @@ describe('publish grafana races (simulator)', () => {
     const sim = await start(11);
     await publish(sim);
     const changed = dashboards.map((d) => (d.uid === 'pg' ? { ...d, query: 'sum(pg_up)' } : d));
-    const { planGrafana, applyGrafanaPlan } = await import('../src/grafana/publish.ts');
-    const { detectGrafana } = await import('../src/grafana/detect.ts');
-    const { HttpClient } = await import('../src/http/client.ts');
-    const client = new HttpClient({
-      baseUrl: sim.url,
-      headers: { authorization: `Bearer ${TOKEN}` },
-      secrets: [TOKEN],
-    });
-    const { api, version } = await detectGrafana(client, { prefer: 'auto', namespace: 'default' });
-    const plan = await planGrafana(fixtureTree(changed, folders), api, version, {
-      force: false,
-      prune: false,
-      concurrency: 2,
-    });
+    const { apply } = await planOnly(sim, fixtureTree(changed, folders));
     sim.editAsHuman('pg', (d) => {
       d.description = 'edited meanwhile';
     });
-    await expect(applyGrafanaPlan(plan, api, { concurrency: 2, force: false, message: 'm' })).rejects.toThrow(
+    await expect(apply()).rejects.toThrow(
       /updating dashboard "PostgreSQL" \(pg\): Grafana answered 412: The dashboard has been changed by someone else/,
     );
+  });
+
+  it.each([12, 13] as const)(
+    'reports a dashboard deleted in Grafana %i while publishing (404 from /apis) with its source and a hint',
+    async (version) => {
+      const sim = await start(version);
+      await publish(sim);
+      const changed = dashboards.map((d) => (d.uid === 'pg' ? { ...d, query: 'sum(pg_up)' } : d));
+      const { apply } = await planOnly(sim, fixtureTree(changed, folders));
+      sim.store.deleteDashboard('pg');
+      const deleted = await apply().catch((e: unknown) => e);
+      const [problem] = (deleted as O11yErrors).diagnostics;
+      expect(problem?.message).toMatch(
+        /^updating dashboard "PostgreSQL" \(pg\): Grafana answered 404: dashboards\.dashboard\.grafana\.app "pg" not found/,
+      );
+      expect(problem?.hint).toMatch(/run the publish again/);
+      expect(problem?.source?.file).toBe('dashboards/fixture.ts');
+      expect(sim.store.dashboards.has('pg')).toBe(false);
+    },
+  );
+
+  it('reports a wrong Grafana URL (404 on /api/health) with a hint to check it', async () => {
+    const sim = await start(12);
+    const wrong = await publishGrafana({
+      url: `${sim.url}/grafana`,
+      token: TOKEN,
+      tree: fixtureTree(dashboards, folders),
+      message: 'm',
+      retry: fast,
+    }).catch((e: unknown) => e);
+    expect(String(wrong)).toMatch(/checking \/api\/health: Grafana answered 404: Not found/);
+    expect(wrong).toBeInstanceOf(O11yError);
+    expect((wrong as O11yError).hint).toMatch(/check the Grafana URL \(with any sub-path\)/);
+    // The base URL's sub-path is kept (Grafana can be served from one), not replaced by the API path.
+    expect(sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /grafana/api/health 404',
+    ]);
   });
 });

@@ -12,7 +12,7 @@ const HINTS: Record<number, string> = {
   400: 'Grafana rejected the content; fix the definition and rebuild',
   401: 'the token was not accepted: check GRAFANA_TOKEN (or GRAFANA_TOKEN_FILE) holds a valid service-account token for this Grafana',
   403: 'the service account lacks permission: give it the Editor role (dashboards:write, folders:create) in this organisation',
-  404: 'check the Grafana URL, the organisation / namespace and that the folder exists',
+  404: 'check the Grafana URL (with any sub-path) and the organisation / namespace; if a folder or dashboard was deleted in Grafana while publishing, run the publish again',
   409: 'someone changed it while publishing; run the publish again',
   412: 'the dashboard was changed in Grafana while publishing; run the publish again (or --force to overwrite)',
   413: 'the request is larger than Grafana (or its proxy) accepts; split the dashboard or raise the server limit',

@@ -69,7 +69,12 @@ export class HttpClient {
   }
 
   describe(method: string, path: string): string {
-    return `${method} ${this.redact(new URL(path, this.options.baseUrl).toString())}`;
+    return `${method} ${this.redact(this.urlOf(path).toString())}`;
+  }
+
+  /** `path` under the base URL, keeping its sub-path (Grafana served from `/grafana`, a route prefix). */
+  private urlOf(path: string): URL {
+    return new URL(`${this.options.baseUrl.replace(/\/+$/, '')}${path.startsWith('/') ? '' : '/'}${path}`);
   }
 
   /**
@@ -77,7 +82,7 @@ export class HttpClient {
    * or exactly the server's Retry-After when it gives one. Other statuses are returned to the caller.
    */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
-    const url = new URL(path, this.options.baseUrl);
+    const url = this.urlOf(path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
