@@ -1,4 +1,7 @@
 import { grafanaStack } from '@o11y/dashboards';
 
-/** The Grafana that mounts dist/: datasource URLs of the sample stack, and v1 resources for /apis publishing. */
-export const stack = grafanaStack({ resources: ['v1'] });
+/**
+ * The Grafana that mounts dist/: datasource URLs of the sample stack. Classic dashboard JSON only;
+ * add `resources: ['v1']` to also write dashboard.grafana.app/v1 resources under dist/grafana/resources/.
+ */
+export const stack = grafanaStack();

@@ -1,11 +1,17 @@
+import { services } from '../../catalog/index.ts';
+import { blackbox } from '../../dashboards/infrastructure.ts';
+import { executiveSummary, goldenSignals } from '../../dashboards/overview.ts';
+import { redDashboards, sloDashboards } from '../../dashboards/services.ts';
 import type { Absence } from './harness/conformity.ts';
 import type { Selection } from './harness/dashboard-queries.ts';
 
 /** What the end-to-end check accepts as legitimately missing on a healthy estate, each with its reason. */
 
 export interface EmptyPanel {
-  readonly dashboard: string | RegExp;
-  readonly panel: string | RegExp;
+  /** The dashboard's uid, taken from its definition so a renamed dashboard cannot drift from its exemption. */
+  readonly dashboard: string;
+  /** The panel's exact title. */
+  readonly panel: string;
   /** Only this query of the panel (default: any). */
   readonly refId?: string;
   /** Only with this variable selection (default: both). */
@@ -13,46 +19,67 @@ export interface EmptyPanel {
   readonly reason: string;
 }
 
-/** Panels that may show no data on a healthy estate, and why. Matched by dashboard uid or title and panel title. */
+/** `services[i]` and its RED dashboard: dashboards/services.ts maps the service list in order. */
+const perService = services.map((service, i) => ({ service, red: redDashboards[i]! }));
+
+/**
+ * The OpenTelemetry query (`B`) of the golden-signals and executive-summary panels that mix both HTTP
+ * conventions; `A` reads prom-client.
+ */
+const MIXED_ERROR_PANELS = [
+  { dashboard: goldenSignals.uid, panel: 'Error ratio' },
+  { dashboard: executiveSummary.uid, panel: 'Availability over the range' },
+];
+const MIXED_PANELS = [
+  ...MIXED_ERROR_PANELS,
+  { dashboard: goldenSignals.uid, panel: 'p95 latency' },
+  { dashboard: goldenSignals.uid, panel: 'Traffic' },
+  { dashboard: executiveSummary.uid, panel: 'Requests' },
+];
+
+/** Panels that may show no data on a healthy estate, and why. Matched by dashboard uid and exact panel title. */
 export const LEGITIMATELY_EMPTY: readonly EmptyPanel[] = [
+  ...sloDashboards.map((slo) => ({
+    dashboard: slo.uid,
+    panel: 'Burn-rate alerts firing',
+    reason:
+      'counts the burn-rate alert conditions that hold: no series while no SLO burns its budget that fast',
+  })),
   {
-    dashboard: /.*/,
-    panel: /alert/i,
-    reason: 'alert-state panels read ALERTS, which has no series while nothing fires',
-  },
-  {
-    dashboard: 'blackbox-uptime',
+    dashboard: blackbox.uid,
     panel: 'Certificate expiry',
     reason:
       'the test stack probes plain HTTP, which has no certificate (blackbox_exporter reports no expiry either)',
   },
   {
-    dashboard: 'blackbox-uptime',
+    dashboard: blackbox.uid,
     panel: 'Targets down',
     reason: 'counts failing probes (probe_success == 0): empty while every probe succeeds',
   },
-  {
-    dashboard: /^(notifications|search)-red$/,
-    panel: /^Error ratio/,
-    reason:
-      'OpenTelemetry histograms have no zero-initialised series: until an OpenTelemetry service answers a 5xx there is no error series to divide',
-  },
-  {
-    dashboard: /^(golden-signals|executive-summary)$/,
-    panel: /^(Error ratio|Availability over the range)$/,
+  ...perService
+    .filter(({ service }) => service.instrumentation === 'otel')
+    .flatMap(({ red }) =>
+      ['Error ratio', 'Error ratio by route'].map((panel) => ({ dashboard: red.uid, panel })),
+    )
+    .map((panel) => ({
+      ...panel,
+      reason:
+        'OpenTelemetry histograms have no zero-initialised series: until an OpenTelemetry service answers a 5xx there is no error series to divide',
+    })),
+  ...MIXED_ERROR_PANELS.map((mixed) => ({
+    ...mixed,
     refId: 'B',
     reason: 'the OpenTelemetry half of a mixed panel; no OpenTelemetry service has answered a 5xx yet',
-  },
-  {
-    dashboard: /^(golden-signals|executive-summary)$/,
-    panel: /.*/,
+  })),
+  ...MIXED_PANELS.map((mixed) => ({
+    ...mixed,
     refId: 'B',
-    selection: 'first',
+    selection: 'first' as const,
     reason:
       'the OpenTelemetry half of a mixed panel, with $service set to the first service, a prom-client one',
-  },
+  })),
   {
-    dashboard: 'golden-signals',
+    dashboard: goldenSignals.uid,
     panel: 'Database pool utilisation',
     selection: 'first',
     reason: 'the first $service (api-gateway) keeps no data in PostgreSQL, so it has no database pool',

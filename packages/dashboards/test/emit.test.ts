@@ -92,6 +92,30 @@ describe('emitter', () => {
     );
   });
 
+  it('writes dashboard.grafana.app resources only on request', async () => {
+    const unrequested = await emitter.emit([...definitions, grafanaStack()], context());
+    expect(unrequested.filter((a) => a.kind === 'grafana/resource')).toEqual([]);
+    const requested = await emitter.emit([...definitions, grafanaStack({ resources: ['v1'] })], context());
+    expect(requested.filter((a) => a.kind === 'grafana/resource').map((a) => a.path)).toHaveLength(
+      definitions.length,
+    );
+  });
+
+  it('rejects a resource version it cannot write, at the line that asked for it', () => {
+    let thrown: unknown;
+    try {
+      // @ts-expect-error v2 is not a version the emitter converts to (yet)
+      grafanaStack({ resources: ['v2beta1'] });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({
+      id: 'dashboards/resource-version',
+      message: expect.stringContaining('dashboard.grafana.app/v2beta1'),
+      source: { file: 'packages/dashboards/test/emit.test.ts', line: expect.any(Number) },
+    });
+  });
+
   it('emits byte-identical output on every run', async () => {
     const first = await emitter.emit(definitions, context());
     const second = await emitter.emit(definitions, context());

@@ -1,4 +1,5 @@
 import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, type Node, parse, parseDashboardQuery, type VectorSelector, walk } from '@o11y/promql';
@@ -15,16 +16,19 @@ const scratch: string[] = [];
 let work: string;
 
 /**
- * The sample organisation's definitions copied into a scratch project inside the repository (so the
- * workspace packages resolve from the root's node_modules), using the repository's pinned toolchain.
+ * The sample organisation's definitions copied into a scratch project under the system's temporary
+ * directory, never into the checkout. The repository's node_modules (the workspace packages) and
+ * pinned toolchain are linked in, so the project resolves and runs exactly as the repository does.
  */
 async function scratchProject(): Promise<string> {
-  const dir = await mkdtemp(path.join(root, 'packages', 'dashboards', 'test-work-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'o11y-dashboards-sample-'));
   scratch.push(dir);
   for (const folder of ['catalog', 'rules', 'dashboards', 'alertmanager']) {
     await cp(path.join(root, folder), path.join(dir, folder), { recursive: true });
   }
-  await symlink(path.join(root, '.tools'), path.join(dir, '.tools'), 'dir');
+  for (const linked of ['node_modules', '.tools']) {
+    await symlink(path.join(root, linked), path.join(dir, linked), 'dir');
+  }
   return dir;
 }
 

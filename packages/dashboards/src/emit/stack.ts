@@ -2,6 +2,14 @@ import { captureSource, DEFINITION, type Definition, O11yError, type SourceLocat
 
 export const STACK_KIND = 'grafana-stack';
 
+/**
+ * `dashboard.grafana.app` versions the emitter can write. v1 wraps the classic JSON, which is what the
+ * builders produce; v2 (`v2beta1` in the SDK) needs a converter to its elements/layout model that does
+ * not exist yet (README, "Resources"), so asking for it is an error rather than a silently missing file.
+ */
+export const RESOURCE_VERSIONS = ['v1'] as const;
+export type ResourceVersion = (typeof RESOURCE_VERSIONS)[number];
+
 /** Where the Grafana that mounts dist/ finds its backends, and which extra outputs to write. */
 export interface GrafanaStackSpec {
   readonly prometheusUrl: string;
@@ -10,8 +18,8 @@ export interface GrafanaStackSpec {
   readonly lokiUrl: string;
   /** Where `dist/grafana/dashboards` is mounted in the Grafana container. */
   readonly dashboardsPath: string;
-  /** `dashboard.grafana.app` resource versions to write under grafana/resources/ (none by default). */
-  readonly resources: readonly ('v1' | 'v2')[];
+  /** `dashboard.grafana.app` resource versions to write under grafana/resources/ (none unless asked for). */
+  readonly resources: readonly ResourceVersion[];
 }
 
 export interface GrafanaStack extends Definition, GrafanaStackSpec {}
@@ -45,6 +53,14 @@ export function grafanaStack(spec: Partial<GrafanaStackSpec> = {}): GrafanaStack
         hint: 'keep secrets out of the repository; configure them in Grafana (environment or *_FILE settings)',
       });
     }
+  }
+  for (const version of merged.resources as readonly string[]) {
+    if ((RESOURCE_VERSIONS as readonly string[]).includes(version)) continue;
+    throw new O11yError(`grafanaStack: cannot write dashboard.grafana.app/${version} resources`, {
+      id: 'dashboards/resource-version',
+      source,
+      hint: `resources may list ${RESOURCE_VERSIONS.join(', ')}; v2 resources are not converted yet (see the README of @o11y/dashboards)`,
+    });
   }
   return Object.freeze({ [DEFINITION]: STACK_KIND, source, ...merged });
 }
