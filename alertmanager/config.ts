@@ -25,8 +25,6 @@ export const alertsChannel = receiver('slack-alerts').slack({
   sendResolved: true,
 });
 
-export const infoChannel = receiver('slack-info').slack({ ...message, channel: '#alerts-info' });
-
 export const sloTickets = receiver('slack-slo-tickets').slack({ ...message, channel: '#slo-tickets' });
 
 export const paymentsEmail = receiver('payments-email').email({
@@ -90,7 +88,6 @@ export const config = alertmanager<OrgAlertLabels>()
   .route((r) => r.where('severity', 'critical').to(oncallPager).repeatInterval('1h').continue())
   .route((r) => r.where('severity', 'critical').to(alertsChannel))
   .route((r) => r.where('severity', 'warning').to(alertsChannel).muteDuring(maintenance))
-  .route((r) => r.where('severity', 'info').to(infoChannel).repeatInterval('24h'))
   .inhibit('critical-mutes-warning', (rule) =>
     rule
       .whenFiring((m) => m.where('severity', 'critical'))

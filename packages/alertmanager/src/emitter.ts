@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Artifact,
@@ -14,7 +15,11 @@ import { ALERTMANAGER_CONFIG, type AlertmanagerConfig } from './config.ts';
 import type { LabelVocabulary } from './labels.ts';
 import { CONFIG_FILE, renderConfig } from './render.ts';
 import { ALERTMANAGER_TESTS, type AlertmanagerTests, type TestsFile } from './testing/cases.ts';
+import { ALERTS_FILE, type AlertEntry } from './testing/coverage.ts';
 import { runTool } from './tools.ts';
+import { emittedLabels } from './verify/alert-labels.ts';
+import { checkMatcherLabels } from './verify/matcher-labels.ts';
+import { checkTestAlerts } from './verify/test-alerts.ts';
 
 /** Everything this package writes lives under `dist/alertmanager/`. */
 export const DIST_DIR = 'alertmanager';
@@ -22,6 +27,9 @@ export const TESTS_FILE = 'tests.json';
 
 type AnyConfig = AlertmanagerConfig<LabelVocabulary>;
 type AnyTests = AlertmanagerTests<LabelVocabulary>;
+
+/** What the written alertmanager.yml was built from, for verify's checks against the built rules. */
+const builtFrom = new WeakMap<Artifact, { config: AnyConfig; tests: TestsFile }>();
 
 function problem(message: string, definition: Definition, id: string, hint?: string): Diagnostic {
   return { severity: 'error', message, source: definition.source, id, ...(hint && { hint }) };
@@ -60,12 +68,13 @@ function emit(definitions: readonly Definition[]): Artifact[] {
     content: file.content,
     source: file.source,
   }));
+  const merged: TestsFile = {
+    routing: tests.flatMap((t) => t.routing),
+    allowUnrouted: tests.flatMap((t) => t.allowUnrouted),
+    inhibition: tests.flatMap((t) => t.inhibition),
+  };
+  builtFrom.set(artifacts.find((a) => a.path === `${DIST_DIR}/${CONFIG_FILE}`)!, { config, tests: merged });
   if (tests.length > 0) {
-    const merged: TestsFile = {
-      routing: tests.flatMap((t) => t.routing),
-      allowUnrouted: tests.flatMap((t) => t.allowUnrouted),
-      inhibition: tests.flatMap((t) => t.inhibition),
-    };
     artifacts.push({
       path: `${DIST_DIR}/${TESTS_FILE}`,
       kind: ALERTMANAGER_TESTS,
@@ -77,15 +86,9 @@ function emit(definitions: readonly Definition[]): Artifact[] {
 }
 
 /** The pinned `amtool check-config` on the written alertmanager.yml. */
-async function verify(
-  artifacts: readonly Artifact[],
-  dir: string,
-  context: { root: string },
-): Promise<Diagnostic[]> {
-  const config = artifacts.find((a) => a.path === `${DIST_DIR}/${CONFIG_FILE}`);
-  if (!config) return [];
+async function checkConfig(config: Artifact, dir: string, root: string): Promise<Diagnostic[]> {
   const result = await runTool(
-    toolPath('amtool', context.root),
+    toolPath('amtool', root),
     ['check-config', CONFIG_FILE],
     path.join(dir, DIST_DIR),
   );
@@ -98,6 +101,50 @@ async function verify(
       id: 'alertmanager/check-config',
       hint: 'fix the config in TypeScript; the message above is amtool’s',
     },
+  ];
+}
+
+/** The alerts the rules emitter wrote beside us; none when the build has no alerting rules. */
+async function builtAlerts(dir: string, config: Artifact): Promise<AlertEntry[] | Diagnostic> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, ALERTS_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  try {
+    return JSON.parse(text) as AlertEntry[];
+  } catch (error) {
+    return {
+      severity: 'error',
+      message: `cannot read dist/${ALERTS_FILE}: ${(error as Error).message}`,
+      source: config.source,
+      id: 'alertmanager/alerts-list',
+      hint: 'the rules emitter writes it; rebuild',
+    };
+  }
+}
+
+/**
+ * amtool check-config on the written file, then the config and its tests against the alerts the
+ * rules of this build emit: matchers on labels or values no alert carries, cases about invented alerts.
+ */
+async function verify(
+  artifacts: readonly Artifact[],
+  dir: string,
+  context: { root: string },
+): Promise<Diagnostic[]> {
+  const config = artifacts.find((a) => a.path === `${DIST_DIR}/${CONFIG_FILE}`);
+  if (!config) return [];
+  const problems = await checkConfig(config, dir, context.root);
+  const built = builtFrom.get(config);
+  if (!built) return problems;
+  const alerts = await builtAlerts(dir, config);
+  if (!Array.isArray(alerts)) return [...problems, alerts];
+  return [
+    ...problems,
+    ...checkMatcherLabels(built.config, emittedLabels(alerts)),
+    ...checkTestAlerts(built.tests, alerts),
   ];
 }
 

@@ -25,7 +25,7 @@ export { Route, type RouteTiming } from './route.ts';
 export { describeSecretLiteral, type EnvSecret, type FileSecret, type Secret, secret } from './secrets.ts';
 export type { AllowedUnrouted, InhibitionCase, RoutingCase, TestsFile } from './testing/cases.ts';
 export { ALERTMANAGER_TESTS, AlertmanagerTests, alertmanagerTests } from './testing/cases.ts';
-export type { AlertEntry } from './testing/coverage.ts';
+export { ALERTS_FILE, type AlertEntry } from './testing/coverage.ts';
 export { inhibitionTestConfig } from './testing/inhibition.ts';
 export {
   matchRoutes,
@@ -34,7 +34,7 @@ export {
   readRoutingConfig,
   receiversFor,
 } from './testing/routing-tree.ts';
-export { ALERTS_FILE, type AlertmanagerTestContext, runAlertmanagerTests, tester } from './testing/run.ts';
+export { type AlertmanagerTestContext, runAlertmanagerTests, tester } from './testing/run.ts';
 export {
   type Notification,
   type NotificationStatus,

@@ -63,6 +63,13 @@ function alternation(values: readonly string[]): string {
   return values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 }
 
+/** The literals of `a|b|c`, the regexes Matching writes for value lists; undefined for a real pattern. */
+export function literalAlternatives(regex: string): string[] | undefined {
+  const parts = regex.split(/(?<!\\)\|/);
+  if (parts.some((part) => /(?<!\\)[.*+?^${}()[\]]/.test(part))) return undefined;
+  return parts.map((part) => part.replace(/\\(.)/g, '$1'));
+}
+
 /** Whether a regex compiles; Alertmanager would reject the config otherwise. */
 export function regexError(regex: string): string | undefined {
   try {

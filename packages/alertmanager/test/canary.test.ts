@@ -13,7 +13,7 @@ import {
   runAlertmanagerTests,
   secret,
 } from '../src/index.ts';
-import { buildContext, buildDist, fixtureAlerts, root } from './helpers.ts';
+import { alertEntry, buildContext, buildDist, fixtureAlerts, root } from './helpers.ts';
 
 /** Values that must never appear outside a deployable render: in dist/, a log line or an error. */
 const CANARIES = {
@@ -82,7 +82,8 @@ describe('secrets canary', () => {
 
     const logged: string[] = [];
     const log = (line: string) => logged.push(line);
-    const dist = await buildDist([config, tests], log);
+    const ruleAlerts = [alertEntry('A', { severity: 'critical' }), alertEntry('A', { severity: 'warning' })];
+    const dist = await buildDist([config, tests], log, ruleAlerts);
     const artifacts = await emitter.emit([config, tests], buildContext(log));
     const verifyDiagnostics = await emitter.verify!(artifacts, dist, buildContext(log));
     expect(verifyDiagnostics).toEqual([]);

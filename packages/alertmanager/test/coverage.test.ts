@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { config } from '../../../alertmanager/config.ts';
 import { renderConfig } from '../src/index.ts';
 import { type AlertEntry, checkRoutingCoverage } from '../src/testing/coverage.ts';
 import { readRoutingConfig } from '../src/testing/routing-tree.ts';
-import { fixtureAlerts } from './helpers.ts';
+import { alertEntry as alert, sampleAlerts } from './helpers.ts';
 
-const alerts = JSON.parse(await readFile(fixtureAlerts, 'utf8')) as AlertEntry[];
+const alerts = sampleAlerts;
 const sampleYaml = renderConfig(config)[0]!.content;
 
 function failedAlerts(yaml: string, list: readonly AlertEntry[] = alerts, allowed = []) {
@@ -25,14 +24,6 @@ function withoutSlackRoute(): string {
   return stringify(document);
 }
 
-const alert = (name: string, labels: Record<string, string>, keptLabels: string[] = []): AlertEntry => ({
-  alert: name,
-  group: 'g',
-  labels,
-  keptLabels,
-  source: { file: 'rules/x.ts', line: 1, column: 1 },
-});
-
 describe('routing coverage', () => {
   it('passes for every alert of the fixture on the sample config', () => {
     expect(failedAlerts(sampleYaml)).toEqual([]);
@@ -41,22 +32,26 @@ describe('routing coverage', () => {
   it('fails with the names of the alerts that became unrouted when the Slack route is removed', () => {
     const results = checkRoutingCoverage(alerts, readRoutingConfig(withoutSlackRoute()), []);
     const failed = results.filter((c) => !c.passed);
-    expect(failed.map((c) => c.failure!.message)).toEqual([
-      'alert HighLatency reaches only the default receiver "slack-unrouted"',
-      'alert HighLatency reaches only the default receiver "slack-unrouted"',
-    ]);
-    expect(failed.map((c) => c.name)).toEqual([
-      'coverage: HighLatency (red-orders, rules/fixture.ts:11:3)',
-      'coverage: HighLatency (red-search, rules/fixture.ts:30:3)',
-    ]);
-    expect(failed.map((c) => c.failure!.source)).toEqual([
-      { file: 'rules/fixture.ts', line: 11, column: 3 },
-      { file: 'rules/fixture.ts', line: 30, column: 3 },
-    ]);
+    const unrouted = [
+      ['AuthLatencySLIAbsent', 'slo-auth-latency-alerts', 'slos.ts:49:3'],
+      ['CartAvailabilitySLIAbsent', 'slo-cart-availability-alerts', 'slos.ts:41:3'],
+      ['HighErrorRate', 'orders-alerts', 'services.ts:53:25'],
+      ['HighErrorRate', 'search-alerts', 'services.ts:53:25'],
+      ['HighLatency', 'orders-alerts', 'services.ts:62:23'],
+      ['HighLatency', 'search-alerts', 'services.ts:62:23'],
+      ['OrdersAvailabilitySLIAbsent', 'slo-orders-availability-alerts', 'slos.ts:41:3'],
+    ];
+    expect(failed.map((c) => c.failure!.message)).toEqual(
+      unrouted.map(([name]) => `alert ${name} reaches only the default receiver "slack-unrouted"`),
+    );
+    expect(failed.map((c) => c.name)).toEqual(
+      unrouted.map(([name, group, line]) => `coverage: ${name} (${group}, rules/${line})`),
+    );
+    expect(failed[2]!.failure!.source).toEqual({ file: 'rules/services.ts', line: 53, column: 25 });
   });
 
   it('tries every value a kept or templated label can take, naming the one that escapes', () => {
-    const keptTeam = alert('QueueBacklog', { severity: 'info' }, ['team']);
+    const keptTeam = alert('QueueBacklog', { severity: 'warning' }, ['team']);
     expect(failedAlerts(sampleYaml, [keptTeam])).toEqual([]);
     const noSeverity = alert('DiskFilling', { team: '{{ $labels.owner }}' }, ['instance']);
     expect(failedAlerts(sampleYaml, [noSeverity])).toEqual([
@@ -85,7 +80,8 @@ describe('routing coverage', () => {
       { alert: 'HighErrorRate', reason: 'routed anyway', source },
       { alert: 'Gone', reason: 'removed rule', source },
     ];
-    const results = checkRoutingCoverage([watchdog, alerts[0]!], readRoutingConfig(sampleYaml), allowed);
+    const highErrorRate = alerts.find((a) => a.alert === 'HighErrorRate')!;
+    const results = checkRoutingCoverage([watchdog, highErrorRate], readRoutingConfig(sampleYaml), allowed);
     expect(results.map((c) => [c.passed, c.failure?.message])).toEqual([
       [false, 'allowDefaultRoute("HighErrorRate") is stale: the alert is routed'],
       [true, undefined],

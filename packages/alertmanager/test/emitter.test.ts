@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { config } from '../../../alertmanager/config.ts';
 import { routingTests } from '../../../alertmanager/tests.ts';
 import { alertmanager, alertmanagerTests, emitter, receiver, timeInterval } from '../src/index.ts';
-import { buildContext, buildDist } from './helpers.ts';
+import { alertEntry, buildContext, buildDist } from './helpers.ts';
 
 describe('emitter', () => {
   it('writes alertmanager.yml, its templates and tests.json, which amtool check-config accepts', async () => {
@@ -28,7 +28,7 @@ describe('emitter', () => {
         r.where('team', 'a').muteDuring(timeInterval('mars', [{ location: 'Mars/Olympus_Mons' }])),
       );
     const artifacts = await emitter.emit([broken], buildContext());
-    const dist = await buildDist([broken]);
+    const dist = await buildDist([broken], undefined, [alertEntry('A', { team: 'a' })]);
     const [diagnostic, ...rest] = await emitter.verify!(artifacts, dist, buildContext());
     expect(rest).toEqual([]);
     expect(diagnostic).toMatchObject({

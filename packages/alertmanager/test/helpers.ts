@@ -1,8 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type BuildContext, type Definition, projectRootOf, writeTree } from '@o11y/core';
-import { emitter } from '../src/index.ts';
+import { ALERTS_FILE, type AlertEntry, emitter } from '../src/index.ts';
 
 export const root = projectRootOf(process.cwd());
 export const fixtureAlerts = path.join(import.meta.dirname, 'fixtures', 'alerts.json');
@@ -11,14 +11,30 @@ export function buildContext(log: (line: string) => void = () => {}): BuildConte
   return { root, definitions: [], profile: 'default', log };
 }
 
-/** Emits the definitions into a fresh dist/ directory, as `o11y build` would, and returns its path. */
+/** A subset of the sample organisation's built alerts, as the rules emitter writes them. */
+export const sampleAlerts = JSON.parse(await readFile(fixtureAlerts, 'utf8')) as AlertEntry[];
+
+/** An alert of the rules as `dist/prometheus/alerts.json` lists it. */
+export function alertEntry(
+  name: string,
+  labels: Record<string, string>,
+  keptLabels: string[] = [],
+): AlertEntry {
+  return { alert: name, group: 'g', labels, keptLabels, source: { file: 'rules/x.ts', line: 1, column: 1 } };
+}
+
+/**
+ * Emits the definitions into a fresh dist/ directory, as `o11y build` would, beside the alerts the
+ * rules emitter would have written, and returns its path.
+ */
 export async function buildDist(
   definitions: readonly Definition[],
   log?: (line: string) => void,
+  alerts: readonly AlertEntry[] = sampleAlerts,
 ): Promise<string> {
   const dist = await mkdtemp(path.join(os.tmpdir(), 'o11y-am-dist-'));
   const context = buildContext(log);
   const artifacts = await emitter.emit(definitions, context);
-  await writeTree(dist, artifacts);
+  await writeTree(dist, [...artifacts, { path: ALERTS_FILE, content: JSON.stringify(alerts) }]);
   return dist;
 }

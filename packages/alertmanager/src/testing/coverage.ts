@@ -1,7 +1,10 @@
 import { compareCodePoints, formatSource, type SourceLocation, type TestCaseResult } from '@o11y/core';
-import type { Matcher } from '../matchers.ts';
+import { literalAlternatives, type Matcher } from '../matchers.ts';
 import type { AllowedUnrouted } from './cases.ts';
 import { type RouteNode, type RoutingConfig, receiversFor } from './routing-tree.ts';
+
+/** The rules emitter's list of every alert, relative to dist/. */
+export const ALERTS_FILE = 'prometheus/alerts.json';
 
 /** One alert of `dist/prometheus/alerts.json`, as the rules emitter writes it. */
 export interface AlertEntry {
@@ -20,13 +23,6 @@ const MAX_COMBINATIONS = 10_000;
 
 function allMatchers(route: RouteNode): Matcher[] {
   return [...route.matchers, ...route.routes.flatMap(allMatchers)];
-}
-
-/** The literals of `a|b|c`, the regexes Matching writes for value lists; undefined for a real pattern. */
-function literalAlternatives(regex: string): string[] | undefined {
-  const parts = regex.split(/(?<!\\)\|/);
-  if (parts.some((part) => /(?<!\\)[.*+?^${}()[\]]/.test(part))) return undefined;
-  return parts.map((part) => part.replace(/\\(.)/g, '$1'));
 }
 
 /**

@@ -13,13 +13,10 @@ import {
 import { DIST_DIR, TESTS_FILE } from '../emitter.ts';
 import { CONFIG_FILE } from '../render.ts';
 import type { TestsFile } from './cases.ts';
-import { type AlertEntry, checkRoutingCoverage } from './coverage.ts';
+import { ALERTS_FILE, type AlertEntry, checkRoutingCoverage } from './coverage.ts';
 import { runInhibitionCases } from './inhibition.ts';
 import { runRoutingCases } from './routing.ts';
 import { type RoutingConfig, readRoutingConfig } from './routing-tree.ts';
-
-/** The rules emitter's list of every alert, relative to dist/. */
-export const ALERTS_FILE = 'prometheus/alerts.json';
 
 export interface AlertmanagerTestContext extends TestContext {
   /** Another alerts list instead of `<distDir>/prometheus/alerts.json`. */
