@@ -81,7 +81,7 @@ export interface JointCap<N extends string = string> {
   readonly max: number;
 }
 
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'recorded';
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'native-histogram' | 'summary' | 'recorded';
 
 /** Everything the catalogue knows about one metric; lint, the cardinality estimates and conformity read it. */
 export interface MetricDeclaration {
@@ -95,6 +95,11 @@ export interface MetricDeclaration {
   readonly jointCaps: readonly JointCap[];
   /** Histogram bucket upper bounds, without `+Inf`. */
   readonly buckets?: readonly number[];
+  /**
+   * Native histogram resolution, when declared: buckets grow by 2^(2^-schema) (schema 3: about 9 %).
+   * Absent when the instrumentation picks it.
+   */
+  readonly schema?: NativeHistogramSchema;
   /** Summary quantiles. */
   readonly quantiles?: readonly number[];
   /** The series names it is queried by (`x`, or `x_bucket`, `x_sum`, `x_count`). */
@@ -143,6 +148,7 @@ interface DeclarationInput {
   };
   readonly extraLabels?: Readonly<Record<string, LabelSpec>>;
   readonly buckets?: readonly number[];
+  readonly schema?: NativeHistogramSchema;
   readonly quantiles?: readonly number[];
   readonly source: SourceLocation;
 }
@@ -182,6 +188,7 @@ function declare(input: DeclarationInput, series: (d: MetricDeclaration) => Seri
     jointCaps: Object.freeze([...(spec.jointCaps ?? [])]),
     scrapeGenerated: spec.scrapeGenerated ?? false,
     ...(input.buckets && { buckets: Object.freeze([...input.buckets]) }),
+    ...(input.schema !== undefined && { schema: input.schema }),
     ...(input.quantiles && { quantiles: Object.freeze([...input.quantiles]) }),
     series: [],
     source,
@@ -257,6 +264,17 @@ export class Histogram<N extends string = string, M extends LabelMap = LabelMap>
   }
 }
 
+/**
+ * A native histogram: one series per label set whose samples are whole histograms (no `le`, no
+ * `_bucket`/`_sum`/`_count`). It is a selector of that series; `rate` of it gives histograms, which
+ * `histogramQuantile`, `histogramFraction`, `histogramCount`, `histogramSum` and `histogramAvg` read.
+ */
+export class NativeHistogram<N extends string = string, M extends LabelMap = LabelMap> extends MetricSelector<
+  N,
+  M,
+  'counter-histogram'
+> {}
+
 /** A summary: a selector of its quantile series (label `quantile`), plus `.sum` and `.count`. */
 export class Summary<N extends string = string, M extends LabelMap = LabelMap> extends MetricSelector<
   N,
@@ -330,6 +348,70 @@ export function histogram<
     ],
   );
   return new Histogram(name, declaration);
+}
+
+/** Exponential schemas Prometheus stores: bucket boundaries grow by 2^(2^-schema). */
+export type NativeHistogramSchema = -4 | -3 | -2 | -1 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+const MIN_SCHEMA = -4;
+const MAX_SCHEMA = 8;
+
+/** The resolution of a native histogram: a schema, or the bucket growth factor the client library is given. */
+export type NativeResolution =
+  | { readonly schema?: NativeHistogramSchema; readonly bucketFactor?: never }
+  | { readonly bucketFactor?: number; readonly schema?: never };
+
+/**
+ * The schema a client library picks for a bucket growth factor: the coarsest whose factor
+ * 2^(2^-schema) does not exceed it, clamped to what Prometheus stores (-4…8).
+ */
+export function schemaForBucketFactor(bucketFactor: number): NativeHistogramSchema {
+  const schema = 0 - Math.floor(Math.log2(Math.log2(bucketFactor)));
+  return Math.min(MAX_SCHEMA, Math.max(MIN_SCHEMA, schema)) as NativeHistogramSchema;
+}
+
+function nativeSchema(name: string, spec: NativeResolution, source: SourceLocation) {
+  const problem = (message: string, hint: string) =>
+    new O11yError(`metric ${name}: ${message}`, { source, hint });
+  const { schema, bucketFactor } = spec as { schema?: number; bucketFactor?: number };
+  if (schema !== undefined && bucketFactor !== undefined) {
+    throw problem('declares both schema and bucketFactor', 'give one: the schema follows from the factor');
+  }
+  if (schema !== undefined) {
+    if (!Number.isInteger(schema) || schema < MIN_SCHEMA || schema > MAX_SCHEMA) {
+      throw problem(
+        `schema ${schema} is not an exponential native histogram schema`,
+        `use a whole number from ${MIN_SCHEMA} to ${MAX_SCHEMA}; declare custom bucket bounds with histogram()`,
+      );
+    }
+    return schema as NativeHistogramSchema;
+  }
+  if (bucketFactor === undefined) return undefined;
+  if (!Number.isFinite(bucketFactor) || bucketFactor <= 1) {
+    throw problem(
+      `bucketFactor ${bucketFactor} must be a number above 1`,
+      'e.g. 1.1 for buckets about 10 % wide',
+    );
+  }
+  return schemaForBucketFactor(bucketFactor);
+}
+
+export function nativeHistogram<
+  const N extends string,
+  const Specs extends Readonly<Record<string, LabelSpec>>,
+  J extends string,
+>(name: N, spec: MetricSpec<Specs, J> & NativeResolution): NativeHistogram<N, MetricLabels<Specs, J>> {
+  const source = captureSource();
+  if ('le' in spec.labels) {
+    throw new O11yError(`metric ${name}: a native histogram has no le label`, {
+      source,
+      hint: 'its samples hold every bucket; declare classic buckets with histogram() instead',
+    });
+  }
+  const schema = nativeSchema(name, spec, source);
+  const declaration = declare({ name, type: 'native-histogram', spec, schema, source }, (d) => [
+    seriesOf(d, name, 'counter-histogram'),
+  ]);
+  return new NativeHistogram(name, declaration);
 }
 
 export function summary<

@@ -30,7 +30,8 @@ const DRIFTED = [
   'transactions_total{service="payments",environment="production"} 3',
 ].join('\n');
 
-describe('o11y catalog check', () => {
+// Each case starts the CLI as a child process (a few seconds each on a busy machine): a ceiling, not a speed check.
+describe('o11y catalog check', { timeout: 60_000 }, () => {
   let dir: string;
   let server: Server;
   let url: string;

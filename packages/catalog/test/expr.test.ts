@@ -19,18 +19,8 @@ import {
   sum,
   topk,
 } from '../src/index.ts';
+import { errorOf } from './errors.ts';
 import { duration, memory, requests } from './fixture.ts';
-
-/** Runs `build` and returns the O11yError it throws; fails the test when nothing is thrown. */
-function errorOf(build: () => unknown): O11yError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof O11yError) return error;
-    throw error;
-  }
-  throw new Error('expected an O11yError');
-}
 
 const THIS_FILE = 'packages/catalog/test/expr.test.ts';
 
@@ -106,12 +96,12 @@ describe('build-time checks for values the types did not see', () => {
   it('rejects rate of a gauge, lost le, and grouping over missing labels', () => {
     const gaugeRate = errorOf(() => rate(memory.range('5m') as never));
     expect(gaugeRate.message).toBe(
-      'rate() needs a counter, but process_resident_memory_bytes[5m] is a gauge',
+      'rate() needs a counter or a native histogram, but process_resident_memory_bytes[5m] is a gauge',
     );
     expect(gaugeRate.source?.file).toBe(THIS_FILE);
     const byRoute = sum(rate(duration.bucket.range('5m'))).by('route');
     expect(errorOf(() => histogramQuantile(0.9, byRoute as never)).message).toBe(
-      'histogram_quantile needs the le label, but sum by (route) (rate(http_request_duration_seconds_bucket[5m])) drops it',
+      'histogram_quantile needs the le label or native histogram samples, but sum by (route) (rate(http_request_duration_seconds_bucket[5m])) has neither',
     );
     expect(errorOf(() => sum(byRoute).by('le' as never)).message).toBe(
       'sum by (le) uses label "le", which its input does not have',

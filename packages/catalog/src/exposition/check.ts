@@ -13,7 +13,8 @@ export type ConformityProblem =
   | 'missing-label'
   | 'undeclared-value'
   | 'too-many-values'
-  | 'wrong-buckets';
+  | 'wrong-buckets'
+  | 'native-as-classic';
 
 const SEVERITY: Record<ConformityProblem, Severity> = {
   missing: 'error',
@@ -25,6 +26,8 @@ const SEVERITY: Record<ConformityProblem, Severity> = {
   'undeclared-value': 'error',
   'too-many-values': 'error',
   'wrong-buckets': 'error',
+  // A text exposition cannot show native histograms, so it cannot prove the declaration wrong.
+  'native-as-classic': 'warning',
 };
 
 const HINTS: Record<ConformityProblem, string> = {
@@ -37,6 +40,10 @@ const HINTS: Record<ConformityProblem, string> = {
   'undeclared-value': 'add the value to label.values([...]) or fix the exporter',
   'too-many-values': 'raise the estimate in label.cardinality(n), or reduce the label’s values',
   'wrong-buckets': 'declare the buckets the exporter uses',
+  'native-as-classic':
+    'native histograms travel only in the protobuf format: make sure the client library emits them and the scrape ' +
+    'negotiates protobuf (scrape_native_histograms: true, or PrometheusProto first in scrape_protocols); if ' +
+    'Prometheus scrapes this text, declare the metric with histogram() and its buckets instead',
 };
 
 /** Labels Prometheus attaches at scrape time; an exposition does not carry them. */
@@ -76,10 +83,15 @@ function normaliseFloatLabel(value: string): string {
   return Number.isNaN(parsed) ? value : formatOpenMetricsFloat(parsed);
 }
 
+/** The exposition type a declaration shows in the text format, where native histograms look classic. */
+function textType(declaration: MetricDeclaration): string {
+  return declaration.type === 'native-histogram' ? 'histogram' : declaration.type;
+}
+
 function checkFamily(declaration: MetricDeclaration, family: ExpositionFamily): Diagnostic[] {
   const out: Diagnostic[] = [];
   const name = declaration.name;
-  if (family.type !== 'untyped' && family.type !== declaration.type) {
+  if (family.type !== 'untyped' && family.type !== textType(declaration)) {
     out.push(
       finding(
         'wrong-type',
@@ -89,8 +101,23 @@ function checkFamily(declaration: MetricDeclaration, family: ExpositionFamily): 
     );
     return out;
   }
+  const native = declaration.type === 'native-histogram';
+  if (native && family.type === 'histogram') {
+    out.push(
+      finding(
+        'native-as-classic',
+        `${name} is declared as a native histogram, but this text exposition has it as a classic histogram ` +
+          `(${name}_bucket with le, ${name}_sum, ${name}_count); the text format cannot carry native histograms`,
+        declaration,
+      ),
+    );
+  }
   const floatLabel =
-    declaration.type === 'histogram' ? 'le' : declaration.type === 'summary' ? 'quantile' : undefined;
+    declaration.type === 'histogram' || native
+      ? 'le'
+      : declaration.type === 'summary'
+        ? 'quantile'
+        : undefined;
   const values = new Map<string, Set<string>>();
   for (const sample of family.samples) {
     for (const [labelName, raw] of Object.entries(sample.labels)) {
@@ -102,6 +129,8 @@ function checkFamily(declaration: MetricDeclaration, family: ExpositionFamily): 
   }
   for (const [labelName, seen] of [...values].sort((a, b) => compareCodePoints(a[0], b[0]))) {
     const spec = declaration.labels[labelName];
+    // The classic rendering's buckets say nothing about a native histogram's.
+    if (labelName === 'le' && native) continue;
     if (TARGET_LABELS.includes(labelName)) {
       const message = `${name} sets the target label "${labelName}", which Prometheus renames to exported_${labelName}`;
       out.push(finding('undeclared-label', message, declaration));

@@ -1,4 +1,10 @@
-import type { AggregateNode, AggregateOp, Grouping, SampleKind } from './ast.ts';
+import {
+  type AggregateNode,
+  type AggregateOp,
+  type Grouping,
+  isHistogramKind,
+  type SampleKind,
+} from './ast.ts';
 import { fail, InstantVector, type ScalarLike, scalarNode } from './vector.ts';
 
 function checkGrouping(input: InstantVector, grouping: Grouping, op: AggregateOp): void {
@@ -18,30 +24,35 @@ function grouped(node: AggregateNode, mode: Grouping['mode'], labels: readonly s
 
 /**
  * `sum`, `avg`, `count`…: without grouping the result has no labels; `.by(…)` keeps only the labels
- * named (which the input must have), `.without(…)` drops them. `X` are labels the operator adds.
+ * named (which the input must have), `.without(…)` drops them. `X` are labels the operator adds; `K` is
+ * the output's sample kind (a histogram for `sum`/`avg` of native histograms, a float otherwise).
  */
-export class Aggregate<L extends string, X extends string = never> extends InstantVector<X, 'gauge'> {
+export class Aggregate<
+  L extends string,
+  X extends string = never,
+  K extends SampleKind = 'gauge',
+> extends InstantVector<X, K> {
   declare readonly node: AggregateNode;
   private readonly input: InstantVector<L>;
 
-  constructor(node: AggregateNode, input: InstantVector<L>, added: readonly X[] = []) {
-    super(node, added, 'gauge', input.specs);
+  constructor(node: AggregateNode, input: InstantVector<L>, added: readonly X[] = [], kind = 'gauge' as K) {
+    super(node, added, kind, input.specs);
     this.input = input;
   }
 
-  by<const G extends L>(...labels: G[]): InstantVector<G | X, 'gauge'> {
+  by<const G extends L>(...labels: G[]): InstantVector<G | X, K> {
     const node = grouped(this.node, 'by', labels);
     checkGrouping(this.input, node.grouping!, this.node.op);
-    return new InstantVector(node, [...labels, ...this.labels], 'gauge', this.input.specs);
+    return new InstantVector(node, [...labels, ...this.labels], this.kind, this.input.specs);
   }
 
-  without<const G extends L>(...labels: G[]): InstantVector<Exclude<L, G> | X, 'gauge'> {
+  without<const G extends L>(...labels: G[]): InstantVector<Exclude<L, G> | X, K> {
     const node = grouped(this.node, 'without', labels);
     checkGrouping(this.input, node.grouping!, this.node.op);
     const kept = this.input.labels.filter(
       (l): l is Exclude<L, G> => !(labels as readonly string[]).includes(l),
     );
-    return new InstantVector(node, [...kept, ...this.labels], 'gauge', this.input.specs);
+    return new InstantVector(node, [...kept, ...this.labels], this.kind, this.input.specs);
   }
 }
 
@@ -67,8 +78,25 @@ function aggregate(op: AggregateOp) {
     new Aggregate({ type: 'aggregate', op, expr: input.node }, input);
 }
 
-export const sum = aggregate('sum');
-export const avg = aggregate('avg');
+/** `sum`/`avg` of native histograms add them bucket by bucket: the result is a histogram again. */
+export type SumKind<K extends SampleKind> = K extends 'counter-histogram' | 'gauge-histogram'
+  ? 'gauge-histogram'
+  : 'gauge';
+
+function histogramPreservingAggregate(op: 'sum' | 'avg') {
+  return <L extends string, K extends SampleKind>(
+    input: InstantVector<L, K>,
+  ): Aggregate<L, never, SumKind<K>> =>
+    new Aggregate(
+      { type: 'aggregate', op, expr: input.node },
+      input,
+      [],
+      (isHistogramKind(input.kind) ? 'gauge-histogram' : 'gauge') as SumKind<K>,
+    );
+}
+
+export const sum = histogramPreservingAggregate('sum');
+export const avg = histogramPreservingAggregate('avg');
 export const min = aggregate('min');
 export const max = aggregate('max');
 export const count = aggregate('count');

@@ -2,10 +2,21 @@
 export type ValueType = 'vector' | 'matrix' | 'scalar' | 'string';
 
 /**
- * What the samples of an instant or range vector are: `counter` for raw counter series (the only thing
- * `rate`/`increase`/`irate`/`resets` accept), `gauge` for everything else, including any computed value.
+ * What the samples of an instant or range vector are: `counter` for raw counter series (the only float
+ * samples `rate`/`increase`/`irate`/`resets` accept), `gauge` for every other float, including any
+ * computed value. Native histogram samples are `counter-histogram` in a raw native histogram series
+ * (cumulative, so `rate` applies) and `gauge-histogram` once computed (`rate`, `sum` of histograms), the
+ * two counter-reset kinds Prometheus itself distinguishes.
  */
-export type SampleKind = 'counter' | 'gauge';
+export type SampleKind = FloatKind | HistogramKind;
+export type FloatKind = 'counter' | 'gauge';
+export type HistogramKind = 'counter-histogram' | 'gauge-histogram';
+/** The kinds `rate`, `irate`, `increase` and `resets` accept. */
+export type CounterKind = 'counter' | 'counter-histogram';
+
+export function isHistogramKind(kind: SampleKind): kind is HistogramKind {
+  return kind === 'counter-histogram' || kind === 'gauge-histogram';
+}
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 

@@ -1,4 +1,11 @@
-import type { Node, SelectorNode } from './ast.ts';
+import {
+  type CounterKind,
+  type HistogramKind,
+  isHistogramKind,
+  type Node,
+  type SampleKind,
+  type SelectorNode,
+} from './ast.ts';
 import {
   type Expr,
   fail,
@@ -23,10 +30,10 @@ function vectorOf<L extends string>(
 }
 
 function requireCounter(func: string, input: RangeVector): void {
-  if (input.kind !== 'counter') {
+  if (input.kind !== 'counter' && input.kind !== 'counter-histogram') {
     fail(
-      `${func}() needs a counter, but ${input} is a gauge`,
-      'use deriv()/delta() for gauges, or rate a raw counter',
+      `${func}() needs a counter or a native histogram, but ${input} is a ${input.kind}`,
+      'use deriv()/delta() for gauges, or rate a raw counter or native histogram',
     );
   }
 }
@@ -37,10 +44,16 @@ function requireGauge(func: string, input: RangeVector): void {
   }
 }
 
-function counterFunction(func: string) {
-  return <L extends string>(input: RangeVector<L, 'counter'>): InstantVector<L, 'gauge'> => {
+/** What `rate`/`irate`/`increase` give: a float per second for a counter, a histogram for a native histogram. */
+export type RateKind<K extends CounterKind> = K extends 'counter-histogram' ? 'gauge-histogram' : 'gauge';
+
+function rateFunction(func: string) {
+  return <L extends string, K extends CounterKind>(
+    input: RangeVector<L, K>,
+  ): InstantVector<L, RateKind<K>> => {
     requireCounter(func, input);
-    return vectorOf(func, input);
+    const kind = (input.kind === 'counter-histogram' ? 'gauge-histogram' : 'gauge') as RateKind<K>;
+    return new InstantVector(call(func, [input]), input.labels, kind, input.specs);
   };
 }
 
@@ -59,14 +72,18 @@ function elementwise(func: string) {
   return <L extends string>(input: InstantVector<L>): InstantVector<L, 'gauge'> => vectorOf(func, input);
 }
 
-/** Per-second average rate of a counter over the range. */
-export const rate = counterFunction('rate');
-/** Per-second rate from the last two samples of a counter (for fast-moving graphs). */
-export const irate = counterFunction('irate');
-/** Increase of a counter over the range. */
-export const increase = counterFunction('increase');
-/** Number of counter resets in the range. */
-export const resets = counterFunction('resets');
+/** Per-second average rate of a counter (or native histogram, giving a histogram) over the range. */
+export const rate = rateFunction('rate');
+/** Per-second rate from the last two samples of a counter or native histogram (for fast-moving graphs). */
+export const irate = rateFunction('irate');
+/** Increase of a counter (or native histogram, giving a histogram) over the range. */
+export const increase = rateFunction('increase');
+
+/** Number of counter resets in the range (of a counter or a native histogram): a float either way. */
+export function resets<L extends string>(input: RangeVector<L, CounterKind>): InstantVector<L, 'gauge'> {
+  requireCounter('resets', input);
+  return vectorOf('resets', input);
+}
 
 /** Difference between the first and last value of a gauge over the range. */
 export const delta = gaugeFunction('delta');
@@ -147,27 +164,75 @@ export function clamp<L extends string>(
 /** Type error unless `L` contains `le`: the message names what to do. */
 export type KeepsLe<L extends string> = 'le' extends L
   ? unknown
-  : { readonly 'histogram_quantile needs the le label: aggregate with .by(..., "le")': never };
+  : { readonly 'classic buckets need the le label: aggregate with .by(..., "le")': never };
 
-/** `histogram_quantile(φ, v)`: the input must keep `le`; the output drops it. */
-export function histogramQuantile<L extends string>(
-  phi: ScalarLike,
-  input: InstantVector<L> & KeepsLe<L>,
+/**
+ * What `histogram_quantile`/`histogram_fraction` accept: native histogram samples as they are, or
+ * classic bucket counts (floats) that keep `le`.
+ */
+export type BucketInput<L extends string, K extends SampleKind> = [K] extends [HistogramKind]
+  ? unknown
+  : KeepsLe<L>;
+
+/** Calls `func(...params, input)` over histograms: native ones, or classic buckets grouped by `le`. */
+function bucketFunction<L extends string>(
+  func: string,
+  params: readonly ScalarLike[],
+  input: InstantVector<L>,
 ): InstantVector<Exclude<L, 'le'>, 'gauge'> {
-  if (!input.labels.includes('le' as L)) {
+  if (!isHistogramKind(input.kind) && !input.labels.includes('le' as L)) {
     fail(
-      `histogram_quantile needs the le label, but ${input} drops it`,
-      'aggregate with by (…, le) or without (…)',
+      `${func} needs the le label or native histogram samples, but ${input} has neither`,
+      'aggregate classic buckets with by (…, le) or without (…), or declare the metric with nativeHistogram()',
     );
   }
   const labels = input.labels.filter((l): l is Exclude<L, 'le'> => l !== 'le');
-  return new InstantVector(
-    call('histogram_quantile', [scalarNode(phi), input]),
-    labels,
-    'gauge',
-    input.specs,
-  );
+  return new InstantVector(call(func, [...params.map(scalarNode), input]), labels, 'gauge', input.specs);
 }
+
+/** `histogram_quantile(φ, v)`: classic buckets must keep `le` (the output drops it); native histograms need none. */
+export function histogramQuantile<L extends string, K extends SampleKind>(
+  phi: ScalarLike,
+  input: InstantVector<L, K> & BucketInput<L, K>,
+): InstantVector<Exclude<L, 'le'>, 'gauge'> {
+  return bucketFunction('histogram_quantile', [phi], input);
+}
+
+/**
+ * `histogram_fraction(lower, upper, v)`: the estimated fraction of observations between the bounds.
+ * Prometheus 3 accepts native histograms and classic buckets (which, as for quantiles, must keep `le`).
+ */
+export function histogramFraction<L extends string, K extends SampleKind>(
+  lower: ScalarLike,
+  upper: ScalarLike,
+  input: InstantVector<L, K> & BucketInput<L, K>,
+): InstantVector<Exclude<L, 'le'>, 'gauge'> {
+  return bucketFunction('histogram_fraction', [lower, upper], input);
+}
+
+/** A function that reads native histogram samples only (Prometheus drops float samples silently). */
+function nativeHistogramFunction(func: string) {
+  return <L extends string>(input: InstantVector<L, HistogramKind>): InstantVector<L, 'gauge'> => {
+    if (!isHistogramKind(input.kind)) {
+      fail(
+        `${func}() reads native histograms only, but ${input} has float samples, which it would drop`,
+        'declare the metric with nativeHistogram(); for a classic histogram use its _count or _sum series',
+      );
+    }
+    return vectorOf(func, input);
+  };
+}
+
+/** Number of observations in each native histogram. */
+export const histogramCount = nativeHistogramFunction('histogram_count');
+/** Sum of observations in each native histogram. */
+export const histogramSum = nativeHistogramFunction('histogram_sum');
+/** Average observation of each native histogram (sum / count). */
+export const histogramAvg = nativeHistogramFunction('histogram_avg');
+/** Estimated standard deviation of the observations of each native histogram. */
+export const histogramStddev = nativeHistogramFunction('histogram_stddev');
+/** Estimated variance of the observations of each native histogram. */
+export const histogramStdvar = nativeHistogramFunction('histogram_stdvar');
 
 /** Labels set by the equality matchers of a selector: the labels `absent` gives its output series. */
 function equalityLabels(node: Node): { labels: string[]; specs: LabelSpecs } {

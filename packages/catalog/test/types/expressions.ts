@@ -22,11 +22,7 @@ import {
   topk,
 } from '../../src/index.ts';
 import { duration, memory, queueLatency, requests } from '../fixture.ts';
-
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-function assertType<T extends true>(): T | undefined {
-  return undefined;
-}
+import { assertType, type Equal } from './assert.ts';
 
 // --- Rating a gauge is a compile error; counters and histogram series compile. ---
 rate(requests.range('5m'));

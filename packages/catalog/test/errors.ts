@@ -1,0 +1,12 @@
+import { O11yError } from '@o11y/core';
+
+/** Runs `build` and returns the O11yError it throws; fails the test when nothing is thrown. */
+export function errorOf(build: () => unknown): O11yError {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof O11yError) return error;
+    throw error;
+  }
+  throw new Error('expected an O11yError');
+}
