@@ -196,7 +196,7 @@ export class LintProject {
       }
     return {
       name,
-      kind: parts.every((p) => p.kind === 'counter') ? 'counter' : 'gauge',
+      kind: parts.every((p) => p.kind === parts[0]!.kind) ? parts[0]!.kind : 'gauge',
       type: parts[0]!.type,
       specs,
       jointCaps: [],

@@ -17,7 +17,8 @@ plain counter selector, so \`rate\` over a recorded rate or sum is reported too.
       if (!COUNTER_FUNCTIONS.has(node.func) || arg?.type !== 'MatrixSelector') continue;
       const name = ShapeResolver.metricName(arg.selector);
       const series = name === undefined ? undefined : project.series(name);
-      if (!series || series.kind === 'counter') continue;
+      // Native histograms are counters too: rate() of one is how Prometheus reads them.
+      if (!series || series.kind === 'counter' || series.kind === 'counter-histogram') continue;
       const recorded = series.origins.find((o) => o.kind === 'rule');
       const what = recorded
         ? `the output of recording rule ${name}, not a raw counter`

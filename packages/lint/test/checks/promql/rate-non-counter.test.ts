@@ -1,3 +1,4 @@
+import { defineCatalog, job, nativeHistogram } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
 import { rateNonCounter } from '../../../src/checks/promql/rate-non-counter.ts';
 import { records, run } from '../../helpers.ts';
@@ -35,6 +36,23 @@ describe('promql/rate-non-counter', () => {
         'a:b:d': 'increase(http_request_duration_seconds_bucket[5m])',
         'a:b:e': 'deriv(node_memory_available_bytes[5m])',
       }),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('accepts rate of a native histogram, which is a counter histogram', async () => {
+    const latency = nativeHistogram('rpc_duration_seconds', {
+      help: 'RPC duration.',
+      unit: 'seconds',
+      jobs: [job('rpc', { scrapeInterval: '15s', instances: 2 })],
+      labels: {},
+    });
+    const findings = await run(
+      rateNonCounter,
+      records({
+        'job:rpc_duration_seconds:p99_rate5m': 'histogram_quantile(0.99, rate(rpc_duration_seconds[5m]))',
+      }),
+      { catalog: defineCatalog([latency]) },
     );
     expect(findings).toEqual([]);
   });
