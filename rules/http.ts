@@ -30,7 +30,7 @@ function unified<L extends string>(expr: InstantVector<L>, serviceLabel: L, rout
 }
 
 export function httpRates(service: OrgService): HttpRates {
-  const name = service.name as never;
+  const { name } = service;
   if (service.instrumentation === 'prom-client') {
     const requests = httpRequestsTotal.select({ service: name });
     const errors = httpRequestsTotal.select({ service: name, status_code: serverErrorStatus });

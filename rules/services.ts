@@ -26,7 +26,7 @@ function redRecordings(service: OrgService) {
   const requests = record('service_route:http_requests:rate5m', http.requests('5m'));
   const errors = record('service_route:http_request_errors:rate5m', http.errors('5m'));
   const buckets = record('service_route_le:http_request_duration_seconds_bucket:rate5m', http.buckets('5m'));
-  const mine = { service: service.name } as never;
+  const mine = { service: service.name };
   const serviceRequests = record('service:http_requests:rate5m', sum(requests.select(mine)).by('service'));
   const serviceErrors = sum(errors.select(mine)).by('service');
   const total = serviceRequests.select(mine);
@@ -48,7 +48,7 @@ function redRecordings(service: OrgService) {
 
 function serviceAlerts(service: OrgService, red: ReturnType<typeof redRecordings>) {
   const owner = { team: service.team, labels: { service: service.name } };
-  const mine = { service: service.name } as never;
+  const mine = { service: service.name };
   const runbook = (alertName: string) => `${RUNBOOKS}/${alertName}`;
   const highErrorRate = alert('HighErrorRate', {
     ...owner,
@@ -70,7 +70,7 @@ function serviceAlerts(service: OrgService, red: ReturnType<typeof redRecordings
   });
   const targetDown = alert('TargetDown', {
     ...owner,
-    expr: up.select({ job: service.name as never }).eq(0),
+    expr: up.select({ job: service.name }).eq(0),
     for: '3m',
     severity: 'critical',
     summary: `A ${service.name} instance cannot be scraped`,
@@ -91,7 +91,7 @@ function serviceAlerts(service: OrgService, red: ReturnType<typeof redRecordings
       }),
       alert('CircuitBreakerOpen', {
         ...owner,
-        expr: circuitBreakerState.select({ ...(mine as object), state: 'open' } as never).eq(1),
+        expr: circuitBreakerState.select({ ...mine, state: 'open' }).eq(1),
         for: '1m',
         severity: 'warning',
         summary: `A circuit breaker of ${service.name} is open`,
@@ -100,10 +100,7 @@ function serviceAlerts(service: OrgService, red: ReturnType<typeof redRecordings
       }),
     );
     if (service.datastores.includes('postgres')) {
-      const active = sum(dbPoolConnections.select({ ...(mine as object), state: 'active' } as never)).by(
-        'service',
-        'instance',
-      );
+      const active = sum(dbPoolConnections.select({ ...mine, state: 'active' })).by('service', 'instance');
       const size = sum(dbPoolMaxConnections.select(mine)).by('service', 'instance');
       alerts.push(
         alert('DbPoolExhausted', {
@@ -118,12 +115,12 @@ function serviceAlerts(service: OrgService, red: ReturnType<typeof redRecordings
       );
     }
     if (service.datastores.includes('redis')) {
-      const gets = { ...(mine as object), operation: 'get' };
-      const hits = sum(
-        rate(cacheOperationsTotal.select({ ...gets, result: 'hit' } as never).range('10m')),
-      ).by('service');
+      const gets = { ...mine, operation: 'get' } as const;
+      const hits = sum(rate(cacheOperationsTotal.select({ ...gets, result: 'hit' }).range('10m'))).by(
+        'service',
+      );
       const lookups = sum(
-        rate(cacheOperationsTotal.select({ ...gets, result: re('hit|miss') } as never).range('10m')),
+        rate(cacheOperationsTotal.select({ ...gets, result: re('hit|miss') }).range('10m')),
       ).by('service');
       alerts.push(
         alert('CacheHitRateLow', {

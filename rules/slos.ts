@@ -13,7 +13,7 @@ import { RUNBOOKS } from './thresholds.ts';
 
 /** Availability: the share of requests not answered with a 5xx. */
 function availabilitySli(service: OrgService) {
-  const name = service.name as never;
+  const { name } = service;
   if (service.instrumentation === 'prom-client') {
     return availability({
       total: httpRequestsTotal.select({ service: name }),
@@ -30,7 +30,7 @@ function availabilitySli(service: OrgService) {
 /** Latency: the share of requests served within the service's threshold. */
 function latencySli(service: OrgService) {
   const { threshold } = service.slo.latency;
-  const name = service.name as never;
+  const { name } = service;
   return service.instrumentation === 'prom-client'
     ? latency({ histogram: httpRequestDurationSeconds, select: { service: name }, threshold })
     : latency({ histogram: httpServerRequestDurationSeconds, select: { service_name: name }, threshold });

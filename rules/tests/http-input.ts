@@ -29,7 +29,7 @@ export function httpInput(service: OrgService, traffic: HttpTraffic): InputSerie
   const errors = perMinute * errorRatio;
   const ok = perMinute - errors;
   const counter = (perStep: number) => (perStep === 0 ? constant(0, minutes) : linear(0, perStep, minutes));
-  const name = service.name as never;
+  const { name } = service;
   if (service.instrumentation === 'prom-client') {
     const base = { service: name, environment: 'production', method: 'GET', route: ROUTE } as const;
     const histogram = httpRequestDurationSeconds;

@@ -38,7 +38,7 @@ type ServiceRules = (typeof serviceRules)[number];
 /** Everything a service exposes, healthy unless a fault is named: the input of every service test. */
 function inputs(rules: ServiceRules, fault?: string): InputSeries[] {
   const { service } = rules;
-  const name = service.name as never;
+  const { name } = service;
   const target = { job: name, instance: INSTANCE } as const;
   const labels = { service: name, environment: 'production', ...target } as const;
   const healthyLatency = P95_LATENCY_SECONDS / 2;
@@ -75,21 +75,17 @@ function inputs(rules: ServiceRules, fault?: string): InputSeries[] {
   if (service.datastores.includes('postgres')) {
     const active = fault === 'DbPoolExhausted' ? POOL_SIZE * ((1 + DB_POOL_USAGE) / 2) : POOL_SIZE / 4;
     out.push(
-      series(dbPoolConnections as never, { ...labels, state: 'active' }, constant(active, MINUTES)),
-      series(dbPoolConnections as never, { ...labels, state: 'idle' }, constant(POOL_SIZE - active, MINUTES)),
-      series(dbPoolMaxConnections as never, labels, constant(POOL_SIZE, MINUTES)),
+      series(dbPoolConnections, { ...labels, state: 'active' }, constant(active, MINUTES)),
+      series(dbPoolConnections, { ...labels, state: 'idle' }, constant(POOL_SIZE - active, MINUTES)),
+      series(dbPoolMaxConnections, labels, constant(POOL_SIZE, MINUTES)),
     );
   }
   if (service.datastores.includes('redis')) {
     const hitRatio = fault === 'CacheHitRateLow' ? CACHE_HIT_RATE_MIN / 2 : (1 + CACHE_HIT_RATE_MIN) / 2;
     const cache = { ...labels, cache: 'redis', operation: 'get' } as const;
     out.push(
-      series(cacheOperationsTotal as never, { ...cache, result: 'hit' }, linear(0, 100 * hitRatio, MINUTES)),
-      series(
-        cacheOperationsTotal as never,
-        { ...cache, result: 'miss' },
-        linear(0, 100 * (1 - hitRatio), MINUTES),
-      ),
+      series(cacheOperationsTotal, { ...cache, result: 'hit' }, linear(0, 100 * hitRatio, MINUTES)),
+      series(cacheOperationsTotal, { ...cache, result: 'miss' }, linear(0, 100 * (1 - hitRatio), MINUTES)),
     );
   }
   return out;
@@ -120,8 +116,8 @@ function firesBy(alert: AlertingRule): Duration {
 
 export const serviceTests = serviceRules.map((rules) => {
   const { service, red, alerts } = rules;
-  const mine = { service: service.name } as never;
-  const byRoute = { service: service.name, route: ROUTE } as never;
+  const mine = { service: service.name };
+  const byRoute = { service: service.name, route: ROUTE };
   const at = `${MINUTES}m` as const;
   const latencyBuckets = service.instrumentation === 'prom-client' ? [0.25, 0.5, 1] : [0.25, 0.5, 0.75];
   const healthyP95 = p95Within(latencyBuckets, latencyBuckets.find((b) => b >= P95_LATENCY_SECONDS / 2)!);
@@ -142,7 +138,7 @@ export const serviceTests = serviceRules.map((rules) => {
             labels: { service: service.name, route: ROUTE },
             value: 10 * (API_ERROR_RATE / 4),
           }),
-          near(red.buckets.select({ ...(byRoute as object), le: '+Inf' } as never), at, {
+          near(red.buckets.select({ ...byRoute, le: '+Inf' }), at, {
             labels: { service: service.name, route: ROUTE, le: '+Inf' },
             value: 10,
           }),

@@ -77,8 +77,8 @@ export interface Coverage {
 
 /**
  * Rule-test coverage from the tests that passed: an alert needs a test where it fires and one where it
- * does not; a recording rule needs a test that evaluates it. A rule with a reason to be untested counts
- * as opted out.
+ * does not; a recording rule needs a test that expects at least one sample of it. A rule with a reason
+ * to be untested counts as opted out.
  */
 export function coverage(
   rules: readonly IndexRule[],
@@ -92,7 +92,7 @@ export function coverage(
   let optedOut = 0;
   const missing: Array<{ rule: IndexRule; needs: Claim[] }> = [];
   for (const rule of rules) {
-    const needed: Claim[] = rule.kind === 'alert' ? ['fires', 'silent'] : ['evaluated'];
+    const needed: Claim[] = rule.kind === 'alert' ? ['fires', 'silent'] : ['sampled'];
     const have = claims.get(rule.id) ?? new Set();
     const needs = needed.filter((c) => !have.has(c));
     if (needs.length === 0) covered += 1;
@@ -105,7 +105,7 @@ export function coverage(
 const NEEDS: Record<Claim, string> = {
   fires: 'a test where it fires',
   silent: 'a test where it does not fire',
-  evaluated: 'a test that evaluates it (promql_expr_test)',
+  sampled: 'a test that expects a sample of it (promql_expr_test)',
 };
 
 function escapeRegex(text: string): string {

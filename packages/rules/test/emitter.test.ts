@@ -11,8 +11,10 @@ import {
   near,
   prometheusConfig,
   record,
+  recordingRuleOf,
   ruleGroup,
   ruleTests,
+  samples,
   scrapeJob,
   series,
   silent,
@@ -281,6 +283,34 @@ describe('promtool tests and rule-test coverage', () => {
     );
     expect(gap.failure?.source).toEqual(orphan.source);
     expect(report.summary).toEqual(['rule-test coverage: 3/4 rules (75%), 1 opted out with a reason']);
+  }, 30_000);
+
+  it('counts a recording rule as tested only by a test that expects a sample of it', async () => {
+    const { rps, backlog, group } = shopRules();
+    const input = [series(requests, { route: '/cart', code: '200' }, linear(0, 60, 30))];
+    const quietRoute = rps.select({ route: '/checkout' });
+    const noSample = ruleTests('shop-no-sample', {
+      rules: [group],
+      tests: [
+        testCase('an unserved route records nothing', {
+          interval: '1m',
+          input,
+          alerts: [silent(backlog, '10m')],
+          exprs: [samples(quietRoute, '10m', [])],
+        }),
+      ],
+    });
+    const { dir } = await build([group, noSample]);
+    const report = await tester.run(dir, { root, log: () => {} });
+    const byName = Object.fromEntries(report.cases.map((c) => [c.name, c]));
+    // promtool passes the test, yet it would pass as well if the rule recorded nothing at all.
+    expect(byName['tests/shop-no-sample.yml: an unserved route records nothing']?.passed).toBe(true);
+    const gap = byName['coverage: recording rule route:shop_requests:rate5m (shop)']!;
+    expect(gap.passed).toBe(false);
+    expect(gap.failure?.message).toBe(
+      'route:shop_requests:rate5m lacks a test that expects a sample of it (promql_expr_test) that passes',
+    );
+    expect(gap.failure?.source).toEqual(recordingRuleOf(rps)?.source);
   }, 30_000);
 
   it('renders label templates in expected annotations and refuses to guess $value', () => {

@@ -248,7 +248,7 @@ export function makeSlo(options: SloOptions, source: SourceLocation, compression
       makeRecord(SLO_RECORDS.errorRatio(window), ratioExpr(window), { labels }, source),
     );
   }
-  const select = (entry: Recorded): InstantVector => entry.select(labels as never);
+  const select = (entry: Recorded): InstantVector => entry.select(labels);
   const sliOf = (window: string): InstantVector => {
     const entry = recordedRatios.get(windowName(parseDuration(window)));
     if (!entry) {
