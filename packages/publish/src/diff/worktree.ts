@@ -36,7 +36,8 @@ export const npmBuild: BuildCommand = async (cwd, outDir) => {
 
 /**
  * Build `ref` in a temporary `git worktree` into `outDir`. The worktree borrows the main checkout's
- * node_modules (root and per package) through symlinks, so nothing is installed; it is removed after.
+ * node_modules (root and per package) and its pinned toolchain `.tools/` (git-ignored, but the build
+ * verifies with promtool and amtool) through symlinks, so nothing is installed; it is removed after.
  */
 export async function buildRef(
   root: string,
@@ -50,6 +51,8 @@ export async function buildRef(
   await git(root, ['worktree', 'add', '--detach', worktree, commit]);
   try {
     await symlink(path.join(root, 'node_modules'), path.join(worktree, 'node_modules'), 'dir');
+    const tools = path.join(root, '.tools');
+    if (existsSync(tools)) await symlink(tools, path.join(worktree, '.tools'), 'dir');
     for (const relative of (await git(root, ['ls-files', '--', 'packages/*/package.json']))
       .split('\n')
       .filter(Boolean)) {
