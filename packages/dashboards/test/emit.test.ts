@@ -104,14 +104,14 @@ describe('emitter', () => {
   it('rejects a resource version it cannot write, at the line that asked for it', () => {
     let thrown: unknown;
     try {
-      // @ts-expect-error v2 is not a version the emitter converts to (yet)
-      grafanaStack({ resources: ['v2beta1'] });
+      // @ts-expect-error v0alpha1 is not a version the emitter converts to
+      grafanaStack({ resources: ['v0alpha1'] });
     } catch (error) {
       thrown = error;
     }
     expect(thrown).toMatchObject({
       id: 'dashboards/resource-version',
-      message: expect.stringContaining('dashboard.grafana.app/v2beta1'),
+      message: expect.stringContaining('dashboard.grafana.app/v0alpha1'),
       source: { file: 'packages/dashboards/test/emit.test.ts', line: expect.any(Number) },
     });
   });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type * as v2 from '@grafana/grafana-foundation-sdk/dashboardv2beta1';
 import {
   type Artifact,
   type BuildContext,
@@ -10,6 +11,7 @@ import {
   formatSource,
   kindOf,
   O11yErrors,
+  type SourceLocation,
   stableStringify,
   toDiagnostics,
 } from '@o11y/core';
@@ -17,12 +19,13 @@ import { init } from '@o11y/promql';
 import type { ErrorObject } from 'ajv';
 import { type CompiledDashboard, DASHBOARD_KIND, type Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
-import { checkQueries } from '../verify/queries.ts';
+import { checkQueries, checkQuery } from '../verify/queries.ts';
 import { ensureSchemas, formatSchemaError, QUERY_SCHEMAS, validatorFor } from '../verify/schema.ts';
 import { dashboardProvider, datasources } from './provisioning.ts';
 import { checkRecordings, recordedNames } from './recordings.ts';
-import { v1Resource } from './resources.ts';
+import { v1Resource, v2beta1Resource } from './resources.ts';
 import { DEFAULT_STACK, type GrafanaStack, type GrafanaStackSpec, STACK_KIND } from './stack.ts';
+import type { V2Dashboard } from './v2.ts';
 
 export const DASHBOARDS_DIR = 'grafana/dashboards';
 export const ARTIFACT_KIND = {
@@ -134,6 +137,7 @@ function stackOf(definitions: readonly Definition[]): {
 }
 
 const compiledByArtifact = new WeakMap<Artifact, CompiledDashboard>();
+const v2ByArtifact = new WeakMap<Artifact, { compiled: CompiledDashboard; converted: V2Dashboard }>();
 
 /**
  * Grafana output of `o11y build`: dashboard JSON in folders by team (their uids and titles in `grafana/folders.json`),
@@ -156,6 +160,7 @@ export const emitter: Emitter = {
     if (unknown.length > 0) throw new O11yErrors(unknown);
 
     const artifacts: Artifact[] = [];
+    const problems: Diagnostic[] = [];
     for (const dashboard of compiled) {
       const artifact: Artifact = {
         path: dashboardPath(dashboard.definition),
@@ -173,7 +178,23 @@ export const emitter: Emitter = {
           source: dashboard.definition.source,
         });
       }
+      if (spec.resources.includes('v2beta1')) {
+        try {
+          const { content, converted } = v2beta1Resource(dashboard);
+          const resource: Artifact = {
+            path: `grafana/resources/dashboards/v2beta1/${dashboard.definition.uid}.json`,
+            kind: ARTIFACT_KIND.resource,
+            content,
+            source: dashboard.definition.source,
+          };
+          v2ByArtifact.set(resource, { compiled: dashboard, converted });
+          artifacts.push(resource);
+        } catch (error) {
+          problems.push(...toDiagnostics(error));
+        }
+      }
     }
+    if (problems.length > 0) throw new O11yErrors(problems);
     const folders = foldersArtifact(compiled);
     if (folders) artifacts.push(folders);
     if (compiled.length > 0 || definitions.some((d) => kindOf(d) === STACK_KIND)) {
@@ -196,44 +217,22 @@ export const emitter: Emitter = {
     return artifacts;
   },
 
-  /** Schema-validates every written dashboard and parses every query, pointing at the TypeScript line. */
+  /**
+   * Schema-validates every written dashboard and v2 resource and parses every query, pointing at the
+   * TypeScript line of the panel or query.
+   */
   async verify(artifacts: readonly Artifact[], dir: string): Promise<readonly Diagnostic[]> {
     await ensureSchemas();
-    const validate = validatorFor('dashboard.schema.json');
     await init();
     const problems: Diagnostic[] = [];
     for (const artifact of artifacts) {
       const compiled = compiledByArtifact.get(artifact);
-      if (!compiled) continue;
+      const resource = v2ByArtifact.get(artifact);
+      if (!compiled && !resource) continue;
       const json = JSON.parse(await readFile(path.join(dir, artifact.path), 'utf8')) as unknown;
-      const schemaProblem = (error: ErrorObject, against: string, prefix = '') => {
-        const panelIndex = /^\/panels\/(\d+)/.exec(prefix + error.instancePath)?.[1];
-        const panel = panelIndex === undefined ? undefined : compiled.panelAt[Number(panelIndex)];
-        problems.push({
-          severity: 'error',
-          id: 'dashboards/schema',
-          message: `${artifact.path} does not match ${against}: ${formatSchemaError(error, prefix)}`,
-          source: panel?.source ?? compiled.definition.source,
-        });
-      };
-      if (!validate(json)) {
-        for (const error of validate.errors ?? [])
-          schemaProblem(error, "the foundation SDK's dashboard schema");
-      }
-      const panels =
-        (json as { panels?: { datasource?: { type?: string }; targets?: unknown[] }[] }).panels ?? [];
-      panels.forEach((panel, panelIndex) => {
-        const schema = QUERY_SCHEMAS[panel.datasource?.type ?? ''];
-        if (!schema) return;
-        const validateQuery = validatorFor(schema);
-        (panel.targets ?? []).forEach((target, targetIndex) => {
-          if (validateQuery(target)) return;
-          for (const error of validateQuery.errors ?? []) {
-            schemaProblem(error, schema, `/panels/${panelIndex}/targets/${targetIndex}`);
-          }
-        });
-      });
-      problems.push(...checkQueries(compiled, json));
+      if (compiled)
+        problems.push(...verifyClassic(artifact, compiled, json), ...checkQueries(compiled, json));
+      if (resource) problems.push(...verifyV2(artifact, resource.compiled, resource.converted, json));
     }
     return problems;
   },
@@ -242,3 +241,126 @@ export const emitter: Emitter = {
     return { dashboards: compileAll(definitions).map((c) => c.model) };
   },
 };
+
+/** A schema error of a written file, at the TypeScript line of what it concerns. */
+function schemaProblem(
+  artifact: Artifact,
+  error: ErrorObject,
+  against: string,
+  source: SourceLocation,
+  prefix = '',
+): Diagnostic {
+  return {
+    severity: 'error',
+    id: 'dashboards/schema',
+    message: `${artifact.path} does not match ${against}: ${formatSchemaError(error, prefix)}`,
+    source,
+  };
+}
+
+function verifyClassic(artifact: Artifact, compiled: CompiledDashboard, json: unknown): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const panelSource = (instancePath: string) => {
+    const panelIndex = /^\/panels\/(\d+)/.exec(instancePath)?.[1];
+    const panel = panelIndex === undefined ? undefined : compiled.panelAt[Number(panelIndex)];
+    return panel?.source ?? compiled.definition.source;
+  };
+  const validate = validatorFor('dashboard.schema.json');
+  if (!validate(json)) {
+    for (const error of validate.errors ?? []) {
+      problems.push(
+        schemaProblem(
+          artifact,
+          error,
+          "the foundation SDK's dashboard schema",
+          panelSource(error.instancePath),
+        ),
+      );
+    }
+  }
+  const panels =
+    (json as { panels?: { datasource?: { type?: string }; targets?: unknown[] }[] }).panels ?? [];
+  panels.forEach((panel, panelIndex) => {
+    (panel.targets ?? []).forEach((target, targetIndex) => {
+      const prefix = `/panels/${panelIndex}/targets/${targetIndex}`;
+      problems.push(...queryProblems(artifact, panel.datasource?.type, target, prefix, panelSource(prefix)));
+    });
+  });
+  return problems;
+}
+
+/** A target checked against the schema of its datasource's query type (none known: not checked). */
+function queryProblems(
+  artifact: Artifact,
+  datasourceType: string | undefined,
+  query: unknown,
+  prefix: string,
+  source: SourceLocation,
+): Diagnostic[] {
+  const schema = QUERY_SCHEMAS[datasourceType ?? ''];
+  if (!schema) return [];
+  const validate = validatorFor(schema);
+  if (validate(query)) return [];
+  return (validate.errors ?? []).map((error) => schemaProblem(artifact, error, schema, source, prefix));
+}
+
+/**
+ * A v2 resource against the schema generated from the SDK's dashboardv2beta1 types, each query against
+ * its datasource's query schema. Elements are named, not indexed: `/spec/elements/panel-3/…/queries/1`
+ * leads to the panel builder and its second query.
+ */
+function verifyV2(
+  artifact: Artifact,
+  compiled: CompiledDashboard,
+  converted: V2Dashboard,
+  json: unknown,
+): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const sourceAt = (instancePath: string) => {
+    const [, element, query] =
+      /^\/spec\/elements\/([^/]+)(?:\/spec\/data\/spec\/queries\/(\d+))?/.exec(instancePath) ?? [];
+    const panel = element === undefined ? undefined : converted.panelOf.get(element);
+    return (
+      (query === undefined ? undefined : panel?.queries[Number(query)]?.source) ??
+      panel?.source ??
+      compiled.definition.source
+    );
+  };
+  const against = "the foundation SDK's dashboardv2beta1 schema";
+  const validate = validatorFor('dashboardv2beta1.schema.json');
+  const spec = (json as { spec?: unknown }).spec;
+  if (!validate(spec)) {
+    for (const error of validate.errors ?? []) {
+      problems.push(schemaProblem(artifact, error, against, sourceAt(`/spec${error.instancePath}`), '/spec'));
+    }
+  }
+  const { elements = {}, variables = [] } = (spec ?? {}) as Partial<v2.Dashboard>;
+  const variableNames = variables.map((v) => v.spec.name);
+  for (const [name, element] of Object.entries(elements) as [string, v2.PanelKind][]) {
+    const panel = converted.panelOf.get(name);
+    (element.spec?.data?.spec?.queries ?? []).forEach((panelQuery, index) => {
+      if (panel && panelQuery.spec.query.group === 'prometheus') {
+        problems.push(
+          ...checkQuery(
+            panel,
+            index,
+            { ...panelQuery.spec.query.spec, refId: panelQuery.spec.refId },
+            variableNames,
+          ),
+        );
+      }
+      const prefix = `/spec/elements/${name}/spec/data/spec/queries/${index}/spec/query/spec`;
+      const { group, spec: query } = panelQuery.spec.query;
+      problems.push(
+        ...queryProblems(
+          artifact,
+          group,
+          { ...query, refId: panelQuery.spec.refId },
+          prefix,
+          sourceAt(prefix),
+        ),
+      );
+    });
+  }
+  return problems;
+}

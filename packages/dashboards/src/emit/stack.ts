@@ -3,11 +3,10 @@ import { captureSource, DEFINITION, type Definition, O11yError, type SourceLocat
 export const STACK_KIND = 'grafana-stack';
 
 /**
- * `dashboard.grafana.app` versions the emitter can write. v1 wraps the classic JSON, which is what the
- * builders produce; v2 (`v2beta1` in the SDK) needs a converter to its elements/layout model that does
- * not exist yet (README, "Resources"), so asking for it is an error rather than a silently missing file.
+ * `dashboard.grafana.app` versions the emitter can write: v1 wraps the classic JSON the builders produce;
+ * v2beta1 converts them to the v2 elements/layout model as the foundation SDK types it (README, "Resources").
  */
-export const RESOURCE_VERSIONS = ['v1'] as const;
+export const RESOURCE_VERSIONS = ['v1', 'v2beta1'] as const;
 export type ResourceVersion = (typeof RESOURCE_VERSIONS)[number];
 
 /** Where the Grafana that mounts dist/ finds its backends, and which extra outputs to write. */
@@ -59,7 +58,7 @@ export function grafanaStack(spec: Partial<GrafanaStackSpec> = {}): GrafanaStack
     throw new O11yError(`grafanaStack: cannot write dashboard.grafana.app/${version} resources`, {
       id: 'dashboards/resource-version',
       source,
-      hint: `resources may list ${RESOURCE_VERSIONS.join(', ')}; v2 resources are not converted yet (see the README of @o11y/dashboards)`,
+      hint: `resources may list ${RESOURCE_VERSIONS.join(', ')} `,
     });
   }
   return Object.freeze({ [DEFINITION]: STACK_KIND, source, ...merged });

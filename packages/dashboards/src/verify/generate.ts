@@ -6,6 +6,7 @@ import { createGenerator } from 'ts-json-schema-generator';
 /** Schema file → the foundation-SDK module and exported type it is derived from. */
 export const SCHEMA_SOURCES = {
   'dashboard.schema.json': { module: 'dashboard/types.gen.d.ts', type: 'Dashboard' },
+  'dashboardv2beta1.schema.json': { module: 'dashboardv2beta1/types.gen.d.ts', type: 'Dashboard' },
   'prometheus-query.schema.json': { module: 'prometheus/types.gen.d.ts', type: 'Dataquery' },
   'loki-query.schema.json': { module: 'loki/types.gen.d.ts', type: 'dataquery' },
 } as const;

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '@o11y/core';
 import { parseDashboardQuery } from '@o11y/promql';
 import type { CompiledDashboard } from '../builder/dashboard.ts';
+import type { Panel } from '../builder/panel.ts';
 
 interface PanelJson {
   readonly title?: string;
@@ -21,34 +22,42 @@ interface DashboardJson {
 export function checkQueries(compiled: CompiledDashboard, written: unknown): Diagnostic[] {
   const json = written as DashboardJson;
   const variables = (json.templating?.list ?? []).flatMap((v) => (v.name ? [v.name] : []));
-  const problems: Diagnostic[] = [];
-  (json.panels ?? []).forEach((panelJson, panelIndex) => {
+  return (json.panels ?? []).flatMap((panelJson, panelIndex) => {
     const panel = compiled.panelAt[panelIndex];
-    if (!panel || panelJson.datasource?.type !== 'prometheus') return;
-    (panelJson.targets ?? []).forEach((target, targetIndex) => {
-      if (target.expr === undefined) return;
-      const source = panel.queries[targetIndex]?.source ?? panel.source;
-      const where = `query ${target.refId ?? targetIndex} of panel "${panel.title}"`;
-      const parsed = parseDashboardQuery(target.expr, variables);
-      if (!parsed.ok) {
-        for (const error of parsed.errors) {
-          problems.push({
-            severity: 'error',
-            id: 'dashboards/promql-syntax',
-            message: `${where} does not parse at column ${error.column}: ${error.message}\n    ${target.expr}`,
-            source,
-          });
-        }
-      }
-      for (const name of parsed.unknownVariables) {
-        problems.push({
-          severity: 'error',
-          id: 'dashboards/unknown-variable',
-          message: `${where} uses $${name}, which the dashboard does not define`,
-          source,
-        });
-      }
-    });
+    if (!panel || panelJson.datasource?.type !== 'prometheus') return [];
+    return (panelJson.targets ?? []).flatMap((target, index) => checkQuery(panel, index, target, variables));
   });
+}
+
+/** One Prometheus query (`index`th of its panel) parsed, with the dashboard's variable names declared. */
+export function checkQuery(
+  panel: Panel,
+  index: number,
+  target: { readonly expr?: string; readonly refId?: string },
+  variables: readonly string[],
+): Diagnostic[] {
+  if (target.expr === undefined) return [];
+  const problems: Diagnostic[] = [];
+  const source = panel.queries[index]?.source ?? panel.source;
+  const where = `query ${target.refId ?? index} of panel "${panel.title}"`;
+  const parsed = parseDashboardQuery(target.expr, [...variables]);
+  if (!parsed.ok) {
+    for (const error of parsed.errors) {
+      problems.push({
+        severity: 'error',
+        id: 'dashboards/promql-syntax',
+        message: `${where} does not parse at column ${error.column}: ${error.message}\n    ${target.expr}`,
+        source,
+      });
+    }
+  }
+  for (const name of parsed.unknownVariables) {
+    problems.push({
+      severity: 'error',
+      id: 'dashboards/unknown-variable',
+      message: `${where} uses $${name}, which the dashboard does not define`,
+      source,
+    });
+  }
   return problems;
 }

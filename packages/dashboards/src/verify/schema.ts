@@ -35,7 +35,11 @@ export function validatorFor(file: SchemaFile): ValidateFunction {
  * The generator (and TypeScript with it) is loaded only then.
  */
 export async function ensureSchemas(): Promise<void> {
-  const files: SchemaFile[] = ['dashboard.schema.json', ...Object.values(QUERY_SCHEMAS)];
+  const files: SchemaFile[] = [
+    'dashboard.schema.json',
+    'dashboardv2beta1.schema.json',
+    ...Object.values(QUERY_SCHEMAS),
+  ];
   if (files.every((file) => existsSync(path.join(SCHEMA_DIR, file)))) return;
   const { generateSchemas } = await import('./generate.ts');
   mkdirSync(SCHEMA_DIR, { recursive: true });
