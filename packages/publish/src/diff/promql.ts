@@ -1,4 +1,4 @@
-import { init, prettify } from '@o11y/promql';
+import { init, PromQLParseError, prettify } from '@o11y/promql';
 
 /**
  * PromQL as Prometheus's own prettifier lays it out (one operand per line on long expressions), so a
@@ -9,8 +9,9 @@ export async function promqlFormatter(): Promise<(expr: string) => string> {
   return (expr) => {
     try {
       return prettify(expr);
-    } catch {
-      return expr;
+    } catch (error) {
+      if (error instanceof PromQLParseError) return expr;
+      throw error;
     }
   };
 }
