@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { type LocalServer, listenLocal } from '@o11y/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -33,25 +32,24 @@ const DRIFTED = [
 // Each case starts the CLI as a child process (a few seconds each on a busy machine): a ceiling, not a speed check.
 describe('o11y catalog check', { timeout: 60_000 }, () => {
   let dir: string;
-  let server: Server;
+  let server: LocalServer;
   let url: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'o11y-catalog-'));
     await writeFile(path.join(dir, 'metrics.txt'), DRIFTED);
-    server = createServer((request, response) => {
+    server = await listenLocal((request, response) => {
       if (request.url !== '/metrics') {
         response.writeHead(404).end();
         return;
       }
       response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(DRIFTED);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = server.url;
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.stop();
     await rm(dir, { recursive: true, force: true });
   });
 

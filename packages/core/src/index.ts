@@ -4,6 +4,7 @@ export * from './errors.ts';
 export * from './fs.ts';
 export * from './hash.ts';
 export * from './json.ts';
+export * from './local-server.ts';
 export * from './log.ts';
 export * from './model.ts';
 export * from './processes.ts';

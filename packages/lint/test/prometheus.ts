@@ -1,8 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startPrometheus as startPinnedPrometheus } from '@o11y/core';
+import { listenLocal, startPrometheus as startPinnedPrometheus } from '@o11y/core';
 
 export interface RunningPrometheus {
   readonly url: string;
@@ -25,19 +24,18 @@ export async function startPrometheus(
   ready: string,
 ): Promise<RunningPrometheus> {
   const dir = await mkdtemp(path.join(tmpdir(), 'o11y-lint-prometheus-'));
-  const target = createServer((_request, response) => {
+  const target = await listenLocal((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     response.end(exposition);
   });
-  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-  const targetPort = (target.address() as { port: number }).port;
+  const targetPort = target.port;
   const config = path.join(dir, 'prometheus.yml');
   await writeFile(
     config,
     `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: ${job}\n    static_configs:\n      - targets: ['127.0.0.1:${targetPort}']\n`,
   );
   const cleanUp = async () => {
-    await new Promise<void>((resolve) => target.close(() => resolve()));
+    await target.stop();
     await rm(dir, { recursive: true, force: true });
   };
   let server: Awaited<ReturnType<typeof startPinnedPrometheus>>;

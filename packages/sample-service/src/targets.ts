@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Service } from '@o11y/catalog';
+import { type LocalServer, listenLocal } from '@o11y/core';
 import { Registry } from 'prom-client';
 import { probe } from './blackbox.ts';
 import {
@@ -58,28 +58,6 @@ const BASELINE_BUDGET_SHARE = 0.1;
 const MEDIAN_LATENCY_SHARE = 1 / 8;
 const LATENCY_SPREAD = 0.6;
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
-  const server = createServer(handler);
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return server;
-}
-
-function addressOf(server: Server): string {
-  const { address, port } = server.address() as AddressInfo;
-  return `${address}:${port}`;
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
-
 function chooseStatus(route: Route, errorRatio: number, random: Random): string {
   const roll = random.next();
   if (roll < errorRatio)
@@ -104,9 +82,9 @@ async function startListener(
   environment: TargetEnvironment,
   exposition: () => Promise<{ text: string; contentType: string }>,
   serve?: (req: IncomingMessage, res: ServerResponse, url: URL, effect: FaultEffect) => Promise<boolean>,
-): Promise<{ server: Server; address: string }> {
+): Promise<{ server: LocalServer; address: string }> {
   let address = '';
-  const server = await listen((req, res) => {
+  const server = await listenLocal((req, res) => {
     const effect = environment.faults.effectOn(job, address);
     // A hung process: the connection stays open and nothing is ever written.
     if (effect.unresponsive) return;
@@ -129,7 +107,9 @@ async function startListener(
       }
     })();
   });
-  address = addressOf(server);
+  // Prometheus scrapes every second: keep its connections open between scrapes.
+  server.server.keepAliveTimeout = 30_000;
+  address = `127.0.0.1:${server.port}`;
   return { server, address };
 }
 
@@ -176,7 +156,7 @@ async function startServiceInstance(
       metricsPath: METRICS_PATH,
       service: service.name,
     }),
-    close: () => close(server),
+    close: server.stop,
   };
 }
 
@@ -194,7 +174,7 @@ async function startExporter(
   }));
   return {
     info: () => ({ job, kind: 'exporter', address, metricsPath: METRICS_PATH }),
-    close: () => close(server),
+    close: server.stop,
   };
 }
 
@@ -218,7 +198,7 @@ async function startBlackbox(environment: TargetEnvironment, probeTargets: () =>
   );
   return {
     info: () => ({ job, kind: 'blackbox', address, metricsPath: '/probe', probeTargets: probeTargets() }),
-    close: () => close(server),
+    close: server.stop,
   };
 }
 
@@ -230,7 +210,7 @@ async function startSite(name: string, environment: TargetEnvironment): Promise<
   }));
   return {
     info: () => ({ job: name, kind: 'site', address, metricsPath: HEALTH_PATH }),
-    close: () => close(server),
+    close: server.stop,
   };
 }
 

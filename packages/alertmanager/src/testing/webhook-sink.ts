@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '@o11y/core';
 
 export type NotificationStatus = 'firing' | 'resolved';
 
@@ -41,7 +40,7 @@ const isStatus = (value: unknown): value is NotificationStatus => value === 'fir
  */
 export async function startWebhookSink(): Promise<WebhookSink> {
   const notifications: Notification[] = [];
-  const server = createServer((request, response) => {
+  const local = await listenLocal((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -73,18 +72,5 @@ export async function startWebhookSink(): Promise<WebhookSink> {
       response.writeHead(200).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    notifications,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: local.url, notifications, close: local.stop };
 }
