@@ -1,10 +1,19 @@
-// Builds dist/promql.wasm (the Go shim for GOOS=js), dist/wasm_exec.js (Go's loader, copied from the
+// Builds dist/promql.wasm (the Go shim for GOOS=js, its jumps threaded by thread-jumps.mjs), dist/wasm_exec.js (Go's loader, copied from the
 // toolchain that built the wasm, never committed) and dist/promql-native (the same shim built natively:
 // the oracle of the fidelity test and the native side of the benchmark).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadJumps } from './thread-jumps.mjs';
 
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const goDir = path.join(packageDir, 'go');
@@ -24,7 +33,8 @@ const [goroot, goversion] = probe.stdout.trim().split('\n');
 const flags = ['-trimpath', '-buildvcs=false', '-ldflags=-s -w'];
 const baseEnv = { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' };
 
-function goBuild(target, pkg, env) {
+/** Builds `pkg` into `target`, passing the binary through `transform` before it replaces the old one. */
+function goBuild(target, pkg, env, transform) {
   const temporary = `${target}.tmp-${process.pid}`;
   const result = spawnSync('go', ['build', ...flags, '-o', temporary, pkg], {
     cwd: goDir,
@@ -36,11 +46,26 @@ function goBuild(target, pkg, env) {
     console.error(`@o11y/promql: \`go build ${pkg}\` failed (${goversion}); see the output above.`);
     process.exit(1);
   }
+  if (transform) {
+    try {
+      writeFileSync(temporary, transform(readFileSync(temporary)));
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      console.error(`@o11y/promql: post-processing ${path.basename(target)} failed: ${error.message}`);
+      process.exit(1);
+    }
+  }
   renameSync(temporary, target);
 }
 
+let threading;
+const threadWasmJumps = (bytes) => {
+  threading = threadJumps(bytes);
+  return threading.wasm;
+};
+
 mkdirSync(dist, { recursive: true });
-goBuild(path.join(dist, 'promql.wasm'), './cmd/wasm', { GOOS: 'js', GOARCH: 'wasm' });
+goBuild(path.join(dist, 'promql.wasm'), './cmd/wasm', { GOOS: 'js', GOARCH: 'wasm' }, threadWasmJumps);
 goBuild(path.join(dist, 'promql-native'), './cmd/native', {});
 
 const loader = ['lib/wasm/wasm_exec.js', 'misc/wasm/wasm_exec.js']
@@ -52,5 +77,7 @@ if (!loader) {
 }
 copyFileSync(loader, path.join(dist, 'wasm_exec.js'));
 console.log(
-  `@o11y/promql: built dist/promql.wasm, dist/wasm_exec.js and dist/promql-native with ${goversion}`,
+  `@o11y/promql: built dist/promql.wasm, dist/wasm_exec.js and dist/promql-native with ${goversion}; ` +
+    `${threading.threaded} of ${threading.jumps} jumps threaded in ${threading.functions} functions` +
+    (threading.unchanged ? ` (${threading.unchanged} functions left unchanged: unknown instructions)` : ''),
 );

@@ -66,35 +66,54 @@ interface ShimExports {
 
 type GoConstructor = new () => GoRuntime;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** The smallest input buffer asked of the Go side: typical expressions never need a second one. */
+const MIN_INPUT_CAPACITY = 1024;
 
-/** One running Go instance. Replaced by a fresh one if it ever traps, so one bad call cannot poison the next. */
+/**
+ * One running Go instance. Replaced by a fresh one if it ever traps, so one bad call cannot poison the next.
+ *
+ * A call costs a few microseconds, so the per-call work on this side is kept small: the input buffer's
+ * address is asked for only when a longer expression needs a bigger one (Go's collector does not move
+ * it, and the program holds it), and one Buffer over the linear memory is kept until the memory grows.
+ */
 class Shim {
-  private exports: ShimExports;
+  private exports!: ShimExports;
+  private memory!: Buffer;
+  private inputAt!: number;
+  private inputCapacity!: number;
 
   constructor(
     private readonly Go: GoConstructor,
     private readonly module: WasmModule,
   ) {
-    this.exports = this.start();
+    this.start();
   }
 
-  private start(): ShimExports {
+  private start(): void {
     // The Go program schedules its own garbage collection (go/cmd/wasm/main.go, collectIfDue).
     const go = new this.Go();
     // Synchronous instantiation is fine in Node and lets a trapped instance be replaced inside parse().
     const instance = new wasmApi.Instance(this.module, go.importObject);
     // Runs Go's main until it parks; the promise only settles if the program exits.
     go.run(instance).catch(() => undefined);
-    return instance.exports as unknown as ShimExports;
+    this.exports = instance.exports as unknown as ShimExports;
+    this.inputCapacity = MIN_INPUT_CAPACITY;
+    this.inputAt = this.exports.promqlInput(MIN_INPUT_CAPACITY);
+    this.memory = Buffer.from(this.exports.mem.buffer);
+  }
+
+  /** The Buffer over the linear memory, renewed if growing the memory replaced its ArrayBuffer. */
+  private currentMemory(): Buffer {
+    const buffer = this.exports.mem.buffer;
+    if (this.memory.buffer !== buffer) this.memory = Buffer.from(buffer);
+    return this.memory;
   }
 
   call(kind: 'parse' | 'prettify', text: string, flags: number): string {
     try {
       return this.invoke(kind, text, flags);
     } catch (error) {
-      this.exports = this.start();
+      this.start();
       return JSON.stringify({
         ok: false,
         errors: [
@@ -112,14 +131,18 @@ class Shim {
 
   private invoke(kind: 'parse' | 'prettify', text: string, flags: number): string {
     const exports = this.exports;
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit (a lone surrogate becomes U+FFFD, also 3).
     const capacity = text.length * 3;
-    const at = exports.promqlInput(capacity);
-    const { written } = encoder.encodeInto(text, new Uint8Array(exports.mem.buffer, at, capacity));
+    if (capacity > this.inputCapacity) {
+      this.inputCapacity = capacity;
+      this.inputAt = exports.promqlInput(capacity);
+    }
+    const written = this.currentMemory().write(text, this.inputAt, capacity, 'utf8');
     const length =
       kind === 'parse' ? exports.promqlParse(written, flags) : exports.promqlPrettify(written, flags);
-    // Read the buffer only now: the call may have grown (and so replaced) the memory.
-    return decoder.decode(new Uint8Array(exports.mem.buffer, exports.promqlOutput(), length));
+    const at = exports.promqlOutput();
+    // Look at the memory only now: the call may have grown (and so replaced) it.
+    return this.currentMemory().toString('utf8', at, at + length);
   }
 }
 

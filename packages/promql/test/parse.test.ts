@@ -207,6 +207,15 @@ describe('parse', () => {
     }
     expect(tree('{a="\\xff"}')).toMatchObject({ matchers: [{ value: '\ufffd' }] });
   });
+
+  it('answers right as inputs grow and shrink (the input buffer is reused, the memory grows)', () => {
+    const short = 'sum by (job) (rate(x{a="é"}[5m]))';
+    const expected = parse(short);
+    const value = 'ü'.repeat(1_500_000); // 3 MB of UTF-8 in, more JSON out: new buffers, larger memory
+    expect(tree(`{a="${value}"}`)).toMatchObject({ matchers: [{ name: 'a', value }] });
+    expect(parse(short)).toEqual(expected);
+    expect(tree('up')).toMatchObject({ type: 'VectorSelector', name: 'up', start: 0, end: 2 });
+  });
 });
 
 describe('prettify', () => {

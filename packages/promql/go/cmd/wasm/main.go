@@ -21,7 +21,9 @@ var (
 	renderer shim.Renderer
 )
 
-// promqlInput makes room for capacity bytes of UTF-8 and returns where JS must write them.
+// promqlInput makes room for capacity bytes of UTF-8 and returns where JS must write them. The
+// buffer stays where it is (the collector does not move objects) until a larger one is asked for, so
+// JS keeps the address and calls this only when an expression needs more room.
 //
 //go:wasmexport promqlInput
 func promqlInput(capacity int32) unsafe.Pointer {
