@@ -1,8 +1,10 @@
 // `npm run bench`: wasm size, init time, expressions per second through the wasm binding and through
 // the same shim built natively, and the wasm/native ratio. Figures only; targets are in the README.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { init, parse } from '../src/index.ts';
 import { callShim, optionFlags, WASM_URL } from '../src/wasm.ts';
@@ -12,7 +14,6 @@ import { NATIVE } from '../test/support.ts';
 const ROUNDS = 5;
 const SECONDS_PER_ROUND = 1;
 const WARM_UP_SECONDS = 3;
-const NATIVE_EXPRESSIONS_PER_ROUND = 50_000;
 const INIT_SAMPLES = 5;
 
 /** Expressions per second of wall-clock time, and per second of this process's CPU time. */
@@ -56,14 +57,27 @@ function wasmRound(corpus: readonly string[], run: (expr: string) => unknown, se
   return { wall: count / (elapsed / 1000), cpu: count / (cpuSeconds() - startCpu) };
 }
 
-function nativeRound(corpus: readonly string[]): Rate {
-  const rounds = Math.max(1, Math.round(NATIVE_EXPRESSIONS_PER_ROUND / corpus.length));
-  const out = execFileSync(NATIVE, ['bench', String(rounds)], {
-    input: JSON.stringify(corpus),
-    encoding: 'utf8',
-  });
-  const { expressions, nanoseconds, cpuNanoseconds } = JSON.parse(out) as Record<string, number>;
-  return { wall: expressions! / (nanoseconds! / 1e9), cpu: expressions! / (cpuNanoseconds! / 1e9) };
+/**
+ * The native program stays up for the whole run, as the wasm instance does, so both sides are measured
+ * warm, for the same time per round.
+ */
+function startNative(corpora: Record<string, readonly string[]>) {
+  const child = spawn(NATIVE, ['bench'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child.stdin.write(`${JSON.stringify(corpora)}\n`);
+  return {
+    async round(corpus: string, seconds: number): Promise<Rate> {
+      child.stdin.write(`${JSON.stringify({ corpus, milliseconds: seconds * 1000 })}\n`);
+      const line = await lines.next();
+      if (line.done) throw new Error(`${NATIVE} bench exited early (status ${child.exitCode})`);
+      const { expressions, nanoseconds, cpuNanoseconds } = JSON.parse(line.value) as Record<string, number>;
+      return { wall: expressions! / (nanoseconds! / 1e9), cpu: expressions! / (cpuNanoseconds! / 1e9) };
+    },
+    async stop(): Promise<void> {
+      child.stdin.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
 }
 
 const loadBefore = loadavg()[0]!;
@@ -73,16 +87,25 @@ await init();
 const flags = optionFlags();
 const api = (expr: string) => parse(expr);
 const shim = (expr: string) => callShim('parse', expr, flags);
-// V8 compiles wasm with its baseline tier first and optimises hot functions in the background.
-wasmRound([...SHORT, ...MEDIUM, ...LONG], api, WARM_UP_SECONDS);
+const corpora = { short: SHORT, medium: MEDIUM, long: LONG };
+const everything = [...SHORT, ...MEDIUM, ...LONG];
+const native = startNative({ ...corpora, everything });
+// V8 compiles wasm with its baseline tier first and optimises hot functions in the background; the
+// native side gets the same warm-up (its heap and collector pacing settle).
+wasmRound(everything, api, WARM_UP_SECONDS);
+await native.round('everything', WARM_UP_SECONDS);
 
 // The three columns take turns round by round, so a burst of load on a shared machine hits them alike.
-const rows = Object.entries({ short: SHORT, medium: MEDIUM, long: LONG }).map(([name, corpus]) => {
-  const rounds = Array.from({ length: ROUNDS }, () => ({
-    api: wasmRound(corpus, api, SECONDS_PER_ROUND),
-    shim: wasmRound(corpus, shim, SECONDS_PER_ROUND),
-    native: nativeRound(corpus),
-  }));
+const rows = [];
+for (const [name, corpus] of Object.entries(corpora)) {
+  const rounds: { api: Rate; shim: Rate; native: Rate }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.push({
+      api: wasmRound(corpus, api, SECONDS_PER_ROUND),
+      shim: wasmRound(corpus, shim, SECONDS_PER_ROUND),
+      native: await native.round(name, SECONDS_PER_ROUND),
+    });
+  }
   const pick = (clock: keyof Rate) => {
     const of = (column: 'api' | 'shim' | 'native') => median(rounds.map((round) => round[column][clock]));
     return {
@@ -92,8 +115,9 @@ const rows = Object.entries({ short: SHORT, medium: MEDIUM, long: LONG }).map(([
       ratio: median(rounds.map((round) => round.shim[clock] / round.native[clock])),
     };
   };
-  return { name, chars: meanLength(corpus), wall: pick('wall'), cpu: pick('cpu') };
-});
+  rows.push({ name, chars: meanLength(corpus), wall: pick('wall'), cpu: pick('cpu') });
+}
+await native.stop();
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`wasm size            ${(wasmBytes / 1024 / 1024).toFixed(1)} MiB (${wasmBytes} bytes)`);

@@ -3,9 +3,12 @@
 //
 //	native oracle       reads JSON requests {"expr":…,"flags":…,"prettify":bool} one per line on
 //	                    stdin and writes one JSON result per line on stdout.
-//	native bench N      reads a JSON array of expressions on stdin, parses all of them N times with
-//	                    the default options and prints {"expressions":…,"nanoseconds":…,"cpuNanoseconds":…}
-//	                    (wall-clock time, and CPU time of the process, garbage collector threads included).
+//	native bench        stays up for a whole benchmark run, as the wasm instance does: reads one line
+//	                    of JSON naming corpora ({"short":[…],…}), then one request per line
+//	                    ({"corpus":"short","milliseconds":1000}): parses that corpus over and over with
+//	                    the default options for that long and prints
+//	                    {"expressions":…,"nanoseconds":…,"cpuNanoseconds":…} (wall-clock time, and CPU
+//	                    time of the process, garbage collector threads included).
 //	native inputs FILE  prints, as a JSON array, every string given to an `input:` field in the Go
 //	                    test file FILE (upstream's promql/parser/parse_test.go), read with go/parser.
 package main
@@ -33,20 +36,13 @@ type request struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: native oracle | native bench <rounds>")
+		fail("usage: native oracle | native bench | native inputs <file.go>")
 	}
 	switch os.Args[1] {
 	case "oracle":
 		oracle()
 	case "bench":
-		var rounds int
-		if len(os.Args) < 3 {
-			fail("usage: native bench <rounds>")
-		}
-		if _, err := fmt.Sscan(os.Args[2], &rounds); err != nil || rounds < 1 {
-			fail("rounds must be a positive integer")
-		}
-		bench(rounds)
+		bench()
 	case "inputs":
 		if len(os.Args) < 3 {
 			fail("usage: native inputs <file.go>")
@@ -88,23 +84,39 @@ func oracle() {
 // defaultFlags matches the TypeScript defaults: what the pinned Prometheus server enables.
 const defaultFlags = shim.DurationExpressions
 
-func bench(rounds int) {
-	var corpus []string
-	if err := json.NewDecoder(os.Stdin).Decode(&corpus); err != nil {
-		fail("bad corpus: " + err.Error())
+type benchRequest struct {
+	Corpus       string `json:"corpus"`
+	Milliseconds int    `json:"milliseconds"`
+}
+
+func bench() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 64<<20)
+	var corpora map[string][]string
+	if !in.Scan() || json.Unmarshal(in.Bytes(), &corpora) != nil {
+		fail("bench: the first line must be a JSON object of corpora")
 	}
 	var renderer shim.Renderer
-	for _, expr := range corpus { // warm up
-		renderer.Parse(expr, defaultFlags)
-	}
-	start, startCPU := time.Now(), cpuTime()
-	for range rounds {
-		for _, expr := range corpus {
-			renderer.Parse(expr, defaultFlags)
+	for in.Scan() {
+		var req benchRequest
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil || len(corpora[req.Corpus]) == 0 || req.Milliseconds < 1 {
+			fail("bench: bad request " + in.Text())
 		}
+		corpus, duration := corpora[req.Corpus], time.Duration(req.Milliseconds)*time.Millisecond
+		count := 0
+		start, startCPU := time.Now(), cpuTime()
+		for time.Since(start) < duration {
+			for _, expr := range corpus {
+				renderer.Parse(expr, defaultFlags)
+			}
+			count += len(corpus)
+		}
+		elapsed, elapsedCPU := time.Since(start), cpuTime()-startCPU
+		fmt.Printf("{\"expressions\":%d,\"nanoseconds\":%d,\"cpuNanoseconds\":%d}\n", count, elapsed.Nanoseconds(), elapsedCPU.Nanoseconds())
 	}
-	elapsed, elapsedCPU := time.Since(start), cpuTime()-startCPU
-	fmt.Printf("{\"expressions\":%d,\"nanoseconds\":%d,\"cpuNanoseconds\":%d}\n", rounds*len(corpus), elapsed.Nanoseconds(), elapsedCPU.Nanoseconds())
+	if err := in.Err(); err != nil {
+		fail(err.Error())
+	}
 }
 
 // cpuTime is the user and system time of the process so far.
