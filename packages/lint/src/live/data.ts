@@ -6,9 +6,6 @@ export interface LiveData {
   readonly address: string;
   /** Actual series per selector text (selectors with Grafana variables are not queried). */
   readonly selectors: ReadonlyMap<string, number>;
-  readonly headSeries: number | undefined;
-  /** Series per metric name, as the TSDB status API reports its top metrics. */
-  readonly seriesByMetric: ReadonlyMap<string, number>;
 }
 
 export async function fetchLiveData(
@@ -25,11 +22,5 @@ export async function fetchLiveData(
       selectors.set(next.text, await client.seriesCount(next.text, lookbackMs, now));
   };
   await Promise.all(Array.from({ length: 4 }, worker));
-  const status = await client.tsdbStatus();
-  return {
-    address: client.address,
-    selectors,
-    headSeries: status.headStats?.numSeries,
-    seriesByMetric: new Map((status.seriesCountByMetricName ?? []).map((m) => [m.name, m.value])),
-  };
+  return { address: client.address, selectors };
 }

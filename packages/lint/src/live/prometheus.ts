@@ -19,11 +19,6 @@ interface ApiResponse<T> {
   readonly error?: string;
 }
 
-export interface TSDBStatus {
-  readonly headStats?: { readonly numSeries?: number };
-  readonly seriesCountByMetricName?: readonly { readonly name: string; readonly value: number }[];
-}
-
 /**
  * A minimal client for the Prometheus HTTP API (also served by Mimir, Thanos and VictoriaMetrics).
  * A bearer token, when needed, comes from O11Y_PROMETHEUS_TOKEN and is never printed.
@@ -82,9 +77,5 @@ export class PrometheusClient {
       ['end', String(now / 1000)],
     ]);
     return series.length;
-  }
-
-  async tsdbStatus(limit = 50): Promise<TSDBStatus> {
-    return this.get<TSDBStatus>('api/v1/status/tsdb', [['limit', String(limit)]]);
   }
 }

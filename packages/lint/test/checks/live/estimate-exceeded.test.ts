@@ -22,7 +22,7 @@ describe('live/estimate-exceeded (against the pinned Prometheus)', () => {
     );
   });
 
-  it('accepts selectors within the estimate, and reads the TSDB status', async () => {
+  it('accepts selectors within the estimate', async () => {
     const { model } = modelOf(records({ 'shop:orders:rate5m': 'sum(rate(orders_total{kind="gift"}[5m]))' }));
     const result = await lint(model, {
       checks: [estimateExceeded],
@@ -31,7 +31,5 @@ describe('live/estimate-exceeded (against the pinned Prometheus)', () => {
     });
     expect(result.findings).toEqual([]);
     expect(result.project.live?.selectors.get('orders_total{kind="gift"}')).toBe(1);
-    expect(result.project.live?.seriesByMetric.get('orders_total')).toBe(3);
-    expect(result.project.live?.headSeries).toBeGreaterThanOrEqual(3);
   });
 });
