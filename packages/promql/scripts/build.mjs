@@ -61,6 +61,8 @@ function goBuild(target, pkg, env, transform) {
 let threading;
 const threadWasmJumps = (bytes) => {
   threading = threadJumps(bytes);
+  if (!WebAssembly.validate(threading.wasm))
+    throw new Error('the module with threaded jumps does not validate');
   return threading.wasm;
 };
 

@@ -3,7 +3,7 @@ export interface ThreadingResult {
   readonly wasm: Uint8Array;
   /** Function bodies in the module. */
   readonly functions: number;
-  /** Functions copied as they were because they hold an instruction the decoder does not know. */
+  /** Functions copied as they were because the decoder could not walk them through (unknown instruction, unbalanced labels). */
   readonly unchanged: number;
   /** Jumps that go through a function's dispatch loop (`i32.const; local.set PC_B; br loop`). */
   readonly jumps: number;
