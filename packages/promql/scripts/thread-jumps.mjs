@@ -43,26 +43,22 @@ class Reader {
     return this.bytes[this.at++];
   }
   u32() {
-    let result = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = this.byte();
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return result;
+    return this.leb(false);
   }
   s32() {
+    return this.leb(true);
+  }
+  /** LEB128 as a plain number (exact up to 2^53, far beyond the 32 bits read here). */
+  leb(signed) {
     let result = 0;
-    let shift = 0;
+    let scale = 1;
     let byte;
     do {
       byte = this.byte();
-      result |= (byte & 0x7f) << shift;
-      shift += 7;
+      result += (byte & 0x7f) * scale;
+      scale *= 128;
     } while (byte & 0x80);
-    return shift < 32 && byte & 0x40 ? result | (-1 << shift) : result;
+    return signed && byte & 0x40 ? result - scale : result;
   }
   skipLeb() {
     while (this.byte() & 0x80);
@@ -91,7 +87,7 @@ function skipImmediates(opcode, reader) {
     const type = reader.bytes[reader.at];
     if (type === EMPTY_BLOCK_TYPE || (type >= 0x6f && type <= 0x7f)) reader.skip(1);
     else if (type < 0x40)
-      reader.u32(); // a type index (a non-negative s33)
+      reader.u32(); // a type index below 64 (a one-byte non-negative s33)
     else throw new UnknownOpcode(`block type 0x${type.toString(16)}`);
   } else if (opcode === OP.brTable) {
     const count = reader.u32();
@@ -147,9 +143,9 @@ function skipMiscImmediates(subOpcode, reader) {
 }
 
 /**
- * If the loop whose body starts at `reader.at` opens with `block`s, `local.get PC_B` and `br_table`,
+ * If the loop whose body starts at `bytes[at]` opens with `block`s, `local.get PC_B` and `br_table`,
  * returns PC_B's index and, for each PC_B value, the label it dispatches to (labels numbered like
- * `nextLabel`, the loop's own being `loopLabel`); otherwise undefined. Leaves the reader unmoved.
+ * `nextLabel`, the loop's own being `loopLabel`); otherwise undefined. Reads with its own cursor.
  */
 function readDispatch(bytes, at, loopLabel, nextLabel) {
   const reader = new Reader(bytes, at);
