@@ -1,8 +1,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type BuildContext, type Definition, projectRootOf, writeTree } from '@o11y/core';
-import { ALERTS_FILE, type AlertEntry, emitter } from '../src/index.ts';
+import { type BuildContext, type Definition, DIST, projectRootOf, writeTree } from '@o11y/core';
+import { type AlertEntry, emitter } from '../src/index.ts';
 
 export const root = projectRootOf(process.cwd());
 export const fixtureAlerts = path.join(import.meta.dirname, 'fixtures', 'alerts.json');
@@ -35,6 +35,6 @@ export async function buildDist(
   const dist = await mkdtemp(path.join(os.tmpdir(), 'o11y-am-dist-'));
   const context = buildContext(log);
   const artifacts = await emitter.emit(definitions, context);
-  await writeTree(dist, [...artifacts, { path: ALERTS_FILE, content: JSON.stringify(alerts) }]);
+  await writeTree(dist, [...artifacts, { path: DIST.prometheus.alerts, content: JSON.stringify(alerts) }]);
   return dist;
 }

@@ -1,10 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { formatDiagnostic } from '@o11y/core';
+import { DIST, formatDiagnostic } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
 import { config } from '../../../alertmanager/config.ts';
 import { routingTests } from '../../../alertmanager/tests.ts';
-import { ALERTS_FILE, runAlertmanagerTests, type TestsFile } from '../src/index.ts';
+import { runAlertmanagerTests, type TestsFile } from '../src/index.ts';
 import { buildDist, fixtureAlerts, root, sampleAlerts } from './helpers.ts';
 
 const context = { root, log: () => {}, alertsFile: fixtureAlerts };
@@ -65,7 +65,7 @@ describe('the sample organisation’s Alertmanager tests', () => {
 
   it('fail the coverage stage when there is no list of alerts', async () => {
     const dist = await buildDist([config, routingTests]);
-    await rm(path.join(dist, ALERTS_FILE));
+    await rm(path.join(dist, DIST.prometheus.alerts));
     const report = await runAlertmanagerTests(dist, { root, log: () => {}, filter: 'coverage' });
     expect(report.cases).toEqual([
       expect.objectContaining({

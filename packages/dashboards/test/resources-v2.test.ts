@@ -8,7 +8,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { raw } from '@o11y/catalog';
 import { type Artifact, type BuildContext, type Definition, kindOf, writeTree } from '@o11y/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefinitions } from '../../cli/src/build.ts';
+import { loadDefinitions } from '../../build/src/index.ts';
 import { dashboard, emitter, grafanaStack, STACK_KIND, stat } from '../src/index.ts';
 
 const root = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));

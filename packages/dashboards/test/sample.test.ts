@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { sloOf } from '../../../rules/slos.ts';
 import { API_ERROR_RATE, P95_LATENCY_SECONDS } from '../../../rules/thresholds.ts';
-import { build } from '../../cli/src/build.ts';
+import { build } from '../../build/src/index.ts';
 import { conventionViolations, type DashboardJson, type PanelJson } from './conventions.ts';
 
 const root = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));

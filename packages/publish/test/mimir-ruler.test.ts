@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { treeFromFiles } from '../src/dist/tree.ts';
+import { treeFromFiles } from '../src/built/tree.ts';
 import { HttpClient } from '../src/http/client.ts';
 import { RulerSimulator } from '../src/ruler-simulator/index.ts';
 import { publishRuler } from '../src/rules/mimir.ts';

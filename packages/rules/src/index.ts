@@ -11,7 +11,7 @@ export {
   scrapeJob,
   seriesPerTarget,
 } from './config/prometheus.ts';
-export { emitter, mimirNamespace, PATHS } from './emit/emitter.ts';
+export { emitter, mimirNamespace } from './emit/emitter.ts';
 export { type RuleGroup, type RuleGroupOptions, ruleGroup } from './group.ts';
 export { importOpenSlo, parseOpenSlo } from './import/openslo.ts';
 export { type ImportOptions, importSloth, parseSloth } from './import/sloth.ts';

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inhibitionTestConfig, startWebhookSink, type WebhookSink } from '@o11y/alertmanager';
+import { build, loadDefinitions } from '@o11y/build';
 import {
   type Definition,
   kindOf,
@@ -21,7 +22,6 @@ import {
   TEST_PROFILE,
 } from '@o11y/rules';
 import type { FaultSpec, FaultTarget, TargetInfo } from '@o11y/sample-service';
-import { build, loadDefinitions } from 'o11y';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_SCRAPE_INTERVAL_MS, parseInterval } from './grafana.ts';
 import { loadProjectModel } from './model.ts';

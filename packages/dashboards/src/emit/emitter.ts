@@ -6,6 +6,7 @@ import {
   type BuildContext,
   compareCodePoints,
   type Definition,
+  DIST,
   type Diagnostic,
   type Emitter,
   formatSource,
@@ -27,7 +28,6 @@ import { v1Resource, v2beta1Resource } from './resources.ts';
 import { DEFAULT_STACK, type GrafanaStack, type GrafanaStackSpec, STACK_KIND } from './stack.ts';
 import type { V2Dashboard } from './v2.ts';
 
-export const DASHBOARDS_DIR = 'grafana/dashboards';
 export const ARTIFACT_KIND = {
   dashboard: 'grafana/dashboard',
   folders: 'grafana/folders',
@@ -37,7 +37,7 @@ export const ARTIFACT_KIND = {
 
 /** Where a dashboard's JSON goes: `grafana/dashboards/<folder path>/<uid>.json` (root folder: `general`). */
 export function dashboardPath(dashboard: Dashboard): string {
-  return `${DASHBOARDS_DIR}/${dashboard.folderOf?.path ?? 'general'}/${dashboard.uid}.json`;
+  return DIST.grafana.dashboard(dashboard.folderOf?.path, dashboard.uid);
 }
 
 function byUid(a: CompiledDashboard, b: CompiledDashboard): number {
@@ -87,12 +87,6 @@ export function compileAll(definitions: readonly Definition[]): CompiledDashboar
   return compiled.sort(byUid);
 }
 
-/**
- * Where the folders' uids and titles go: one file beside `grafana/dashboards/`, not a file inside it,
- * because Grafana's file provider loads every `*.json` under its path that has a title as a dashboard.
- */
-export const FOLDERS_PATH = 'grafana/folders.json';
-
 /** `grafana/folders.json` = `{ "<folder path>": { "uid", "title" } }` for every folder holding a dashboard. */
 function foldersArtifact(compiled: readonly CompiledDashboard[]): Artifact | undefined {
   const folders = new Map<string, Folder>();
@@ -103,7 +97,7 @@ function foldersArtifact(compiled: readonly CompiledDashboard[]): Artifact | und
   const paths = [...folders.keys()].sort(compareCodePoints);
   if (paths.length === 0) return undefined;
   return {
-    path: FOLDERS_PATH,
+    path: DIST.grafana.folders,
     kind: ARTIFACT_KIND.folders,
     content: stableStringify(
       Object.fromEntries(paths.map((p) => [p, { uid: folders.get(p)!.uid, title: folders.get(p)!.title }])),
@@ -147,7 +141,6 @@ const v2ByArtifact = new WeakMap<Artifact, { compiled: CompiledDashboard; conver
 export const emitter: Emitter = {
   name: 'dashboards',
   kinds: [DASHBOARD_KIND, STACK_KIND],
-  order: 20,
 
   async emit(definitions: readonly Definition[], context: BuildContext): Promise<readonly Artifact[]> {
     const compiled = compileAll(definitions);
@@ -172,7 +165,7 @@ export const emitter: Emitter = {
       artifacts.push(artifact);
       if (spec.resources.includes('v1')) {
         artifacts.push({
-          path: `grafana/resources/dashboards/v1/${dashboard.definition.uid}.json`,
+          path: DIST.grafana.resource('v1', dashboard.definition.uid),
           kind: ARTIFACT_KIND.resource,
           content: v1Resource(dashboard),
           source: dashboard.definition.source,
@@ -182,7 +175,7 @@ export const emitter: Emitter = {
         try {
           const { content, converted } = v2beta1Resource(dashboard);
           const resource: Artifact = {
-            path: `grafana/resources/dashboards/v2beta1/${dashboard.definition.uid}.json`,
+            path: DIST.grafana.resource('v2beta1', dashboard.definition.uid),
             kind: ARTIFACT_KIND.resource,
             content,
             source: dashboard.definition.source,
@@ -200,13 +193,13 @@ export const emitter: Emitter = {
     if (compiled.length > 0 || definitions.some((d) => kindOf(d) === STACK_KIND)) {
       artifacts.push(
         {
-          path: 'grafana/provisioning/dashboards/o11y.yaml',
+          path: DIST.grafana.provisioning.dashboards,
           kind: ARTIFACT_KIND.provisioning,
           content: dashboardProvider(spec),
           source: stackSource,
         },
         {
-          path: 'grafana/provisioning/datasources/o11y.yaml',
+          path: DIST.grafana.provisioning.datasources,
           kind: ARTIFACT_KIND.provisioning,
           content: datasources(spec),
           source: stackSource,

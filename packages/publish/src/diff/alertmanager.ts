@@ -1,10 +1,10 @@
-import { compareCodePoints } from '@o11y/core';
+import { compareCodePoints, DIST } from '@o11y/core';
 import { parse } from 'yaml';
-import type { DistTree } from '../dist/tree.ts';
+import type { DistTree } from '../built/tree.ts';
 import type { Change, ItemDiff, SectionDiff } from './model.ts';
 import { asArray, asRecord, changedPaths, equal, type Json, show } from './values.ts';
 
-const CONFIG = 'alertmanager/alertmanager.yml';
+const CONFIG = DIST.alertmanager.config;
 
 /** Routes by their path of matchers from the root, e.g. `root > severity="page" > team="db"`. */
 function routesOf(config: Json): Map<string, Json> {

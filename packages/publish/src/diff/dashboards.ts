@@ -1,6 +1,6 @@
 import { compareCodePoints } from '@o11y/core';
-import { type DashboardSpec, type FolderSpec, grafanaContent } from '../dist/grafana.ts';
-import type { DistTree } from '../dist/tree.ts';
+import { type DashboardSpec, type FolderSpec, grafanaContent } from '../built/grafana.ts';
+import type { DistTree } from '../built/tree.ts';
 import { commonOrder } from './lines.ts';
 import type { Change, DiffOptions, ItemDiff, SectionDiff } from './model.ts';
 import { asArray, asRecord, changedPaths, equal, type Json, queryChange, show } from './values.ts';

@@ -1,6 +1,6 @@
-import { compareCodePoints } from '@o11y/core';
+import { compareCodePoints, DIST } from '@o11y/core';
 import { parse } from 'yaml';
-import { type DistTree, filesUnder } from '../dist/tree.ts';
+import { type DistTree, filesUnder } from '../built/tree.ts';
 import type { Change, DiffOptions, ItemDiff, SectionDiff } from './model.ts';
 import { asArray, asRecord, equal, type Json, mapChanges, queryChange, show } from './values.ts';
 
@@ -41,7 +41,7 @@ function rulesOf(tree: DistTree, dirs: readonly string[]): Map<string, RuleEntry
   return out;
 }
 
-const RULE_DIRS = ['prometheus/rules', 'mimir'];
+const RULE_DIRS = [DIST.prometheus.rulesDir, DIST.mimir.dir];
 
 function ruleChanges(a: RuleEntry, b: RuleEntry, options: DiffOptions): Change[] {
   const changes: Change[] = [];

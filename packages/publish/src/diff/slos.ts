@@ -1,5 +1,5 @@
 import { compareCodePoints } from '@o11y/core';
-import type { DistTree } from '../dist/tree.ts';
+import type { DistTree } from '../built/tree.ts';
 import type { ItemDiff, SectionDiff } from './model.ts';
 import { asRecord, changedPaths, type Json, show } from './values.ts';
 

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { compareCodePoints, O11yError, stableStringify } from '@o11y/core';
+import { compareCodePoints, DIST, O11yError, stableStringify } from '@o11y/core';
 import { parse, stringify } from 'yaml';
-import { type DistTree, filesUnder, sourceOf } from '../dist/tree.ts';
+import { type DistTree, filesUnder, sourceOf } from '../built/tree.ts';
 import type { HttpClient, HttpResponse } from '../http/client.ts';
 import { mapBounded } from '../http/pool.ts';
 
-export const MIMIR_DIR = 'mimir';
 const API = '/prometheus/config/v1/rules';
 
 interface RuleGroup {
@@ -44,7 +43,7 @@ export interface RulerOptions {
 /** Namespaces of the build: `dist/mimir/<namespace>.yml` holding `groups:` (or mimirtool's `namespace:` + `groups:`). */
 export function desiredNamespaces(tree: DistTree): Map<string, RuleGroup[]> {
   const out = new Map<string, RuleGroup[]>();
-  for (const file of filesUnder(tree, MIMIR_DIR, ['.yml', '.yaml'])) {
+  for (const file of filesUnder(tree, DIST.mimir.dir, ['.yml', '.yaml'])) {
     let parsed: { namespace?: unknown; groups?: RuleGroup[] };
     try {
       parsed = (parse(tree.files.get(file)!) ?? {}) as typeof parsed;
@@ -128,12 +127,20 @@ function planAgainst(
  */
 export async function publishRuler(options: RulerOptions): Promise<RulerStep[]> {
   const steps = await planRuler(options);
-  if (options.dryRun) return steps;
-  const { client } = options;
+  if (!options.dryRun) await applyRulerSteps(steps, options.client, options.concurrency);
+  return steps;
+}
+
+/** Carries out the steps of `planRuler`; every step runs, and the first failure is thrown. */
+export async function applyRulerSteps(
+  steps: readonly RulerStep[],
+  client: HttpClient,
+  concurrency = 4,
+): Promise<void> {
   const enc = encodeURIComponent;
   const results = await mapBounded(
     steps.filter((s) => s.action !== 'unchanged' && s.action !== 'keep-namespace'),
-    options.concurrency ?? 4,
+    concurrency,
     async (step) => {
       if (step.action === 'create' || step.action === 'update') {
         const response = await client.request('POST', `${API}/${enc(step.namespace)}`, {
@@ -159,7 +166,6 @@ export async function publishRuler(options: RulerOptions): Promise<RulerStep[]> 
   );
   const failure = results.find((r) => !r.ok);
   if (failure && !failure.ok) throw failure.error;
-  return steps;
 }
 
 export function formatRulerPlan(steps: readonly RulerStep[]): string[] {

@@ -6,13 +6,15 @@ import {
   type BuildContext,
   compareCodePoints,
   type Definition,
+  DIST,
   type Diagnostic,
   type Emitter,
   isDefinition,
   kindOf,
+  type Manifest,
   O11yError,
   O11yErrors,
-  type SourceLocation,
+  type Severity,
   sha256,
   stableStringify,
   stagingDirFor,
@@ -20,7 +22,11 @@ import {
   toDiagnostics,
   writeTree,
 } from '@o11y/core';
+import { type LintConfig, loadConfig } from '@o11y/lint';
 import { emitters } from './emitters.ts';
+import { projectModel } from './model.ts';
+import { estimatedSeries } from './series.ts';
+import { lintStage, unverifiedProject } from './verify.ts';
 
 /** The folders whose TypeScript modules define the organisation's artifacts. */
 export const DEFINITION_DIRS = ['rules', 'dashboards', 'alertmanager'] as const;
@@ -31,27 +37,24 @@ export interface BuildOptions {
   readonly out?: string;
   readonly profile?: string;
   readonly log?: (line: string) => void;
-  /** Skip the external verifiers (promtool, amtool, schema); `o11y diff` builds both sides without them. */
+  /** Skip the verify stage (lint, promtool, amtool, schema); `o11y diff` builds both sides without it. */
   readonly verify?: boolean;
+  /** Lint findings of this severity or worse fail the build (default `error`). */
+  readonly failOn?: Severity;
+  /** The lint configuration (checks, suppressions, budgets, catalogue); default: o11y.config.ts. */
+  readonly config?: LintConfig;
 }
 
-export interface ManifestEntry {
-  readonly path: string;
-  readonly kind: string;
-  readonly sha256: string;
-  readonly source: SourceLocation;
-}
-
-export interface Manifest {
-  readonly version: 1;
-  readonly profile: string;
-  readonly artifacts: readonly ManifestEntry[];
-}
+/** The build's stages, in the order they run. */
+export const STAGES = ['load', 'emit', 'verify', 'write'] as const;
+export type Stage = (typeof STAGES)[number];
 
 export interface BuildResult {
   readonly outDir: string;
   readonly manifest: Manifest;
   readonly warnings: readonly Diagnostic[];
+  /** Milliseconds each stage took; a stage the build skipped is absent. */
+  readonly timings: ReadonlyMap<Stage, number>;
 }
 
 /** Every definition module, in a stable order (code points, not locale). */
@@ -120,7 +123,7 @@ function checkArtifacts(artifacts: readonly Artifact[]): void {
   const problems: Diagnostic[] = [];
   for (const artifact of artifacts) {
     const normalised = path.posix.normalize(artifact.path);
-    if (normalised.startsWith('..') || path.posix.isAbsolute(normalised) || normalised === 'manifest.json') {
+    if (normalised.startsWith('..') || path.posix.isAbsolute(normalised) || normalised === DIST.manifest) {
       problems.push({
         severity: 'error',
         message: `artifact path "${artifact.path}" is outside dist/ or reserved`,
@@ -155,25 +158,23 @@ function emitterFor(definition: Definition, available: readonly Emitter[]): Emit
   return emitter;
 }
 
-/**
- * Builds every artifact into a staging directory, verifies it, writes the manifest, and only then
- * swaps it into place: a failed build leaves the previous output untouched.
- */
-export async function build(options: BuildOptions): Promise<BuildResult> {
-  const root = path.resolve(options.root);
-  const outDir = path.resolve(root, options.out ?? 'dist');
-  const log = options.log ?? (() => {});
-  const profile = options.profile ?? 'default';
-  const definitions = await loadDefinitions(root);
-  const context: BuildContext = { root, definitions, profile, log };
-  const ordered = [...emitters].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
-  const byEmitter = new Map<Emitter, Definition[]>(ordered.map((e) => [e, []]));
-  for (const definition of definitions) byEmitter.get(emitterFor(definition, ordered))!.push(definition);
+/** Runs `work` and adds its duration to `stage`. */
+async function timed<T>(timings: Map<Stage, number>, stage: Stage, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings.set(stage, (timings.get(stage) ?? 0) + performance.now() - started);
+  }
+}
 
+async function emitAll(definitions: readonly Definition[], context: BuildContext) {
+  const byEmitter = new Map<Emitter, Definition[]>(emitters.map((e) => [e, []]));
+  for (const definition of definitions) byEmitter.get(emitterFor(definition, emitters))!.push(definition);
   const artifacts: Artifact[] = [];
   const emitted = new Map<Emitter, readonly Artifact[]>();
   const failures: Diagnostic[] = [];
-  for (const emitter of ordered) {
+  for (const emitter of emitters) {
     try {
       const own = await emitter.emit(byEmitter.get(emitter)!, context);
       emitted.set(emitter, own);
@@ -185,13 +186,43 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (failures.length > 0) throw new O11yErrors(failures);
   checkArtifacts(artifacts);
   artifacts.sort((a, b) => compareCodePoints(a.path, b.path));
+  return { artifacts, emitted };
+}
+
+/**
+ * Builds in four stages. **load** imports the definitions; **emit** turns them into artifacts and the
+ * project model; **verify** lints the model (findings at `failOn` or worse fail the build) and runs
+ * every emitter's checks on the artifacts written to a staging directory (promtool, amtool, schema);
+ * **write** adds the manifest, with each artifact's series estimate, and only then swaps the staging
+ * directory into place: a failed build leaves the previous output untouched.
+ */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const root = path.resolve(options.root);
+  const outDir = path.resolve(root, options.out ?? 'dist');
+  const log = options.log ?? (() => {});
+  const profile = options.profile ?? 'default';
+  const verify = options.verify !== false;
+  const timings = new Map<Stage, number>();
+  const { definitions, config } = await timed(timings, 'load', async () => ({
+    definitions: await loadDefinitions(root),
+    config: options.config ?? (await loadConfig(root)),
+  }));
+  const context: BuildContext = { root, definitions, profile, log };
+  const { artifacts, emitted, model } = await timed(timings, 'emit', async () => ({
+    ...(await emitAll(definitions, context)),
+    model: await projectModel(context),
+  }));
 
   const staging = await stagingDirFor(outDir);
   try {
-    await writeTree(staging, artifacts);
+    await timed(timings, 'write', () => writeTree(staging, artifacts));
     const warnings: Diagnostic[] = [];
-    if (options.verify !== false) {
-      for (const emitter of ordered) {
+    const project = await timed(timings, 'verify', async () => {
+      if (!verify) return unverifiedProject(model, config);
+      const linted = await lintStage(model, config, options.failOn ?? 'error');
+      const failures = [...linted.failures];
+      warnings.push(...linted.warnings);
+      for (const emitter of emitters) {
         const own = emitted.get(emitter) ?? [];
         if (!emitter.verify || own.length === 0) continue;
         const found = await emitter.verify(own, staging, context);
@@ -199,20 +230,26 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         warnings.push(...found.filter((d) => d.severity !== 'error'));
       }
       if (failures.length > 0) throw new O11yErrors(failures);
-    }
-    const manifest: Manifest = {
-      version: 1,
-      profile,
-      artifacts: artifacts.map((a) => ({
-        path: a.path,
-        kind: a.kind,
-        sha256: sha256(a.content),
-        source: a.source,
-      })),
-    };
-    await writeTree(staging, [{ path: 'manifest.json', content: stableStringify(manifest) }]);
-    await swapDirectory(staging, outDir);
-    return { outDir, manifest, warnings };
+      return linted.project;
+    });
+    const manifest = await timed(timings, 'write', async () => {
+      const series = estimatedSeries(project);
+      const written: Manifest = {
+        version: 1,
+        profile,
+        artifacts: artifacts.map((a) => ({
+          path: a.path,
+          kind: a.kind,
+          sha256: sha256(a.content),
+          source: a.source,
+          ...(series.has(a.path) && { estimatedSeries: series.get(a.path) }),
+        })),
+      };
+      await writeTree(staging, [{ path: DIST.manifest, content: stableStringify(written) }]);
+      await swapDirectory(staging, outDir);
+      return written;
+    });
+    return { outDir, manifest, warnings, timings };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

@@ -1,20 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compareCodePoints, O11yError, type SourceLocation } from '@o11y/core';
-
-/** One entry of `dist/manifest.json` as `o11y build` writes it. */
-export interface ManifestEntry {
-  readonly path: string;
-  readonly kind: string;
-  readonly sha256: string;
-  readonly source: SourceLocation;
-  /** Estimated series the artifact produces or queries, when the build or lint computed it. */
-  readonly estimatedSeries?: number;
-}
-
-export interface Manifest {
-  readonly artifacts: readonly ManifestEntry[];
-}
+import {
+  compareCodePoints,
+  DIST,
+  type Manifest,
+  type ManifestEntry,
+  O11yError,
+  type SourceLocation,
+} from '@o11y/core';
 
 /**
  * A built `dist/` tree held in memory: every file by its path relative to `dist/` (with `/`), and the
@@ -22,10 +15,8 @@ export interface Manifest {
  */
 export interface DistTree {
   readonly files: ReadonlyMap<string, string>;
-  readonly manifest: Manifest | undefined;
+  readonly manifest: Pick<Manifest, 'artifacts'> | undefined;
 }
-
-export const MANIFEST_PATH = 'manifest.json';
 
 export async function readDistTree(dir: string): Promise<DistTree> {
   const files = new Map<string, string>();
@@ -35,7 +26,10 @@ export async function readDistTree(dir: string): Promise<DistTree> {
       entries = await readdir(path.join(dir, relative), { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && relative === '') {
-        throw new O11yError(`no build output at ${dir}`, { id: 'publish/no-dist', hint: 'run `npm run o11y -- build` first' });
+        throw new O11yError(`no build output at ${dir}`, {
+          id: 'publish/no-dist',
+          hint: 'run `npm run o11y -- build` first',
+        });
       }
       throw error;
     }
@@ -52,14 +46,14 @@ export async function readDistTree(dir: string): Promise<DistTree> {
 /** A tree from in-memory files (tests, or a build that has not been written out). */
 export function treeFromFiles(files: ReadonlyMap<string, string> | Record<string, string>): DistTree {
   const map = files instanceof Map ? new Map(files) : new Map(Object.entries(files));
-  const manifestText = map.get(MANIFEST_PATH);
-  let manifest: Manifest | undefined;
+  const manifestText = map.get(DIST.manifest);
+  let manifest: DistTree['manifest'];
   if (manifestText !== undefined) {
     try {
       const parsed = JSON.parse(manifestText) as Partial<Manifest>;
       manifest = { artifacts: Array.isArray(parsed.artifacts) ? parsed.artifacts : [] };
     } catch (error) {
-      throw new O11yError(`dist/${MANIFEST_PATH} is not valid JSON`, {
+      throw new O11yError(`dist/${DIST.manifest} is not valid JSON`, {
         id: 'publish/manifest',
         hint: 'rebuild with `npm run o11y -- build`',
         cause: error,

@@ -1,4 +1,11 @@
-import { compareCodePoints, O11yError, O11yErrors, type Diagnostic, type SourceLocation } from '@o11y/core';
+import {
+  compareCodePoints,
+  DIST,
+  type Diagnostic,
+  O11yError,
+  O11yErrors,
+  type SourceLocation,
+} from '@o11y/core';
 import { type DistTree, filesUnder, sourceOf } from './tree.ts';
 
 /**
@@ -9,8 +16,6 @@ import { type DistTree, filesUnder, sourceOf } from './tree.ts';
  * `grafana/dashboards/`, where Grafana's file provisioning would load it as a dashboard); a directory
  * without an entry is titled by its name and gets a uid derived from its path.
  */
-export const DASHBOARDS_DIR = 'grafana/dashboards';
-export const FOLDERS_FILE = 'grafana/folders.json';
 const UID_MAX_LENGTH = 40;
 
 export interface FolderSpec {
@@ -40,7 +45,10 @@ export interface GrafanaContent {
 
 /** A readable, stable uid for a folder directory without an entry in `grafana/folders.json`. */
 export function derivedFolderUid(dirPath: string): string {
-  const slug = `o11y-${dirPath.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+  const slug = `o11y-${dirPath
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
   if (slug.length <= UID_MAX_LENGTH) return slug;
   let hash = 0x811c9dc5;
   for (const char of dirPath) hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193) >>> 0;
@@ -48,7 +56,11 @@ export function derivedFolderUid(dirPath: string): string {
   return `${slug.slice(0, UID_MAX_LENGTH - 9).replace(/-$/, '')}-${suffix}`;
 }
 
-function parseJson(tree: DistTree, file: string, problems: Diagnostic[]): Record<string, unknown> | undefined {
+function parseJson(
+  tree: DistTree,
+  file: string,
+  problems: Diagnostic[],
+): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(tree.files.get(file)!) as unknown;
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
@@ -73,17 +85,24 @@ interface FolderMeta {
 /** The entries of `grafana/folders.json` by directory; a malformed file or entry is a problem, not a crash. */
 function folderMetadata(tree: DistTree, problems: Diagnostic[]): ReadonlyMap<string, FolderMeta> {
   const entries = new Map<string, FolderMeta>();
-  if (!tree.files.has(FOLDERS_FILE)) return entries;
-  const all = parseJson(tree, FOLDERS_FILE, problems);
+  if (!tree.files.has(DIST.grafana.folders)) return entries;
+  const all = parseJson(tree, DIST.grafana.folders, problems);
   for (const [dir, meta] of Object.entries(all ?? {})) {
-    const fields = meta && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>) : undefined;
+    const fields =
+      meta && typeof meta === 'object' && !Array.isArray(meta)
+        ? (meta as Record<string, unknown>)
+        : undefined;
     const uid = fields?.uid;
     const title = fields?.title;
-    if (!fields || (uid !== undefined && typeof uid !== 'string') || (title !== undefined && typeof title !== 'string')) {
+    if (
+      !fields ||
+      (uid !== undefined && typeof uid !== 'string') ||
+      (title !== undefined && typeof title !== 'string')
+    ) {
       problems.push({
         severity: 'error',
-        message: `dist/${FOLDERS_FILE}: the entry of "${dir}" is not { "uid": string, "title": string }`,
-        source: sourceOf(tree, FOLDERS_FILE),
+        message: `dist/${DIST.grafana.folders}: the entry of "${dir}" is not { "uid": string, "title": string }`,
+        source: sourceOf(tree, DIST.grafana.folders),
         id: 'publish/grafana-json',
         hint: 'rebuild with `npm run o11y -- build`; files under dist/ are generated',
       });
@@ -97,25 +116,30 @@ function folderMetadata(tree: DistTree, problems: Diagnostic[]): ReadonlyMap<str
 /** Read the folders and dashboards of a build; every problem is reported at once. */
 export function grafanaContent(tree: DistTree): GrafanaContent {
   const problems: Diagnostic[] = [];
-  const files = filesUnder(tree, DASHBOARDS_DIR, ['.json']);
+  const files = filesUnder(tree, DIST.grafana.dashboardsDir, ['.json']);
   const dirs = new Set<string>();
   for (const file of files) {
-    const parts = file.slice(DASHBOARDS_DIR.length + 1).split('/').slice(0, -1);
+    const parts = file
+      .slice(DIST.grafana.dashboardsDir.length + 1)
+      .split('/')
+      .slice(0, -1);
     for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
   const metadata = folderMetadata(tree, problems);
   const folderByPath = new Map<string, FolderSpec>();
-  const sortedDirs = [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || compareCodePoints(a, b));
+  const sortedDirs = [...dirs].sort(
+    (a, b) => a.split('/').length - b.split('/').length || compareCodePoints(a, b),
+  );
   for (const dir of sortedDirs) {
     const meta = metadata.get(dir);
     const parent = dir.includes('/') ? folderByPath.get(dir.slice(0, dir.lastIndexOf('/'))) : undefined;
     const uid = meta?.uid ?? derivedFolderUid(dir);
     const title = meta?.title ?? dir.slice(dir.lastIndexOf('/') + 1);
-    const source = meta ? sourceOf(tree, FOLDERS_FILE) : undefined;
+    const source = meta ? sourceOf(tree, DIST.grafana.folders) : undefined;
     if (uid.length > UID_MAX_LENGTH) {
       problems.push({
         severity: 'error',
-        message: `folder uid "${uid}" of ${dir} in dist/${FOLDERS_FILE} is longer than Grafana's ${UID_MAX_LENGTH} characters`,
+        message: `folder uid "${uid}" of ${dir} in dist/${DIST.grafana.folders} is longer than Grafana's ${UID_MAX_LENGTH} characters`,
         source,
         id: 'publish/folder-uid',
         hint: 'choose a shorter folder uid',
@@ -132,15 +156,35 @@ export function grafanaContent(tree: DistTree): GrafanaContent {
     const uid = typeof json.uid === 'string' ? json.uid : '';
     const title = typeof json.title === 'string' ? json.title : '';
     const problem = (message: string, hint: string) =>
-      problems.push({ severity: 'error', message: `dist/${file}: ${message}`, source, id: 'publish/dashboard', hint });
-    if (uid === '') problem('the dashboard has no uid', 'give the dashboard a stable uid so publishing can find it again');
-    else if (uid.length > UID_MAX_LENGTH) problem(`uid "${uid}" is longer than ${UID_MAX_LENGTH} characters`, 'shorten the uid');
+      problems.push({
+        severity: 'error',
+        message: `dist/${file}: ${message}`,
+        source,
+        id: 'publish/dashboard',
+        hint,
+      });
+    if (uid === '')
+      problem('the dashboard has no uid', 'give the dashboard a stable uid so publishing can find it again');
+    else if (uid.length > UID_MAX_LENGTH)
+      problem(`uid "${uid}" is longer than ${UID_MAX_LENGTH} characters`, 'shorten the uid');
     if (title.trim() === '') problem('the dashboard has no title', 'give the dashboard a title');
     const other = seen.get(uid);
-    if (uid !== '' && other !== undefined) problem(`uid "${uid}" is also used by dist/${other}`, 'dashboard uids must be unique');
+    if (uid !== '' && other !== undefined)
+      problem(`uid "${uid}" is also used by dist/${other}`, 'dashboard uids must be unique');
     seen.set(uid, file);
-    const dir = file.slice(DASHBOARDS_DIR.length + 1).split('/').slice(0, -1).join('/');
-    dashboards.push({ uid, title, folderUid: dir === '' ? undefined : folderByPath.get(dir)?.uid, json, path: file, source });
+    const dir = file
+      .slice(DIST.grafana.dashboardsDir.length + 1)
+      .split('/')
+      .slice(0, -1)
+      .join('/');
+    dashboards.push({
+      uid,
+      title,
+      folderUid: dir === '' ? undefined : folderByPath.get(dir)?.uid,
+      json,
+      path: file,
+      source,
+    });
   }
   const folderUids = new Map<string, string>();
   for (const folder of folderByPath.values()) {
@@ -151,7 +195,7 @@ export function grafanaContent(tree: DistTree): GrafanaContent {
         message: `folders ${other} and ${folder.path} both have uid "${folder.uid}"`,
         source: folder.source,
         id: 'publish/folder-uid',
-        hint: `give each folder directory its own uid in ${FOLDERS_FILE}`,
+        hint: `give each folder directory its own uid in ${DIST.grafana.folders}`,
       });
     }
     folderUids.set(folder.uid, folder.path);
