@@ -33,6 +33,8 @@ export interface BuildOptions {
   readonly log?: (line: string) => void;
   /** Skip the external verifiers (promtool, amtool, schema); `o11y diff` builds both sides without them. */
   readonly verify?: boolean;
+  /** Awaited before the output replaces the previous one; throws to fail the build (the type check). */
+  readonly beforeSwap?: () => Promise<void>;
 }
 
 export interface ManifestEntry {
@@ -211,6 +213,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       })),
     };
     await writeTree(staging, [{ path: 'manifest.json', content: stableStringify(manifest) }]);
+    await options.beforeSwap?.();
     await swapDirectory(staging, outDir);
     return { outDir, manifest, warnings };
   } catch (error) {

@@ -5,6 +5,7 @@ import { formatDiagnostic, O11yError, paint, writeFileAtomic } from '@o11y/core'
 import { parseCommandArgs } from '../args.ts';
 import { build, loadDefinitions } from '../build.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
+import { whileTypechecking } from '../typecheck.ts';
 
 export const command: Command = {
   name: 'build',
@@ -13,15 +14,16 @@ export const command: Command = {
        o11y build --render-secrets <dir>
 
 Imports every TypeScript module under rules/, dashboards/ and alertmanager/, builds the artifacts
-they define, verifies them (promtool check rules/config, amtool check-config, dashboard JSON schema,
-PromQL parse) and writes them with dist/manifest.json. The output is written to a staging folder and
-swapped in at the end: a failed build leaves the previous output byte-for-byte unchanged.
+they define, verifies them (type check of the definitions with the TypeScript compiler, promtool
+check rules/config, amtool check-config, dashboard JSON schema, PromQL parse) and writes them with
+dist/manifest.json. The output is written to a staging folder and swapped in at the end: a failed
+build leaves the previous output byte-for-byte unchanged.
 
 Options:
   --out <dir>        output folder (default: dist)
   --profile <name>   "default", or "test": the end-to-end stack's time compression (60×: 1s
                      scrape/evaluation, SLO windows and alert "for" scaled; no promtool tests)
-  --no-verify        skip the external verifiers (faster; used by o11y diff)
+  --no-verify        skip the type check and the external verifiers (faster; used by o11y diff)
   --json             print the manifest as JSON instead of a summary
   --render-secrets <dir>
                      instead of building dist/, write a deployable Alertmanager config into <dir>
@@ -42,13 +44,17 @@ Exit codes: 0 built, 1 a definition or a verifier failed (each error names the T
       return renderSecrets(values['render-secrets'], io.root, io.stdout);
     const profile = values.profile ?? 'default';
     if (profile !== 'default' && profile !== 'test') throw new UsageError(`unknown profile "${profile}"`);
-    const result = await build({
+    const options = {
       root: io.root,
       out: values.out ?? 'dist',
       profile,
       verify: !values['no-verify'],
-      log: (line) => io.stderr(`${line}\n`),
-    });
+      log: (line: string) => io.stderr(`${line}\n`),
+    };
+    // The organisation's type check runs beside the build and gates the swap of dist/.
+    const result = options.verify
+      ? await whileTypechecking(io.root, (beforeSwap) => build({ ...options, beforeSwap }))
+      : await build(options);
     for (const warning of result.warnings) io.stderr(`${formatDiagnostic(warning)}\n`);
     if (values.json) {
       io.stdout(`${JSON.stringify(result.manifest, null, 2)}\n`);
