@@ -35,8 +35,8 @@ function phase(label, command, args) {
 }
 
 const started = process.hrtime.bigint();
-// `npm install`, not `npm ci`: the registry mirror these machines use lacks some other platforms' optional
-// packages (e.g. biome's darwin builds of the locked version), which `npm ci` insists on seeing in the lock.
+// `npm install` with the committed lock, which holds every platform's optional packages (biome, turbo,
+// esbuild, rollup, typescript builds): a fresh clone installs without rewriting it (.ci/run checks).
 phase('dependencies', 'npm', ['install', '--no-fund', '--no-audit']);
 phase('toolchain', process.execPath, ['scripts/toolchain.mjs']);
 phase('packages', 'npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);

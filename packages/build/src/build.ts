@@ -43,6 +43,8 @@ export interface BuildOptions {
   readonly failOn?: Severity;
   /** The lint configuration (checks, suppressions, budgets, catalogue); default: o11y.config.ts. */
   readonly config?: LintConfig;
+  /** Awaited before the output replaces the previous one; throws to fail the build (the type check). */
+  readonly beforeSwap?: () => Promise<void>;
 }
 
 /** The build's stages, in the order they run. */
@@ -88,6 +90,7 @@ export async function loadDefinitions(root: string): Promise<Definition[]> {
   const seen = new Set<Definition>();
   const definitions: Definition[] = [];
   const failures: Diagnostic[] = [];
+  const reported = new Set<string>();
   for (const file of await definitionModules(root)) {
     let exports: Record<string, unknown>;
     try {
@@ -95,11 +98,16 @@ export async function loadDefinitions(root: string): Promise<Definition[]> {
     } catch (error) {
       const relative = path.relative(root, file).split(path.sep).join('/');
       for (const d of toDiagnostics(error)) {
+        const source = d.source ?? { file: relative, line: 1, column: 1 };
+        // A shared module (the catalogue) that throws fails every definition importing it: once.
+        const key = `${source.file}:${source.line}:${source.column} ${d.message}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
         failures.push({
           ...d,
-          source: d.source ?? { file: relative, line: 1, column: 1 },
+          source,
           id: d.id ?? 'build/module',
-          hint: d.hint ?? `fix the error in ${relative}; the previous dist/ is left unchanged`,
+          hint: d.hint ?? `fix the error in ${source.file}; the previous dist/ is left unchanged`,
         });
       }
       continue;
@@ -246,6 +254,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         })),
       };
       await writeTree(staging, [{ path: DIST.manifest, content: stableStringify(written) }]);
+      await options.beforeSwap?.();
       await swapDirectory(staging, outDir);
       return written;
     });

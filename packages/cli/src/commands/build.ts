@@ -18,6 +18,7 @@ const FORMATS = {
   },
   json: (result) => `${JSON.stringify(result.manifest, null, 2)}\n`,
 } satisfies Formatters<BuildResult, { root: string; colour: boolean }>;
+import { whileTypechecking } from '../typecheck.ts';
 
 export const command: Command = {
   name: 'build',
@@ -27,8 +28,8 @@ export const command: Command = {
        o11y build --render-secrets <dir>
 
 Builds in four stages: load (imports every TypeScript module under rules/, dashboards/ and
-alertmanager/), emit (the artifacts they define), verify (o11y lint with the checks and suppressions
-of o11y.config.ts, promtool check rules/config, amtool check-config, dashboard JSON schema, PromQL
+alertmanager/), emit (the artifacts they define), verify (a type check of the definitions with the
+TypeScript compiler, o11y lint with the checks and suppressions of o11y.config.ts, promtool check rules/config, amtool check-config, dashboard JSON schema, PromQL
 parse) and write (dist/ with dist/manifest.json, which records each artifact's TypeScript line and
 estimated series). The output is written to a staging folder and swapped in at the end: a failed
 build leaves the previous output byte-for-byte unchanged.
@@ -37,7 +38,7 @@ Options:
   --out <dir>        output folder (default: dist)
   --profile <name>   "default", or "test": the end-to-end stack's time compression (60×: 1s
                      scrape/evaluation, SLO windows and alert "for" scaled; no promtool tests)
-  --no-verify        skip the verify stage (faster; used by o11y diff)
+  --no-verify        skip the verify stage and the type check (faster; used by o11y diff)
   --fail-on <sev>    lint findings of this severity or worse fail the build: error (default) or
                      warning; the others are printed as warnings
   --format <f>       human (default) or json (the manifest); --json is the same as --format json
@@ -65,14 +66,18 @@ Exit codes: 0 built, 1 a definition or a verifier failed (each error names the T
     const profile = values.profile ?? 'default';
     if (profile !== 'default' && profile !== 'test') throw new UsageError(`unknown profile "${profile}"`);
     const format = values.json ? 'json' : await chooseFormat(FORMATS, values.format, 'build', io.root);
-    const result = await build({
+    const options = {
       root: io.root,
       out: values.out ?? 'dist',
       profile,
       verify: !values['no-verify'],
       failOn: failOnOption(values['fail-on']),
-      log: (line) => io.stderr(`${line}\n`),
-    });
+      log: (line: string) => io.stderr(`${line}\n`),
+    };
+    // The organisation's type check runs beside the build and gates the swap of dist/.
+    const result = options.verify
+      ? await whileTypechecking(io.root, (beforeSwap) => build({ ...options, beforeSwap }))
+      : await build(options);
     for (const warning of result.warnings) io.stderr(`${formatDiagnostic(warning)}\n`);
     if (values.timings || io.terminal) io.stderr(`${formatTimings(result)}\n`);
     io.stdout(FORMATS[format](result, { root: io.root, colour: io.colour }));

@@ -4,6 +4,7 @@ import { formatDiagnostic, O11yError, paint, type TestReport, writeFileAtomic } 
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT } from '../command.ts';
 import { junitXml } from '../junit.ts';
+import { progress } from '../progress.ts';
 import { testers } from '../testers.ts';
 
 export const command: Command = {
@@ -22,7 +23,8 @@ Options:
   --run <text>     only tests whose name contains <text>
   --junit <file>   also write a JUnit XML report
 
-Prints "N passed, N failed" last. Exit codes: 0 all passed, 1 a test failed, 2 usage or internal error.`,
+Progress goes to stderr: one line redrawn in place on a terminal (suite, count, time elapsed), a
+line per finished suite otherwise. Prints "N passed, N failed" last. Exit codes: 0 all passed, 1 a test failed, 2 usage or internal error.`,
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
       dist: { type: 'string' },
@@ -37,11 +39,22 @@ Prints "N passed, N failed" last. Exit codes: 0 all passed, 1 a test failed, 2 u
       });
     }
     const reports: TestReport[] = [];
+    const steps = progress({
+      verb: 'o11y test',
+      steps: testers.length,
+      write: io.stderr,
+      tty: Boolean(process.stderr.isTTY),
+    });
     for (const tester of testers) {
-      const report = await tester.run(distDir, {
-        root: io.root,
-        log: (line) => io.stderr(`${line}\n`),
-        ...(values.run !== undefined && { filter: values.run }),
+      const report = await steps.step(tester.name, async (count) => {
+        const done = await tester.run(distDir, {
+          root: io.root,
+          log: steps.log,
+          ...(values.run !== undefined && { filter: values.run }),
+        });
+        const failed = done.cases.filter((c) => !c.passed).length;
+        count(`${done.cases.length} tests, ${failed} failed`);
+        return done;
       });
       reports.push(report);
       io.stdout(`${paint(report.suite, 'bold', io.colour)}\n`);

@@ -20,6 +20,7 @@ import { KIND } from '../kinds.ts';
 import { timeCompression } from '../profile.ts';
 import { allRules, type Plan, plan } from './plan.ts';
 import { groupYaml, sortedRecord } from './rule-yaml.ts';
+import { sloArtifacts } from './slo-json.ts';
 import { suiteYaml } from './tests-yaml.ts';
 import { toYaml } from './yaml.ts';
 
@@ -89,6 +90,7 @@ function alertsJson(p: Plan) {
 function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
   const p = plan(definitions, context.profile);
   const artifacts = ruleFileArtifacts(p, context);
+  artifacts.push(...sloArtifacts(p));
   const suites = p.tests.map((suite) => ({ suite, emitted: suiteYaml(suite, p) }));
   for (const { suite, emitted } of suites) {
     artifacts.push({
