@@ -12,8 +12,9 @@ import {
   type TestReport,
   toolPath,
 } from '@o11y/core';
-import { PATHS, run } from './emit/emitter.ts';
+import { PATHS } from './emit/emitter.ts';
 import type { Claim, EmittedTestCase } from './emit/tests-yaml.ts';
+import { run } from './promtool/run.ts';
 
 interface IndexRule {
   readonly id: string;
