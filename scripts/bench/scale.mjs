@@ -77,13 +77,11 @@ const stages = ['build', ...requested.filter((s) => s !== 'build')];
 
 /** The `service('name', { … }),` entries of catalog/services.ts, verbatim, and where the list ends. */
 function serviceEntries(source) {
-  const entries = [...source.matchAll(/^ {2}service\('([a-z0-9-]+)', \{\n[\s\S]*?^ {2}\}\),\n/gm)].map(
-    (m) => ({ name: m[1], text: m[0] }),
-  );
-  const end = source.lastIndexOf('] as const;');
-  if (entries.length === 0 || end < 0)
-    throw new Error('catalog/services.ts: no `service(…)` entries before `] as const;`');
-  return { entries, end };
+  const matches = [...source.matchAll(/^ {2}service\('([a-z0-9-]+)', \{\n[\s\S]*?^ {2}\}\),\n/gm)];
+  const last = matches.at(-1);
+  const end = last ? source.indexOf('] as const;', last.index + last[0].length) : -1;
+  if (end < 0) throw new Error('catalog/services.ts: no `service(…)` entries before `] as const;`');
+  return { entries: matches.map((m) => ({ name: m[1], text: m[0] })), end };
 }
 
 /** catalog/services.ts with services added up to `total`, cloned round-robin from the existing entries. */
