@@ -13,8 +13,8 @@ import {
   type TestReport,
   toolPath,
 } from '@o11y/core';
-import { run } from './emit/emitter.ts';
 import type { Claim, EmittedTestCase } from './emit/tests-yaml.ts';
+import { run } from './promtool/run.ts';
 
 interface IndexRule {
   readonly id: string;

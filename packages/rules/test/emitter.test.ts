@@ -208,15 +208,47 @@ describe('verify', () => {
     expect(await emitter.verify!(artifacts, dir, context([group, config]))).toEqual([]);
   });
 
-  it('reports what promtool rejects at the TypeScript line of the group', async () => {
-    const broken = ruleGroup('broken', {
-      rules: [record('shop:broken:rate5m', raw('rate(shop_requests_total[5m]', { labels: [] }))],
+  it("reports a PromQL syntax error at the rule, with the parser's message, before promtool", async () => {
+    const broken = record('shop:broken:rate5m', raw('rate(shop_requests_total[5m]', { labels: [] }));
+    const group = ruleGroup('broken', { rules: [record('shop:queue_depth:max', queueDepth), broken] });
+    const { dir, artifacts } = await build([group]);
+    const problems = await emitter.verify!(artifacts, dir, context([group]));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        id: 'promql/parse',
+        source: recordingRuleOf(broken)!.source,
+        message: expect.stringMatching(
+          /^invalid PromQL in rule shop:broken:rate5m \(group broken\) at 1:\d+: .*unclosed left parenthesis/,
+        ),
+      }),
+    ]);
+    expect(recordingRuleOf(broken)!.source.line).not.toBe(group.source.line);
+  });
+
+  it('checks every rule file in one promtool run and maps what it rejects to the rule, without its SUCCESS lines', async () => {
+    const { group: shop } = shopRules();
+    const unclosed = alert('QueueBacklogTemplate', {
+      expr: queueDepth.gt(100),
+      severity: 'warning',
+      team: 'web',
+      summary: 'The queue on {{ $labels.instance backs up',
+      description: 'The queue is long.',
+      runbookUrl: 'https://runbooks.example.com/QueueBacklog',
     });
-    const { dir, artifacts } = await build([broken]);
-    const [problem, ...others] = await emitter.verify!(artifacts, dir, context([broken]));
-    expect(others).toEqual([]);
-    expect(problem).toMatchObject({ id: 'promtool/check-rules', source: broken.source });
-    expect(problem!.message).toContain('promtool check rules rejects dist/prometheus/rules/broken.yml');
+    const other = ruleGroup('other', {
+      file: 'other',
+      rules: [record('shop:queue_depth:max', queueDepth), unclosed],
+    });
+    const { dir, artifacts } = await build([shop, other]);
+    const problems = await emitter.verify!(artifacts, dir, context([shop, other]));
+    expect(problems).toHaveLength(1);
+    const [problem] = problems;
+    expect(problem).toMatchObject({ id: 'promtool/check-rules', source: unclosed.source });
+    expect(problem!.message).toMatch(
+      /^promtool check rules rejects dist\/prometheus\/rules\/other\.yml: rule QueueBacklogTemplate \(group other\): annotation "summary": template: __alert_QueueBacklogTemplate:1: function "backs" not defined$/,
+    );
+    expect(problem!.message).not.toContain('SUCCESS');
+    expect(problem!.message).not.toContain('Checking');
   });
 });
 

@@ -71,16 +71,160 @@ function product(values: Iterable<number>): number {
   return total;
 }
 
+type Matcher = NodeOf<'VectorSelector'>['matchers'][number];
+
+/**
+ * What selectors of one series need, computed once per series (so once per project, as the project
+ * makes its series once): how often each listed value occurs per label, the targets of each job, and
+ * for a name several recording rules write, which rules carry each value and the label bounds of all
+ * of them together. With it a selector costs the same whatever the number of services.
+ */
+interface SeriesIndex {
+  readonly valueCounts: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  readonly instancesByJob: ReadonlyMap<string, number>;
+  readonly parts?: PartsIndex;
+}
+
+interface PartsIndex {
+  /** Labels in the order the rules first carry them (the order `either` leaves them in). */
+  readonly labels: readonly string[];
+  /** Every rule's bound of each label, merged in rule order, for labels a selector does not match on. */
+  readonly unmatched: ReadonlyMap<string, LabelBound>;
+  readonly kind: SampleKind;
+  /** Per label: the rules that list each value, and the rules that carry the label without listing values. */
+  readonly listing: ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>;
+  readonly unlisted: ReadonlyMap<string, readonly number[]>;
+  /** Per label: every rule that carries it, and every rule that does not (a matcher on it cannot exclude those). */
+  readonly carrying: ReadonlyMap<string, readonly number[]>;
+  readonly lacking: ReadonlyMap<string, readonly number[]>;
+}
+
+const EMPTY: readonly number[] = [];
+const indexes = new WeakMap<KnownSeries, SeriesIndex | undefined>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Undefined when a rule's value list repeats a value (merging drops the repeat, which the index cannot
+ * mirror) or a rule's label count is not finite (0 × ∞ series is not 0): such series take the long way.
+ */
+function indexOf(series: KnownSeries): SeriesIndex | undefined {
+  if (indexes.has(series)) return indexes.get(series);
+  const index = buildIndex(series);
+  indexes.set(series, index);
+  return index;
+}
+
+function buildIndex(series: KnownSeries): SeriesIndex | undefined {
+  const valueCounts = new Map<string, Map<string, number>>();
+  for (const [name, spec] of Object.entries(series.specs)) {
+    if (spec.kind !== 'values') continue;
+    const counts = new Map<string, number>();
+    for (const value of spec.values) counts.set(value, (counts.get(value) ?? 0) + 1);
+    valueCounts.set(name, counts);
+  }
+  const instancesByJob = new Map<string, number>();
+  for (const s of series.scrapedBy) instancesByJob.set(s.job, (instancesByJob.get(s.job) ?? 0) + s.instances);
+  if (!series.parts) return { valueCounts, instancesByJob };
+
+  const listing = new Map<string, Map<string, number[]>>();
+  const unlisted = new Map<string, number[]>();
+  const carrying = new Map<string, number[]>();
+  const unmatched = new Map<string, LabelBound>();
+  let kind: SampleKind | undefined;
+  for (const [i, part] of series.parts.entries()) {
+    kind = kind === undefined || kind === part.kind ? part.kind : 'gauge';
+    for (const [name, spec] of Object.entries(part.specs)) {
+      if (spec.kind === 'values') {
+        if (new Set(spec.values).size !== spec.values.length) return undefined;
+        const byValue = listing.get(name) ?? new Map<string, number[]>();
+        listing.set(name, byValue);
+        for (const value of spec.values) push(byValue, value, i);
+      } else if (Number.isFinite(spec.cardinality)) push(unlisted, name, i);
+      else return undefined;
+      push(carrying, name, i);
+      const bound = narrowLabel(spec, []);
+      const earlier = unmatched.get(name);
+      unmatched.set(name, earlier ? mergeBound(earlier, bound) : bound);
+    }
+  }
+  const lacking = new Map<string, number[]>();
+  for (const name of carrying.keys())
+    lacking.set(
+      name,
+      series.parts.flatMap((part, i) => (name in part.specs ? [] : [i])),
+    );
+  return {
+    valueCounts,
+    instancesByJob,
+    parts: {
+      labels: [...carrying.keys()],
+      unmatched,
+      kind: kind ?? 'gauge',
+      listing,
+      unlisted,
+      carrying,
+      lacking,
+    },
+  };
+}
+
+/** The one value every matcher requires, when they are all equality matchers agreeing on it. */
+function requiredValue(matchers: readonly Matcher[]): string | undefined {
+  const value = matchers[0]?.value;
+  return matchers.length > 0 && matchers.every((m) => m.op === '=' && m.value === value) ? value : undefined;
+}
+
+/** `narrowLabel` in constant time for equality matchers and for none, from the counted values. */
+function narrowIndexed(
+  spec: LabelSpec,
+  matchers: readonly Matcher[],
+  counts: ReadonlyMap<string, number> | undefined,
+): LabelBound {
+  if (spec.kind !== 'values' || !counts) return narrowLabel(spec, matchers);
+  if (matchers.length === 0) return { count: spec.values.length, values: spec.values };
+  const value = requiredValue(matchers);
+  if (value === undefined) return narrowLabel(spec, matchers);
+  const times = counts.get(value) ?? 0;
+  return { count: times, values: Array<string>(times).fill(value) };
+}
+
+/** Two ascending lists of rule indexes as one. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
+
+function matchersOn(node: NodeOf<'VectorSelector'>, name: string): Matcher[] {
+  return node.matchers.filter((m) => m.name === name);
+}
+
 /** A selector's series: product of the label bounds, capped by every joint cap that applies. */
 export function selectorShape(node: NodeOf<'VectorSelector'>, series: KnownSeries): Shape {
+  return narrowedShape(node, series, indexOf(series));
+}
+
+function narrowedShape(
+  node: NodeOf<'VectorSelector'>,
+  series: KnownSeries,
+  index: SeriesIndex | undefined,
+): Shape {
   const labels = new Map<string, LabelBound>();
   for (const [name, spec] of Object.entries(series.specs)) {
+    const matchers = matchersOn(node, name);
     labels.set(
       name,
-      narrowLabel(
-        spec,
-        node.matchers.filter((m) => m.name === name),
-      ),
+      index ? narrowIndexed(spec, matchers, index.valueCounts.get(name)) : narrowLabel(spec, matchers),
     );
   }
   // Each target belongs to one job: (job, instance) pairs are the targets of the jobs still selected.
@@ -88,7 +232,9 @@ export function selectorShape(node: NodeOf<'VectorSelector'>, series: KnownSerie
   const jobs = labels.get('job')?.values;
   const instance = labels.get('instance');
   if (jobs && instance && series.scrapedBy.length > 0) {
-    const targets = series.scrapedBy.filter((s) => jobs.includes(s.job)).reduce((n, s) => n + s.instances, 0);
+    const targets = index
+      ? [...new Set(jobs)].reduce((n, job) => n + (index.instancesByJob.get(job) ?? 0), 0)
+      : series.scrapedBy.filter((s) => jobs.includes(s.job)).reduce((n, s) => n + s.instances, 0);
     caps.push({ labels: ['job', 'instance'], max: Math.min(instance.count, targets) });
   }
   let total = product([...labels.values()].map((b) => b.count));
@@ -97,6 +243,43 @@ export function selectorShape(node: NodeOf<'VectorSelector'>, series: KnownSerie
     if (inside > cap.max) total = (total / inside) * cap.max;
   }
   return { value: 'vector', series: total, labels, open: false, complete: true, kind: series.kind };
+}
+
+/**
+ * A selector of a name several recording rules write: what narrowing each rule on its own and adding
+ * them up with `either` gives, but visiting only the rules that can match. A rule whose listed values
+ * of an equality-matched label miss the value has no series, and adds nothing to that label.
+ */
+function partsShape(node: NodeOf<'VectorSelector'>, series: KnownSeries, index: SeriesIndex): Shape {
+  const parts = series.parts!;
+  const { labels: order, unmatched, kind, listing, unlisted, carrying, lacking } = index.parts!;
+  let candidates: readonly number[] | undefined;
+  const labels = new Map<string, LabelBound>();
+  for (const name of order) {
+    const matchers = matchersOn(node, name);
+    if (matchers.length === 0) {
+      labels.set(name, unmatched.get(name)!);
+      continue;
+    }
+    const value = requiredValue(matchers);
+    const relevant =
+      value === undefined
+        ? carrying.get(name)!
+        : mergeAscending(listing.get(name)?.get(value) ?? EMPTY, unlisted.get(name) ?? EMPTY);
+    if (value !== undefined) {
+      const possible = mergeAscending(relevant, lacking.get(name)!);
+      if (possible.length < (candidates ?? parts).length) candidates = possible;
+    }
+    let bound: LabelBound | undefined;
+    for (const i of relevant) {
+      const narrowed = narrowLabel(parts[i]!.specs[name]!, matchers);
+      bound = bound ? mergeBound(bound, narrowed) : narrowed;
+    }
+    labels.set(name, bound ?? { count: 0, values: [] });
+  }
+  let total = 0;
+  for (const i of candidates ?? parts.keys()) total += selectorShape(node, parts[i]!).series;
+  return { value: 'vector', series: total, labels, open: false, complete: true, kind };
 }
 
 function unknownSelector(node: NodeOf<'VectorSelector'>): Shape {
@@ -181,7 +364,14 @@ function joinedLabel(shape: Shape, sources: readonly Node[]): LabelBound {
 export class ShapeResolver {
   private readonly memo = new WeakMap<Node, Shape>();
 
-  constructor(private readonly lookup: (name: string) => KnownSeries | undefined) {}
+  /**
+   * `indexed: false` narrows every label of every rule for every selector, as the index's meaning is
+   * defined; the tests compare both ways. The index is what keeps lint linear in the services.
+   */
+  constructor(
+    private readonly lookup: (name: string) => KnownSeries | undefined,
+    private readonly options: { readonly indexed?: boolean } = {},
+  ) {}
 
   /** The series name a selector selects, when it has one (`foo` or `{__name__="foo"}`). */
   static metricName(node: NodeOf<'VectorSelector'>): string | undefined {
@@ -203,9 +393,12 @@ export class ShapeResolver {
         const name = ShapeResolver.metricName(node);
         const series = name === undefined ? undefined : this.lookup(name);
         if (!series) return unknownSelector(node);
+        const index = this.options.indexed === false ? undefined : indexOf(series);
         // Each recording rule of the name is narrowed on its own: {service="x"} keeps only x's rule.
-        if (series.parts) return series.parts.map((part) => selectorShape(node, part)).reduce(either);
-        return selectorShape(node, series);
+        if (series.parts && index) return partsShape(node, series, index);
+        if (series.parts)
+          return series.parts.map((part) => narrowedShape(node, part, undefined)).reduce(either);
+        return narrowedShape(node, series, index);
       }
       case 'MatrixSelector':
         return { ...this.shape(node.selector), value: 'matrix' };

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { isRaw, toPromQL } from '@o11y/catalog';
 import {
@@ -15,9 +14,12 @@ import {
   toDiagnostics,
   toolPath,
 } from '@o11y/core';
+import { init } from '@o11y/promql';
 import { prometheusYaml } from '../config/prometheus.ts';
 import { KIND } from '../kinds.ts';
 import { timeCompression } from '../profile.ts';
+import { promtoolCheckRules, syntaxErrors } from '../promtool/check-rules.ts';
+import { run } from '../promtool/run.ts';
 import { allRules, type Plan, plan } from './plan.ts';
 import { groupYaml, sortedRecord } from './rule-yaml.ts';
 import { sloArtifacts } from './slo-json.ts';
@@ -147,30 +149,6 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
   return artifacts;
 }
 
-/** Runs a program and collects its output; never throws for a non-zero exit. */
-export function run(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
-}
-
 async function verify(
   artifacts: readonly Artifact[],
   dir: string,
@@ -182,20 +160,20 @@ async function verify(
   } catch (error) {
     return toDiagnostics(error);
   }
-  const diagnostics: Diagnostic[] = [];
-  const ruleFiles = artifacts.filter((a) => a.kind === 'prometheus-rules');
-  for (const artifact of ruleFiles) {
-    const result = await run(promtool, ['check', 'rules', '--lint=all', '--lint-fatal', artifact.path], dir);
-    if (result.code !== 0) {
-      diagnostics.push({
-        severity: 'error',
-        id: 'promtool/check-rules',
-        message: `promtool check rules rejects dist/${artifact.path}: ${result.output.trim()}`,
-        source: artifact.source,
-        hint: 'the rule file was generated from this definition; fix the expression or rule it names',
-      });
-    }
-  }
+  const written = new Set(artifacts.filter((a) => a.kind === 'prometheus-rules').map((a) => a.path));
+  const ruleFiles = plan(context.definitions, context.profile)
+    .ruleFiles.map(({ file, groups }) => ({ path: DIST.prometheus.rules(file), groups }))
+    .filter((file) => written.has(file.path));
+  await init();
+  const syntax = syntaxErrors(ruleFiles);
+  const diagnostics = [
+    ...syntax.diagnostics,
+    ...(await promtoolCheckRules(
+      promtool,
+      ruleFiles.filter((file) => !syntax.failed.has(file.path)),
+      dir,
+    )),
+  ];
   const config = artifacts.find((a) => a.kind === 'prometheus-config');
   if (config) {
     const result = await run(promtool, ['check', 'config', '--lint=all', '--lint-fatal', config.path], dir);

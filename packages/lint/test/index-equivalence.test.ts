@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BuildContext, type Definition, isDefinition, kindOf, type ProjectModel } from '@o11y/core';
+import { emitter as dashboardsEmitter } from '@o11y/dashboards';
+import { emitter as rulesEmitter } from '@o11y/rules';
+import { describe, expect, it, vi } from 'vitest';
+import { loadDefinitions } from '../../build/src/build.ts';
+import type { LintConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config.ts';
+import { testCatalog } from './catalog.ts';
+import * as plantedDashboards from './fixtures/planted/dashboards.ts';
+import * as plantedRules from './fixtures/planted/rules.ts';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+async function modelOf(definitions: readonly Definition[]): Promise<ProjectModel> {
+  const context: BuildContext = { root, definitions, profile: 'default', log: () => {} };
+  const parts = [];
+  for (const emitter of [rulesEmitter, dashboardsEmitter])
+    parts.push(
+      await emitter.model!(
+        definitions.filter((d) => emitter.kinds.includes(kindOf(d))),
+        context,
+      ),
+    );
+  return {
+    ruleGroups: parts.flatMap((p) => p.ruleGroups ?? []),
+    dashboards: parts.flatMap((p) => p.dashboards ?? []),
+    scrapeJobs: parts.flatMap((p) => p.scrapeJobs ?? []),
+  };
+}
+
+/** Findings and cardinality estimates of lint, as a fresh copy of the package computes them. */
+async function lintFresh(model: ProjectModel, config: LintConfig) {
+  const { lint } = await import('../src/lint.ts');
+  const { estimateCardinality } = await import('../src/cardinality.ts');
+  const { LintProject } = await import('../src/project.ts');
+  const result = await lint(model, { config });
+  const estimates = estimateCardinality(new LintProject(model, config.catalog, config.budgets));
+  const selectors = estimates.selectors.map(({ occurrences, ...s }) => ({ ...s, at: occurrences.length }));
+  const totals = [...estimates.rules, ...estimates.groups, ...estimates.queries].map((e) => [
+    e.subject,
+    e.series,
+    e.complete,
+  ]);
+  return { findings: result.findings, selectors, totals, recorded: estimates.recordedTotal };
+}
+
+/** The same, with every selector narrowed label by label and rule by rule, without the index. */
+async function lintWithoutIndex(model: ProjectModel, config: LintConfig) {
+  vi.resetModules();
+  vi.doMock('../src/analysis/shape.ts', async (importOriginal) => {
+    const shape = await importOriginal<typeof import('../src/analysis/shape.ts')>();
+    class UnindexedResolver extends shape.ShapeResolver {
+      constructor(lookup: ConstructorParameters<typeof shape.ShapeResolver>[0]) {
+        super(lookup, { indexed: false });
+      }
+    }
+    return {
+      ...shape,
+      ShapeResolver: UnindexedResolver,
+      selectorShape: (
+        node: Parameters<typeof shape.selectorShape>[0],
+        series: Parameters<typeof shape.selectorShape>[1],
+      ) => new UnindexedResolver(() => series).shape(node),
+    };
+  });
+  try {
+    return await lintFresh(model, config);
+  } finally {
+    vi.doUnmock('../src/analysis/shape.ts');
+    vi.resetModules();
+  }
+}
+
+describe('the lint index', () => {
+  it('changes no finding and no estimate of the sample organisation', async () => {
+    const model = await modelOf(await loadDefinitions(root));
+    const config = await loadConfig(root);
+    const indexed = await lintFresh(model, config);
+    const plain = await lintWithoutIndex(model, config);
+    expect(indexed.totals.length).toBeGreaterThan(500);
+    expect(indexed).toEqual(plain);
+  }, 120_000);
+
+  it('changes no finding and no estimate of the planted defects', async () => {
+    const exported: unknown[] = [...Object.values(plantedRules), ...Object.values(plantedDashboards)];
+    const model = await modelOf(exported.filter(isDefinition));
+    const config: LintConfig = { catalog: testCatalog, budgets: { rule: 250 } };
+    const indexed = await lintFresh(model, config);
+    const plain = await lintWithoutIndex(model, config);
+    expect(indexed.findings.length).toBeGreaterThan(20);
+    expect(indexed).toEqual(plain);
+  }, 120_000);
+});

@@ -1,0 +1,164 @@
+import { availableParallelism } from 'node:os';
+import { toPromQL } from '@o11y/catalog';
+import type { Diagnostic, SourceLocation } from '@o11y/core';
+import { parse } from '@o11y/promql';
+import type { RuleGroup } from '../group.ts';
+import { run } from './run.ts';
+
+/** A rule file as written under dist/, with the groups (and their TypeScript lines) it holds. */
+export interface RuleFileToCheck {
+  /** The path relative to the verified directory, as promtool is given it. */
+  readonly path: string;
+  readonly groups: readonly RuleGroup[];
+}
+
+const PROMTOOL_HINT = 'the rule file was generated from this definition; fix the expression or rule it names';
+
+/**
+ * Every rule expression parsed by Prometheus's own parser (wasm) before promtool sees it, so that a
+ * syntax error points at the rule's TypeScript line with upstream's message and position. Returns the
+ * errors and the files that hold one (promtool would only repeat them at the group).
+ */
+export function syntaxErrors(files: readonly RuleFileToCheck[]): {
+  diagnostics: Diagnostic[];
+  failed: Set<string>;
+} {
+  const diagnostics: Diagnostic[] = [];
+  const failed = new Set<string>();
+  for (const file of files) {
+    for (const group of file.groups) {
+      for (const rule of group.rules) {
+        const expr = toPromQL(rule.expr);
+        const result = parse(expr);
+        if (result.ok) continue;
+        failed.add(file.path);
+        for (const error of result.errors) {
+          diagnostics.push({
+            severity: 'error',
+            id: 'promql/parse',
+            message: `invalid PromQL in rule ${rule.name} (group ${group.name}) at ${error.line}:${error.column}: ${error.message}`,
+            source: rule.source,
+            hint: `fix the expression; \`o11y promql parse '${expr}'\` shows the error under it`,
+          });
+        }
+      }
+    }
+  }
+  return { diagnostics, failed };
+}
+
+/** Splits files into `count` lists of about the same number of rules, each in the files' order. */
+function balanced(files: readonly RuleFileToCheck[], count: number): RuleFileToCheck[][] {
+  const weight = (f: RuleFileToCheck) => f.groups.reduce((n, g) => n + g.rules.length, 0);
+  const total = files.reduce((n, f) => n + weight(f), 0);
+  const chunks: RuleFileToCheck[][] = [[]];
+  let filled = 0;
+  for (const file of files) {
+    if (filled >= (total / count) * chunks.length && chunks.length < count) chunks.push([]);
+    chunks.at(-1)!.push(file);
+    filled += weight(file);
+  }
+  return chunks.filter((c) => c.length > 0);
+}
+
+/** promtool's report of one file: the lines after its `FAILED:`, one error per entry. */
+function failuresByFile(output: string): Map<string, string[]> {
+  const failures = new Map<string, string[]>();
+  let current: string[] | undefined;
+  let file: string | undefined;
+  for (const line of output.split('\n')) {
+    if (line.startsWith('Checking ')) {
+      file = line.slice('Checking '.length);
+      current = undefined;
+    } else if (/^\s+FAILED:/.test(line) && file !== undefined) {
+      current = failures.get(file) ?? [];
+      failures.set(file, current);
+      const rest = line.replace(/^\s+FAILED:\s*/, '');
+      if (rest) current.push(rest);
+    } else if (current && line.trim() !== '') {
+      // An error starts with the file name or `lint error`; other lines continue the one before.
+      if (line.startsWith(`${file}: `) || line.startsWith('lint error') || current.length === 0)
+        current.push(line);
+      else current[current.length - 1] += `\n${line}`;
+    }
+  }
+  return failures;
+}
+
+const RULE_ERROR = /^(?:\d+:\d+: )*group "(.*)", rule (\d+), "(.*?)": ([\s\S]*)$/;
+const DUPLICATE_METRIC = /^Metric: (.*)$/gm;
+
+/** The TypeScript line of what one promtool error names: the rule, the duplicated recording rule, or the file. */
+function diagnosticsOf(file: RuleFileToCheck, error: string): Diagnostic[] {
+  const text = error.startsWith(`${file.path}: `) ? error.slice(file.path.length + 2) : error;
+  const at = (source: SourceLocation, message: string): Diagnostic => ({
+    severity: 'error',
+    id: 'promtool/check-rules',
+    message: `promtool check rules rejects dist/${file.path}: ${message}`,
+    source,
+    hint: PROMTOOL_HINT,
+  });
+  const ruleError = RULE_ERROR.exec(text);
+  if (ruleError) {
+    const [, groupName, index, ruleName, message] = ruleError;
+    const group = file.groups.find((g) => g.name === groupName);
+    const rule = group?.rules[Number(index) - 1];
+    if (group && rule) return [at(rule.source, `rule ${ruleName} (group ${groupName}): ${message}`)];
+  }
+  if (text.startsWith('lint error') && text.includes('duplicate rule')) {
+    const found = [...text.matchAll(DUPLICATE_METRIC)].flatMap(([, metric]) => {
+      // The later rule of the name is the duplicate of the earlier.
+      const rules = file.groups.flatMap((g) => g.rules).filter((r) => r.name === metric);
+      const duplicate = rules.at(-1);
+      return duplicate
+        ? [at(duplicate.source, `recording rule ${metric} is defined more than once with the same labels`)]
+        : [];
+    });
+    if (found.length > 0) return found;
+  }
+  return [at(file.groups[0]!.source, text)];
+}
+
+/**
+ * `promtool check rules` on every file in as few processes as there are cores (one per chunk, files
+ * balanced by rule count), its errors mapped to the TypeScript line of the rule they name. Only what
+ * failed is reported: promtool's SUCCESS lines are dropped.
+ */
+export async function promtoolCheckRules(
+  promtool: string,
+  files: readonly RuleFileToCheck[],
+  dir: string,
+): Promise<Diagnostic[]> {
+  if (files.length === 0) return [];
+  const chunks = balanced(files, Math.max(1, Math.min(availableParallelism(), 4)));
+  const results = await Promise.all(
+    chunks.map((chunk) =>
+      // One stream for stdout and stderr: promtool says which file it checks on one and why it failed on the other.
+      run(promtool, ['check', 'rules', '--lint=all', '--lint-fatal', ...chunk.map((f) => f.path)], dir, {
+        mergeOutput: true,
+      }),
+    ),
+  );
+  const diagnostics: Diagnostic[] = [];
+  for (const [i, result] of results.entries()) {
+    if (result.code === 0) continue;
+    const failures = failuresByFile(result.output);
+    const found = chunks[i]!.flatMap((file) =>
+      (failures.get(file.path) ?? []).flatMap((e) => diagnosticsOf(file, e)),
+    );
+    diagnostics.push(
+      ...(found.length > 0
+        ? found
+        : [
+            {
+              severity: 'error' as const,
+              id: 'promtool/check-rules',
+              message: `promtool check rules failed (exit ${result.code}): ${result.output.trim()}`,
+              source: chunks[i]![0]!.groups[0]!.source,
+              hint: PROMTOOL_HINT,
+            },
+          ]),
+    );
+  }
+  return diagnostics;
+}
