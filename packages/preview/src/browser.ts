@@ -64,15 +64,22 @@ export async function openPreview(browser: Browser, url: string): Promise<Opened
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
+  // An exception while drawing ends the wait at once instead of at the timeout.
+  const crashed = new Promise<never>((_, reject) => page.once('pageerror', reject));
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(url);
   try {
-    await page.waitForSelector('body[data-preview-state=ready]', { timeout: 60_000 });
+    await Promise.race([
+      page.waitForSelector('body[data-preview-state=ready]', { timeout: 60_000 }),
+      crashed,
+    ]);
   } catch {
+    await page.close();
     throw new O11yError(
       `the preview page ${url} did not finish drawing: ${errors.join('; ') || 'no error reported'}`,
       {
         id: 'preview/render',
+        hint: 'this is a fault of the preview renderer; please report it with the dashboard JSON',
       },
     );
   }

@@ -113,6 +113,42 @@ const icons: Plugin = {
   },
 };
 
+/** Grafana's font files (served by its server) and the same fonts as @fontsource packages ship them. */
+const FONT_FILES: Readonly<Record<string, string>> = {
+  'inter/Inter-Regular.woff2': '@fontsource/inter/files/inter-latin-400-normal.woff2',
+  'inter/Inter-Medium.woff2': '@fontsource/inter/files/inter-latin-500-normal.woff2',
+  'inter/Inter-Italic.woff2': '@fontsource/inter/files/inter-latin-400-italic.woff2',
+  'inter/Inter-MediumItalic.woff2': '@fontsource/inter/files/inter-latin-500-italic.woff2',
+};
+const ROBOTO_MONO = '@fontsource/roboto-mono/files/roboto-mono-latin-400-normal.woff2';
+
+/**
+ * Grafana's global styles load Inter and Roboto Mono from its server (`public/fonts/…`). The page
+ * embeds them instead, so it draws with Grafana's fonts everywhere and its screenshots do not depend
+ * on the fonts a machine happens to have.
+ */
+const fonts: Plugin = {
+  name: 'grafana-fonts',
+  setup(builder) {
+    builder.onLoad({ filter: /themes[\\/]GlobalStyles[\\/]fonts\.mjs$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const files = [...source.matchAll(/\$\{fontRoot\}([^']+)/g)].map((m) => m[1]!);
+      let contents = source;
+      for (const file of new Set(files)) {
+        const replacement = FONT_FILES[file] ?? (file.startsWith('roboto/') ? ROBOTO_MONO : undefined);
+        if (!replacement)
+          throw new Error(`@grafana/ui asks for the font ${file}, which the preview does not embed`);
+        const data = await readFile(path.join(RENDERER_DIR, 'node_modules', replacement));
+        contents = contents.replaceAll(
+          `\${fontRoot}${file}`,
+          `data:font/woff2;base64,${data.toString('base64')}`,
+        );
+      }
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 async function bundle(): Promise<void> {
   await mkdir(OUT_DIR, { recursive: true });
   const staging = path.join(OUT_DIR, `.staging-${process.pid}`);
@@ -129,7 +165,7 @@ async function bundle(): Promise<void> {
     define: { 'process.env.NODE_ENV': '"production"' },
     // Monaco's code-editor font comes with @grafana/ui's code editor, which no panel draws.
     loader: { '.ttf': 'empty', '.woff': 'empty', '.woff2': 'empty', '.svg': 'text', '.png': 'empty' },
-    plugins: [webpackInterop, icons],
+    plugins: [webpackInterop, icons, fonts],
     logLevel: 'error',
   });
   await build({

@@ -48,6 +48,17 @@ export interface PanelContext {
 
 type Options = Record<string, unknown>;
 
+/** The default of Grafana's standard thresholds option, which every panel plugin gets. */
+const STANDARD_DEFAULTS: Options = {
+  thresholds: {
+    mode: 'absolute',
+    steps: [
+      { value: Number.NEGATIVE_INFINITY, color: 'green' },
+      { value: 80, color: 'red' },
+    ],
+  },
+};
+
 /** Stat, gauge, bar gauge and table colour by thresholds unless the JSON says otherwise. */
 const THRESHOLD_COLOURED = { standard: { color: { mode: 'thresholds' } } };
 
@@ -61,7 +72,12 @@ function fieldConfigOf(json: Readonly<Record<string, unknown>>, plugin: PluginDe
   const source = (json.fieldConfig ?? {}) as PanelFieldConfig;
   const defaults = source.defaults ?? {};
   return {
-    defaults: { ...plugin.standard, ...defaults, custom: { ...plugin.custom, ...(defaults.custom ?? {}) } },
+    defaults: {
+      ...STANDARD_DEFAULTS,
+      ...plugin.standard,
+      ...defaults,
+      custom: { ...plugin.custom, ...(defaults.custom ?? {}) },
+    },
     overrides: (source.overrides ?? []) as FieldConfigSource['overrides'],
   };
 }
