@@ -1,5 +1,6 @@
 export type { PlacedPanel, PreviewPayload, QueryResult } from '../renderer/src/payload.ts';
 export { CHROMIUM_HINT, chromiumPath, launchBrowser, openPreview, screenshot } from './browser.ts';
+export { type ChangedDashboard, type ChangesOptions, changedDashboards, previewChanges } from './changes.ts';
 export { NO_DATA_SOURCE, PAGE_WIDTH } from './collect.ts';
 export type { DashboardJson, PanelJson } from './dashboard-json.ts';
 export { type LaidOutPanel, layoutDashboard } from './layout.ts';

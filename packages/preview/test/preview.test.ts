@@ -5,7 +5,7 @@
  * headless Chromium looking at the pages it draws.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPreview } from '../src/browser.ts';
+import { previewChanges } from '../src/changes.ts';
 import { NO_DATA_SOURCE, PAGE_WIDTH } from '../src/collect.ts';
 import type { DashboardJson } from '../src/dashboard-json.ts';
 import { type BuiltDashboard, type PreviewPage, preview } from '../src/preview.ts';
@@ -50,6 +51,26 @@ async function expectLikeReference(image: Buffer, name: string): Promise<void> {
     return;
   }
   expect(pixelDifference(image, await readFile(file))).toBeLessThanOrEqual(TOLERANCE);
+}
+
+/** A build folder as `o11y build` writes it: the dashboards and a manifest naming them. */
+async function writeBuild(dir: string, dashboards: readonly DashboardJson[]): Promise<void> {
+  const artifacts = [];
+  for (const json of dashboards) {
+    const file = `grafana/dashboards/team/${json.uid}.json`;
+    await mkdir(path.join(dir, 'grafana/dashboards/team'), { recursive: true });
+    await writeFile(path.join(dir, file), JSON.stringify(json));
+    artifacts.push({
+      kind: 'grafana/dashboard',
+      path: file,
+      sha256: '',
+      source: { file: 'dashboards/team.ts', line: 1, column: 1 },
+    });
+  }
+  await writeFile(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({ version: 1, profile: 'default', artifacts }),
+  );
 }
 
 async function fixture(name: string): Promise<BuiltDashboard> {
@@ -249,6 +270,46 @@ describe('o11y preview against a real Prometheus, in headless Chromium', () => {
     expect((await readFile(path.join(out, 'with-data', pages[0]!.png!))).subarray(1, 4).toString()).toBe(
       'PNG',
     );
+  });
+
+  it('pictures exactly the dashboards a change touches, before and after', async () => {
+    const service = (await fixture('service.json')).json;
+    const other: DashboardJson = { ...service, uid: 'fixture-other', title: 'Other' };
+    const raised = structuredClone(service);
+    const latency = raised.panels!.find((p) => p.id === 2)!;
+    (latency.fieldConfig as { defaults: { thresholds: { steps: Array<{ value: number | null }> } } }).defaults
+      .thresholds.steps[1]!.value = 0.7;
+    await writeBuild(path.join(out, 'base'), [service, other]);
+    await writeBuild(path.join(out, 'head'), [raised, other]);
+    const changes = await previewChanges({
+      baseDist: path.join(out, 'base'),
+      headDist: path.join(out, 'head'),
+      outDir: path.join(out, 'changes'),
+      prometheusUrl: prometheus.server.url,
+      now: END,
+    });
+    expect(changes).toEqual([
+      {
+        uid: 'fixture-service',
+        title: 'Fixture service',
+        change: 'changed',
+        before: 'fixture-service-before.png',
+        after: 'fixture-service-after.png',
+      },
+    ]);
+    expect((await readdir(path.join(out, 'changes'))).sort()).toEqual([
+      'fixture-service-after.png',
+      'fixture-service-before.png',
+      'preview.md',
+    ]);
+    const markdown = await readFile(path.join(out, 'changes', 'preview.md'), 'utf8');
+    expect(markdown).toContain(
+      '| ![before](fixture-service-before.png) | ![after](fixture-service-after.png) |',
+    );
+    const [before, after] = await Promise.all(
+      ['before', 'after'].map((side) => readFile(path.join(out, 'changes', `fixture-service-${side}.png`))),
+    );
+    expect(pixelDifference(before!, after!)).toBeGreaterThan(0);
   });
 
   it('without a Prometheus, says so on every panel that queries', async () => {

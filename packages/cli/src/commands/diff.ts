@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
+import { previewChanges } from '@o11y/preview';
 import {
   buildRef,
   diffTrees,
@@ -30,6 +31,9 @@ Unchanged artifacts are not mentioned.
   --format <f>          text (default), markdown (for a pull-request comment) or json
   --output <file>       write the result to a file (atomically) instead of stdout
   --exit-code           exit 1 when there are changes
+  --preview <dir>       also write before/after PNGs of the changed dashboards and preview.md
+                        embedding them into <dir> (o11y preview; needs its renderer and Chromium)
+  --preview-prometheus-url <url>  draw those pictures with data from this Prometheus
 
 Exit codes: 0 done (1 with --exit-code and changes), 2 usage or build error.`;
 
@@ -47,6 +51,8 @@ export const command: Command = {
         format: { type: 'string' },
         output: { type: 'string' },
         'exit-code': { type: 'boolean' },
+        preview: { type: 'string' },
+        'preview-prometheus-url': { type: 'string' },
       },
       true,
     );
@@ -76,6 +82,20 @@ export const command: Command = {
       // Every renderer ends its text with a newline; io.stdout adds none.
       if (values.output) await writeFileAtomic(path.resolve(io.root, values.output), text);
       else io.stdout(text);
+      // Pictures of the changed dashboards, before and after (o11y preview).
+      if (values.preview) {
+        const outDir = path.resolve(io.root, values.preview);
+        const prometheusUrl = values['preview-prometheus-url'];
+        const changes = await previewChanges({
+          baseDist: baseDir,
+          headDist: headDir,
+          outDir,
+          ...(prometheusUrl && { prometheusUrl }),
+        });
+        io.stderr(
+          `${changes.length} changed dashboards pictured in ${path.join(values.preview, 'preview.md')}\n`,
+        );
+      }
       return values['exit-code'] && !isEmpty(report) ? EXIT.findings : EXIT.ok;
     } catch (error) {
       for (const diagnostic of toDiagnostics(error)) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
