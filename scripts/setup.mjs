@@ -41,6 +41,21 @@ phase('dependencies', 'npm', ['install', '--no-fund', '--no-audit']);
 phase('toolchain', process.execPath, ['scripts/toolchain.mjs']);
 phase('packages', 'npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
 phase('organisation', 'npx', ['o11y', 'build']);
+
+// ── Preview (`o11y preview`, `o11y dev`, their tests): React and Grafana's front-end packages in their
+// own install under packages/preview/renderer, and Chromium. `--without-preview` skips it for a machine
+// that only builds and lints; see the README for what each costs.
+if (!process.argv.includes('--without-preview')) {
+  phase('preview renderer', 'npm', [
+    'ci',
+    '--prefix',
+    'packages/preview/renderer',
+    '--no-fund',
+    '--no-audit',
+  ]);
+  phase('preview browser and bundle', 'npx', ['tsx', 'packages/preview/scripts/setup.ts']);
+}
+// ── end of preview
 process.stdout.write(
   `\nsetup: done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)}s; artifacts are in dist/\n`,
 );

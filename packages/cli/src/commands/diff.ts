@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
+import { previewChanges } from '@o11y/preview';
 import {
   buildRef,
   COMMENT_LIMIT,
@@ -37,6 +38,9 @@ Unchanged artifacts are not mentioned.
                         0 for no limit
   --full-report <url>   markdown: where the full report is, named in the note when shortened
   --full-output <file>  markdown: also write the full, unshortened report to this file
+  --preview <dir>       also write before/after PNGs of the changed dashboards and preview.md
+                        embedding them into <dir> (o11y preview; needs its renderer and Chromium)
+  --preview-prometheus-url <url>  draw those pictures with data from this Prometheus
 
 Progress goes to stderr: one line rewritten in place on a terminal, a line per step otherwise.
 
@@ -59,6 +63,8 @@ export const command: Command = {
         'max-chars': { type: 'string' },
         'full-report': { type: 'string' },
         'full-output': { type: 'string' },
+        preview: { type: 'string' },
+        'preview-prometheus-url': { type: 'string' },
       },
       true,
     );
@@ -113,6 +119,20 @@ export const command: Command = {
       // Every renderer ends its text with a newline; io.stdout adds none.
       if (values.output) await writeFileAtomic(path.resolve(io.root, values.output), text);
       else io.stdout(text);
+      // Pictures of the changed dashboards, before and after (o11y preview).
+      if (values.preview) {
+        const outDir = path.resolve(io.root, values.preview);
+        const prometheusUrl = values['preview-prometheus-url'];
+        const changes = await previewChanges({
+          baseDist: baseDir,
+          headDist: headDir,
+          outDir,
+          ...(prometheusUrl && { prometheusUrl }),
+        });
+        io.stderr(
+          `${changes.length} changed dashboards pictured in ${path.join(values.preview, 'preview.md')}\n`,
+        );
+      }
       return values['exit-code'] && !isEmpty(report) ? EXIT.findings : EXIT.ok;
     } catch (error) {
       for (const diagnostic of toDiagnostics(error)) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
