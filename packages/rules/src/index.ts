@@ -15,6 +15,7 @@ export { emitter, mimirNamespace, PATHS } from './emit/emitter.ts';
 export { type RuleGroup, type RuleGroupOptions, ruleGroup } from './group.ts';
 export { importOpenSlo, parseOpenSlo } from './import/openslo.ts';
 export { type ImportOptions, importSloth, parseSloth } from './import/sloth.ts';
+export { type VerbatimAlertOptions, verbatimAlert } from './import/verbatim.ts';
 export { KIND } from './kinds.ts';
 export {
   type AlertLabelVocabulary,
