@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { definitionModules } from '@o11y/build';
 import {
   type Diagnostic,
   O11yError,
@@ -13,7 +14,6 @@ import {
   toDiagnostics,
   writeFileAtomic,
 } from '@o11y/core';
-import { definitionModules } from '@o11y/build';
 
 /** tsc's `--pretty false` diagnostic line: `file(line,col): error TS2322: message`. */
 const TSC_LINE = /^(.+)\((\d+),(\d+)\): (error|warning) TS(\d+): (.*)$/;

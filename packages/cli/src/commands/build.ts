@@ -18,6 +18,7 @@ const FORMATS = {
   },
   json: (result) => `${JSON.stringify(result.manifest, null, 2)}\n`,
 } satisfies Formatters<BuildResult, { root: string; colour: boolean }>;
+
 import { whileTypechecking } from '../typecheck.ts';
 
 export const command: Command = {
