@@ -11,6 +11,7 @@ import {
   type Emitter,
   isDefinition,
   kindOf,
+  loadProjectLayout,
   type Manifest,
   O11yError,
   O11yErrors,
@@ -27,9 +28,6 @@ import { emitters } from './emitters.ts';
 import { projectModel } from './model.ts';
 import { estimatedSeries } from './series.ts';
 import { lintStage, unverifiedProject } from './verify.ts';
-
-/** The folders whose TypeScript modules define the organisation's artifacts. */
-export const DEFINITION_DIRS = ['rules', 'dashboards', 'alertmanager'] as const;
 
 export interface BuildOptions {
   readonly root: string;
@@ -81,7 +79,8 @@ export async function definitionModules(root: string): Promise<string[]> {
         found.push(full);
     }
   }
-  for (const dir of DEFINITION_DIRS) await walk(path.join(root, dir));
+  // The folders o11y.config.ts declares with defineProject (rules/, dashboards/, alertmanager/ by default).
+  for (const dir of (await loadProjectLayout(root)).definitions) await walk(path.join(root, dir));
   return found.sort(compareCodePoints);
 }
 

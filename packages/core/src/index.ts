@@ -10,6 +10,7 @@ export * from './local-server.ts';
 export * from './log.ts';
 export * from './model.ts';
 export * from './processes.ts';
+export * from './project.ts';
 export * from './random.ts';
 export * from './source.ts';
 export * from './tools.ts';

@@ -1,12 +1,6 @@
 import { request } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
-import {
-  probeDnsLookupTimeSeconds,
-  probeDurationSeconds,
-  probeHttpDurationSeconds,
-  probeHttpStatusCode,
-  probeSuccess,
-} from '../../../catalog/index.ts';
+import type { Estate } from './estate.ts';
 
 /** How long a probe may take when Prometheus does not say (blackbox_exporter's default module timeout). */
 const DEFAULT_TIMEOUT_SECONDS = 5;
@@ -46,9 +40,13 @@ function httpGet(url: URL, timeoutMs: number): Promise<ProbeTimings> {
 /**
  * The blackbox exporter's `http_2xx` module: a real HTTP GET of `target` within the scrape timeout,
  * reported as the catalogue's probe metrics. Plain-HTTP probes have no certificate, so, like
- * blackbox_exporter, they report no `probe_ssl_earliest_cert_expiry`.
+ * blackbox_exporter, they report no certificate expiry.
  */
-export async function probe(target: string, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Promise<Registry> {
+export async function probe(
+  metrics: Estate['probe'],
+  target: string,
+  timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+): Promise<Registry> {
   const registry = new Registry();
   const gauge = (entry: { declaration: { name: string; help: string } }, labelNames: string[] = []) =>
     new Gauge({
@@ -57,9 +55,9 @@ export async function probe(target: string, timeoutSeconds = DEFAULT_TIMEOUT_SEC
       labelNames,
       registers: [registry],
     });
-  const success = gauge(probeSuccess);
-  const duration = gauge(probeDurationSeconds);
-  const dns = gauge(probeDnsLookupTimeSeconds);
+  const success = gauge(metrics.success);
+  const duration = gauge(metrics.duration);
+  const dns = gauge(metrics.dnsLookup);
   const started = performance.now();
   let url: URL | undefined;
   try {
@@ -76,8 +74,8 @@ export async function probe(target: string, timeoutSeconds = DEFAULT_TIMEOUT_SEC
   }
   try {
     const timings = await httpGet(url, timeoutSeconds * 1000);
-    const phases = gauge(probeHttpDurationSeconds, ['phase']);
-    gauge(probeHttpStatusCode).set(timings.status);
+    const phases = gauge(metrics.httpPhases, ['phase']);
+    gauge(metrics.httpStatusCode).set(timings.status);
     phases.set({ phase: 'resolve' }, 0);
     phases.set({ phase: 'connect' }, timings.connect);
     phases.set({ phase: 'tls' }, 0);
@@ -85,7 +83,7 @@ export async function probe(target: string, timeoutSeconds = DEFAULT_TIMEOUT_SEC
     phases.set({ phase: 'transfer' }, timings.transfer);
     success.set(timings.status >= 200 && timings.status < 300 ? 1 : 0);
   } catch {
-    gauge(probeHttpStatusCode).set(0);
+    gauge(metrics.httpStatusCode).set(0);
     success.set(0);
   }
   duration.set((performance.now() - started) / 1000);

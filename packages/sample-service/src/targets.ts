@@ -3,14 +3,7 @@ import type { Service } from '@o11y/catalog';
 import { type LocalServer, listenLocal } from '@o11y/core';
 import { Registry } from 'prom-client';
 import { probe } from './blackbox.ts';
-import {
-  behaviourOverrides,
-  exporterPlans,
-  externalSites,
-  metricsOfJob,
-  probeJob,
-  services,
-} from './estate.ts';
+import { type Estate, metricsOfJob } from './estate.ts';
 import { withoutFamilies } from './exposition.ts';
 import type { FaultEffect, Faults } from './faults.ts';
 import {
@@ -45,6 +38,7 @@ export interface Target {
 
 /** Shared by every target of one service process. */
 export interface TargetEnvironment {
+  readonly estate: Estate;
   readonly faults: Faults;
   readonly random: Random;
   readonly startedAt: number;
@@ -120,9 +114,12 @@ async function startServiceInstance(
   simulation: SimulationContext,
 ): Promise<Target> {
   const routes = routesOf(service);
-  const options = { ...simulation, service, routes, declarations: metricsOfJob(service.job.name) };
+  const declarations = metricsOfJob(environment.estate, service.job.name);
+  const options = { ...simulation, estate: environment.estate, service, routes, declarations };
+  // An instrumentation other than OpenTelemetry's is simulated as prom-client, the Node.js default.
+  const kind = service.instrumentation === 'otel' ? 'otel' : 'prom-client';
   const instrumentation: Instrumentation =
-    service.instrumentation === 'otel' ? otelInstrumentation(options) : promClientInstrumentation(options);
+    kind === 'otel' ? otelInstrumentation(options) : promClientInstrumentation(options);
   const baselineErrors = (1 - service.slo.availability) * BASELINE_BUDGET_SHARE;
   const median = service.slo.latency.threshold * MEDIAN_LATENCY_SHARE;
   const { server, address } = await startListener(
@@ -151,7 +148,7 @@ async function startServiceInstance(
   return {
     info: () => ({
       job: service.job.name,
-      kind: service.instrumentation,
+      kind,
       address,
       metricsPath: METRICS_PATH,
       service: service.name,
@@ -167,7 +164,7 @@ async function startExporter(
   simulation: SimulationContext,
 ): Promise<Target> {
   const registry = new Registry();
-  simulateMissing(metricsOfJob(job), registry, {}, simulation);
+  simulateMissing(metricsOfJob(environment.estate, job), registry, {}, simulation);
   const { server, address } = await startListener(job, environment, async () => ({
     text: await registry.metrics(),
     contentType: registry.contentType,
@@ -180,7 +177,7 @@ async function startExporter(
 
 /** The blackbox exporter: `/probe?target=<url>` probes for real; the probe URLs are set once all targets listen. */
 async function startBlackbox(environment: TargetEnvironment, probeTargets: () => string[]): Promise<Target> {
-  const job = probeJob.name;
+  const job = environment.estate.probeJob.name;
   const { server, address } = await startListener(
     job,
     environment,
@@ -189,6 +186,7 @@ async function startBlackbox(environment: TargetEnvironment, probeTargets: () =>
       if (req.method !== 'GET' || url.pathname !== '/probe') return false;
       const timeout = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
       const registry = await probe(
+        environment.estate.probe,
         url.searchParams.get('target') ?? '',
         Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
       );
@@ -216,9 +214,10 @@ async function startSite(name: string, environment: TargetEnvironment): Promise<
 
 /** Every target of the estate: each service instance, each exporter, the blackbox exporter and the external sites. */
 export async function startTargets(environment: TargetEnvironment): Promise<Target[]> {
+  const { services, exporters, externalSites, probeJob } = environment.estate;
   const simulation: Omit<SimulationContext, 'context'> = {
     random: environment.random,
-    behaviours: behaviourOverrides(environment.startedAt),
+    behaviours: environment.estate.behaviours(environment.startedAt),
     startedAt: environment.startedAt,
     now: environment.now,
   };
@@ -230,7 +229,7 @@ export async function startTargets(environment: TargetEnvironment): Promise<Targ
         targets.push(await startServiceInstance(service, environment, { ...simulation, context }));
       }
     }
-    for (const plan of exporterPlans) {
+    for (const plan of exporters) {
       for (let index = 0; index < plan.instances; index++) {
         const context = { job: plan.job, index, services: plan.services };
         targets.push(await startExporter(plan.job, environment, { ...simulation, context }));

@@ -23,9 +23,8 @@ import type { Folder } from '../builder/folder.ts';
 import { checkQueries, checkQuery } from '../verify/queries.ts';
 import { ensureSchemas, formatSchemaError, QUERY_SCHEMAS, validatorFor } from '../verify/schema.ts';
 import { dashboardProvider, datasources } from './provisioning.ts';
-import { checkRecordings, recordedNames } from './recordings.ts';
 import { v1Resource, v2beta1Resource } from './resources.ts';
-import { DEFAULT_STACK, type GrafanaStack, type GrafanaStackSpec, STACK_KIND } from './stack.ts';
+import { type GrafanaStack, STACK_DEFAULTS, STACK_KIND } from './stack.ts';
 import type { V2Dashboard } from './v2.ts';
 
 export const ARTIFACT_KIND = {
@@ -107,10 +106,7 @@ function foldersArtifact(compiled: readonly CompiledDashboard[]): Artifact | und
   };
 }
 
-function stackOf(definitions: readonly Definition[]): {
-  spec: GrafanaStackSpec;
-  source: Definition['source'];
-} {
+function stackOf(definitions: readonly Definition[]): GrafanaStack | undefined {
   const stacks = definitions.filter((d) => kindOf(d) === STACK_KIND) as GrafanaStack[];
   if (stacks.length > 1) {
     throw new O11yErrors(
@@ -123,11 +119,7 @@ function stackOf(definitions: readonly Definition[]): {
       })),
     );
   }
-  const stack = stacks[0];
-  return {
-    spec: stack ?? DEFAULT_STACK,
-    source: stack?.source ?? { file: 'packages/dashboards', line: 0, column: 0 },
-  };
+  return stacks[0];
 }
 
 const compiledByArtifact = new WeakMap<Artifact, CompiledDashboard>();
@@ -135,8 +127,8 @@ const v2ByArtifact = new WeakMap<Artifact, { compiled: CompiledDashboard; conver
 
 /**
  * Grafana output of `o11y build`: dashboard JSON in folders by team (their uids and titles in `grafana/folders.json`),
- * optional `dashboard.grafana.app` resources, and a provisioning bundle for a stock Grafana. Runs after
- * the rules emitter: dashboards may only read recording rules the build defines.
+ * optional `dashboard.grafana.app` resources, and a provisioning bundle for a stock Grafana. Whether a
+ * query reads a series no recording rule of the build records is lint's `dashboard/missing-recording-rule`.
  */
 export const emitter: Emitter = {
   name: 'dashboards',
@@ -144,13 +136,8 @@ export const emitter: Emitter = {
 
   async emit(definitions: readonly Definition[], context: BuildContext): Promise<readonly Artifact[]> {
     const compiled = compileAll(definitions);
-    const { spec, source: stackSource } = stackOf(definitions);
-    await init();
-    const unknown = checkRecordings(
-      compiled.map((c) => c.definition),
-      recordedNames(context.definitions),
-    );
-    if (unknown.length > 0) throw new O11yErrors(unknown);
+    const stack = stackOf(definitions);
+    const resources: readonly string[] = stack?.resources ?? STACK_DEFAULTS.resources;
 
     const artifacts: Artifact[] = [];
     const problems: Diagnostic[] = [];
@@ -163,7 +150,7 @@ export const emitter: Emitter = {
       };
       compiledByArtifact.set(artifact, dashboard);
       artifacts.push(artifact);
-      if (spec.resources.includes('v1')) {
+      if (resources.includes('v1')) {
         artifacts.push({
           path: DIST.grafana.resource('v1', dashboard.definition.uid),
           kind: ARTIFACT_KIND.resource,
@@ -171,7 +158,7 @@ export const emitter: Emitter = {
           source: dashboard.definition.source,
         });
       }
-      if (spec.resources.includes('v2beta1')) {
+      if (resources.includes('v2beta1')) {
         try {
           const { content, converted } = v2beta1Resource(dashboard);
           const resource: Artifact = {
@@ -190,21 +177,23 @@ export const emitter: Emitter = {
     if (problems.length > 0) throw new O11yErrors(problems);
     const folders = foldersArtifact(compiled);
     if (folders) artifacts.push(folders);
-    if (compiled.length > 0 || definitions.some((d) => kindOf(d) === STACK_KIND)) {
-      artifacts.push(
-        {
-          path: DIST.grafana.provisioning.dashboards,
-          kind: ARTIFACT_KIND.provisioning,
-          content: dashboardProvider(spec),
-          source: stackSource,
-        },
-        {
-          path: DIST.grafana.provisioning.datasources,
-          kind: ARTIFACT_KIND.provisioning,
-          content: datasources(spec),
-          source: stackSource,
-        },
-      );
+    const stackSource = stack?.source ?? { file: 'packages/dashboards', line: 0, column: 0 };
+    if (compiled.length > 0 || stack) {
+      artifacts.push({
+        path: DIST.grafana.provisioning.dashboards,
+        kind: ARTIFACT_KIND.provisioning,
+        content: dashboardProvider(stack?.dashboardsPath ?? STACK_DEFAULTS.dashboardsPath),
+        source: stackSource,
+      });
+    }
+    // Datasources need the backends' URLs, which only the organisation's grafanaStack() knows.
+    if (stack) {
+      artifacts.push({
+        path: DIST.grafana.provisioning.datasources,
+        kind: ARTIFACT_KIND.provisioning,
+        content: datasources(stack),
+        source: stack.source,
+      });
     }
     context.log(`dashboards: ${compiled.length} dashboards`);
     return artifacts;

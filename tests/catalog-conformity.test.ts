@@ -1,7 +1,7 @@
+import { checkConformity, parseExposition } from '@o11y/catalog';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../../../catalog/index.ts';
-import { checkConformity, parseExposition } from '../src/index.ts';
+import { catalog } from '../catalog/index.ts';
 
 /** What the payments service registers: prom-client's defaults plus our service library's metrics. */
 async function paymentsExposition(): Promise<string> {

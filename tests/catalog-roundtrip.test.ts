@@ -1,3 +1,22 @@
+import {
+  absent,
+  avg,
+  avgOverTime,
+  clampMin,
+  type Expr,
+  histogramQuantile,
+  increase,
+  labelReplace,
+  max,
+  maxOverTime,
+  predictLinear,
+  rate,
+  re,
+  recorded,
+  sum,
+  topk,
+  vector,
+} from '@o11y/catalog';
 import { init, parse, parseDashboardQuery, prettify } from '@o11y/promql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,26 +40,7 @@ import {
   services,
   transactionsTotal,
   up,
-} from '../../../catalog/index.ts';
-import {
-  absent,
-  avg,
-  avgOverTime,
-  clampMin,
-  type Expr,
-  histogramQuantile,
-  increase,
-  labelReplace,
-  max,
-  maxOverTime,
-  predictLinear,
-  rate,
-  re,
-  recorded,
-  sum,
-  topk,
-  vector,
-} from '../src/index.ts';
+} from '../catalog/index.ts';
 
 /** Expressions of every shape the sample organisation uses, built from its catalogue. */
 function sampleExpressions(): Expr[] {

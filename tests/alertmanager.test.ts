@@ -1,13 +1,32 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { type AlertEntry, runAlertmanagerTests, type TestsFile } from '@o11y/alertmanager';
 import { DIST, formatDiagnostic } from '@o11y/core';
-import { describe, expect, it } from 'vitest';
-import { config } from '../../../alertmanager/config.ts';
-import { routingTests } from '../../../alertmanager/tests.ts';
-import { runAlertmanagerTests, type TestsFile } from '../src/index.ts';
-import { buildDist, fixtureAlerts, root, sampleAlerts } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routingTests } from '../alertmanager/tests.ts';
+import { buildOrganisation, root } from './organisation.ts';
 
-const context = { root, log: () => {}, alertsFile: fixtureAlerts };
+const context = { root, log: () => {} };
+let built: string;
+let alerts: AlertEntry[];
+beforeAll(async () => {
+  built = await buildOrganisation();
+  alerts = JSON.parse(await readFile(path.join(built, DIST.prometheus.alerts), 'utf8')) as AlertEntry[];
+});
+
+const copies: string[] = [];
+afterAll(async () => {
+  for (const copy of copies) await rm(copy, { recursive: true, force: true });
+});
+
+/** A copy of the built organisation, for a test to damage. */
+async function buildDist(): Promise<string> {
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'o11y-organisation-copy-'));
+  copies.push(copy);
+  await cp(built, copy, { recursive: true });
+  return copy;
+}
 
 async function editTests(dist: string, edit: (tests: TestsFile) => TestsFile): Promise<void> {
   const file = path.join(dist, 'alertmanager', 'tests.json');
@@ -16,19 +35,19 @@ async function editTests(dist: string, edit: (tests: TestsFile) => TestsFile): P
 
 describe('the sample organisation’s Alertmanager tests', () => {
   it('pass: routing through amtool, coverage of every alert, inhibition on a real Alertmanager', async () => {
-    const dist = await buildDist([config, routingTests]);
+    const dist = await buildDist();
     const report = await runAlertmanagerTests(dist, context);
     const failures = report.cases.filter((c) => !c.passed).map((c) => formatDiagnostic(c.failure!));
     expect(failures).toEqual([]);
     expect(report.summary).toEqual([
       `routing: ${routingTests.routing.length} passed, 0 failed`,
-      `routing coverage: ${sampleAlerts.length} passed, 0 failed`,
+      `routing coverage: ${alerts.length} passed, 0 failed`,
       `inhibition: ${routingTests.inhibition.length} passed, 0 failed`,
     ]);
   });
 
   it('fail when a routing or inhibition expectation is wrong, pointing at the case', async () => {
-    const dist = await buildDist([config, routingTests]);
+    const dist = await buildDist();
     await editTests(dist, (tests) => ({
       ...tests,
       routing: [{ ...tests.routing[0]!, receivers: ['slack-alerts'] }],
@@ -58,13 +77,13 @@ describe('the sample organisation’s Alertmanager tests', () => {
   });
 
   it('select cases by name', async () => {
-    const dist = await buildDist([config, routingTests]);
+    const dist = await buildDist();
     const report = await runAlertmanagerTests(dist, { ...context, filter: 'SLO ticket' });
     expect(report.cases.map((c) => c.name)).toEqual([`routing: an SLO ticket alert posts to #slo-tickets`]);
   });
 
   it('fail the coverage stage when there is no list of alerts', async () => {
-    const dist = await buildDist([config, routingTests]);
+    const dist = await buildDist();
     await rm(path.join(dist, DIST.prometheus.alerts));
     const report = await runAlertmanagerTests(dist, { root, log: () => {}, filter: 'coverage' });
     expect(report.cases).toEqual([
@@ -79,7 +98,7 @@ describe('the sample organisation’s Alertmanager tests', () => {
 
 describe('a damaged dist/alertmanager', () => {
   it('is a failed case, not a crash', async () => {
-    const dist = await buildDist([config, routingTests]);
+    const dist = await buildDist();
     await writeFile(path.join(dist, 'alertmanager', 'tests.json'), '{ not json');
     const report = await runAlertmanagerTests(dist, context);
     expect(report.cases).toEqual([

@@ -1,16 +1,19 @@
 import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { init, type Node, parse, parseDashboardQuery, type VectorSelector, walk } from '@o11y/promql';
+import { build } from '@o11y/build';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { sloOf } from '../../../rules/slos.ts';
-import { API_ERROR_RATE, P95_LATENCY_SECONDS } from '../../../rules/thresholds.ts';
-import { build } from '../../build/src/index.ts';
-import { conventionViolations, type DashboardJson, type PanelJson } from './conventions.ts';
+import {
+  conventionViolations,
+  type DashboardJson,
+  type PanelJson,
+} from '../packages/dashboards/test/conventions.ts';
+import { sloOf } from '../rules/slos.ts';
+import { API_ERROR_RATE, P95_LATENCY_SECONDS } from '../rules/thresholds.ts';
 
-const root = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const root = path.resolve(import.meta.dirname, '..');
 /** Scratch projects, removed after the tests. */
 const scratch: string[] = [];
 let work: string;

@@ -1,12 +1,28 @@
-import { service } from '@o11y/catalog';
-import { isDefinition, kindOf } from '@o11y/core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { serviceKinds } from '@o11y/catalog';
+import { type Definition, isDefinition, kindOf, writeTree } from '@o11y/core';
+import { emitter, KIND, type RuleGroup, type RuleTests, type Slo, tester } from '@o11y/rules';
 import { describe, expect, it, vi } from 'vitest';
-import { KIND, type RuleGroup, type RuleTests, type Slo, tester } from '../src/index.ts';
-import { build, root } from './helpers.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** The rule files and promtool tests of these definitions, written as `o11y build` writes them. */
+async function build(definitions: readonly Definition[]): Promise<{ dir: string }> {
+  const artifacts = await emitter.emit(definitions, { root, definitions, profile: 'default', log: () => {} });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'o11y-organisation-rules-'));
+  await writeTree(dir, artifacts);
+  return { dir };
+}
 
 // A twelfth service, added to the service list and nowhere else.
-vi.mock('../../../catalog/services.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../catalog/services.ts')>();
+vi.mock('../catalog/services.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../catalog/services.ts')>();
+  const service = serviceKinds<{
+    instrumentation: 'prom-client' | 'otel';
+    datastore: 'postgres' | 'redis';
+  }>();
   const reviews = service('reviews', {
     description: 'Product reviews and ratings',
     team: 'commerce',
@@ -29,9 +45,9 @@ vi.mock('../../../catalog/services.ts', async (importOriginal) => {
 
 const definitions = async () => {
   const modules = await Promise.all([
-    import('../../../rules/services.ts'),
-    import('../../../rules/slos.ts'),
-    import('../../../rules/tests/services.ts'),
+    import('../rules/services.ts'),
+    import('../rules/slos.ts'),
+    import('../rules/tests/services.ts'),
   ]);
   return modules.flatMap((m) =>
     Object.values(m)
@@ -73,6 +89,7 @@ describe('the sample organisation', () => {
     ];
     const { dir } = await build(own);
     const report = await tester.run(dir, { root, log: () => {} });
+    await rm(dir, { recursive: true, force: true });
     expect(report.cases.filter((c) => !c.passed)).toEqual([]);
     expect(report.summary).toEqual(['rule-test coverage: 48/48 rules (100%), 0 opted out with a reason']);
   }, 120_000);

@@ -2,11 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunningServer, startPrometheus } from '@o11y/core';
+import { metricsOfJob, type SampleService, startSampleService, type TargetInfo } from '@o11y/sample-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { catalog, metricsOfJob, probeJob } from '../src/estate.ts';
-import { type SampleService, startSampleService } from '../src/service.ts';
-import type { TargetInfo } from '../src/targets.ts';
+import { estate } from '../catalog/estate.ts';
+
+const { catalog, probeJob } = estate;
 
 /** Families a text exposition declares (`# TYPE name type`). */
 function families(text: string): Map<string, string> {
@@ -35,11 +36,11 @@ const scrapeUrl = (t: TargetInfo) =>
     ? `http://${t.address}/probe?target=${encodeURIComponent(t.probeTargets![0]!)}`
     : `http://${t.address}/metrics`;
 
-describe('the sample service', () => {
+describe('the sample service posing as the organisation’s estate', () => {
   let service: SampleService;
 
   beforeAll(async () => {
-    service = await startSampleService({ traffic: false, seed: 7 });
+    service = await startSampleService({ estate, traffic: false, seed: 7 });
     await Promise.all(service.traffic.tick(5));
   });
 
@@ -58,7 +59,9 @@ describe('the sample service', () => {
   it('exposes exactly the catalogue metrics of each job, with their types', async () => {
     for (const target of service.targets.filter((t) => t.kind !== 'site')) {
       const exposed = families((await get(scrapeUrl(target))).text);
-      const declared = metricsOfJob(target.job).filter((m) => m.name !== 'probe_ssl_earliest_cert_expiry');
+      const declared = metricsOfJob(estate, target.job).filter(
+        (m) => m.name !== 'probe_ssl_earliest_cert_expiry',
+      );
       expect([...exposed.keys()].sort(), `${target.job} ${target.address}`).toEqual(
         declared.map((m) => m.name).sort(),
       );
@@ -138,7 +141,7 @@ describe('the sample service scraped by the pinned Prometheus', () => {
   let dir: string;
 
   beforeAll(async () => {
-    service = await startSampleService({ seed: 3 });
+    service = await startSampleService({ estate, seed: 3 });
     dir = await mkdtemp(path.join(os.tmpdir(), 'sample-service-'));
     const jobs = [
       ...new Set(service.targets.filter((t) => t.kind !== 'site' && t.kind !== 'blackbox').map((t) => t.job)),
