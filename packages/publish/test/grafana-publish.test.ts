@@ -211,6 +211,18 @@ describe.each([11, 12, 13] as const)('publish grafana to Grafana %i (simulator)'
     expect(sim.store.dashboards.get('pg')?.title).toBe('PostgreSQL (tuned by hand)');
   });
 
+  it('still owns what it published through either API when the other one is asked for', async () => {
+    const sim = await start(version);
+    await publish(sim);
+    for (const api of ['classic', 'apis', 'auto'] as const) {
+      if (api === 'apis' && version === 11) continue;
+      const { plan } = await publish(sim, undefined, { api, dryRun: true });
+      expect(plan.dashboards.map((d) => `${d.uid} ${d.action}`)).toEqual(
+        dashboards.map((d) => `${d.uid} unchanged`),
+      );
+    }
+  });
+
   it('leaves a dashboard o11y does not own alone, publishes the rest, and fails naming it', async () => {
     const sim = await start(version);
     sim.store.saveDashboard(

@@ -114,7 +114,9 @@ async function renderSecrets(dir: string, root: string, stdout: (text: string) =
       id: 'build/render-secrets',
     });
   const files = renderDeployable(config, process.env);
-  for (const file of files) await writeFileAtomic(path.join(target, file.path), file.content);
+  // Only the owner may read what holds the secrets (a umask of 022 would make it world-readable).
+  for (const file of files)
+    await writeFileAtomic(path.join(target, file.path), file.content, { mode: 0o600 });
   stdout(
     `rendered ${files.length} deployable Alertmanager file(s) into ${path.relative(root, target) || '.'}/\n`,
   );

@@ -48,6 +48,7 @@ export function compileAll(definitions: readonly Definition[]): CompiledDashboar
   const problems: Diagnostic[] = [];
   const compiled: CompiledDashboard[] = [];
   const seen = new Map<string, Dashboard>();
+  const titles = new Map<string, Dashboard>();
   const folders = new Map<string, Folder>();
   for (const definition of definitions) {
     if (kindOf(definition) !== DASHBOARD_KIND) continue;
@@ -65,6 +66,19 @@ export function compileAll(definitions: readonly Definition[]): CompiledDashboar
     }
     seen.set(dashboard.uid, dashboard);
     const folder = dashboard.folderOf;
+    // Grafana refuses a second dashboard of the same title (in any letter case) in one folder.
+    const titleKey = `${folder?.path ?? ''}\u0000${dashboard.title.toLowerCase()}`;
+    const sameTitle = titles.get(titleKey);
+    if (sameTitle) {
+      problems.push({
+        severity: 'error',
+        id: 'dashboards/duplicate-title',
+        message: `dashboards ${dashboard.uid} and ${sameTitle.uid} are both titled "${dashboard.title}" in folder ${folder?.path ?? 'General'}, which Grafana rejects`,
+        source: dashboard.source,
+        hint: `the other is defined at ${formatSource(sameTitle.source)}; retitle one or move it to another folder`,
+      });
+    }
+    titles.set(titleKey, dashboard);
     const otherFolder = folder && folders.get(folder.path);
     if (folder && otherFolder && otherFolder.title !== folder.title) {
       problems.push({

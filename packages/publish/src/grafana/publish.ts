@@ -11,7 +11,7 @@ import {
   type RemoteFolder,
 } from './api.ts';
 import { grafanaError, grafanaMessage } from './errors.ts';
-import { contentChecksum } from './ownership.ts';
+import { contentChecksum, markerFromTags } from './ownership.ts';
 
 export type Action = 'create' | 'update' | 'unchanged' | 'delete' | 'keep' | 'drift' | 'foreign';
 
@@ -135,12 +135,15 @@ export async function planGrafana(
     }
     const moved = remote.folderUid !== desired.folderUid;
     const changed = remote.marker.checksum !== checksum;
-    if (!moved && !changed) {
+    // Published through /apis before it wrote the tags too: without them `--api classic` sees a stranger.
+    const untagged = api.kind === 'apis' && !markerFromTags(remote.content).owned;
+    if (!moved && !changed && !untagged) {
       steps.push({ ...base, action: 'unchanged', detail: undefined });
       continue;
     }
     const details = [
       changed && 'content changed',
+      untagged && !changed && 'adds the ownership tags the classic /api reads',
       moved &&
         `moved ${remoteFolderName(remote.folderUid)} → ${describeFolderPath(folderSpecs, desired.folderUid)}`,
     ].filter(Boolean);
