@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { definitionModules } from '@o11y/build';
 import {
   type Diagnostic,
@@ -14,6 +15,8 @@ import {
   toDiagnostics,
   writeFileAtomic,
 } from '@o11y/core';
+
+const run = promisify(execFile);
 
 /** tsc's `--pretty false` diagnostic line: `file(line,col): error TS2322: message`. */
 const TSC_LINE = /^(.+)\((\d+),(\d+)\): (error|warning) TS(\d+): (.*)$/;
@@ -111,21 +114,15 @@ export async function typecheckOrganisation(root: string): Promise<Diagnostic[]>
     return toDiagnostics(error);
   }
   const config = await organisationConfig(root);
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [tsc, '-p', config, '--pretty', 'false'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', () => resolve(text));
-  });
+  // tsc exits non-zero when it finds errors: its output is the result either way.
+  const { stdout, stderr } = await run(process.execPath, [tsc, '-p', config, '--pretty', 'false'], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: { stdout?: string; stderr?: string }) => ({
+    stdout: error.stdout ?? '',
+    stderr: error.stderr ?? String(error),
+  }));
+  const output = `${stdout}${stderr}`;
   return parseTscOutput(output, root, root);
 }
 

@@ -1,9 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { o11y, repoRoot } from './helpers.ts';
+import { cloneWithChange, DIFF_PROGRESS, o11y } from './helpers.ts';
 
 /**
  * A pull request that lowers one service's availability objective, on a real git clone of the
@@ -16,42 +12,17 @@ const BEFORE =
 const AFTER =
   "    slo: { availability: 0.995, latency: { threshold: 1, objective: 0.99 } },\n  }),\n  service('payments'";
 
-let parent: string;
-let clone: string;
+let change: ReturnType<typeof cloneWithChange>;
 
 beforeAll(() => {
-  parent = mkdtempSync(path.join(tmpdir(), 'o11y-diff-slo-'));
-  clone = path.join(parent, 'repo');
-  execFileSync('git', ['clone', '--quiet', repoRoot, clone], { stdio: 'pipe' });
-  for (const ignored of ['node_modules', '.tools'])
-    symlinkSync(path.join(repoRoot, ignored), path.join(clone, ignored), 'dir');
-  const file = path.join(clone, DEFINITION);
-  const source = readFileSync(file, 'utf8');
-  expect(source.split(BEFORE)).toHaveLength(2); // exactly the orders service's line
-  writeFileSync(file, source.replace(BEFORE, AFTER));
-  execFileSync(
-    'git',
-    [
-      '-c',
-      'user.name=test',
-      '-c',
-      'user.email=test@example.invalid',
-      'commit',
-      '--quiet',
-      '-am',
-      'orders: 99.5%',
-    ],
-    { cwd: clone, stdio: 'pipe' },
-  );
+  change = cloneWithChange(DEFINITION, BEFORE, AFTER, 'orders: 99.5%');
 }, 120_000);
 
-afterAll(() => {
-  if (parent) rmSync(parent, { recursive: true, force: true });
-});
+afterAll(() => change?.remove());
 
 describe('o11y diff of a changed SLO objective', () => {
   it('shows the objective in the SLO section and the rules it changes, with progress on stderr', () => {
-    const result = o11y(['diff', '--base', 'HEAD~1'], { cwd: clone });
+    const result = o11y(['diff', '--base', 'HEAD~1'], { cwd: change.clone });
     expect(result.status, result.stderr).toBe(0);
     const sloSection = result.stdout.slice(result.stdout.indexOf('SLOs:'));
     expect(sloSection).toMatch(
@@ -61,8 +32,6 @@ describe('o11y diff of a changed SLO objective', () => {
     expect(rules).toMatch(/^Rules: 0 added, 0 removed, \d+ changed\n/);
     expect(rules).toContain('orders');
     // Not a terminal: one line per finished step, with its number, what it counted and the time.
-    expect(result.stderr).toMatch(
-      /^o11y diff: \[1\/3\] building HEAD~1: done in \d+\.\ds\no11y diff: \[2\/3\] building the working tree: done in \d+\.\ds\no11y diff: \[3\/3\] comparing, \d+ items changed: done in \d+\.\ds\n$/,
-    );
+    expect(result.stderr).toMatch(DIFF_PROGRESS);
   }, 600_000);
 });
