@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // One command for a fresh machine: install dependencies, build the pinned Prometheus/Alertmanager
-// toolchain, build the packages (the PromQL wasm parser), then build the sample organisation into dist/.
+// toolchain, build the packages (the PromQL wasm parser), then build the sample organisation into dist/;
+// last, the end-to-end stack's programs, which `--minimal` skips (enough to build and lint).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,15 @@ phase('dependencies', 'npm', ['install', '--no-fund', '--no-audit']);
 phase('toolchain', process.execPath, ['scripts/toolchain.mjs']);
 phase('packages', 'npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
 phase('organisation', 'npx', ['o11y', 'build']);
+
+// The end-to-end stack (`npm test` needs it): the Debian packages of the exporters, PostgreSQL and
+// Redis, then Cortex built from source. Users who only build and lint skip it with `--minimal`.
+if (process.argv.includes('--minimal')) {
+  process.stdout.write('\nsetup: --minimal: skipping the end-to-end stack (npm test needs it)\n');
+} else {
+  phase('stack: system packages', process.execPath, ['scripts/toolchain/system-packages.mjs']);
+  phase('stack: toolchain', process.execPath, ['scripts/toolchain.mjs', '--stack']);
+}
 process.stdout.write(
   `\nsetup: done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)}s; artifacts are in dist/\n`,
 );
