@@ -159,29 +159,40 @@ function alertmanagerSourceWithPlaceholderUI(moduleVersion, workDir) {
   return modfile;
 }
 
+/**
+ * The cached binary of `name` at `release` for the Go in use; on a miss `build(workDir, output)` writes
+ * it to `output` inside a scratch directory, and only a complete binary is moved into the cache.
+ */
+function cachedBuild(name, release, what, build) {
+  const goVersion = run('go', ['env', 'GOVERSION']).stdout.trim();
+  const cacheDir = path.join(cacheRoot, `${name}-${release}-${goVersion}`);
+  const cached = path.join(cacheDir, name);
+  if (existsSync(cached)) {
+    process.stdout.write(`toolchain: ${name} ${release} from cache\n`);
+    return cached;
+  }
+  step(`building ${name} ${release} (${what})`, () => {
+    const workDir = path.join(cacheDir, 'work');
+    rmSync(workDir, { recursive: true, force: true });
+    mkdirSync(workDir, { recursive: true });
+    const result = build(workDir, path.join(workDir, name));
+    if (result.status !== 0) explainGoFailure(result, name);
+    renameSync(path.join(workDir, name), cached);
+    rmSync(workDir, { recursive: true, force: true });
+  });
+  return cached;
+}
+
 function buildTool(tool, versions) {
   const { module } = MODULES[tool.from];
   const moduleVersion = versions[tool.from];
   const release = releaseVersion(tool.from, moduleVersion);
-  const goVersion = run('go', ['env', 'GOVERSION']).stdout.trim();
-  const cacheDir = path.join(cacheRoot, `${tool.name}-${release}-${goVersion}`);
-  const cached = path.join(cacheDir, tool.name);
-  if (existsSync(cached)) {
-    process.stdout.write(`toolchain: ${tool.name} ${release} from cache\n`);
-    return { cached, release };
-  }
-  step(`building ${tool.name} ${release} (${module}@${moduleVersion})`, () => {
-    mkdirSync(cacheDir, { recursive: true });
-    const workDir = path.join(cacheDir, 'work');
-    mkdirSync(workDir, { recursive: true });
-    const args = ['build', '-trimpath', '-o', path.join(workDir, tool.name)];
+  const cached = cachedBuild(tool.name, release, `${module}@${moduleVersion}`, (workDir, output) => {
+    const args = ['build', '-trimpath', '-o', output];
     if (tool.from === 'alertmanager')
       args.push(`-modfile=${alertmanagerSourceWithPlaceholderUI(moduleVersion, workDir)}`);
     args.push(`-ldflags=${versionStamp(release, moduleVersion)}`, `${module}/${tool.pkg}`);
-    const result = run('go', args, { cwd: MODULES[tool.from].dir, env: { CGO_ENABLED: '0' } });
-    if (result.status !== 0) explainGoFailure(result, tool.name);
-    renameSync(path.join(workDir, tool.name), cached);
-    rmSync(workDir, { recursive: true, force: true });
+    return run('go', args, { cwd: MODULES[tool.from].dir, env: { CGO_ENABLED: '0' } });
   });
   return { cached, release };
 }
@@ -199,17 +210,7 @@ function versionStamp(release, moduleVersion, versionPackage = 'github.com/prome
 /** A STACK_TOOLS program, built in a writable copy of its module's source as `go mod download` fetched it. */
 function buildStackTool(tool) {
   const release = tool.version.replace(/^v/, '');
-  const goVersion = run('go', ['env', 'GOVERSION']).stdout.trim();
-  const cacheDir = path.join(cacheRoot, `${tool.name}-${release}-${goVersion}`);
-  const cached = path.join(cacheDir, tool.name);
-  if (existsSync(cached)) {
-    process.stdout.write(`toolchain: ${tool.name} ${release} from cache\n`);
-    return { cached, release };
-  }
-  step(`building ${tool.name} ${release} (${tool.module}@${tool.version})`, () => {
-    const workDir = path.join(cacheDir, 'work');
-    rmSync(workDir, { recursive: true, force: true });
-    mkdirSync(workDir, { recursive: true });
+  const cached = cachedBuild(tool.name, release, `${tool.module}@${tool.version}`, (workDir, output) => {
     const download = run('go', ['mod', 'download', '-json', `${tool.module}@${tool.version}`], {
       cwd: workDir,
     });
@@ -217,23 +218,11 @@ function buildStackTool(tool) {
     const source = path.join(workDir, 'src');
     cpSync(JSON.parse(download.stdout).Dir, source, { recursive: true });
     run('chmod', ['-R', 'u+w', source]);
-    const result = run(
-      'go',
-      [
-        'build',
-        '-trimpath',
-        '-tags',
-        tool.tags,
-        `-ldflags=${versionStamp(release, tool.version, tool.versionPackage)}`,
-        '-o',
-        path.join(workDir, tool.name),
-        tool.pkg,
-      ],
-      { cwd: source, env: { CGO_ENABLED: '0' } },
-    );
-    if (result.status !== 0) explainGoFailure(result, tool.name);
-    renameSync(path.join(workDir, tool.name), cached);
-    rmSync(workDir, { recursive: true, force: true });
+    const ldflags = `-ldflags=${versionStamp(release, tool.version, tool.versionPackage)}`;
+    return run('go', ['build', '-trimpath', '-tags', tool.tags, ldflags, '-o', output, tool.pkg], {
+      cwd: source,
+      env: { CGO_ENABLED: '0' },
+    });
   });
   return { cached, release };
 }

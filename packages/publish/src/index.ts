@@ -1,4 +1,9 @@
 export {
+  type AlertmanagerConfigApiOptions,
+  type AlertmanagerConfigApiResult,
+  publishAlertmanagerConfigApi,
+} from './alertmanager/config-api.ts';
+export {
   ALERTMANAGER_CONFIG,
   type AlertmanagerPublishOptions,
   publishAlertmanager,
@@ -35,12 +40,16 @@ export {
 } from './grafana/publish.ts';
 export { DEFAULT_CONCURRENCY, type GrafanaPublishOptions, publishGrafana } from './grafana/run.ts';
 export { HttpClient, type HttpClientOptions, type RetryPolicy } from './http/client.ts';
+export { type PrometheusRulesOptions, publishPrometheusRules, RULES_STATE_FILE } from './rules/prometheus.ts';
 export {
   formatRulerPlan,
   planRuler,
   publishRuler,
-  type RulerOptions,
+  RULER_APIS,
+  type RulerApi,
+  type RulerPublishOptions,
+  type RulerPublishResult,
   type RulerStep,
-} from './rules/mimir.ts';
-export { type PrometheusRulesOptions, publishPrometheusRules, RULES_STATE_FILE } from './rules/prometheus.ts';
+  rulerPath,
+} from './rules/ruler.ts';
 export { readSecret } from './secrets.ts';

@@ -8,10 +8,13 @@ import {
   formatRulerPlan,
   HttpClient,
   publishAlertmanager,
+  publishAlertmanagerConfigApi,
   publishGrafana,
   publishMessage,
   publishPrometheusRules,
   publishRuler,
+  RULER_APIS,
+  type RulerApi,
   readDistTree,
   readSecret,
 } from '@o11y/publish';
@@ -32,9 +35,11 @@ o11y publish grafana --url <grafana-url> [--dry-run] [--force] [--prune]
     --prune                   delete dashboards o11y owns that the build no longer defines
     --concurrency <n>         requests in flight (default 8)
 
-o11y publish rules --ruler-url <url> --tenant <id> [--owned-prefix <p> --prune] [--dry-run]
-    Mimir/Cortex ruler: per namespace of dist/mimir/, create/update/delete groups. Token (optional)
-    from MIMIR_TOKEN or MIMIR_TOKEN_FILE.
+o11y publish rules --ruler-url <url> [--api mimir|cortex] [--tenant <id>] [--owned-prefix <p> --prune] [--dry-run]
+    Mimir/Cortex ruler: per namespace of dist/mimir/, create/update/delete groups, then read them back;
+    a second run writes nothing. --api picks the path (Mimir /prometheus/config/v1/rules, the default;
+    Cortex /api/v1/rules); --tenant is sent as X-Scope-OrgID. Token (optional) from MIMIR_TOKEN or
+    MIMIR_TOKEN_FILE.
 o11y publish rules --prometheus-url <url> --rules-dir <dir> [--wait <seconds>] [--dry-run]
     Plain Prometheus: write dist/prometheus/rules/ into <dir> atomically, POST /-/reload, verify every
     group loaded and is healthy; roll back the files otherwise. Needs --web.enable-lifecycle.
@@ -42,6 +47,9 @@ o11y publish rules --prometheus-url <url> --rules-dir <dir> [--wait <seconds>] [
 o11y publish alertmanager --alertmanager-url <url> --config-file <path> [--dry-run]
     Write dist/alertmanager/ beside the running config, POST /-/reload, verify /api/v2/status; roll
     back the files otherwise.
+o11y publish alertmanager --alertmanager-url <url> --api mimir|cortex [--tenant <id>] [--dry-run]
+    Mimir/Cortex Alertmanager: POST the config and its templates to /api/v1/alerts when they differ,
+    then read it back. Token (optional) from MIMIR_TOKEN or MIMIR_TOKEN_FILE.
 
 Exit codes: 0 published (or nothing to do), 1 refused or failed, 2 usage error.`;
 
@@ -120,27 +128,37 @@ async function grafana(values: Values, io: CommandIO, secrets: string[]): Promis
   return EXIT.ok;
 }
 
+/** `--api mimir|cortex` of the ruler and Alertmanager config APIs; Mimir unless said. */
+function rulerApi(values: Values): RulerApi {
+  const api = values.api ?? 'mimir';
+  if (!(RULER_APIS as readonly string[]).includes(api))
+    throw new UsageError(`--api must be ${RULER_APIS.join(' or ')}`);
+  return api as RulerApi;
+}
+
+/** The optional MIMIR_TOKEN, remembered so no message can carry it. */
+function mimirToken(secrets: string[]): string | undefined {
+  const token = readSecret('MIMIR_TOKEN');
+  if (token) secrets.push(token);
+  return token;
+}
+
 async function rules(values: Values, io: CommandIO, secrets: string[]): Promise<number> {
   const tree = await readDistTree(path.resolve(io.root, values.dist ?? 'dist'));
   if (values['ruler-url']) {
-    const tenant = required(values, 'tenant');
-    const token = readSecret('MIMIR_TOKEN');
-    if (token) secrets.push(token);
-    const client = new HttpClient({
-      baseUrl: values['ruler-url'],
-      headers: { 'x-scope-orgid': tenant, ...(token && { authorization: `Bearer ${token}` }) },
-      secrets,
-    });
-    const steps = await publishRuler({
+    const { steps, writes } = await publishRuler({
+      url: values['ruler-url'],
+      api: rulerApi(values),
+      tenant: values.tenant,
+      token: mimirToken(secrets),
       tree,
-      client,
       dryRun: values['dry-run'],
       ownedPrefix: values['owned-prefix'],
       prune: values.prune,
     });
-    for (const line of formatRulerPlan(steps)) io.stdout(line);
+    for (const line of formatRulerPlan(steps)) io.stdout(`${line}\n`);
     io.stdout(
-      `${values['dry-run'] ? 'dry run: ' : ''}${steps.filter((s) => s.action !== 'unchanged').length} ruler change(s), ${steps.filter((s) => s.action === 'unchanged').length} group(s) unchanged`,
+      `${values['dry-run'] ? 'dry run: ' : ''}${steps.filter((s) => s.action !== 'unchanged').length} ruler change(s), ${steps.filter((s) => s.action === 'unchanged').length} group(s) unchanged, ${writes} write(s)\n`,
     );
     return EXIT.ok;
   }
@@ -168,6 +186,25 @@ async function rules(values: Values, io: CommandIO, secrets: string[]): Promise<
 
 async function alertmanager(values: Values, io: CommandIO, secrets: string[]): Promise<number> {
   const tree = await readDistTree(path.resolve(io.root, values.dist ?? 'dist'));
+  if (values.api !== undefined) {
+    // Cortex and Mimir serve the Alertmanager configuration API at the same path.
+    rulerApi(values);
+    const { changed, writes } = await publishAlertmanagerConfigApi({
+      url: required(values, 'alertmanager-url'),
+      tenant: values.tenant,
+      token: mimirToken(secrets),
+      tree,
+      dryRun: values['dry-run'],
+    });
+    io.stdout(
+      !changed
+        ? 'Alertmanager config already up to date: nothing written\n'
+        : values['dry-run']
+          ? 'dry run: the config differs; publishing would post it\n'
+          : `Alertmanager config posted (${writes} write) and read back\n`,
+    );
+    return EXIT.ok;
+  }
   const client = new HttpClient({ baseUrl: required(values, 'alertmanager-url'), secrets });
   const { changed } = await publishAlertmanager({
     tree,

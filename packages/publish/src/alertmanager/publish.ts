@@ -6,7 +6,7 @@ import { swapReloadVerify } from '../files/reload.ts';
 import { type HttpClient, jsonOf } from '../http/client.ts';
 
 export const ALERTMANAGER_CONFIG = 'alertmanager/alertmanager.yml';
-const TEMPLATES_DIR = 'alertmanager/templates';
+export const TEMPLATES_DIR = 'alertmanager/templates';
 
 export interface AlertmanagerPublishOptions {
   readonly tree: DistTree;
