@@ -8,4 +8,4 @@ export {
 } from './faults.ts';
 export { otelPrometheusName } from './instrumentation.ts';
 export { type SampleService, type SampleServiceOptions, startSampleService } from './service.ts';
-export type { TargetInfo, TargetKind } from './targets.ts';
+export { probeTargetsOf, type TargetInfo, type TargetKind } from './targets.ts';
