@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as classic from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as v2 from '@grafana/grafana-foundation-sdk/dashboardv2beta1';
+import { loadDefinitions } from '@o11y/build';
 import { type Artifact, type BuildContext, type Definition, kindOf, writeTree } from '@o11y/core';
 import { emitter, grafanaStack, STACK_KIND } from '@o11y/dashboards';
-import { loadDefinitions } from '@o11y/build';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');

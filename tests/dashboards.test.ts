@@ -1,8 +1,8 @@
 import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { init, type Node, parse, parseDashboardQuery, type VectorSelector, walk } from '@o11y/promql';
 import { build } from '@o11y/build';
+import { init, type Node, parse, parseDashboardQuery, type VectorSelector, walk } from '@o11y/promql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {

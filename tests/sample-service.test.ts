@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunningServer, startPrometheus } from '@o11y/core';
-import { metricsOfJob, type SampleService, startSampleService, type TargetInfo } from '@o11y/sample-service';
+import { metricsOfJob, probeTargetsOf, type SampleService, startSampleService } from '@o11y/sample-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { estate } from '../catalog/estate.ts';
 
-const { catalog, probeJob } = estate;
+const { probeJob } = estate;
 
 /** Families a text exposition declares (`# TYPE name type`). */
 function families(text: string): Map<string, string> {
@@ -31,12 +31,7 @@ async function post(
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-const scrapeUrl = (t: TargetInfo) =>
-  t.kind === 'blackbox'
-    ? `http://${t.address}/probe?target=${encodeURIComponent(t.probeTargets![0]!)}`
-    : `http://${t.address}/metrics`;
-
-describe('the sample service posing as the organisation’s estate', () => {
+describe('the sample service posing as the organisation’s services', () => {
   let service: SampleService;
 
   beforeAll(async () => {
@@ -48,20 +43,26 @@ describe('the sample service posing as the organisation’s estate', () => {
     await service?.stop();
   });
 
-  it('poses as every catalogue job with as many targets as the catalogue declares instances', () => {
-    for (const job of catalog.jobs()) {
-      const targets = service.targets.filter((t) => t.job === job.name);
-      if (job.name === probeJob.name) expect(targets[0]!.probeTargets).toHaveLength(job.instances);
-      else expect(targets, job.name).toHaveLength(job.instances);
+  it('poses as every service with as many instances as the catalogue declares, and no exporter', () => {
+    for (const { job } of estate.services) {
+      expect(
+        service.targets.filter((t) => t.job === job.name),
+        job.name,
+      ).toHaveLength(job.instances);
     }
+    expect(service.targets.filter((t) => t.kind === 'exporter' || t.kind === 'blackbox')).toEqual([]);
+  });
+
+  it('gives the blackbox exporter one healthy URL per catalogue instance of its job', async () => {
+    const urls = probeTargetsOf(estate, service.targets);
+    expect(urls).toHaveLength(probeJob.instances);
+    for (const url of urls) expect((await get(url)).status, url).toBe(200);
   });
 
   it('exposes exactly the catalogue metrics of each job, with their types', async () => {
     for (const target of service.targets.filter((t) => t.kind !== 'site')) {
-      const exposed = families((await get(scrapeUrl(target))).text);
-      const declared = metricsOfJob(estate, target.job).filter(
-        (m) => m.name !== 'probe_ssl_earliest_cert_expiry',
-      );
+      const exposed = families((await get(`http://${target.address}/metrics`)).text);
+      const declared = metricsOfJob(estate, target.job);
       expect([...exposed.keys()].sort(), `${target.job} ${target.address}`).toEqual(
         declared.map((m) => m.name).sort(),
       );
@@ -101,31 +102,17 @@ describe('the sample service posing as the organisation’s estate', () => {
   });
 
   it('stops exposing a hidden metric and stops answering when unresponsive', async () => {
-    const target = service.targets.find((t) => t.job === 'node')!;
-    await post(service, { target: { job: 'node', instance: target.address }, hiddenMetrics: ['node_load1'] });
+    const target = service.targets.find((t) => t.kind === 'prom-client')!;
+    const at = { job: target.job, instance: target.address };
+    await post(service, { target: at, hiddenMetrics: ['http_requests_total'] });
     const hidden = families((await get(`http://${target.address}/metrics`)).text);
-    expect(hidden.has('node_load1')).toBe(false);
-    expect(hidden.has('node_load5')).toBe(true);
-    await post(service, { target: { job: 'node', instance: target.address }, unresponsive: true });
+    expect(hidden.has('http_requests_total')).toBe(false);
+    expect(hidden.has('http_request_duration_seconds')).toBe(true);
+    await post(service, { target: at, unresponsive: true });
     await expect(get(`http://${target.address}/metrics`, 500)).rejects.toThrow();
     await fetch(`${service.controlUrl}/faults`, { method: 'DELETE' });
     expect((await get(`http://${target.address}/metrics`)).status).toBe(200);
   });
-
-  it('probes for real: a healthy endpoint succeeds, a hung one fails', async () => {
-    const blackbox = service.targets.find((t) => t.kind === 'blackbox')!;
-    const health = blackbox.probeTargets![0]!;
-    expect((await get(scrapeUrl(blackbox))).text).toMatch(/^probe_success 1$/m);
-    const hung = service.targets.find((t) => health.includes(t.address))!;
-    await post(service, { target: { job: hung.job, instance: hung.address }, unresponsive: true });
-    // Prometheus tells the exporter its scrape timeout; the probe gives up within it.
-    const probe = await fetch(`http://${blackbox.address}/probe?target=${encodeURIComponent(health)}`, {
-      headers: { 'x-prometheus-scrape-timeout-seconds': '1' },
-      signal: AbortSignal.timeout(5000),
-    });
-    await fetch(`${service.controlUrl}/faults`, { method: 'DELETE' });
-    expect(await probe.text()).toMatch(/^probe_success 0$/m);
-  }, 20_000);
 
   it('rejects a fault for a job it does not serve, and a malformed one', async () => {
     expect((await post(service, { target: { job: 'nonexistent' }, errorRatio: 1 })).status).toBe(400);
@@ -143,9 +130,7 @@ describe('the sample service scraped by the pinned Prometheus', () => {
   beforeAll(async () => {
     service = await startSampleService({ estate, seed: 3 });
     dir = await mkdtemp(path.join(os.tmpdir(), 'sample-service-'));
-    const jobs = [
-      ...new Set(service.targets.filter((t) => t.kind !== 'site' && t.kind !== 'blackbox').map((t) => t.job)),
-    ];
+    const jobs = [...new Set(service.targets.filter((t) => t.kind !== 'site').map((t) => t.job))];
     const config = {
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       scrape_configs: jobs.map((job) => ({
@@ -180,8 +165,6 @@ describe('the sample service scraped by the pinned Prometheus', () => {
     }
     expect(rate).toBeGreaterThan(0);
     const [targets] = await query('count(up == 1)');
-    expect(Number(targets!.value[1])).toBe(
-      service.targets.filter((t) => t.kind !== 'site' && t.kind !== 'blackbox').length,
-    );
+    expect(Number(targets!.value[1])).toBe(service.targets.filter((t) => t.kind !== 'site').length);
   });
 });

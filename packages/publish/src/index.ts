@@ -1,4 +1,9 @@
 export {
+  type AlertmanagerConfigApiOptions,
+  type AlertmanagerConfigApiResult,
+  publishAlertmanagerConfigApi,
+} from './alertmanager/config-api.ts';
+export {
   type AlertmanagerPublishOptions,
   publishAlertmanager,
 } from './alertmanager/publish.ts';
@@ -45,12 +50,16 @@ export type {
   PublishPlan,
 } from './publisher.ts';
 export { publishers } from './publishers.ts';
+export { type PrometheusRulesOptions, publishPrometheusRules, RULES_STATE_FILE } from './rules/prometheus.ts';
 export {
   formatRulerPlan,
   planRuler,
   publishRuler,
-  type RulerOptions,
+  RULER_APIS,
+  type RulerApi,
+  type RulerPublishOptions,
+  type RulerPublishResult,
   type RulerStep,
-} from './rules/mimir.ts';
-export { type PrometheusRulesOptions, publishPrometheusRules, RULES_STATE_FILE } from './rules/prometheus.ts';
+  rulerPath,
+} from './rules/ruler.ts';
 export { readSecret } from './secrets.ts';

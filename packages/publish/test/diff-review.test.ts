@@ -1,10 +1,10 @@
 import { stableStringify } from '@o11y/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { treeFromFiles } from '../src/built/tree.ts';
 import { diffTrees } from '../src/diff/engine.ts';
 import type { DiffReport, ItemDiff } from '../src/diff/model.ts';
 import { promqlFormatter } from '../src/diff/promql.ts';
 import { renderMarkdown, renderText } from '../src/diff/render.ts';
-import { treeFromFiles } from '../src/dist/tree.ts';
 
 /** What a reviewer needs from a pull request's diff (issue 19, items 6 to 9). */
 let formatQuery: (expr: string) => string;

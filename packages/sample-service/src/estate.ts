@@ -14,17 +14,10 @@ export interface HttpNaming {
   };
 }
 
-/** A synthetic exporter: its job and, for datastores, the services keeping data in it. */
-export interface ExporterPlan {
-  readonly job: string;
-  readonly instances: number;
-  readonly services: readonly string[];
-}
-
 /**
  * The estate the sample service poses as, which the organisation describes from its catalogue: its
- * services (each instrumented with prom-client or the OpenTelemetry SDK, by its `instrumentation`), its
- * exporters, what the blackbox exporter probes, and the levels that keep related metrics consistent.
+ * services (each instrumented with prom-client or the OpenTelemetry SDK, by its `instrumentation`), what
+ * the (real) blackbox exporter probes, and the levels that keep related metrics consistent.
  */
 export interface Estate {
   readonly catalog: Catalog;
@@ -36,18 +29,8 @@ export interface Estate {
   readonly http: { readonly 'prom-client': HttpNaming; readonly otel: Pick<HttpNaming, 'duration'> };
   /** prom-client's garbage-collection histogram, registered with the catalogue's buckets. */
   readonly gcDuration: CatalogueEntry;
-  /** The node, database and cache exporters, one target per catalogue instance. */
-  readonly exporters: readonly ExporterPlan[];
-  /** The blackbox exporter's job; it probes every service's health endpoint and the external sites. */
+  /** The blackbox job (a real blackbox_exporter): it probes every service's health endpoint and the external sites. */
   readonly probeJob: Job;
-  /** The metrics a blackbox probe reports. */
-  readonly probe: {
-    readonly success: CatalogueEntry;
-    readonly duration: CatalogueEntry;
-    readonly dnsLookup: CatalogueEntry;
-    readonly httpPhases: CatalogueEntry;
-    readonly httpStatusCode: CatalogueEntry;
-  };
   /** Sites outside the estate the blackbox exporter probes. */
   readonly externalSites: readonly string[];
   /** Per-metric behaviours (levels, computed values); every other metric moves by its unit's default. */

@@ -1,4 +1,4 @@
-export { type Estate, type ExporterPlan, type HttpNaming, metricsOfJob } from './estate.ts';
+export { type Estate, type HttpNaming, metricsOfJob } from './estate.ts';
 export {
   type Fault,
   type FaultEffect,
@@ -10,4 +10,4 @@ export {
 export { otelPrometheusName } from './instrumentation.ts';
 export { type SampleService, type SampleServiceOptions, startSampleService } from './service.ts';
 export type { Behaviour } from './simulated.ts';
-export type { TargetInfo, TargetKind } from './targets.ts';
+export { probeTargetsOf, type TargetInfo, type TargetKind } from './targets.ts';

@@ -1,15 +1,23 @@
 import path from 'node:path';
-import { O11yError, UsageError } from '@o11y/core';
+import { UsageError } from '@o11y/core';
 import { HttpClient } from '../http/client.ts';
-import { flag, optionalString, positiveInt, requiredString, secretFromEnv } from '../options.ts';
+import { choice, flag, optionalString, positiveInt, requiredString, secretFromEnv } from '../options.ts';
 import type { PublishContext, Publisher, PublishPlan } from '../publisher.ts';
-import { applyRulerSteps, formatRulerPlan, planRuler, type RulerStep } from './mimir.ts';
 import {
   applyPrometheusRules,
   type PrometheusRulesPlan,
   planPrometheusRules,
   verifyPrometheusRules,
 } from './prometheus.ts';
+import {
+  applyRulerSteps,
+  formatRulerPlan,
+  planRuler,
+  RULER_APIS,
+  type RulerPublishOptions,
+  type RulerStep,
+  verifyRuler,
+} from './ruler.ts';
 
 /** The rules go to a Mimir/Cortex ruler or into the rules directory of a plain Prometheus. */
 type RulesPlan = PublishPlan &
@@ -17,8 +25,7 @@ type RulesPlan = PublishPlan &
     | {
         readonly to: 'ruler';
         readonly steps: readonly RulerStep[];
-        readonly client: HttpClient;
-        readonly options: RulerSettings;
+        readonly ruler: RulerPublishOptions;
       }
     | {
         readonly to: 'prometheus';
@@ -29,30 +36,31 @@ type RulesPlan = PublishPlan &
       }
   );
 
-interface RulerSettings {
-  readonly ownedPrefix: string | undefined;
-  readonly prune: boolean;
-}
-
-function client(context: PublishContext, baseUrl: string, headers: Record<string, string> = {}): HttpClient {
-  return new HttpClient({ baseUrl, headers, deadline: context.deadline, log: context.log });
+function client(context: PublishContext, baseUrl: string): HttpClient {
+  return new HttpClient({ baseUrl, deadline: context.deadline, log: context.log });
 }
 
 async function planForRuler(context: PublishContext, url: string): Promise<RulesPlan> {
-  const tenant = requiredString(context, 'tenant');
   const token = secretFromEnv(context, 'MIMIR_TOKEN');
-  const ruler = client(context, url, {
-    'x-scope-orgid': tenant,
-    ...(token && { authorization: `Bearer ${token}` }),
-  });
-  const options = { ownedPrefix: optionalString(context, 'owned-prefix'), prune: flag(context, 'prune') };
-  const steps = await planRuler({ tree: context.tree, client: ruler, ...options });
+  const tenant = optionalString(context, 'tenant');
+  const ownedPrefix = optionalString(context, 'owned-prefix');
+  const ruler: RulerPublishOptions = {
+    url,
+    api: choice(context, 'api', RULER_APIS, 'mimir'),
+    tree: context.tree,
+    deadline: context.deadline,
+    log: context.log,
+    prune: flag(context, 'prune'),
+    ...(tenant !== undefined && { tenant }),
+    ...(token && { token }),
+    ...(ownedPrefix !== undefined && { ownedPrefix }),
+  };
+  const steps = await planRuler(ruler);
   const changed = steps.filter((s) => s.action !== 'unchanged' && s.action !== 'keep-namespace');
   return {
     to: 'ruler',
     steps,
-    client: ruler,
-    options,
+    ruler,
     lines: [
       ...formatRulerPlan(steps),
       `  ${changed.length} ruler change(s), ${steps.filter((s) => s.action === 'unchanged').length} group(s) unchanged`,
@@ -101,7 +109,16 @@ With --prometheus-url and --rules-dir: write dist/prometheus/rules/ into the dir
 POST /-/reload (needs --web.enable-lifecycle), check every group loaded healthy; roll back otherwise.`,
   options: {
     'ruler-url': { type: 'string', value: '<url>', description: 'Mimir/Cortex ruler', url: true },
-    tenant: { type: 'string', value: '<id>', description: 'tenant (X-Scope-OrgID) of the ruler' },
+    api: {
+      type: 'string',
+      value: 'mimir|cortex',
+      description: 'the ruler API path: Mimir /prometheus/config/v1/rules (default), Cortex /api/v1/rules',
+    },
+    tenant: {
+      type: 'string',
+      value: '<id>',
+      description: 'tenant (X-Scope-OrgID); a Cortex without auth: fake',
+    },
     'owned-prefix': { type: 'string', value: '<p>', description: "namespaces with this prefix are o11y's" },
     prune: {
       type: 'boolean',
@@ -129,7 +146,7 @@ POST /-/reload (needs --web.enable-lifecycle), check every group loaded healthy;
   },
   async apply(plan) {
     if (plan.to === 'ruler') {
-      await applyRulerSteps(plan.steps, plan.client);
+      await applyRulerSteps(plan.ruler, plan.steps);
       return { summary: `${plan.changes} ruler change(s) applied`, data: { changes: plan.changes } };
     }
     await applyPrometheusRules(plan.files, {
@@ -142,18 +159,11 @@ POST /-/reload (needs --web.enable-lifecycle), check every group loaded healthy;
       data: { written: plan.files.files.size - 1, removed: plan.files.remove },
     };
   },
-  async verify(plan, context) {
+  async verify(plan) {
     if (plan.to === 'prometheus') {
       await verifyPrometheusRules(plan.files, { client: plan.client, waitForEvaluationMs: plan.waitMs });
       return;
     }
-    const after = await planRuler({ tree: context.tree, client: plan.client, ...plan.options });
-    const left = after.filter((s) => s.action === 'create' || s.action === 'update' || s.action === 'delete');
-    if (left.length > 0) {
-      throw new O11yError(
-        `the ruler does not hold what was published: ${left.map((s) => `${s.namespace}/${s.group}`).join(', ')}`,
-        { id: 'publish/ruler-verify', hint: 'another writer changed these groups meanwhile; publish again' },
-      );
-    }
+    await verifyRuler(plan.ruler);
   },
 };
