@@ -33,6 +33,8 @@ export interface BuildOptions {
   readonly log?: (line: string) => void;
   /** Skip the external verifiers (promtool, amtool, schema); `o11y diff` builds both sides without them. */
   readonly verify?: boolean;
+  /** How definition modules are imported; `o11y dev` re-imports them fresh after an edit. */
+  readonly importModule?: (file: string) => Promise<Record<string, unknown>>;
 }
 
 export interface ManifestEntry {
@@ -81,14 +83,18 @@ export async function definitionModules(root: string): Promise<string[]> {
 }
 
 /** Imports every definition module and collects the definitions it exports (directly or in arrays). */
-export async function loadDefinitions(root: string): Promise<Definition[]> {
+export async function loadDefinitions(
+  root: string,
+  importModule: (file: string) => Promise<Record<string, unknown>> = (file) =>
+    import(pathToFileURL(file).href),
+): Promise<Definition[]> {
   const seen = new Set<Definition>();
   const definitions: Definition[] = [];
   const failures: Diagnostic[] = [];
   for (const file of await definitionModules(root)) {
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      exports = await importModule(file);
     } catch (error) {
       const relative = path.relative(root, file).split(path.sep).join('/');
       for (const d of toDiagnostics(error)) {
@@ -164,7 +170,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(root, options.out ?? 'dist');
   const log = options.log ?? (() => {});
   const profile = options.profile ?? 'default';
-  const definitions = await loadDefinitions(root);
+  const definitions = await loadDefinitions(root, options.importModule);
   const context: BuildContext = { root, definitions, profile, log };
   const ordered = [...emitters].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   const byEmitter = new Map<Emitter, Definition[]>(ordered.map((e) => [e, []]));
