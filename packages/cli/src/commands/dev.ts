@@ -6,6 +6,7 @@ import { startDev } from '@o11y/preview';
 import { parseCommandArgs } from '../args.ts';
 import { build, DEFINITION_DIRS } from '../build.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
+import { DATA_OPTIONS, dataOptions } from './preview.ts';
 
 /** What the organisation's modules import besides the definition folders. */
 const ALSO_WATCHED = ['catalog'];
@@ -28,12 +29,9 @@ export const command: Command = {
   summary: 'rebuild on save and serve the dashboards’ preview with live reload',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {
-      'prometheus-url': { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(args, DATA_OPTIONS);
     if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
+    const data = dataOptions(values);
     const scratch = await mkdtemp(path.join(tmpdir(), 'o11y-dev-'));
     const printErrors = (error: unknown) => {
       for (const diagnostic of toDiagnostics(error)) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
@@ -44,9 +42,7 @@ export const command: Command = {
         build: async (importModule) =>
           (await build({ root: io.root, out: path.join(scratch, 'dist'), verify: false, importModule }))
             .outDir,
-        ...(values['prometheus-url'] && { prometheusUrl: values['prometheus-url'] }),
-        ...(values.from && { from: values.from }),
-        ...(values.to && { to: values.to }),
+        ...data,
       });
       io.stdout(
         `o11y dev: serving ${session.url}/ — watching ${[...DEFINITION_DIRS, ...ALSO_WATCHED].join(', ')}\n`,
