@@ -43,6 +43,8 @@ export interface BuildOptions {
   readonly config?: LintConfig;
   /** Awaited before the output replaces the previous one; throws to fail the build (the type check). */
   readonly beforeSwap?: () => Promise<void>;
+  /** How definition modules are imported; `o11y dev` re-imports them fresh after an edit. */
+  readonly importModule?: (file: string) => Promise<Record<string, unknown>>;
 }
 
 /** The build's stages, in the order they run. */
@@ -85,7 +87,11 @@ export async function definitionModules(root: string): Promise<string[]> {
 }
 
 /** Imports every definition module and collects the definitions it exports (directly or in arrays). */
-export async function loadDefinitions(root: string): Promise<Definition[]> {
+export async function loadDefinitions(
+  root: string,
+  importModule: (file: string) => Promise<Record<string, unknown>> = (file) =>
+    import(pathToFileURL(file).href),
+): Promise<Definition[]> {
   const seen = new Set<Definition>();
   const definitions: Definition[] = [];
   const failures: Diagnostic[] = [];
@@ -93,7 +99,7 @@ export async function loadDefinitions(root: string): Promise<Definition[]> {
   for (const file of await definitionModules(root)) {
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      exports = await importModule(file);
     } catch (error) {
       const relative = path.relative(root, file).split(path.sep).join('/');
       for (const d of toDiagnostics(error)) {
@@ -211,7 +217,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const verify = options.verify !== false;
   const timings = new Map<Stage, number>();
   const { definitions, config } = await timed(timings, 'load', async () => ({
-    definitions: await loadDefinitions(root),
+    definitions: await loadDefinitions(root, options.importModule),
     config: options.config ?? (await loadConfig(root)),
   }));
   const context: BuildContext = { root, definitions, profile, log };

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { O11yError } from '@o11y/core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PAGE_WIDTH } from './collect.ts';
 
 const CANDIDATES = [
@@ -35,6 +35,8 @@ export function chromiumPath(): string {
 }
 
 export async function launchBrowser(): Promise<Browser> {
+  // Loaded here, not at the top: every o11y command loads this package, few take screenshots.
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: chromiumPath(),
     // Same pixels on every machine: no GPU, fixed scale factor, no font hinting differences from LCD AA.

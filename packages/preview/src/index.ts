@@ -3,6 +3,7 @@ export { CHROMIUM_HINT, chromiumPath, launchBrowser, openPreview, screenshot } f
 export { type ChangedDashboard, type ChangesOptions, changedDashboards, previewChanges } from './changes.ts';
 export { NO_DATA_SOURCE, PAGE_WIDTH } from './collect.ts';
 export type { DashboardJson, PanelJson } from './dashboard-json.ts';
+export { type DevOptions, type DevSession, type ImportModule, type Rebuild, startDev } from './dev.ts';
 export { type LaidOutPanel, layoutDashboard } from './layout.ts';
 export { renderPage } from './page.ts';
 export {

@@ -17,6 +17,7 @@ import type { PreviewPayload } from '../renderer/src/payload.ts';
 import { launchBrowser, screenshot } from './browser.ts';
 import { collectDashboard } from './collect.ts';
 import type { DashboardJson } from './dashboard-json.ts';
+import { EVENTS_PATH } from './dev-server.ts';
 import { renderPage } from './page.ts';
 import { PrometheusClient } from './prometheus.ts';
 import { loadRenderer, type RendererBundle } from './renderer.ts';
@@ -108,7 +109,7 @@ function indexPage(pages: readonly PreviewPage[]): string {
 export async function renderDashboards(
   options: Omit<PreviewOptions, 'outDir' | 'png'>,
   bundle: RendererBundle,
-  liveReload?: string,
+  liveReload = false,
 ): Promise<Array<{ dashboard: BuiltDashboard; payload: PreviewPayload; html: string }>> {
   const prometheus = options.prometheusUrl ? new PrometheusClient(options.prometheusUrl) : undefined;
   const now = options.now ?? Date.now();
@@ -125,7 +126,11 @@ export async function renderDashboards(
     rendered.push({
       dashboard,
       payload,
-      html: renderPage(payload, bundle, liveReload ? { liveReload } : {}),
+      html: renderPage(
+        payload,
+        bundle,
+        liveReload ? { liveReload: `${EVENTS_PATH}?uid=${encodeURIComponent(dashboard.uid)}` } : {},
+      ),
     });
   }
   return rendered;

@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { O11yError, sha256, writeFileAtomic } from '@o11y/core';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 
 export const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 const OUT_DIR = path.join(RENDERER_DIR, 'dist');
@@ -150,6 +150,8 @@ const fonts: Plugin = {
 };
 
 async function bundle(): Promise<void> {
+  // Loaded here, not at the top: every o11y command loads this package, few bundle.
+  const { build } = await import('esbuild');
   await mkdir(OUT_DIR, { recursive: true });
   const staging = path.join(OUT_DIR, `.staging-${process.pid}`);
   await build({

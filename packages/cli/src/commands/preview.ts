@@ -26,6 +26,26 @@ errors show on their panel. Without it, panels say that there is no data source.
 
 Exit codes: 0 written, 2 usage error, no build, or the renderer or Chromium is missing.`;
 
+/** The options `preview` and `dev` share for fetching data. */
+export const DATA_OPTIONS = {
+  'prometheus-url': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
+/** The data options as @o11y/preview takes them; a URL that is not http(s) is a usage error. */
+export function dataOptions(values: { 'prometheus-url'?: string; from?: string; to?: string }) {
+  const url = values['prometheus-url'];
+  if (url !== undefined && !/^https?:\/\//.test(url)) {
+    throw new UsageError('--prometheus-url must be an http:// or https:// URL');
+  }
+  return {
+    ...(url && { prometheusUrl: url }),
+    ...(values.from && { from: values.from }),
+    ...(values.to && { to: values.to }),
+  };
+}
+
 export const command: Command = {
   name: 'preview',
   summary: 'render the built dashboards to HTML pages (and PNGs) with Grafana’s own panel components',
@@ -33,18 +53,14 @@ export const command: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       dashboards: { type: 'string', multiple: true },
-      'prometheus-url': { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
+      ...DATA_OPTIONS,
       'scrape-interval': { type: 'string' },
       out: { type: 'string' },
       dist: { type: 'string' },
       png: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
-    if (values['prometheus-url'] !== undefined && !/^https?:\/\//.test(values['prometheus-url'])) {
-      throw new UsageError('--prometheus-url must be an http:// or https:// URL');
-    }
+    const data = dataOptions(values);
     const uids = values.dashboards?.flatMap((v) => v.split(',')).filter((v) => v !== '');
     const outDir = path.resolve(io.root, values.out ?? 'dist-preview');
     try {
@@ -52,9 +68,7 @@ export const command: Command = {
       const pages = await preview({
         dashboards: selectDashboards(all, uids),
         outDir,
-        ...(values['prometheus-url'] && { prometheusUrl: values['prometheus-url'] }),
-        ...(values.from && { from: values.from }),
-        ...(values.to && { to: values.to }),
+        ...data,
         ...(values['scrape-interval'] && { scrapeInterval: values['scrape-interval'] }),
         png: values.png === true,
         log: (line) => io.stderr(`${line}\n`),
