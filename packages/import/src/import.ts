@@ -3,14 +3,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compareCodePoints, O11yError } from '@o11y/core';
 import { init, parse } from '@o11y/promql';
+import { parseAllDocuments } from 'yaml';
 import type { Evidence } from './catalog/evidence.ts';
 import { existingSeries } from './catalog/existing.ts';
 import { IMPORTED_INDEX, importedIndex, withImportedEntries } from './catalog/index-module.ts';
 import { expressionUses } from './catalog/usage.ts';
 import { fileStem } from './names.ts';
-import type { ImportReport } from './report.ts';
+import type { ImportReport, PassthroughItem } from './report.ts';
 import { CATALOG_DIR, importRules, type PlannedRuleInput } from './rules/generate.ts';
 import { loadRuleInputs, type RuleInput } from './rules/load.ts';
+import { importSloSpec, sloSpecKind } from './slo/generate.ts';
 import { formatWithBiome, type PlannedFile, readIfExists } from './write.ts';
 
 export interface ImportOptions {
@@ -89,22 +91,34 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
   const planned: PlannedRuleInput[] = [];
   const stems = new Set<string>();
   const unrecognised: string[] = [];
+  const uniqueStem = (name: string) => {
+    const base = fileStem(name);
+    let stem = base;
+    for (let n = 2; stems.has(stem); n++) stem = `${base}-${n}`;
+    stems.add(stem);
+    return stem;
+  };
+  const sloModules: PlannedFile[] = [];
+  const sloPassthrough: PassthroughItem[] = [];
   for (const file of files) {
     const relative = path.relative(root, file).split(path.sep).join('/');
-    const inputs = loadRuleInputs(relative, await readFile(file, 'utf8'));
-    if (inputs.length === 0) unrecognised.push(relative);
-    for (const input of inputs) {
-      const base = fileStem(input.name ?? path.basename(file, path.extname(file)));
-      let stem = base;
-      for (let n = 2; stems.has(stem); n++) stem = `${base}-${n}`;
-      stems.add(stem);
-      planned.push({ input, stem });
+    const text = await readFile(file, 'utf8');
+    const fileName = path.basename(file, path.extname(file)).replace(/\.(sloth|openslo)$/, '');
+    const specKind = sloSpecKind(parseAllDocuments(text).map((d) => d.toJS() as unknown));
+    if (specKind) {
+      const spec = importSloSpec(relative, text, uniqueStem(fileName), specKind);
+      sloModules.push(...spec.modules);
+      sloPassthrough.push(...spec.passthrough);
+      continue;
     }
+    const inputs = loadRuleInputs(relative, text);
+    if (inputs.length === 0) unrecognised.push(relative);
+    for (const input of inputs) planned.push({ input, stem: uniqueStem(input.name ?? fileName) });
   }
   if (unrecognised.length > 0) {
     throw new O11yError(`not an input o11y import reads: ${unrecognised.join(', ')}`, {
       id: 'import/input',
-      hint: 'rule files (groups:), ruler namespace files (namespace: + groups:) and PrometheusRule resources are read',
+      hint: 'rule files (groups:), ruler namespace files (namespace: + groups:), PrometheusRule resources, Sloth prometheus/v1 and OpenSLO v1 specs are read',
     });
   }
   const existing = await loadExistingCatalog(root);
@@ -114,7 +128,7 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
     existingNames: existing.names,
     ...(evidence && { evidence }),
   });
-  const generated: PlannedFile[] = [...rules.modules];
+  const generated: PlannedFile[] = [...rules.modules, ...sloModules];
   const catalogStems = rules.modules
     .filter((m) => m.path.startsWith(`${CATALOG_DIR}/`))
     .map((m) => path.posix.basename(m.path, '.ts'));
@@ -140,12 +154,20 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
   }
   const formatted: PlannedFile[] = [];
   for (const file of generated) {
-    formatted.push({ ...file, content: await formatWithBiome(root, file.path, file.content) });
+    const typescript = file.path.endsWith('.ts');
+    formatted.push(
+      typescript ? { ...file, content: await formatWithBiome(root, file.path, file.content) } : file,
+    );
   }
   formatted.sort((a, b) => compareCodePoints(a.path, b.path));
   return {
     files: formatted,
-    report: { ...rules.report, lost, written: formatted.map((f) => f.path) },
+    report: {
+      ...rules.report,
+      passthrough: [...rules.report.passthrough, ...sloPassthrough],
+      lost,
+      written: formatted.map((f) => f.path),
+    },
     ruleOutputs: planned.map(({ input, stem }) => ({ input, built: `prometheus/rules/${stem}.yml` })),
   };
 }

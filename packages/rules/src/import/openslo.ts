@@ -12,7 +12,7 @@ import {
   openSloSliSpecSchema,
   openSloSloSchema,
 } from './schemas.ts';
-import type { ImportOptions } from './sloth.ts';
+import { type ImportOptions, testInputOf } from './sloth.ts';
 import { parseYamlFile, validate, type YamlDocument } from './yaml-source.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -160,7 +160,7 @@ export function parseOpenSlo(text: string, file: string, options: ImportOptions 
             objective: target!,
             period: window.duration as '30d',
             sli: ratio({ errors, total }),
-            ...(options.testInput && { testInput: options.testInput }),
+            ...testInputOf(options, name),
           },
           doc.at([]),
         ),

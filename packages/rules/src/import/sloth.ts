@@ -14,6 +14,14 @@ export interface ImportOptions {
   readonly team?: string;
   /** Input for the generated tests; raw PromQL cannot synthesise its own. */
   readonly testInput?: (grouping: readonly string[]) => SliTestInput;
+  /** Input for the generated tests of each SLO, by SLO name (a multi-SLO spec reads other series per SLO). */
+  readonly testInputs?: Readonly<Record<string, (grouping: readonly string[]) => SliTestInput>>;
+}
+
+/** The test input of one SLO of a spec: its own, else the spec-wide one. */
+export function testInputOf(options: ImportOptions, slo: string) {
+  const input = options.testInputs?.[slo] ?? options.testInput;
+  return input && { testInput: input };
 }
 
 const validateSloth = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(slothSchema);
@@ -109,7 +117,7 @@ function toSlo(
           ticket: { labels: mapSeverity(alerting.ticket_alert.labels) },
         }),
       },
-      ...(options.testInput && { testInput: options.testInput }),
+      ...testInputOf(options, entry.name),
     },
     source,
   );
