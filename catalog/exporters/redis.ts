@@ -107,3 +107,31 @@ export const redisCommandsDurationSecondsTotal = counter('redis_commands_duratio
   jobs,
   labels: { cmd },
 });
+
+/**
+ * Info metrics of redis_exporter: declared because the job's label_limit follows from the catalogue,
+ * and Prometheus refuses the whole scrape when one series carries more labels than that.
+ */
+const oneValue = label.cardinality(1);
+export const redisInstanceInfo = gauge('redis_instance_info', {
+  help: 'Information about the Redis instance',
+  unit: 'info',
+  jobs,
+  labels: {
+    maxmemory_policy: oneValue,
+    os: oneValue,
+    process_id: oneValue,
+    redis_build_id: oneValue,
+    redis_mode: label.values(['standalone', 'cluster', 'sentinel']),
+    redis_version: oneValue,
+    role: label.values(['master', 'slave']),
+    run_id: oneValue,
+    tcp_port: oneValue,
+  },
+});
+export const redisExporterBuildInfo = gauge('redis_exporter_build_info', {
+  help: 'redis exporter build_info',
+  unit: 'info',
+  jobs,
+  labels: { build_date: oneValue, commit_sha: oneValue, golang_version: oneValue, version: oneValue },
+});
