@@ -1,5 +1,16 @@
+import { defineProject } from '@o11y/core';
 import { defineConfig } from '@o11y/lint';
 import { catalog } from './catalog/index.ts';
+
+/**
+ * Where this organisation keeps its definitions: `o11y build` imports every module under these folders,
+ * and the catalogue module exports the metric catalogue (`o11y catalog check` and the sample service
+ * read it from there).
+ */
+export const project = defineProject({
+  definitions: ['rules', 'dashboards', 'alertmanager'],
+  catalog: 'catalog/index.ts',
+});
 
 /**
  * How `o11y lint` checks this organisation: every check at its documented default (docs/checks/),

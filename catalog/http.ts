@@ -1,4 +1,4 @@
-import { counter, histogram, label, re, type Service } from '@o11y/catalog';
+import { counter, histogram, label, re } from '@o11y/catalog';
 import { exposedBy } from './exposure.ts';
 import { otelJobs } from './jobs.ts';
 import { environments, otelServices, promClientServices } from './services.ts';
@@ -122,6 +122,6 @@ export const httpConventions = {
 /** Server errors: the status codes that count against availability. */
 export const serverErrorStatus = re('5..');
 
-export function httpConventionOf<S extends Pick<Service, 'instrumentation'>>(s: S) {
+export function httpConventionOf(s: { readonly instrumentation: keyof typeof httpConventions }) {
   return httpConventions[s.instrumentation];
 }

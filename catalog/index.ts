@@ -21,6 +21,7 @@ export * from './jobs.ts';
 export * from './runtime.ts';
 export * from './services.ts';
 export * from './targets.ts';
+export * from './units.ts';
 
 function entriesOf(module: Record<string, unknown>): CatalogueEntry[] {
   return Object.values(module).filter(

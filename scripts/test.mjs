@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The whole test suite: every package's vitest suite (through turbo), the sample organisation's
-// promtool/routing/inhibition tests (`o11y test`), and the end-to-end stack. Ends with one line
-// "N passed, N failed" summing all of them.
+// The whole test suite: every package's vitest suite (through turbo), the sample organisation's own
+// suite (tests/) and its promtool/routing/inhibition tests (`o11y test`), and the end-to-end stack.
+// Ends with one line "N passed, N failed" summing all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -75,6 +75,21 @@ for (const dir of packages) {
     totals.failed += 1;
   }
 }
+
+// The organisation's own vitest suite (tests/): its catalogue, rules, dashboards and routing as built,
+// and the check that no package knows it.
+const organisationResults = path.join(root, 'tests', RESULTS);
+rmSync(organisationResults, { force: true });
+phase('organisation suite (tests/)', 'npx', [
+  'vitest',
+  'run',
+  '--config',
+  'tests/vitest.config.ts',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${organisationResults}`,
+]);
+if (!addVitestReport(organisationResults)) totals.failed += 1;
 
 gate('lint of the organisation (o11y lint --fail-on=warning)', 'npx', ['o11y', 'lint', '--fail-on=warning']);
 

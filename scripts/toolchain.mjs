@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Builds the pinned promtool, prometheus, amtool and alertmanager from their Go modules into .tools/bin.
+// Builds the pinned promtool, prometheus, amtool and alertmanager from their Go modules into .tools/bin;
+// with `--stack`, instead the programs of the end-to-end stack that come from Go source (Cortex).
 //
 // Pins (one place each):
 //   Prometheus   — packages/promql/go/go.mod, the same module the PromQL wasm parser is built from;
-//   Alertmanager — scripts/toolchain/alertmanager/go.mod.
+//   Alertmanager — scripts/toolchain/alertmanager/go.mod;
+//   Cortex       — STACK_TOOLS below.
 // Builds are cached per version under ~/.cache/o11y/toolchain (or $O11Y_TOOLCHAIN_CACHE), so a fresh
 // clone on a machine that built them once only copies the binaries.
 //
@@ -46,6 +48,23 @@ const TOOLS = [
   { name: 'prometheus', from: 'prometheus', pkg: 'cmd/prometheus' },
   { name: 'amtool', from: 'alertmanager', pkg: 'cmd/amtool' },
   { name: 'alertmanager', from: 'alertmanager', pkg: 'cmd/alertmanager' },
+];
+
+/**
+ * The end-to-end stack's programs built from their module's own source: their go.mod has `replace`
+ * lines, which `go install module@version` refuses, so we build inside a copy of the downloaded module.
+ */
+const STACK_TOOLS = [
+  {
+    name: 'cortex',
+    module: 'github.com/cortexproject/cortex',
+    version: 'v1.21.1',
+    pkg: './cmd/cortex',
+    // Cortex's own Makefile's tags: without `slicelabels` the first rule upload dies out of memory.
+    tags: 'netgo slicelabels',
+    // Where its `--version` reads the version from (Cortex's Makefile stamps main.Version).
+    versionPackage: 'main',
+  },
 ];
 
 function fail(message, hint) {
@@ -140,35 +159,70 @@ function alertmanagerSourceWithPlaceholderUI(moduleVersion, workDir) {
   return modfile;
 }
 
+/**
+ * The cached binary of `name` at `release` for the Go in use; on a miss `build(workDir, output)` writes
+ * it to `output` inside a scratch directory, and only a complete binary is moved into the cache.
+ */
+function cachedBuild(name, release, what, build) {
+  const goVersion = run('go', ['env', 'GOVERSION']).stdout.trim();
+  const cacheDir = path.join(cacheRoot, `${name}-${release}-${goVersion}`);
+  const cached = path.join(cacheDir, name);
+  if (existsSync(cached)) {
+    process.stdout.write(`toolchain: ${name} ${release} from cache\n`);
+    return cached;
+  }
+  step(`building ${name} ${release} (${what})`, () => {
+    const workDir = path.join(cacheDir, 'work');
+    rmSync(workDir, { recursive: true, force: true });
+    mkdirSync(workDir, { recursive: true });
+    const result = build(workDir, path.join(workDir, name));
+    if (result.status !== 0) explainGoFailure(result, name);
+    renameSync(path.join(workDir, name), cached);
+    rmSync(workDir, { recursive: true, force: true });
+  });
+  return cached;
+}
+
 function buildTool(tool, versions) {
   const { module } = MODULES[tool.from];
   const moduleVersion = versions[tool.from];
   const release = releaseVersion(tool.from, moduleVersion);
-  const goVersion = run('go', ['env', 'GOVERSION']).stdout.trim();
-  const cacheDir = path.join(cacheRoot, `${tool.name}-${release}-${goVersion}`);
-  const cached = path.join(cacheDir, tool.name);
-  if (existsSync(cached)) {
-    process.stdout.write(`toolchain: ${tool.name} ${release} from cache\n`);
-    return { cached, release };
-  }
-  step(`building ${tool.name} ${release} (${module}@${moduleVersion})`, () => {
-    mkdirSync(cacheDir, { recursive: true });
-    const workDir = path.join(cacheDir, 'work');
-    mkdirSync(workDir, { recursive: true });
-    const args = ['build', '-trimpath', '-o', path.join(workDir, tool.name)];
+  const cached = cachedBuild(tool.name, release, `${module}@${moduleVersion}`, (workDir, output) => {
+    const args = ['build', '-trimpath', '-o', output];
     if (tool.from === 'alertmanager')
       args.push(`-modfile=${alertmanagerSourceWithPlaceholderUI(moduleVersion, workDir)}`);
-    const stamp = [
-      `-X github.com/prometheus/common/version.Version=${release}`,
-      `-X github.com/prometheus/common/version.Revision=${moduleVersion}`,
-      '-X github.com/prometheus/common/version.Branch=o11y-toolchain',
-      '-X github.com/prometheus/common/version.BuildUser=o11y',
-    ].join(' ');
-    args.push(`-ldflags=${stamp}`, `${module}/${tool.pkg}`);
-    const result = run('go', args, { cwd: MODULES[tool.from].dir, env: { CGO_ENABLED: '0' } });
-    if (result.status !== 0) explainGoFailure(result, tool.name);
-    renameSync(path.join(workDir, tool.name), cached);
-    rmSync(workDir, { recursive: true, force: true });
+    args.push(`-ldflags=${versionStamp(release, moduleVersion)}`, `${module}/${tool.pkg}`);
+    return run('go', args, { cwd: MODULES[tool.from].dir, env: { CGO_ENABLED: '0' } });
+  });
+  return { cached, release };
+}
+
+/** What `--version` prints; Prometheus and Alertmanager read it from Prometheus's common package. */
+function versionStamp(release, moduleVersion, versionPackage = 'github.com/prometheus/common/version') {
+  return [
+    `-X ${versionPackage}.Version=${release}`,
+    `-X ${versionPackage}.Revision=${moduleVersion}`,
+    `-X ${versionPackage}.Branch=o11y-toolchain`,
+    `-X ${versionPackage}.BuildUser=o11y`,
+  ].join(' ');
+}
+
+/** A STACK_TOOLS program, built in a writable copy of its module's source as `go mod download` fetched it. */
+function buildStackTool(tool) {
+  const release = tool.version.replace(/^v/, '');
+  const cached = cachedBuild(tool.name, release, `${tool.module}@${tool.version}`, (workDir, output) => {
+    const download = run('go', ['mod', 'download', '-json', `${tool.module}@${tool.version}`], {
+      cwd: workDir,
+    });
+    if (download.status !== 0) explainGoFailure(download, `the ${tool.name} module download`);
+    const source = path.join(workDir, 'src');
+    cpSync(JSON.parse(download.stdout).Dir, source, { recursive: true });
+    run('chmod', ['-R', 'u+w', source]);
+    const ldflags = `-ldflags=${versionStamp(release, tool.version, tool.versionPackage)}`;
+    return run('go', ['build', '-trimpath', '-tags', tool.tags, ldflags, '-o', output, tool.pkg], {
+      cwd: source,
+      env: { CGO_ENABLED: '0' },
+    });
   });
   return { cached, release };
 }
@@ -190,27 +244,54 @@ function requireGoVersion() {
   }
 }
 
+function install(name, cached) {
+  const target = path.join(toolsBin, name);
+  const temporary = `${target}.tmp-${process.pid}`;
+  copyFileSync(cached, temporary);
+  chmodSync(temporary, 0o755);
+  renameSync(temporary, target);
+}
+
+/** .tools/versions.json: every installed program's release; a `--stack` run adds to what is there. */
+function recordVersions(installed) {
+  const file = path.join(root, '.tools', 'versions.json');
+  const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const merged = { ...previous, ...installed };
+  const sorted = Object.fromEntries(
+    Object.keys(merged)
+      .sort()
+      .map((name) => [name, merged[name]]),
+  );
+  const temporary = `${file}.tmp-${process.pid}`;
+  writeFileSync(temporary, `${JSON.stringify(sorted, null, 2)}\n`);
+  renameSync(temporary, file);
+}
+
 function main() {
   const started = process.hrtime.bigint();
   const goVersion = run('go', ['version']);
   if (goVersion.status !== 0) fail('`go version` failed', goVersion.stderr);
   process.stdout.write(`toolchain: using ${goVersion.stdout.trim()}\n`);
   requireGoVersion();
-  const versions = Object.fromEntries(
-    Object.entries(MODULES).map(([name, spec]) => [name, pinnedVersion(spec)]),
-  );
   mkdirSync(toolsBin, { recursive: true });
   const installed = {};
-  for (const tool of TOOLS) {
-    const { cached, release } = buildTool(tool, versions);
-    const target = path.join(toolsBin, tool.name);
-    const temporary = `${target}.tmp-${process.pid}`;
-    copyFileSync(cached, temporary);
-    chmodSync(temporary, 0o755);
-    renameSync(temporary, target);
-    installed[tool.name] = release;
+  if (process.argv.includes('--stack')) {
+    for (const tool of STACK_TOOLS) {
+      const { cached, release } = buildStackTool(tool);
+      install(tool.name, cached);
+      installed[tool.name] = release;
+    }
+  } else {
+    const versions = Object.fromEntries(
+      Object.entries(MODULES).map(([name, spec]) => [name, pinnedVersion(spec)]),
+    );
+    for (const tool of TOOLS) {
+      const { cached, release } = buildTool(tool, versions);
+      install(tool.name, cached);
+      installed[tool.name] = release;
+    }
   }
-  writeFileSync(path.join(root, '.tools', 'versions.json'), `${JSON.stringify(installed, null, 2)}\n`);
+  recordVersions(installed);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stdout.write(
     `toolchain: ${Object.entries(installed)

@@ -3,10 +3,13 @@ import { postgresExporterJob } from '../jobs.ts';
 
 /** postgres_exporter's default collectors (database, locks, replication, settings, stat_activity, stat_database). */
 const jobs = [postgresExporterJob];
+/** postgres_exporter 0.11 (Debian's) labels every series but pg_up with the `host:port` it scrapes. */
+const server = label.cardinality(1);
 const datname = label.cardinality(12);
-const database = { datid: label.cardinality(12), datname };
+const database = { datid: label.cardinality(12), datname, server };
 const statActivityLabels = {
   datname,
+  server,
   state: label.values([
     'active',
     'idle',
@@ -34,7 +37,7 @@ export const pgSettingsMaxConnections = gauge('pg_settings_max_connections', {
   help: 'Server Parameter: max_connections',
   unit: 'connections',
   jobs,
-  labels: {},
+  labels: { server },
 });
 
 export const pgStatActivityCount = gauge('pg_stat_activity_count', {
@@ -95,6 +98,7 @@ export const pgLocksCount = gauge('pg_locks_count', {
   unit: 'count',
   jobs,
   labels: {
+    server,
     datname,
     mode: label.values([
       'accesssharelock',
@@ -114,18 +118,18 @@ export const pgReplicationLagSeconds = gauge('pg_replication_lag_seconds', {
   help: 'Replication lag behind master in seconds',
   unit: 'seconds',
   jobs,
-  labels: {},
+  labels: { server },
 });
 export const pgReplicationIsReplica = gauge('pg_replication_is_replica', {
   help: 'Indicates if the server is a replica',
   unit: 'boolean',
   jobs,
-  labels: {},
+  labels: { server },
 });
 
 export const pgDatabaseSizeBytes = gauge('pg_database_size_bytes', {
   help: 'Disk space used by the database',
   unit: 'bytes',
   jobs,
-  labels: { datname },
+  labels: { datname, server },
 });

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Notification, readRoutingConfig, receiversFor } from '@o11y/alertmanager';
 import { seriesOfNode, walk } from '@o11y/catalog';
-import { type DashboardModel, type Definition, kindOf, parseDuration } from '@o11y/core';
+import {
+  type DashboardModel,
+  type Definition,
+  type Diagnostic,
+  formatDiagnostic,
+  kindOf,
+  parseDuration,
+} from '@o11y/core';
 import {
   type AlertingRule,
   compressDuration,
@@ -14,13 +21,14 @@ import {
   TEST_PROFILE,
   timeCompression,
 } from '@o11y/rules';
+import { main as o11y } from 'o11y';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The organisation's catalogue (catalog/), whose targets.ts declares `up`; @o11y/catalog is the library.
 import { catalog, up } from '../../catalog/index.ts';
 import { ABSENT_IN_TEST_STACK, LEGITIMATELY_EMPTY } from './expectations.ts';
 import { conformityProblems } from './harness/conformity.ts';
 import { checkPanelQueries, describeCheck, type PanelQueryCheck } from './harness/dashboard-queries.ts';
-import { type Stack, startStack } from './harness/stack.ts';
+import { STACK_PROFILES, type Stack, type StackProfile, startStack } from './harness/stack.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -42,7 +50,8 @@ function declaredEmpty(check: PanelQueryCheck) {
 }
 
 async function waitFor<T>(
-  what: string,
+  /** What is awaited; a function when the failure should say what was last seen. */
+  what: string | (() => string),
   stack: Stack,
   timeoutMs: number,
   probe: () => Promise<T | undefined>,
@@ -52,7 +61,9 @@ async function waitFor<T>(
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}\n${stack.logs()}`);
+      throw new Error(
+        `timed out after ${timeoutMs / 1000}s waiting for ${typeof what === 'string' ? what : what()}\n${stack.logs()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
@@ -74,14 +85,19 @@ function alertingRules(definitions: readonly Definition[]): AlertingRule[] {
   return groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => r.kind === 'alert');
 }
 
-describe('the sample organisation on a live stack', () => {
+/** Both profiles by default; `O11Y_E2E_PROFILES=single` (or `distributed`) runs one. */
+const profiles = (process.env.O11Y_E2E_PROFILES?.split(',') ?? STACK_PROFILES).filter(
+  (p): p is StackProfile => (STACK_PROFILES as readonly string[]).includes(p),
+);
+
+describe.each(profiles)('the sample organisation on a live stack (%s profile)', (profile) => {
   let stack: Stack;
   let startedAt: number;
   /** The panel checks, which the wrong-label check picks its victim from. */
   let panelChecks: PanelQueryCheck[] | undefined;
 
   beforeAll(async () => {
-    stack = await startStack(root, log);
+    stack = await startStack(root, log, profile);
     startedAt = Date.now();
   }, 180_000);
 
@@ -90,18 +106,23 @@ describe('the sample organisation on a live stack', () => {
   }, 60_000);
 
   const queryEnvironment = () => ({
-    prometheus: stack.prometheus,
+    prometheus: stack.query,
     scrapeIntervalMs: stack.grafanaScrapeIntervalMs,
     now: Date.now(),
   });
 
   it('scrapes every target and loads every rule group, healthy', async () => {
-    await waitFor('every scrape target to be up', stack, 30_000, async () => {
+    let down: string[] = [];
+    const targetsUp = () => `every scrape target to be up; down: ${down.join('; ')}`;
+    await waitFor(targetsUp, stack, 30_000, async () => {
       const targets = await stack.prometheus.targets();
-      return targets.length > 0 && targets.every((t) => t.health === 'up') ? targets : undefined;
+      down = targets
+        .filter((t) => t.health !== 'up')
+        .map((t) => `${t.scrapePool} ${t.labels.instance}: ${t.health} ${t.lastError}`);
+      return targets.length > 0 && down.length === 0 ? targets : undefined;
     });
     const groups = await waitFor('two evaluations of every rule group', stack, 30_000, async () => {
-      const loaded = await stack.prometheus.ruleGroups();
+      const loaded = await stack.query.ruleGroups();
       return loaded.length > 0 && loaded.every((g) => Date.parse(g.lastEvaluation) > startedAt + 2000)
         ? loaded
         : undefined;
@@ -124,6 +145,29 @@ describe('the sample organisation on a live stack', () => {
       ABSENT_IN_TEST_STACK,
       (metric) => seriesPerTarget([metric]) * metric.jobs.reduce((sum, j) => sum + j.instances, 0),
     );
+    expect(problems).toEqual([]);
+  });
+
+  it('runs real exporters whose /metrics conform to the catalogue (o11y catalog check)', async () => {
+    const problems: string[] = [];
+    for (const [job, url] of stack.exporters.metricsUrls) {
+      const out: string[] = [];
+      await o11y(['catalog', 'check', url, '--job', job, '--json'], {
+        root,
+        stdout: (text) => out.push(text),
+        stderr: (text) => out.push(text),
+      });
+      const report = JSON.parse(out.join('')) as { job?: string; findings: Diagnostic[] };
+      expect(report.job).toBe(job);
+      const absent = (finding: Diagnostic) =>
+        finding.id === 'catalog/missing' &&
+        ABSENT_IN_TEST_STACK.some((a) => finding.message.startsWith(`${a.metric} `));
+      problems.push(
+        ...report.findings
+          .filter((f) => f.severity === 'error' && !absent(f))
+          .map((f) => `${job} (${url}): ${formatDiagnostic(f)}`),
+      );
+    }
     expect(problems).toEqual([]);
   });
 
@@ -152,7 +196,7 @@ describe('the sample organisation on a live stack', () => {
         `${page.alertname} for ${service} to fire`,
         stack,
         firingWithin,
-        async () => (await stack.prometheus.alerts()).find((a) => a.state === 'firing' && isPage(a.labels)),
+        async () => (await stack.query.alerts()).find((a) => a.state === 'firing' && isPage(a.labels)),
       );
       const routing = readRoutingConfig(
         await readFile(path.join(stack.distDir, 'alertmanager', 'alertmanager.yml'), 'utf8'),
@@ -227,7 +271,7 @@ describe('the sample organisation on a live stack', () => {
           stack,
           deployedMs(rule.for) + SLACK_MS,
           async () =>
-            (await stack.prometheus.alerts()).find(
+            (await stack.query.alerts()).find(
               (a) =>
                 a.state === 'firing' &&
                 a.labels.alertname === rule.name &&

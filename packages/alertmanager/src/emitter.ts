@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   type Artifact,
   type Definition,
+  DIST,
   type Diagnostic,
   type Emitter,
   formatSource,
@@ -15,15 +16,11 @@ import { ALERTMANAGER_CONFIG, type AlertmanagerConfig } from './config.ts';
 import type { LabelVocabulary } from './labels.ts';
 import { CONFIG_FILE, renderConfig } from './render.ts';
 import { ALERTMANAGER_TESTS, type AlertmanagerTests, type TestsFile } from './testing/cases.ts';
-import { ALERTS_FILE, type AlertEntry } from './testing/coverage.ts';
+import type { AlertEntry } from './testing/coverage.ts';
 import { runTool } from './tools.ts';
 import { emittedLabels } from './verify/alert-labels.ts';
 import { checkMatcherLabels } from './verify/matcher-labels.ts';
 import { checkTestAlerts } from './verify/test-alerts.ts';
-
-/** Everything this package writes lives under `dist/alertmanager/`. */
-export const DIST_DIR = 'alertmanager';
-export const TESTS_FILE = 'tests.json';
 
 type AnyConfig = AlertmanagerConfig<LabelVocabulary>;
 type AnyTests = AlertmanagerTests<LabelVocabulary>;
@@ -42,7 +39,7 @@ function emit(definitions: readonly Definition[]): Artifact[] {
   const [config, ...others] = configs;
   const problems: Diagnostic[] = others.map((other) =>
     problem(
-      `a second Alertmanager config; dist/${DIST_DIR}/${CONFIG_FILE} holds one`,
+      `a second Alertmanager config; dist/${DIST.alertmanager.config} holds one`,
       other,
       'alertmanager/one-config',
       `keep one exported config (the first is at ${formatSource(config?.source)})`,
@@ -63,7 +60,7 @@ function emit(definitions: readonly Definition[]): Artifact[] {
   if (problems.length > 0) throw new O11yErrors(problems);
   if (!config) return [];
   const artifacts: Artifact[] = renderConfig(config).map((file) => ({
-    path: `${DIST_DIR}/${file.path}`,
+    path: `${DIST.alertmanager.dir}/${file.path}`,
     kind: ALERTMANAGER_CONFIG,
     content: file.content,
     source: file.source,
@@ -73,10 +70,10 @@ function emit(definitions: readonly Definition[]): Artifact[] {
     allowUnrouted: tests.flatMap((t) => t.allowUnrouted),
     inhibition: tests.flatMap((t) => t.inhibition),
   };
-  builtFrom.set(artifacts.find((a) => a.path === `${DIST_DIR}/${CONFIG_FILE}`)!, { config, tests: merged });
+  builtFrom.set(artifacts.find((a) => a.path === DIST.alertmanager.config)!, { config, tests: merged });
   if (tests.length > 0) {
     artifacts.push({
-      path: `${DIST_DIR}/${TESTS_FILE}`,
+      path: DIST.alertmanager.tests,
       kind: ALERTMANAGER_TESTS,
       content: stableStringify(merged),
       source: tests[0]!.source,
@@ -90,7 +87,7 @@ async function checkConfig(config: Artifact, dir: string, root: string): Promise
   const result = await runTool(
     toolPath('amtool', root),
     ['check-config', CONFIG_FILE],
-    path.join(dir, DIST_DIR),
+    path.join(dir, DIST.alertmanager.dir),
   );
   if (result.code === 0) return [];
   return [
@@ -108,7 +105,7 @@ async function checkConfig(config: Artifact, dir: string, root: string): Promise
 async function builtAlerts(dir: string, config: Artifact): Promise<AlertEntry[] | Diagnostic> {
   let text: string;
   try {
-    text = await readFile(path.join(dir, ALERTS_FILE), 'utf8');
+    text = await readFile(path.join(dir, DIST.prometheus.alerts), 'utf8');
   } catch {
     return [];
   }
@@ -117,7 +114,7 @@ async function builtAlerts(dir: string, config: Artifact): Promise<AlertEntry[] 
   } catch (error) {
     return {
       severity: 'error',
-      message: `cannot read dist/${ALERTS_FILE}: ${(error as Error).message}`,
+      message: `cannot read dist/${DIST.prometheus.alerts}: ${(error as Error).message}`,
       source: config.source,
       id: 'alertmanager/alerts-list',
       hint: 'the rules emitter writes it; rebuild',
@@ -134,7 +131,7 @@ async function verify(
   dir: string,
   context: { root: string },
 ): Promise<Diagnostic[]> {
-  const config = artifacts.find((a) => a.path === `${DIST_DIR}/${CONFIG_FILE}`);
+  const config = artifacts.find((a) => a.path === DIST.alertmanager.config);
   if (!config) return [];
   const problems = await checkConfig(config, dir, context.root);
   const built = builtFrom.get(config);

@@ -5,7 +5,7 @@ export {
   alertmanager,
   DEFAULT_SECRETS_DIRECTORY,
 } from './config.ts';
-export { DIST_DIR, emitter, TESTS_FILE } from './emitter.ts';
+export { emitter } from './emitter.ts';
 export { InhibitRule } from './inhibit.ts';
 export type { AlertLabels, LabelName, LabelValue, LabelVocabulary } from './labels.ts';
 export { formatMatcher, type Matcher, Matching } from './matchers.ts';
@@ -25,7 +25,7 @@ export { Route, type RouteTiming } from './route.ts';
 export { describeSecretLiteral, type EnvSecret, type FileSecret, type Secret, secret } from './secrets.ts';
 export type { AllowedUnrouted, InhibitionCase, RoutingCase, TestsFile } from './testing/cases.ts';
 export { ALERTMANAGER_TESTS, AlertmanagerTests, alertmanagerTests } from './testing/cases.ts';
-export { ALERTS_FILE, type AlertEntry } from './testing/coverage.ts';
+export type { AlertEntry } from './testing/coverage.ts';
 export { inhibitionTestConfig } from './testing/inhibition.ts';
 export {
   matchRoutes,

@@ -1,7 +1,7 @@
-import { captureSource, type Duration, type SourceLocation } from '@o11y/core';
+import { captureSource, type Duration, O11yError, type SourceLocation } from '@o11y/core';
 import type { LabelName, LabelVocabulary } from './labels.ts';
 import { Matching } from './matchers.ts';
-import type { Receiver } from './receivers.ts';
+import { Receiver } from './receivers.ts';
 import type { TimeInterval } from './time-intervals.ts';
 
 /** How notifications are grouped and paced; a route inherits what it does not set from its parent. */
@@ -27,6 +27,13 @@ export class Route<V extends LabelVocabulary> extends Matching<V> {
 
   /** The receiver notified for alerts this route (and no child route) matches. */
   to(receiver: Receiver): this {
+    if (!(receiver instanceof Receiver)) {
+      throw new O11yError(`.to() needs a receiver, not ${JSON.stringify(receiver) ?? String(receiver)}`, {
+        source: captureSource(),
+        id: 'alertmanager/route-receiver',
+        hint: "define it with receiver('name').slack(…) (or another integration) and pass that object to .to()",
+      });
+    }
     this.receiver = receiver;
     return this;
   }

@@ -13,7 +13,7 @@ import {
   runAlertmanagerTests,
   secret,
 } from '../src/index.ts';
-import { alertEntry, buildContext, buildDist, fixtureAlerts, root } from './helpers.ts';
+import { alertEntry, buildContext, buildDist, root } from './helpers.ts';
 
 /** Values that must never appear outside a deployable render: in dist/, a log line or an error. */
 const CANARIES = {
@@ -83,11 +83,11 @@ describe('secrets canary', () => {
     const logged: string[] = [];
     const log = (line: string) => logged.push(line);
     const ruleAlerts = [alertEntry('A', { severity: 'critical' }), alertEntry('A', { severity: 'warning' })];
-    const dist = await buildDist([config, tests], log, ruleAlerts);
+    const dist = await buildDist([config, tests], ruleAlerts, log);
     const artifacts = await emitter.emit([config, tests], buildContext(log));
     const verifyDiagnostics = await emitter.verify!(artifacts, dist, buildContext(log));
     expect(verifyDiagnostics).toEqual([]);
-    const report = await runAlertmanagerTests(dist, { root, log, alertsFile: fixtureAlerts });
+    const report = await runAlertmanagerTests(dist, { root, log });
     expect(
       report.cases
         .filter((c) => c.name.startsWith('routing') || c.name.startsWith('inhibition'))

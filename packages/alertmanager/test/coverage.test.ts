@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { config } from '../../../alertmanager/config.ts';
 import { renderConfig } from '../src/index.ts';
 import { type AlertEntry, checkRoutingCoverage } from '../src/testing/coverage.ts';
 import { readRoutingConfig } from '../src/testing/routing-tree.ts';
-import { alertEntry as alert, sampleAlerts } from './helpers.ts';
+import { alerts, config } from './fixture.ts';
+import { alertEntry as alert } from './helpers.ts';
 
-const alerts = sampleAlerts;
 const sampleYaml = renderConfig(config)[0]!.content;
 
 function failedAlerts(yaml: string, list: readonly AlertEntry[] = alerts, allowed = []) {
@@ -15,11 +14,11 @@ function failedAlerts(yaml: string, list: readonly AlertEntry[] = alerts, allowe
     .map((c) => c.failure!.message);
 }
 
-/** The sample config with every route to the #alerts Slack receiver taken out. */
-function withoutSlackRoute(): string {
+/** The fixture config with every route to the #alerts channel taken out. */
+function withoutAlertsRoute(): string {
   const document = parse(sampleYaml);
   document.route.routes = document.route.routes.filter(
-    (r: { receiver: string }) => r.receiver !== 'slack-alerts',
+    (r: { receiver: string }) => r.receiver !== 'chat-alerts',
   );
   return stringify(document);
 }
@@ -29,25 +28,14 @@ describe('routing coverage', () => {
     expect(failedAlerts(sampleYaml)).toEqual([]);
   });
 
-  it('fails with the names of the alerts that became unrouted when the Slack route is removed', () => {
-    const results = checkRoutingCoverage(alerts, readRoutingConfig(withoutSlackRoute()), []);
+  it('fails with the names of the alerts that became unrouted when the #alerts route is removed', () => {
+    const results = checkRoutingCoverage(alerts, readRoutingConfig(withoutAlertsRoute()), []);
     const failed = results.filter((c) => !c.passed);
-    const unrouted = [
-      ['AuthLatencySLIAbsent', 'slo-auth-latency-alerts', 'slos.ts:49:3'],
-      ['CartAvailabilitySLIAbsent', 'slo-cart-availability-alerts', 'slos.ts:41:3'],
-      ['HighErrorRate', 'orders-alerts', 'services.ts:53:25'],
-      ['HighErrorRate', 'search-alerts', 'services.ts:53:25'],
-      ['HighLatency', 'orders-alerts', 'services.ts:62:23'],
-      ['HighLatency', 'search-alerts', 'services.ts:62:23'],
-      ['OrdersAvailabilitySLIAbsent', 'slo-orders-availability-alerts', 'slos.ts:41:3'],
-    ];
-    expect(failed.map((c) => c.failure!.message)).toEqual(
-      unrouted.map(([name]) => `alert ${name} reaches only the default receiver "slack-unrouted"`),
-    );
-    expect(failed.map((c) => c.name)).toEqual(
-      unrouted.map(([name, group, line]) => `coverage: ${name} (${group}, rules/${line})`),
-    );
-    expect(failed[2]!.failure!.source).toEqual({ file: 'rules/services.ts', line: 53, column: 25 });
+    expect(failed.map((c) => c.failure!.message)).toEqual([
+      'alert QueueBacklog reaches only the default receiver "chat-unrouted"',
+    ]);
+    expect(failed.map((c) => c.name)).toEqual(['coverage: QueueBacklog (g, rules/x.ts:1:1)']);
+    expect(failed[0]!.failure!.source).toEqual({ file: 'rules/x.ts', line: 1, column: 1 });
   });
 
   it('tries every value a kept or templated label can take, naming the one that escapes', () => {
@@ -55,11 +43,11 @@ describe('routing coverage', () => {
     expect(failedAlerts(sampleYaml, [keptTeam])).toEqual([]);
     const noSeverity = alert('DiskFilling', { team: '{{ $labels.owner }}' }, ['instance']);
     expect(failedAlerts(sampleYaml, [noSeverity])).toEqual([
-      'alert DiskFilling reaches only the default receiver "slack-unrouted" when team=<any other value>',
+      'alert DiskFilling reaches only the default receiver "chat-unrouted" when team=<any other value>',
     ]);
-    const keptSeverity = alert('Saturation', { team: 'commerce' }, ['severity']);
+    const keptSeverity = alert('Saturation', { team: 'books' }, ['severity']);
     expect(failedAlerts(sampleYaml, [keptSeverity])).toEqual([
-      'alert Saturation reaches only the default receiver "slack-unrouted" when severity=<any other value>',
+      'alert Saturation reaches only the default receiver "chat-unrouted" when severity=<any other value>',
     ]);
   });
 
@@ -77,13 +65,13 @@ describe('routing coverage', () => {
     const source = { file: 'alertmanager/tests.ts', line: 3, column: 1 };
     const allowed = [
       { alert: 'Watchdog', reason: 'dead man’s switch', source },
-      { alert: 'HighErrorRate', reason: 'routed anyway', source },
+      { alert: 'Down', reason: 'routed anyway', source },
       { alert: 'Gone', reason: 'removed rule', source },
     ];
-    const highErrorRate = alerts.find((a) => a.alert === 'HighErrorRate')!;
-    const results = checkRoutingCoverage([watchdog, highErrorRate], readRoutingConfig(sampleYaml), allowed);
+    const down = alerts.find((a) => a.alert === 'Down')!;
+    const results = checkRoutingCoverage([watchdog, down], readRoutingConfig(sampleYaml), allowed);
     expect(results.map((c) => [c.passed, c.failure?.message])).toEqual([
-      [false, 'allowDefaultRoute("HighErrorRate") is stale: the alert is routed'],
+      [false, 'allowDefaultRoute("Down") is stale: the alert is routed'],
       [true, undefined],
       [false, 'allowDefaultRoute("Gone") names no alert the rules produce'],
     ]);

@@ -2,20 +2,23 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { O11yErrors } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
-import { config } from '../../../alertmanager/config.ts';
-import { routingTests } from '../../../alertmanager/tests.ts';
 import { alertmanager, alertmanagerTests, emitter, receiver, timeInterval } from '../src/index.ts';
+import { alerts, config, routingTests } from './fixture.ts';
 import { alertEntry, buildContext, buildDist } from './helpers.ts';
 
 describe('emitter', () => {
   it('writes alertmanager.yml, its templates and tests.json, which amtool check-config accepts', async () => {
-    const artifacts = await emitter.emit([config, routingTests], buildContext());
+    const templated = config.template(
+      'notifications.tmpl',
+      '{{ define "title" }}{{ .CommonLabels.alertname }}{{ end }}',
+    );
+    const artifacts = await emitter.emit([templated, routingTests], buildContext());
     expect(artifacts.map((a) => [a.path, a.kind])).toEqual([
       ['alertmanager/alertmanager.yml', 'alertmanager-config'],
       ['alertmanager/templates/notifications.tmpl', 'alertmanager-config'],
       ['alertmanager/tests.json', 'alertmanager-tests'],
     ]);
-    const dist = await buildDist([config, routingTests]);
+    const dist = await buildDist([templated, routingTests], alerts);
     expect(await emitter.verify!(artifacts, dist, buildContext())).toEqual([]);
     const yaml = await readFile(path.join(dist, 'alertmanager', 'alertmanager.yml'), 'utf8');
     expect(yaml).toContain('templates:\n  - templates/notifications.tmpl\n');
@@ -28,7 +31,7 @@ describe('emitter', () => {
         r.where('team', 'a').muteDuring(timeInterval('mars', [{ location: 'Mars/Olympus_Mons' }])),
       );
     const artifacts = await emitter.emit([broken], buildContext());
-    const dist = await buildDist([broken], undefined, [alertEntry('A', { team: 'a' })]);
+    const dist = await buildDist([broken], [alertEntry('A', { team: 'a' })]);
     const [diagnostic, ...rest] = await emitter.verify!(artifacts, dist, buildContext());
     expect(rest).toEqual([]);
     expect(diagnostic).toMatchObject({

@@ -1,18 +1,14 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type BuildContext, type Definition, projectRootOf, writeTree } from '@o11y/core';
-import { ALERTS_FILE, type AlertEntry, emitter } from '../src/index.ts';
+import { type BuildContext, type Definition, DIST, projectRootOf, writeTree } from '@o11y/core';
+import { type AlertEntry, emitter } from '../src/index.ts';
 
 export const root = projectRootOf(process.cwd());
-export const fixtureAlerts = path.join(import.meta.dirname, 'fixtures', 'alerts.json');
 
 export function buildContext(log: (line: string) => void = () => {}): BuildContext {
   return { root, definitions: [], profile: 'default', log };
 }
-
-/** A subset of the sample organisation's built alerts, as the rules emitter writes them. */
-export const sampleAlerts = JSON.parse(await readFile(fixtureAlerts, 'utf8')) as AlertEntry[];
 
 /** An alert of the rules as `dist/prometheus/alerts.json` lists it. */
 export function alertEntry(
@@ -29,12 +25,12 @@ export function alertEntry(
  */
 export async function buildDist(
   definitions: readonly Definition[],
+  alerts: readonly AlertEntry[],
   log?: (line: string) => void,
-  alerts: readonly AlertEntry[] = sampleAlerts,
 ): Promise<string> {
   const dist = await mkdtemp(path.join(os.tmpdir(), 'o11y-am-dist-'));
   const context = buildContext(log);
   const artifacts = await emitter.emit(definitions, context);
-  await writeTree(dist, [...artifacts, { path: ALERTS_FILE, content: JSON.stringify(alerts) }]);
+  await writeTree(dist, [...artifacts, { path: DIST.prometheus.alerts, content: JSON.stringify(alerts) }]);
   return dist;
 }

@@ -23,7 +23,7 @@ const pager = receiver('pager').webhook({ url: 'http://127.0.0.1:9/pager' });
 const chat = receiver('chat').webhook({ url: 'http://127.0.0.1:9/chat' });
 
 async function verifyAgainstRules(definitions: Definition[]): Promise<Diagnostic[]> {
-  const dist = await buildDist(definitions, undefined, ruleAlerts);
+  const dist = await buildDist(definitions, ruleAlerts);
   const artifacts = await emitter.emit(definitions, buildContext());
   return [...(await emitter.verify!(artifacts, dist, buildContext()))];
 }

@@ -47,8 +47,17 @@ function isValidLabelValue(value: string): boolean {
 }
 
 /**
+ * Units an organisation adds for the things it counts (`parcels`, `seats`, `currency`), by module
+ * augmentation, so that a misspelt unit stays a compile error:
+ * `declare module '@o11y/catalog' { interface CustomUnits { parcels: true } }`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the organisation's module augmentation
+export interface CustomUnits {}
+
+/**
  * The unit of a metric's values. Base units as Prometheus names them (`seconds`, `bytes`), `ratio` for
- * 0–1 values, `timestamp` for Unix seconds, `info` for constant-1 info metrics, and counted things.
+ * 0–1 values, `timestamp` for Unix seconds, `info` for constant-1 info metrics, counted things, and the
+ * organisation's `CustomUnits`.
  */
 export type Unit =
   | 'seconds'
@@ -68,12 +77,9 @@ export type Unit =
   | 'packets'
   | 'messages'
   | 'events'
-  | 'users'
-  | 'orders'
-  | 'transactions'
-  | 'currency'
   | 'items'
-  | 'count';
+  | 'count'
+  | keyof CustomUnits;
 
 /** At most `max` distinct combinations of these labels exist together (e.g. `pod` and `instance`). */
 export interface JointCap<N extends string = string> {

@@ -1,6 +1,6 @@
 /**
- * One verb of the `o11y` CLI. Each file in `src/commands/` exports `command`; the CLI discovers them,
- * so a package adds its verb without touching a shared registry.
+ * One verb of the `o11y` CLI. Each file in `src/commands/` exports `command`; the CLI loads every
+ * module of that folder, so a verb is one file there and nothing else.
  */
 export interface Command {
   /** The verb, e.g. `build`, `lint`, `promql`. */
@@ -20,11 +20,10 @@ export interface CommandIO {
   readonly root: string;
   /** Whether ANSI colour may be used on stdout (TTY and no NO_COLOR). */
   readonly colour: boolean;
+  /** Whether a person watches stderr (a TTY): progress and timings are shown without being asked for. */
+  readonly terminal?: boolean;
 }
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
-/** Thrown for bad command-line usage; the CLI prints it with the verb's help and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from '@o11y/core';

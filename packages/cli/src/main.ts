@@ -48,6 +48,7 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
     stderr: io?.stderr ?? ((text) => process.stderr.write(text)),
     root: io?.root ?? projectRootOf(process.cwd()),
     colour: io?.colour ?? useColour(),
+    terminal: io?.terminal ?? process.stderr.isTTY === true,
   };
   const commands = await loadCommands();
   const [verb, ...rest] = argv;

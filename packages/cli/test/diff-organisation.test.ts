@@ -1,10 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { o11y } from './helpers.ts';
+import { cloneWithChange, DIFF_PROGRESS, o11y } from './helpers.ts';
 
 /**
  * Issue 9's "done when": `o11y diff --base HEAD~1` on a commit that changes one panel query of the
@@ -21,48 +16,21 @@ const AFTER_LINE = '    duration: catalog.probeHttpDurationSeconds,\n';
 const BEFORE = 'max by (instance) (probe_duration_seconds{instance=~"$instance",job="blackbox"})';
 const AFTER = 'max by (instance) (probe_http_duration_seconds{instance=~"$instance",job="blackbox"})';
 
-const checkout = execFileSync('git', ['rev-parse', '--show-toplevel'], {
-  cwd: path.dirname(fileURLToPath(import.meta.url)),
-  encoding: 'utf8',
-}).trim();
-let parent: string;
+let change: ReturnType<typeof cloneWithChange>;
 let clone: string;
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: clone, encoding: 'utf8', stdio: 'pipe' });
-
 beforeAll(() => {
-  parent = mkdtempSync(path.join(tmpdir(), 'o11y-diff-organisation-'));
-  clone = path.join(parent, 'repo');
-  execFileSync('git', ['clone', '--quiet', checkout, clone], { stdio: 'pipe' });
-  for (const ignored of ['node_modules', '.tools'])
-    symlinkSync(path.join(checkout, ignored), path.join(clone, ignored), 'dir');
-
-  const file = path.join(clone, DEFINITION);
-  const source = readFileSync(file, 'utf8');
-  // The edit must hit exactly one line, or the test would prove something else.
-  expect(source.split(BEFORE_LINE)).toHaveLength(2);
-  writeFileSync(file, source.replace(BEFORE_LINE, AFTER_LINE));
-  git(
-    '-c',
-    'user.name=test',
-    '-c',
-    'user.email=test@example.invalid',
-    'commit',
-    '--quiet',
-    '-am',
-    'probe duration by phase',
-  );
-  expect(git('diff', '--numstat', 'HEAD~1', 'HEAD')).toBe(`1\t1\t${DEFINITION}\n`);
+  change = cloneWithChange(DEFINITION, BEFORE_LINE, AFTER_LINE, 'probe duration by phase');
+  clone = change.clone;
+  expect(change.git('diff', '--numstat', 'HEAD~1', 'HEAD')).toBe(`1\t1\t${DEFINITION}\n`);
 }, 120_000);
 
-afterAll(() => {
-  if (parent) rmSync(parent, { recursive: true, force: true });
-});
+afterAll(() => change?.remove());
 
 describe('o11y diff --base HEAD~1 on the sample organisation', () => {
   it('prints only the one changed panel query, as a diff of the prettified PromQL', () => {
     const result = o11y(['diff', '--base', 'HEAD~1'], { cwd: clone });
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toMatch(DIFF_PROGRESS);
     expect(result.stdout).toBe(
       [
         'Dashboards: 0 added, 0 removed, 1 changed',
@@ -78,7 +46,7 @@ describe('o11y diff --base HEAD~1 on the sample organisation', () => {
 
   it('reports the same single change, and nothing in any other section, as JSON', () => {
     const result = o11y(['diff', '--base', 'HEAD~1', '--format', 'json', '--exit-code'], { cwd: clone });
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toMatch(DIFF_PROGRESS);
     expect(result.status).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
       sections: [
@@ -111,6 +79,6 @@ describe('o11y diff --base HEAD~1 on the sample organisation', () => {
       ],
     });
     // The base worktree is gone again: nothing left registered in the clone.
-    expect(git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    expect(change.git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
   }, 600_000);
 });

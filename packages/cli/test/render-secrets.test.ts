@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ describe('o11y build --render-secrets', () => {
     const result = o11y(['build', '--render-secrets', out], { env: canaries });
     expect(result.status, result.stderr).toBe(0);
     const config = readFileSync(path.join(out, 'alertmanager.yml'), 'utf8');
+    expect(statSync(path.join(out, 'alertmanager.yml')).mode & 0o777).toBe(0o600);
     expect(config).toContain(canaries.SMTP_PASSWORD);
     expect(config).toContain(canaries.PAGERDUTY_ROUTING_KEY);
     for (const value of Object.values(canaries)) expect(result.stdout + result.stderr).not.toContain(value);

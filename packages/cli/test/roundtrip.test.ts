@@ -1,7 +1,7 @@
+import { emitters, loadDefinitions } from '@o11y/build';
 import type { DashboardModel, PanelModel, QueryModel, RuleGroupModel, SourceLocation } from '@o11y/core';
 import { init, parse, parseDashboardQuery, prettify, type ValueType } from '@o11y/promql';
 import { describe, expect, it } from 'vitest';
-import { emitters, loadDefinitions } from '../src/index.ts';
 import { repoRoot } from './helpers.ts';
 
 /**

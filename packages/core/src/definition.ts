@@ -47,8 +47,6 @@ export interface BuildContext {
 export interface Emitter {
   readonly name: string;
   readonly kinds: readonly string[];
-  /** Order among emitters; emitters whose output others read (rules before dashboards) come first. */
-  readonly order?: number;
   emit(
     definitions: readonly Definition[],
     context: BuildContext,

@@ -70,3 +70,11 @@ export function toDiagnostics(error: unknown): Diagnostic[] {
   }
   return [{ severity: 'error', message: String(error) }];
 }
+
+/**
+ * Bad command-line usage (an unknown option, a value of the wrong shape): the CLI prints it with the
+ * verb's help and exits 2. Packages that read options (publish targets) throw it too.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,12 +1,20 @@
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Write one file atomically: a temporary sibling, then rename over the target. */
-export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
+/**
+ * Write one file atomically: a temporary sibling, then rename over the target. `mode` applies from
+ * the first byte (0o600 for secrets: the file is never readable by others, not even briefly).
+ */
+export async function writeFileAtomic(
+  target: string,
+  content: string | Uint8Array,
+  options: { readonly mode?: number } = {},
+): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
   const temporary = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
-    await writeFile(temporary, content);
+    await writeFile(temporary, content, { mode: options.mode });
+    if (options.mode !== undefined) await chmod(temporary, options.mode);
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });

@@ -10,21 +10,23 @@ export interface LocalServer {
 }
 
 /**
- * An HTTP server on 127.0.0.1 with a port the OS picks: simulators, webhook sinks, scrape targets.
- * Tests and the end-to-end stack never listen on any other address.
+ * An HTTP server on 127.0.0.1 with a port the OS picks (or `port`, for a simulator a person starts):
+ * simulators, webhook sinks, scrape targets. Tests and the end-to-end stack never listen on any
+ * other address.
  */
 export async function listenLocal(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
+  port = 0,
 ): Promise<LocalServer> {
   const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
-  const { port } = server.address() as AddressInfo;
+  const listening = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${listening}`,
+    port: listening,
     server,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -63,7 +63,7 @@ export interface VariableModel {
 export interface DashboardModel {
   readonly uid: string;
   readonly title: string;
-  /** Folder path, e.g. `payments` or `platform/infrastructure`. */
+  /** Folder path, e.g. `billing` or `ops/databases`. */
   readonly folder?: string;
   readonly variables: readonly VariableModel[];
   readonly panels: readonly PanelModel[];

@@ -22,7 +22,14 @@ export interface StartOptions {
   readonly args: (port: number) => readonly string[];
   /** Polled until it answers 2xx (default `/-/ready`). */
   readonly readyPath?: string;
+  /** For a server that speaks no HTTP (a database): polled instead of `readyPath` until it says ready. */
+  readonly ready?: (port: number) => Promise<boolean>;
   readonly cwd?: string;
+  /** Added to the environment the program inherits. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Run as this user and group (a database refuses to run as root). */
+  readonly uid?: number;
+  readonly gid?: number;
   readonly timeoutMs?: number;
 }
 
@@ -67,20 +74,25 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   }
 }
 
+/** Whether an HTTP server answers `url` with 2xx. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    // Not listening yet.
+    return false;
+  }
+}
+
 async function waitUntilReady(
   child: ChildProcess,
-  url: string,
+  ready: () => Promise<boolean>,
   timeoutMs: number,
 ): Promise<'ready' | 'exited' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (hasExited(child)) return 'exited';
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return 'ready';
-    } catch {
-      // Not listening yet.
-    }
+    if (await ready()) return 'ready';
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return 'timeout';
@@ -97,6 +109,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const child = spawn(options.binary, [...options.args(port)], {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+      ...(options.uid !== undefined && { uid: options.uid }),
+      ...(options.gid !== undefined && { gid: options.gid }),
     });
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
@@ -111,10 +126,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       process.removeListener('exit', killOnExit);
     };
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-    const state = await Promise.race([
-      waitUntilReady(child, `${url}${options.readyPath ?? '/-/ready'}`, options.timeoutMs ?? 30_000),
-      spawnError,
-    ]);
+    const ready = options.ready
+      ? () => options.ready!(port)
+      : () => answers(`${url}${options.readyPath ?? '/-/ready'}`);
+    const state = await Promise.race([waitUntilReady(child, ready, options.timeoutMs ?? 30_000), spawnError]);
     if (state === 'ready') return { url, port, logTail, stop };
     await stop();
     if (state instanceof Error) {

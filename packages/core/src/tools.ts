@@ -3,15 +3,18 @@ import path from 'node:path';
 import { O11yError } from './errors.ts';
 import { projectRootOf } from './source.ts';
 
-export type ToolName = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager';
+export type ToolName = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'cortex';
 
-/** The pinned Prometheus/Alertmanager programs that `npm run setup` builds into `.tools/bin`. */
+/** The pinned Prometheus/Alertmanager programs (and the e2e stack's Cortex) `npm run setup` builds into `.tools/bin`. */
 export function toolPath(name: ToolName, root = projectRootOf(process.cwd())): string {
   const candidate = path.join(root, '.tools', 'bin', name);
   if (!existsSync(candidate)) {
     throw new O11yError(`${name} is not installed in ${path.join('.tools', 'bin')}`, {
       id: 'toolchain/missing',
-      hint: 'run `npm run toolchain` (or `npm run setup`) to build the pinned Prometheus and Alertmanager tools',
+      hint:
+        name === 'cortex'
+          ? 'run `npm run setup` (not --minimal), or `node scripts/toolchain.mjs --stack`, to build the pinned Cortex'
+          : 'run `npm run toolchain` (or `npm run setup`) to build the pinned Prometheus and Alertmanager tools',
     });
   }
   return candidate;

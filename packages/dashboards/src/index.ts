@@ -8,7 +8,6 @@ export * from './builder/uid.ts';
 export * from './builder/variables.ts';
 export * from './emit/emitter.ts';
 export * from './emit/provisioning.ts';
-export * from './emit/recordings.ts';
 export * from './emit/resources.ts';
 export * from './emit/stack.ts';
 export * from './kits/exporters.ts';

@@ -6,7 +6,7 @@ import { type BuildContext, kindOf, type ProjectModel } from '@o11y/core';
 import { emitter as dashboardsEmitter } from '@o11y/dashboards';
 import { init } from '@o11y/promql';
 import { emitter as rulesEmitter } from '@o11y/rules';
-import { loadDefinitions } from '../../cli/src/build.ts';
+import { loadDefinitions } from '../../build/src/index.ts';
 import { estimateCardinality } from '../src/cardinality.ts';
 import { loadConfig } from '../src/config.ts';
 import { lint } from '../src/lint.ts';

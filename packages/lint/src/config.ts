@@ -46,6 +46,8 @@ export interface LintConfig {
   readonly checks?: Readonly<Record<string, CheckSetting>>;
   readonly suppressions?: readonly Suppression[];
   readonly budgets?: Budgets;
+  /** The output format of each verb when `--format` is not given, e.g. `{ lint: 'github' }`. */
+  readonly formats?: Readonly<Record<string, string>>;
 }
 
 /** The configuration as written, with the line that wrote it (findings about the configuration point there). */

@@ -4,7 +4,7 @@ import { type BuildContext, type Definition, isDefinition, kindOf, type ProjectM
 import { emitter as dashboardsEmitter } from '@o11y/dashboards';
 import { emitter as rulesEmitter } from '@o11y/rules';
 import { describe, expect, it, vi } from 'vitest';
-import { loadDefinitions } from '../../cli/src/build.ts';
+import { loadDefinitions } from '../../build/src/build.ts';
 import type { LintConfig } from '../src/config.ts';
 import { loadConfig } from '../src/config.ts';
 import { testCatalog } from './catalog.ts';

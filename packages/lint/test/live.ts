@@ -7,7 +7,7 @@ import { type RunningPrometheus, startPrometheus } from './prometheus.ts';
 export const liveCatalog = defineCatalog([
   counter('orders_total', {
     help: 'Orders placed.',
-    unit: 'orders',
+    unit: 'count',
     jobs: [job('shop', { scrapeInterval: '15s', instances: 1 })],
     labels: { kind: label.cardinality(2) },
   }),

@@ -1,26 +1,26 @@
 export {
-  ALERTMANAGER_CONFIG,
+  type AlertmanagerConfigApiOptions,
+  type AlertmanagerConfigApiResult,
+  publishAlertmanagerConfigApi,
+} from './alertmanager/config-api.ts';
+export {
   type AlertmanagerPublishOptions,
   publishAlertmanager,
 } from './alertmanager/publish.ts';
-export * from './diff/index.ts';
 export {
-  DASHBOARDS_DIR,
   type DashboardSpec,
   derivedFolderUid,
-  FOLDERS_FILE,
   type FolderSpec,
   type GrafanaContent,
   grafanaContent,
-} from './dist/grafana.ts';
+} from './built/grafana.ts';
 export {
   type DistTree,
-  type Manifest,
-  type ManifestEntry,
   readDistTree,
   sourceOf,
   treeFromFiles,
-} from './dist/tree.ts';
+} from './built/tree.ts';
+export * from './diff/index.ts';
 export { currentCommit, publishMessage } from './git.ts';
 export type { GrafanaApi, LastChange, RemoteDashboard, RemoteFolder } from './grafana/api.ts';
 export { type ApiPreference, detectGrafana } from './grafana/detect.ts';
@@ -33,14 +33,33 @@ export {
   planGrafana,
   planRefusals,
 } from './grafana/publish.ts';
-export { DEFAULT_CONCURRENCY, type GrafanaPublishOptions, publishGrafana } from './grafana/run.ts';
+export {
+  connectGrafana,
+  DEFAULT_CONCURRENCY,
+  type GrafanaConnection,
+  type GrafanaPublishOptions,
+  publishGrafana,
+} from './grafana/run.ts';
 export { HttpClient, type HttpClientOptions, type RetryPolicy } from './http/client.ts';
+export type {
+  OptionValues,
+  PublishContext,
+  Publisher,
+  PublisherOption,
+  PublishOutcome,
+  PublishPlan,
+} from './publisher.ts';
+export { publishers } from './publishers.ts';
+export { type PrometheusRulesOptions, publishPrometheusRules, RULES_STATE_FILE } from './rules/prometheus.ts';
 export {
   formatRulerPlan,
   planRuler,
   publishRuler,
-  type RulerOptions,
+  RULER_APIS,
+  type RulerApi,
+  type RulerPublishOptions,
+  type RulerPublishResult,
   type RulerStep,
-} from './rules/mimir.ts';
-export { type PrometheusRulesOptions, publishPrometheusRules, RULES_STATE_FILE } from './rules/prometheus.ts';
+  rulerPath,
+} from './rules/ruler.ts';
 export { readSecret } from './secrets.ts';

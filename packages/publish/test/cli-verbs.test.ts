@@ -1,11 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { writeTree } from '@o11y/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command as publish } from '../../cli/src/commands/publish.ts';
 import { GrafanaSimulator } from '../src/grafana-simulator/index.ts';
-import { fixtureTree } from './support/fixtures.ts';
+import { writeFixtureProject } from './support/fixtures.ts';
 
 const CANARY = 'glsa_CANARY_never_print_me_4242';
 
@@ -38,14 +37,7 @@ async function setup() {
   });
   await simulator.start();
   dir = await mkdtemp(path.join(tmpdir(), 'o11y-cli-'));
-  const tree = fixtureTree([
-    { uid: 'api', title: 'API', dir: 'services' },
-    { uid: 'db', title: 'DB', dir: '' },
-  ]);
-  await writeTree(
-    path.join(dir, 'dist'),
-    [...tree.files].map(([p, content]) => ({ path: p, content })),
-  );
+  await writeFixtureProject(dir);
   return simulator;
 }
 

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stableStringify } from '@o11y/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readDistTree, treeFromFiles } from '../src/built/tree.ts';
 import { diffTrees } from '../src/diff/engine.ts';
 import { promqlFormatter } from '../src/diff/promql.ts';
 import { renderJson, renderMarkdown, renderText } from '../src/diff/render.ts';
 import { buildRef } from '../src/diff/worktree.ts';
-import { readDistTree, treeFromFiles } from '../src/dist/tree.ts';
 import { dashboardJson, type FixtureDashboard, fixtureTree } from './support/fixtures.ts';
 
 let formatQuery: (expr: string) => string;

@@ -1,7 +1,7 @@
-import { stableStringify } from '@o11y/core';
+import { DIST, stableStringify } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
-import { derivedFolderUid, FOLDERS_FILE, grafanaContent } from '../src/dist/grafana.ts';
-import { treeFromFiles } from '../src/dist/tree.ts';
+import { derivedFolderUid, grafanaContent } from '../src/built/grafana.ts';
+import { treeFromFiles } from '../src/built/tree.ts';
 import { dashboardJson, fixtureTree } from './support/fixtures.ts';
 
 describe('folder metadata in grafana/folders.json', () => {
@@ -27,10 +27,10 @@ describe('folder metadata in grafana/folders.json', () => {
       'grafana/dashboards/commerce/shop.json': stableStringify(
         dashboardJson({ uid: 'shop', title: 'Shop', dir: 'commerce' }),
       ),
-      [FOLDERS_FILE]: stableStringify({ commerce: { uid: 7, title: 'Commerce' } }),
+      [DIST.grafana.folders]: stableStringify({ commerce: { uid: 7, title: 'Commerce' } }),
     });
     expect(() => grafanaContent(tree)).toThrow(
-      `dist/${FOLDERS_FILE}: the entry of "commerce" is not { "uid": string, "title": string }`,
+      `dist/${DIST.grafana.folders}: the entry of "commerce" is not { "uid": string, "title": string }`,
     );
   });
 });

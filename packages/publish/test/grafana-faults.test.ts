@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type DashboardSpec, grafanaContent } from '../src/dist/grafana.ts';
-import type { DistTree } from '../src/dist/tree.ts';
+import { type DashboardSpec, grafanaContent } from '../src/built/grafana.ts';
+import type { DistTree } from '../src/built/tree.ts';
 import { contentChecksum } from '../src/grafana/ownership.ts';
 import { publishGrafana } from '../src/grafana/run.ts';
 import { GrafanaSimulator } from '../src/grafana-simulator/index.ts';

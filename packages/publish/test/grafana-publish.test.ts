@@ -1,6 +1,6 @@
 import { O11yError, O11yErrors } from '@o11y/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DistTree } from '../src/dist/tree.ts';
+import type { DistTree } from '../src/built/tree.ts';
 import { detectGrafana } from '../src/grafana/detect.ts';
 import { applyGrafanaPlan, planGrafana } from '../src/grafana/publish.ts';
 import { publishGrafana } from '../src/grafana/run.ts';
@@ -153,13 +153,7 @@ describe.each([11, 12, 13] as const)('publish grafana to Grafana %i (simulator)'
   it('refuses to overwrite a dashboard edited in Grafana, naming who and when, unless --force', async () => {
     const sim = await start(version);
     await publish(sim);
-    sim.editAsHuman(
-      'pg',
-      (d) => {
-        d.title = 'PostgreSQL (tuned by hand)';
-      },
-      { login: 'alice', message: 'tweak' },
-    );
+    editPgByHand(sim);
     const mutations = sim.mutations;
     const changed = dashboards.map((d) => (d.uid === 'pg' ? { ...d, query: 'sum(pg_up)' } : d));
     const error = await publish(sim, fixtureTree(changed, folders)).catch((e: unknown) => e);
@@ -200,7 +194,36 @@ describe.each([11, 12, 13] as const)('publish grafana to Grafana %i (simulator)'
     expect(sim.store.dashboards.has('handmade')).toBe(true);
   });
 
-  it('refuses a build dashboard whose uid belongs to a dashboard o11y does not own', async () => {
+  it('publishes the other dashboards when one was edited in Grafana, and says what --force would do', async () => {
+    const sim = await start(version);
+    await publish(sim);
+    editPgByHand(sim);
+    const changed = dashboards.map((d) =>
+      d.uid === 'pg' || d.uid === 'redis' ? { ...d, query: `sum(${d.uid}_up)` } : d,
+    );
+    const error = await publish(sim, fixtureTree(changed, folders)).catch((e: unknown) => e);
+    expect((error as O11yErrors).diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(
+        /^dashboard "PostgreSQL" \(pg\) was edited in Grafana by alice .*; not published\. --force would overwrite that edit with the build's dashboard \(dist\/grafana\/dashboards\/platform\/databases\/pg\.json\)$/,
+      ),
+    ]);
+    expect(sim.store.dashboards.get('redis')?.version).toBe(2);
+    expect(sim.store.dashboards.get('pg')?.title).toBe('PostgreSQL (tuned by hand)');
+  });
+
+  it('still owns what it published through either API when the other one is asked for', async () => {
+    const sim = await start(version);
+    await publish(sim);
+    for (const api of ['classic', 'apis', 'auto'] as const) {
+      if (api === 'apis' && version === 11) continue;
+      const { plan } = await publish(sim, undefined, { api, dryRun: true });
+      expect(plan.dashboards.map((d) => `${d.uid} ${d.action}`)).toEqual(
+        dashboards.map((d) => `${d.uid} unchanged`),
+      );
+    }
+  });
+
+  it('leaves a dashboard o11y does not own alone, publishes the rest, and fails naming it', async () => {
     const sim = await start(version);
     sim.store.saveDashboard(
       {
@@ -213,10 +236,10 @@ describe.each([11, 12, 13] as const)('publish grafana to Grafana %i (simulator)'
       { login: 'bob', ref: 'user:bob', role: 'Editor' },
     );
     await expect(publish(sim)).rejects.toThrow(
-      /"Payments" \(payments\) exists in Grafana and is not managed by o11y/,
+      /"Payments" \(payments\) exists in Grafana and is not managed by o11y; not published, and --force would not change that/,
     );
     expect(sim.store.dashboards.get('payments')?.title).toBe('Team payments');
-    expect(sim.store.folders.size).toBe(0);
+    expect([...sim.store.dashboards.keys()].sort()).toEqual(['overview', 'payments', 'pg', 'redis']);
   });
 
   it('reports 401, 403 and 413 with the Grafana message and never shows the token', async () => {
@@ -280,6 +303,17 @@ describe.each([11, 12, 13] as const)('publish grafana to Grafana %i (simulator)'
     expect(sim.store.dashboards.get('pg')?.folderUid).toBe('platform-db');
   });
 });
+
+/** Alice retitles the PostgreSQL dashboard in Grafana: drift. */
+function editPgByHand(sim: GrafanaSimulator): void {
+  sim.editAsHuman(
+    'pg',
+    (d) => {
+      d.title = 'PostgreSQL (tuned by hand)';
+    },
+    { login: 'alice', message: 'tweak' },
+  );
+}
 
 describe('publish grafana races (simulator)', () => {
   it('reports 412 version-mismatch when someone saves between the plan and the write (classic API)', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type RunningServer, startAlertmanager, startPrometheus } from '@o11y/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishAlertmanager } from '../src/alertmanager/publish.ts';
-import { treeFromFiles } from '../src/dist/tree.ts';
+import { treeFromFiles } from '../src/built/tree.ts';
 import { HttpClient, jsonOf } from '../src/http/client.ts';
 import { publishPrometheusRules } from '../src/rules/prometheus.ts';
 

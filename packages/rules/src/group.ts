@@ -5,11 +5,9 @@ import {
   type Definition,
   type Duration,
   formatDuration,
-  formatSource,
   O11yError,
   parseDuration,
   type SourceLocation,
-  stableStringify,
 } from '@o11y/core';
 import { KIND } from './kinds.ts';
 import { isValidLabelName } from './labels.ts';
@@ -52,11 +50,6 @@ function toRule(entry: AlertingRule | Recorded, group: string, source: SourceLoc
     });
   }
   return rule;
-}
-
-/** Prometheus's own identity of a rule in a group: its name and its static labels (group labels included). */
-function identity(rule: Rule, groupLabels: Readonly<Record<string, string>>): string {
-  return stableStringify({ name: rule.name, labels: { ...groupLabels, ...rule.labels } });
 }
 
 /** A rule group: rules Prometheus evaluates together, in order, at one interval. */
@@ -109,19 +102,6 @@ export function makeRuleGroup(name: string, options: RuleGroupOptions, source: S
     }
   }
   const rules = options.rules.map((entry) => toRule(entry, name, source));
-  const seen = new Map<string, Rule>();
-  for (const rule of rules) {
-    const key = identity(rule, labels);
-    const earlier = seen.get(key);
-    if (earlier) {
-      throw new O11yError(`${what} has two rules named ${rule.name} with the same labels`, {
-        source: rule.source,
-        id: 'rules/duplicate-rule',
-        hint: `the other is at ${formatSource(earlier.source)}; rename one or give them different labels (promtool --lint=duplicate-rules rejects this)`,
-      });
-    }
-    seen.set(key, rule);
-  }
   const interval = duration(options.interval, 'interval');
   const queryOffset = duration(options.queryOffset, 'queryOffset');
   return Object.freeze({

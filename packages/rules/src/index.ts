@@ -11,10 +11,12 @@ export {
   scrapeJob,
   seriesPerTarget,
 } from './config/prometheus.ts';
-export { emitter, mimirNamespace, PATHS } from './emit/emitter.ts';
+export { emitter, mimirNamespace } from './emit/emitter.ts';
 export { type RuleGroup, type RuleGroupOptions, ruleGroup } from './group.ts';
+export { type EventSeries, eventSeries } from './import/event-series.ts';
 export { importOpenSlo, parseOpenSlo } from './import/openslo.ts';
 export { type ImportOptions, importSloth, parseSloth } from './import/sloth.ts';
+export { type VerbatimAlertOptions, verbatimAlert } from './import/verbatim.ts';
 export { KIND } from './kinds.ts';
 export {
   type AlertLabelVocabulary,

@@ -205,13 +205,6 @@ export function makeAlert(name: string, options: AlertOptions, source: SourceLoc
       hint: 'critical pages someone, warning and info notify a channel',
     });
   }
-  if (!options.team) {
-    throw new O11yError(`${what} has no team`, {
-      source,
-      id: 'rules/alert-team',
-      hint: 'set team to the owning team',
-    });
-  }
   const extra = options.labels ?? {};
   for (const reserved of ['severity', 'team', 'alertname']) {
     if (reserved in extra) {
@@ -223,18 +216,6 @@ export function makeAlert(name: string, options: AlertOptions, source: SourceLoc
   }
   checkLabels(extra, what, source);
   checkOptOut(options.untested, what, source);
-  for (const [key, text] of [
-    ['summary', options.summary],
-    ['description', options.description],
-  ] as const) {
-    if (!text || text.trim() === '') {
-      throw new O11yError(`${what} has no ${key}`, {
-        source,
-        id: 'rules/alert-annotation',
-        hint: `write a ${key}`,
-      });
-    }
-  }
   const annotations: Record<string, string> = {
     ...(options.annotations ?? {}),
     summary: options.summary,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   compareCodePoints,
+  DIST,
   type Diagnostic,
   type SourceLocation,
   type TestCaseResult,
@@ -12,7 +13,6 @@ import {
   type TestReport,
   toolPath,
 } from '@o11y/core';
-import { PATHS } from './emit/emitter.ts';
 import type { Claim, EmittedTestCase } from './emit/tests-yaml.ts';
 import { run } from './promtool/run.ts';
 
@@ -114,7 +114,7 @@ function escapeRegex(text: string): string {
 }
 
 async function runTests(distDir: string, context: TestContext): Promise<TestReport> {
-  const indexPath = path.join(distDir, PATHS.index);
+  const indexPath = path.join(distDir, DIST.prometheus.index);
   if (!existsSync(indexPath))
     return { suite: 'promtool rule tests', cases: [], summary: ['no Prometheus rules were built'] };
   const index = JSON.parse(await readFile(indexPath, 'utf8')) as Index;
@@ -123,7 +123,7 @@ async function runTests(distDir: string, context: TestContext): Promise<TestRepo
       suite: 'promtool rule tests',
       cases: [
         {
-          name: `dist/${PATHS.index}`,
+          name: `dist/${DIST.prometheus.index}`,
           passed: false,
           failure: {
             severity: 'error',

@@ -1,3 +1,4 @@
+export { type Estate, type HttpNaming, metricsOfJob } from './estate.ts';
 export {
   type Fault,
   type FaultEffect,
@@ -8,4 +9,5 @@ export {
 } from './faults.ts';
 export { otelPrometheusName } from './instrumentation.ts';
 export { type SampleService, type SampleServiceOptions, startSampleService } from './service.ts';
-export type { TargetInfo, TargetKind } from './targets.ts';
+export type { Behaviour } from './simulated.ts';
+export { probeTargetsOf, type TargetInfo, type TargetKind } from './targets.ts';

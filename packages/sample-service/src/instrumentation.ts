@@ -13,7 +13,7 @@ import {
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@opentelemetry/semantic-conventions';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { catalog, httpConventions, nodejsGcDurationSeconds } from '../../../catalog/index.ts';
+import type { Estate } from './estate.ts';
 import type { EstateContext } from './label-sets.ts';
 import type { Random } from './random.ts';
 import { type Route, SERVER_ERRORS } from './routes.ts';
@@ -48,6 +48,7 @@ export interface SimulationContext {
 }
 
 export interface InstrumentationOptions extends SimulationContext {
+  readonly estate: Estate;
   readonly service: Service;
   readonly declarations: readonly MetricDeclaration[];
   readonly routes: readonly Route[];
@@ -75,7 +76,7 @@ export function simulateMissing(
  * catalogue declares), the HTTP RED middleware's counter and histogram, and the application metrics.
  */
 export function promClientInstrumentation(options: InstrumentationOptions): Instrumentation {
-  const convention = httpConventions['prom-client'];
+  const convention = options.estate.http['prom-client'];
   const registry = new Registry();
   const fixed = {
     [convention.labels.service]: options.service.name,
@@ -84,7 +85,7 @@ export function promClientInstrumentation(options: InstrumentationOptions): Inst
   registry.setDefaultLabels(fixed);
   collectDefaultMetrics({
     register: registry,
-    gcDurationBuckets: [...(nodejsGcDurationSeconds.declaration.buckets ?? [])],
+    gcDurationBuckets: [...(options.estate.gcDuration.declaration.buckets ?? [])],
   });
   const declared = new Set(options.declarations.map((d) => d.name));
   for (const metric of registry.getMetricsAsArray()) {
@@ -163,7 +164,7 @@ const HTTP_SCOPE = '@opentelemetry/instrumentation-http';
  * semantic-convention attributes and the catalogue's buckets.
  */
 export function otelInstrumentation(options: InstrumentationOptions): Instrumentation {
-  const declaration = httpConventions.otel.duration.declaration;
+  const declaration = options.estate.http.otel.duration.declaration;
   const unit = 's';
   const name = otelPrometheusName(METRIC_HTTP_SERVER_REQUEST_DURATION, unit);
   if (name !== declaration.name) {
@@ -171,7 +172,7 @@ export function otelInstrumentation(options: InstrumentationOptions): Instrument
       `the OpenTelemetry service would expose ${name}, but the catalogue declares ${declaration.name} (${declaration.source.file}:${declaration.source.line})`,
     );
   }
-  const withTargetInfo = catalog.metric('target_info') !== undefined;
+  const withTargetInfo = options.estate.catalog.metric('target_info') !== undefined;
   const exporter = new PrometheusExporter({
     preventServerStart: true,
     withResourceConstantLabels: CONSTANT_LABEL_ATTRIBUTES,

@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { services } from './estate.ts';
+import type { Estate } from './estate.ts';
 import { Faults, FaultValidationError, parseFault } from './faults.ts';
 import { Random } from './random.ts';
 import { startTargets, type Target, type TargetInfo } from './targets.ts';
 import { TrafficGenerator } from './traffic.ts';
 
 export interface SampleServiceOptions {
+  /** What to pose as: the organisation's services, exporters and probes, from its catalogue. */
+  readonly estate: Estate;
   /** Port of the control API on 127.0.0.1; 0 picks a free one. */
   readonly controlPort?: number;
   /** Seed of every random choice (latencies, statuses, routes), so a run can be replayed. */
@@ -83,11 +85,12 @@ function controlHandler(service: Omit<SampleService, 'controlUrl' | 'stop'>) {
 }
 
 /** Starts every target of the estate, the traffic generator and the control API. */
-export async function startSampleService(options: SampleServiceOptions = {}): Promise<SampleService> {
+export async function startSampleService(options: SampleServiceOptions): Promise<SampleService> {
   const faults = new Faults();
   const random = new Random(options.seed ?? 1);
   const startedAt = Date.now();
   const targets: Target[] = await startTargets({
+    estate: options.estate,
     faults,
     random,
     startedAt,
@@ -97,7 +100,7 @@ export async function startSampleService(options: SampleServiceOptions = {}): Pr
   const infos = targets.map((t) => t.info());
   const traffic = new TrafficGenerator(
     infos.flatMap((info) => {
-      const service = services.find((s) => s.name === info.service);
+      const service = options.estate.services.find((s) => s.name === info.service);
       return service ? [{ service, address: info.address }] : [];
     }),
     random,

@@ -17,7 +17,10 @@ export interface Behaviour {
 
 const GIB = 1024 ** 3;
 
-/** The default behaviour of a metric of each unit (a counter's rate, a gauge's level). */
+/**
+ * The default behaviour of a metric of each base unit (a counter's rate, a gauge's level); metrics of
+ * the organisation's own units move as the estate's behaviours say, or by these defaults.
+ */
 export function defaultBehaviour(
   type: MetricDeclaration['type'],
   unit: Unit | undefined,
@@ -27,7 +30,6 @@ export function defaultBehaviour(
     const rates: Partial<Record<Unit, number>> = {
       bytes: 500_000,
       seconds: 1,
-      currency: 150,
       operations: 40,
       count: 100,
     };
@@ -43,7 +45,6 @@ export function defaultBehaviour(
     info: 1,
     count: 2,
     items: 10_000,
-    users: 250,
   };
   if (unit === 'timestamp') return { level: 0, value: () => startedAt / 1000 - 3 * 86_400 };
   return { level: levels[unit ?? 'count'] ?? 10 };

@@ -1,16 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Service } from '@o11y/catalog';
 import { type LocalServer, listenLocal } from '@o11y/core';
-import { Registry } from 'prom-client';
-import { probe } from './blackbox.ts';
-import {
-  behaviourOverrides,
-  exporterPlans,
-  externalSites,
-  metricsOfJob,
-  probeJob,
-  services,
-} from './estate.ts';
+import { type Estate, metricsOfJob } from './estate.ts';
 import { withoutFamilies } from './exposition.ts';
 import type { FaultEffect, Faults } from './faults.ts';
 import {
@@ -18,7 +9,6 @@ import {
   otelInstrumentation,
   promClientInstrumentation,
   type SimulationContext,
-  simulateMissing,
 } from './instrumentation.ts';
 import type { Random } from './random.ts';
 import { HEALTH_PATH, METRICS_PATH, matchRoute, type Route, routesOf, SERVER_ERRORS } from './routes.ts';
@@ -34,7 +24,7 @@ export interface TargetInfo {
   readonly metricsPath: string;
   /** For service instances: the service it poses as. */
   readonly service?: string;
-  /** For the blackbox exporter: the URLs it is asked to probe (`?target=`). */
+  /** For the blackbox exporter: the URLs it is asked to probe (`?target=`), from `probeTargetsOf`. */
   readonly probeTargets?: readonly string[];
 }
 
@@ -45,6 +35,7 @@ export interface Target {
 
 /** Shared by every target of one service process. */
 export interface TargetEnvironment {
+  readonly estate: Estate;
   readonly faults: Faults;
   readonly random: Random;
   readonly startedAt: number;
@@ -120,9 +111,12 @@ async function startServiceInstance(
   simulation: SimulationContext,
 ): Promise<Target> {
   const routes = routesOf(service);
-  const options = { ...simulation, service, routes, declarations: metricsOfJob(service.job.name) };
+  const declarations = metricsOfJob(environment.estate, service.job.name);
+  const options = { ...simulation, estate: environment.estate, service, routes, declarations };
+  // An instrumentation other than OpenTelemetry's is simulated as prom-client, the Node.js default.
+  const kind = service.instrumentation === 'otel' ? 'otel' : 'prom-client';
   const instrumentation: Instrumentation =
-    service.instrumentation === 'otel' ? otelInstrumentation(options) : promClientInstrumentation(options);
+    kind === 'otel' ? otelInstrumentation(options) : promClientInstrumentation(options);
   const baselineErrors = (1 - service.slo.availability) * BASELINE_BUDGET_SHARE;
   const median = service.slo.latency.threshold * MEDIAN_LATENCY_SHARE;
   const { server, address } = await startListener(
@@ -151,53 +145,11 @@ async function startServiceInstance(
   return {
     info: () => ({
       job: service.job.name,
-      kind: service.instrumentation,
+      kind,
       address,
       metricsPath: METRICS_PATH,
       service: service.name,
     }),
-    close: server.stop,
-  };
-}
-
-/** A node, PostgreSQL or Redis exporter: every catalogue metric of its job, simulated consistently. */
-async function startExporter(
-  job: string,
-  environment: TargetEnvironment,
-  simulation: SimulationContext,
-): Promise<Target> {
-  const registry = new Registry();
-  simulateMissing(metricsOfJob(job), registry, {}, simulation);
-  const { server, address } = await startListener(job, environment, async () => ({
-    text: await registry.metrics(),
-    contentType: registry.contentType,
-  }));
-  return {
-    info: () => ({ job, kind: 'exporter', address, metricsPath: METRICS_PATH }),
-    close: server.stop,
-  };
-}
-
-/** The blackbox exporter: `/probe?target=<url>` probes for real; the probe URLs are set once all targets listen. */
-async function startBlackbox(environment: TargetEnvironment, probeTargets: () => string[]): Promise<Target> {
-  const job = probeJob.name;
-  const { server, address } = await startListener(
-    job,
-    environment,
-    async () => ({ text: '', contentType: 'text/plain' }),
-    async (req, res, url) => {
-      if (req.method !== 'GET' || url.pathname !== '/probe') return false;
-      const timeout = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
-      const registry = await probe(
-        url.searchParams.get('target') ?? '',
-        Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
-      );
-      res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
-      return true;
-    },
-  );
-  return {
-    info: () => ({ job, kind: 'blackbox', address, metricsPath: '/probe', probeTargets: probeTargets() }),
     close: server.stop,
   };
 }
@@ -214,11 +166,15 @@ async function startSite(name: string, environment: TargetEnvironment): Promise<
   };
 }
 
-/** Every target of the estate: each service instance, each exporter, the blackbox exporter and the external sites. */
+/**
+ * Every target of the sample service: each service instance and the external sites. The exporter
+ * jobs (node, PostgreSQL, Redis, blackbox) are real programs the end-to-end stack starts beside it.
+ */
 export async function startTargets(environment: TargetEnvironment): Promise<Target[]> {
+  const { services, externalSites } = environment.estate;
   const simulation: Omit<SimulationContext, 'context'> = {
     random: environment.random,
-    behaviours: behaviourOverrides(environment.startedAt),
+    behaviours: environment.estate.behaviours(environment.startedAt),
     startedAt: environment.startedAt,
     now: environment.now,
   };
@@ -230,30 +186,31 @@ export async function startTargets(environment: TargetEnvironment): Promise<Targ
         targets.push(await startServiceInstance(service, environment, { ...simulation, context }));
       }
     }
-    for (const plan of exporterPlans) {
-      for (let index = 0; index < plan.instances; index++) {
-        const context = { job: plan.job, index, services: plan.services };
-        targets.push(await startExporter(plan.job, environment, { ...simulation, context }));
-      }
-    }
-    const sites = await Promise.all(externalSites.map((name) => startSite(name, environment)));
-    targets.push(...sites);
-    const probeTargets = () => [
-      ...services.map((s) => {
-        const first = targets.find((t) => t.info().service === s.name)!;
-        return `http://${first.info().address}${HEALTH_PATH}`;
-      }),
-      ...sites.map((site) => `http://${site.info().address}/`),
-    ];
-    if (probeTargets().length !== probeJob.instances) {
-      throw new Error(
-        `the blackbox job probes ${probeTargets().length} URLs but the catalogue declares ${probeJob.instances} instances (${probeJob.source.file}:${probeJob.source.line})`,
-      );
-    }
-    targets.push(await startBlackbox(environment, probeTargets));
+    targets.push(...(await Promise.all(externalSites.map((name) => startSite(name, environment)))));
     return targets;
   } catch (error) {
     await Promise.all(targets.map((t) => t.close()));
     throw error;
   }
+}
+
+/**
+ * What the blackbox exporter probes, one URL per catalogue instance of its job: the health endpoint
+ * of each service's first instance and of each external site.
+ */
+export function probeTargetsOf(estate: Estate, targets: readonly TargetInfo[]): string[] {
+  const { services, probeJob } = estate;
+  const urls = [
+    ...services.map((s) => {
+      const first = targets.find((t) => t.service === s.name)!;
+      return `http://${first.address}${HEALTH_PATH}`;
+    }),
+    ...targets.filter((t) => t.kind === 'site').map((site) => `http://${site.address}${HEALTH_PATH}`),
+  ];
+  if (urls.length !== probeJob.instances) {
+    throw new Error(
+      `the blackbox job probes ${urls.length} URLs but the catalogue declares ${probeJob.instances} instances (${probeJob.source.file}:${probeJob.source.line})`,
+    );
+  }
+  return urls;
 }

@@ -1,9 +1,42 @@
-import { distinctValues } from '@o11y/catalog';
+import { counter, defineCatalog, distinctValues, gauge, histogram, job, label } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
-import { catalog, services } from '../src/estate.ts';
 import { labelSets, OPEN_VALUES_PER_TARGET } from '../src/label-sets.ts';
 
-const context = { job: 'postgres', index: 0, services: services.map((s) => s.name) };
+/** A small catalogue: an application counter, a database exporter gauge, a histogram with open labels. */
+const app = job('checkout', { scrapeInterval: '15s', instances: 2 });
+const database = job('database', { scrapeInterval: '30s', instances: 1 });
+const catalog = defineCatalog([
+  counter('transfers_total', {
+    help: 'Money transfers by outcome.',
+    unit: 'count',
+    jobs: [app],
+    labels: {
+      service: label.values(['checkout']),
+      environment: label.values(['production']),
+      outcome: label.values(['succeeded', 'failed', 'declined']),
+    },
+  }),
+  gauge('pg_stat_activity_count', {
+    help: 'Connections by database, user and application.',
+    unit: 'connections',
+    jobs: [database],
+    labels: {
+      datname: label.cardinality(20),
+      usename: label.cardinality(20),
+      application_name: label.cardinality(20),
+      state: label.values(['idle', 'active']),
+    },
+  }),
+  histogram('request_duration_seconds', {
+    help: 'Request duration.',
+    unit: 'seconds',
+    jobs: [app],
+    labels: { route: label.cardinality(30), cpu: label.cardinality(8) },
+    buckets: [0.1, 1],
+  }),
+]);
+
+const context = { job: 'database', index: 0, services: ['checkout', 'ledger'] };
 
 describe('label sets', () => {
   it('stay within every catalogue metric’s declared values and cardinality', () => {
@@ -23,8 +56,8 @@ describe('label sets', () => {
   });
 
   it('weights the first listed value as the usual case and keeps labels set by the registry out', () => {
-    const transactions = catalog.metric('transactions_total')!;
-    const sets = labelSets(transactions, { service: 'payments', environment: 'production' }, context);
+    const transfers = catalog.metric('transfers_total')!;
+    const sets = labelSets(transfers, { service: 'checkout', environment: 'production' }, context);
     expect(sets.every((s) => !('service' in s.labels) && !('environment' in s.labels))).toBe(true);
     const share = (outcome: string) =>
       sets.filter((s) => s.labels.outcome === outcome).reduce((sum, s) => sum + s.weight, 0);

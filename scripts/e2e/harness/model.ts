@@ -1,3 +1,4 @@
+import { emitters } from '@o11y/build';
 import {
   type BuildContext,
   type DashboardModel,
@@ -6,7 +7,6 @@ import {
   type ProjectModel,
   type RuleGroupModel,
 } from '@o11y/core';
-import { emitters } from 'o11y';
 
 /**
  * The neutral model of the sample organisation as a build profile deploys it (dashboards with every

@@ -47,7 +47,7 @@ describe('retargeting the organisation’s Prometheus config', () => {
   });
 
   it('points every job at the sample service and the blackbox job’s probes at its exporter', () => {
-    const retargeted = retargetedConfig(config, targets, '127.0.0.1:9093');
+    const retargeted = retargetedConfig(config, targets, { alertmanager: '127.0.0.1:9093' });
     expect(retargeted.alertmanagers).toEqual(['127.0.0.1:9093']);
     expect(retargeted.jobs[0]!.targets).toEqual(['127.0.0.1:1001', '127.0.0.1:1002']);
     expect(retargeted.jobs[1]!.targets).toEqual(['http://127.0.0.1:1001/health']);
@@ -55,7 +55,7 @@ describe('retargeting the organisation’s Prometheus config', () => {
   });
 
   it('names the jobs the sample service does not pose as', () => {
-    expect(() => retargetedConfig(config, targets.slice(0, 2), 'x:1')).toThrow('blackbox');
+    expect(() => retargetedConfig(config, targets.slice(0, 2), { alertmanager: 'x:1' })).toThrow('blackbox');
   });
 });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inhibitionTestConfig, startWebhookSink, type WebhookSink } from '@o11y/alertmanager';
+import { build, loadDefinitions } from '@o11y/build';
 import {
   type Definition,
   kindOf,
@@ -12,6 +13,8 @@ import {
   startPrometheus,
   startServer,
 } from '@o11y/core';
+import { publishAlertmanagerConfigApi, publishRuler, readDistTree, treeFromFiles } from '@o11y/publish';
+import { startCortex } from '@o11y/publish/testing';
 import {
   KIND,
   type PrometheusConfig,
@@ -20,9 +23,17 @@ import {
   scrapeJob,
   TEST_PROFILE,
 } from '@o11y/rules';
-import type { FaultSpec, FaultTarget, TargetInfo } from '@o11y/sample-service';
-import { build, loadDefinitions } from 'o11y';
+import { type FaultSpec, type FaultTarget, probeTargetsOf, type TargetInfo } from '@o11y/sample-service';
 import { parse, stringify } from 'yaml';
+import { estate } from '../../../catalog/estate.ts';
+// The organisation's exporter jobs, which the real exporters stand for.
+import {
+  blackboxJob,
+  nodeExporterJob,
+  postgresExporterJob,
+  redisExporterJob,
+} from '../../../catalog/index.ts';
+import { type RealExporters, startRealExporters } from './exporters.ts';
 import { DEFAULT_SCRAPE_INTERVAL_MS, parseInterval } from './grafana.ts';
 import { loadProjectModel } from './model.ts';
 import { PrometheusApi } from './prometheus-api.ts';
@@ -32,23 +43,48 @@ const SAMPLE_SERVICE_MAIN = fileURLToPath(
 );
 /** Alertmanager notifies within a second of a change, so firing and resolution show up quickly. */
 const LIVE_GROUP_TIMING = '1s';
+/** The test profile's evaluation interval (its groups set none), for Cortex's ruler too. */
+const LIVE_EVALUATION_INTERVAL = '1s';
+
+/** Remote write sends within a second (Prometheus's default waits up to 5 s to fill a batch). */
+function withPromptRemoteWrite(config: Json): Json {
+  const remoteWrite = (config.remote_write ?? []) as Json[];
+  return {
+    ...config,
+    remote_write: remoteWrite.map((r) => ({ ...r, queue_config: { batch_send_deadline: '1s' } })),
+  };
+}
+
+/**
+ * `single`: one Prometheus runs the rules and sends alerts to one Alertmanager. `distributed`: the
+ * Prometheus only scrapes and remote-writes to Cortex, whose ruler runs the rules (published with
+ * `publishRuler`) and sends alerts to its own Alertmanager (configured with
+ * `publishAlertmanagerConfigApi`); rules, alerts and panel queries are read through Cortex's API.
+ */
+export type StackProfile = 'single' | 'distributed';
+export const STACK_PROFILES: readonly StackProfile[] = ['single', 'distributed'];
 
 export interface Stack {
+  readonly profile: StackProfile;
   readonly root: string;
   readonly distDir: string;
   /** The organisation's definitions, as written (real-time durations). */
   readonly definitions: readonly Definition[];
   /** What the test profile deploys: dashboards, and rule groups with their compressed durations. */
   readonly model: ProjectModel;
+  /** The scraping Prometheus: its targets. */
   readonly prometheus: PrometheusApi;
-  readonly alertmanagerUrl: string;
+  /** Where rules, alerts and queries are read: the Prometheus, or Cortex's Prometheus API. */
+  readonly query: PrometheusApi;
   readonly sink: WebhookSink;
   readonly targets: readonly TargetInfo[];
+  /** The real node, postgres, redis and blackbox exporters (over a real PostgreSQL and Redis). */
+  readonly exporters: RealExporters;
   /** The scrape interval Grafana's Prometheus data source is configured with. */
   readonly grafanaScrapeIntervalMs: number;
   injectFault(target: FaultTarget, fault: FaultSpec): Promise<number>;
   clearFaults(): Promise<void>;
-  /** The last lines Prometheus, Alertmanager and the sample service printed, for failure reports. */
+  /** The last lines every program of the stack printed, for failure reports. */
   logs(lines?: number): string;
   stop(): Promise<void>;
 }
@@ -63,7 +99,7 @@ type Json = Record<string, unknown>;
 export function retargetedConfig(
   config: PrometheusConfig,
   targets: readonly TargetInfo[],
-  alertmanager: string,
+  send: { readonly alertmanager: string } | { readonly remoteWrite: string },
 ): PrometheusConfig {
   const missing: string[] = [];
   const jobs = config.jobs.map((job) => {
@@ -86,11 +122,16 @@ export function retargetedConfig(
     });
   });
   if (missing.length > 0) {
-    throw new Error(`the sample service poses as no target of the scrape jobs ${missing.join(', ')}`);
+    throw new Error(`the stack runs no target of the scrape jobs ${missing.join(', ')}`);
   }
-  // Nothing leaves the machine: the test stack drops remote write.
-  const { source: _source, remoteWrite: _remoteWrite, ...options } = config;
-  return prometheusConfig({ ...options, jobs, alertmanagers: [alertmanager] });
+  // Nothing leaves the machine: remote write goes to the stack's Cortex, or nowhere.
+  const { source: _source, remoteWrite: _remoteWrite, alertmanagers: _alertmanagers, ...options } = config;
+  return prometheusConfig({
+    ...options,
+    jobs,
+    alertmanagers: 'alertmanager' in send ? [send.alertmanager] : [],
+    ...('remoteWrite' in send && { remoteWrite: [{ name: 'cortex', url: send.remoteWrite }] }),
+  });
 }
 
 /** The Alertmanager config under test with every receiver posting to the sink, resolved alerts included. */
@@ -131,7 +172,11 @@ async function grafanaScrapeInterval(distDir: string): Promise<number> {
  * built config pointed at the sink, and the pinned Prometheus with the built rules scraping the
  * service. Anything started is stopped again if a later step fails.
  */
-export async function startStack(root: string, log: (line: string) => void): Promise<Stack> {
+export async function startStack(
+  root: string,
+  log: (line: string) => void,
+  profile: StackProfile = 'single',
+): Promise<Stack> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'o11y-e2e-'));
   const running: Array<{ stop(): Promise<void> }> = [];
   const stopAll = async () => {
@@ -156,40 +201,86 @@ export async function startStack(root: string, log: (line: string) => void): Pro
       cwd: root,
     });
     running.push(service);
-    const targets = (await (await fetch(`${service.url}/targets`)).json()) as TargetInfo[];
+    const serviceTargets = (await (await fetch(`${service.url}/targets`)).json()) as TargetInfo[];
 
-    log('e2e: starting Alertmanager');
-    const amDocument = parse(
-      await readFile(path.join(distDir, 'alertmanager', 'alertmanager.yml'), 'utf8'),
-    ) as Json;
-    const amFile = path.join(work, 'alertmanager.yml');
-    await writeFile(amFile, stringify(liveAlertmanagerConfig(amDocument, sink.url)));
-    const alertmanager = await startAlertmanager(amFile, path.join(work, 'alertmanager-data'));
-    running.push(alertmanager);
-
-    log('e2e: starting Prometheus');
-    const built = parse(await readFile(path.join(distDir, 'prometheus', 'prometheus.yml'), 'utf8')) as {
-      rule_files?: string[];
-    };
     const orgConfig = definitions.find((d) => kindOf(d) === KIND.config) as PrometheusConfig | undefined;
     if (!orgConfig)
       throw new Error('the organisation defines no Prometheus config (prometheusConfig() under rules/)');
-    const config = retargetedConfig(orgConfig, targets, new URL(alertmanager.url).host);
+    log('e2e: starting PostgreSQL, Redis and the node, postgres, redis and blackbox exporters');
+    const exporters = await startRealExporters(
+      path.join(work, 'exporters'),
+      {
+        node: nodeExporterJob.name,
+        postgres: postgresExporterJob.name,
+        redis: redisExporterJob.name,
+        blackbox: blackboxJob.name,
+      },
+      {
+        modules: orgConfig.jobs.find((j) => j.name === blackboxJob.name)?.params?.module ?? ['http_2xx'],
+        targets: probeTargetsOf(estate, serviceTargets),
+      },
+    );
+    running.push(exporters);
+    const targets = [...serviceTargets, ...exporters.targets];
+
+    const amDocument = parse(
+      await readFile(path.join(distDir, 'alertmanager', 'alertmanager.yml'), 'utf8'),
+    ) as Json;
+    const liveAmConfig = stringify(liveAlertmanagerConfig(amDocument, sink.url));
+    const built = parse(await readFile(path.join(distDir, 'prometheus', 'prometheus.yml'), 'utf8')) as {
+      rule_files?: string[];
+    };
     const promFile = path.join(distDir, 'prometheus', 'e2e-prometheus.yml');
-    await writeFile(promFile, stringify(prometheusYaml(config, built.rule_files ?? [], TEST_PROFILE.name)));
+    let query: PrometheusApi;
+    const serverLogs: Array<[string, RunningServer]> = [];
+    if (profile === 'distributed') {
+      log('e2e: starting Cortex; publishing the rules to its ruler and the Alertmanager config');
+      const cortex = await startCortex(path.join(work, 'cortex'), {
+        evaluationInterval: LIVE_EVALUATION_INTERVAL,
+        pollInterval: LIVE_EVALUATION_INTERVAL,
+      });
+      running.push(cortex);
+      serverLogs.push(['Cortex', cortex]);
+      await publishAlertmanagerConfigApi({
+        url: cortex.url,
+        tree: treeFromFiles({ 'alertmanager/alertmanager.yml': liveAmConfig }),
+      });
+      await publishRuler({ url: cortex.url, api: 'cortex', tree: await readDistTree(distDir) });
+      const config = retargetedConfig(orgConfig, targets, { remoteWrite: `${cortex.url}/api/v1/push` });
+      await writeFile(
+        promFile,
+        stringify(withPromptRemoteWrite(prometheusYaml(config, [], TEST_PROFILE.name))),
+      );
+      query = new PrometheusApi(`${cortex.url}/prometheus`);
+    } else {
+      log('e2e: starting Alertmanager');
+      const amFile = path.join(work, 'alertmanager.yml');
+      await writeFile(amFile, liveAmConfig);
+      const alertmanager = await startAlertmanager(amFile, path.join(work, 'alertmanager-data'));
+      running.push(alertmanager);
+      serverLogs.push(['Alertmanager', alertmanager]);
+      const config = retargetedConfig(orgConfig, targets, { alertmanager: new URL(alertmanager.url).host });
+      await writeFile(promFile, stringify(prometheusYaml(config, built.rule_files ?? [], TEST_PROFILE.name)));
+    }
+    log('e2e: starting Prometheus');
     await mkdir(path.join(work, 'prometheus-data'), { recursive: true });
     const prometheus = await startPrometheus(promFile, path.join(work, 'prometheus-data'));
     running.push(prometheus);
+    serverLogs.unshift(['Prometheus', prometheus]);
+    const scraper = new PrometheusApi(prometheus.url);
+    query ??= scraper;
 
     return {
+      profile,
       root,
       distDir,
       definitions,
       model,
-      prometheus: new PrometheusApi(prometheus.url),
-      alertmanagerUrl: alertmanager.url,
+      prometheus: scraper,
+      query,
       sink,
       targets,
+      exporters,
       grafanaScrapeIntervalMs: await grafanaScrapeInterval(distDir),
       async injectFault(target, fault) {
         const response = await fetch(`${service.url}/faults`, {
@@ -207,12 +298,13 @@ export async function startStack(root: string, log: (line: string) => void): Pro
       },
       logs: (lines = 30) =>
         [
-          `--- Prometheus (last ${lines} lines)`,
-          prometheus.logTail(lines),
-          `--- Alertmanager (last ${lines} lines)`,
-          alertmanager.logTail(lines),
+          ...serverLogs.flatMap(([name, server]) => [
+            `--- ${name} (last ${lines} lines)`,
+            server.logTail(lines),
+          ]),
           `--- sample service (last ${lines} lines)`,
           service.logTail(lines),
+          exporters.logs(lines),
         ].join('\n'),
       stop: stopAll,
     };

@@ -3,9 +3,6 @@ import { literalAlternatives, type Matcher } from '../matchers.ts';
 import type { AllowedUnrouted } from './cases.ts';
 import { type RouteNode, type RoutingConfig, receiversFor } from './routing-tree.ts';
 
-/** The rules emitter's list of every alert, relative to dist/. */
-export const ALERTS_FILE = 'prometheus/alerts.json';
-
 /** One alert of `dist/prometheus/alerts.json`, as the rules emitter writes it. */
 export interface AlertEntry {
   readonly alert: string;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  DIST,
   O11yError,
   type TestCaseResult,
   type TestContext,
@@ -10,10 +11,8 @@ import {
   toDiagnostics,
   toolPath,
 } from '@o11y/core';
-import { DIST_DIR, TESTS_FILE } from '../emitter.ts';
-import { CONFIG_FILE } from '../render.ts';
 import type { TestsFile } from './cases.ts';
-import { ALERTS_FILE, type AlertEntry, checkRoutingCoverage } from './coverage.ts';
+import { type AlertEntry, checkRoutingCoverage } from './coverage.ts';
 import { runInhibitionCases } from './inhibition.ts';
 import { runRoutingCases } from './routing.ts';
 import { type RoutingConfig, readRoutingConfig } from './routing-tree.ts';
@@ -58,11 +57,11 @@ export async function runAlertmanagerTests(
   context: AlertmanagerTestContext,
 ): Promise<TestReport> {
   const suite = 'alertmanager';
-  const configFile = path.resolve(distDir, DIST_DIR, CONFIG_FILE);
+  const configFile = path.resolve(distDir, DIST.alertmanager.config);
   if (!existsSync(configFile))
-    return { suite, cases: [], summary: [`no dist/${DIST_DIR}/${CONFIG_FILE}: nothing to test`] };
+    return { suite, cases: [], summary: [`no dist/${DIST.alertmanager.config}: nothing to test`] };
   const selected = (name: string) => !context.filter || name.includes(context.filter);
-  const testsFile = path.resolve(distDir, DIST_DIR, TESTS_FILE);
+  const testsFile = path.resolve(distDir, DIST.alertmanager.tests);
   let tests: TestsFile;
   let config: RoutingConfig;
   try {
@@ -86,7 +85,7 @@ export async function runAlertmanagerTests(
 
   let coverage: TestCaseResult[];
   try {
-    const alertsFile = context.alertsFile ?? path.resolve(distDir, ALERTS_FILE);
+    const alertsFile = context.alertsFile ?? path.resolve(distDir, DIST.prometheus.alerts);
     const alerts = await readJson<AlertEntry[]>(alertsFile, 'the list of alerts');
     coverage = checkRoutingCoverage(alerts, config, tests.allowUnrouted).filter((c) => selected(c.name));
   } catch (error) {

@@ -11,6 +11,8 @@ interface RawOptions<L extends string, K extends SampleKind> {
  * Escape hatch for PromQL the typed layer cannot express. It is printed verbatim (in parentheses where
  * precedence could change its meaning), parsed by the wasm binding like every query, and flagged by lint.
  */
+/** Without options: an instant vector of gauges whose labels you do not vouch for (legends and `by` cannot name them). */
+export function raw(promql: string): InstantVector<never, 'gauge'>;
 export function raw<const L extends string = never, K extends SampleKind = 'gauge'>(
   promql: string,
   options: RawOptions<L, K> & { readonly type?: 'vector' },
@@ -26,9 +28,10 @@ export function raw(
     readonly type?: 'vector' | 'matrix' | 'scalar';
     readonly labels?: readonly string[];
     readonly kind?: SampleKind;
-  },
+  } = {},
 ): Expr {
-  if (promql.trim() === '') fail('raw() needs a PromQL expression');
+  if (typeof promql !== 'string' || promql.trim() === '')
+    fail('raw() needs a PromQL expression', "pass the query as a string: raw('sum(up)')");
   const node: RawNode = { type: 'raw', promql: promql.trim() };
   const labels = options.labels ?? [];
   const kind = options.kind ?? 'gauge';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Catalog, checkConformity, parseExposition } from '@o11y/catalog';
-import { formatDiagnostic, O11yError, paint, stableStringify } from '@o11y/core';
+import { formatDiagnostic, loadProjectLayout, O11yError, paint, stableStringify } from '@o11y/core';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
@@ -63,7 +63,8 @@ undeclared labels or label values, more distinct values than declared, different
 
 Options:
   --job <name>        the scrape job the target belongs to (default: inferred from its metrics)
-  --catalog <module>  the module exporting \`catalog\` (default: catalog/index.ts)
+  --catalog <module>  the module exporting \`catalog\` (default: the project's catalogue module,
+                      \`catalog\` of defineProject() in o11y.config.ts, else catalog/index.ts)
   --json              print the report as JSON
 
 Exit codes: 0 conforms (warnings allowed), 1 errors found, 2 usage or internal error.`,
@@ -77,7 +78,8 @@ Exit codes: 0 conforms (warnings allowed), 1 errors found, 2 usage or internal e
     if (action !== 'check' || !target || extra.length > 0) {
       throw new UsageError('expected: o11y catalog check <url-or-file>');
     }
-    const catalog = await loadCatalog(path.resolve(io.root, values.catalog ?? 'catalog/index.ts'));
+    const module = values.catalog ?? (await loadProjectLayout(io.root)).catalog;
+    const catalog = await loadCatalog(path.resolve(io.root, module));
     const families = parseExposition(await readExposition(target, io.root));
     const report = checkConformity(catalog, families, values.job === undefined ? {} : { job: values.job });
     const errors = report.findings.filter((f) => f.severity === 'error').length;

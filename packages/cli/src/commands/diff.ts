@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
+import { previewChanges } from '@o11y/preview';
 import {
   buildRef,
+  COMMENT_LIMIT,
   diffTrees,
   isEmpty,
   npmBuild,
@@ -15,6 +17,7 @@ import {
 } from '@o11y/publish';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
+import { progress } from '../progress.ts';
 
 const HELP = `Usage: o11y diff [--base <git-ref>] [--format text|markdown|json] [--output <file>]
 
@@ -30,6 +33,16 @@ Unchanged artifacts are not mentioned.
   --format <f>          text (default), markdown (for a pull-request comment) or json
   --output <file>       write the result to a file (atomically) instead of stdout
   --exit-code           exit 1 when there are changes
+  --max-chars <n>       markdown: shorten to at most n characters (default 65536, GitHub's limit
+                        for a comment: details, then items are left out from the end, with a note)
+                        0 for no limit
+  --full-report <url>   markdown: where the full report is, named in the note when shortened
+  --full-output <file>  markdown: also write the full, unshortened report to this file
+  --preview <dir>       also write before/after PNGs of the changed dashboards and preview.md
+                        embedding them into <dir> (o11y preview; needs its renderer and Chromium)
+  --preview-prometheus-url <url>  draw those pictures with data from this Prometheus
+
+Progress goes to stderr: one line rewritten in place on a terminal, a line per step otherwise.
 
 Exit codes: 0 done (1 with --exit-code and changes), 2 usage or build error.`;
 
@@ -47,6 +60,11 @@ export const command: Command = {
         format: { type: 'string' },
         output: { type: 'string' },
         'exit-code': { type: 'boolean' },
+        'max-chars': { type: 'string' },
+        'full-report': { type: 'string' },
+        'full-output': { type: 'string' },
+        preview: { type: 'string' },
+        'preview-prometheus-url': { type: 'string' },
       },
       true,
     );
@@ -54,6 +72,16 @@ export const command: Command = {
     const format = values.format ?? 'text';
     if (!['text', 'markdown', 'json'].includes(format))
       throw new UsageError('--format must be text, markdown or json');
+    const maxChars = Number(values['max-chars'] ?? COMMENT_LIMIT);
+    if (!Number.isInteger(maxChars) || maxChars < 0)
+      throw new UsageError('--max-chars must be a whole number of characters (0 for no limit)');
+    const builds = Number(!values['base-dist']) + Number(!values['head-dist']);
+    const steps = progress({
+      verb: 'o11y diff',
+      steps: builds + 1,
+      write: io.stderr,
+      tty: Boolean(process.stderr.isTTY),
+    });
     const scratch = await mkdtemp(path.join(tmpdir(), 'o11y-diff-builds-'));
     try {
       const baseDir = values['base-dist']
@@ -62,20 +90,49 @@ export const command: Command = {
       const headDir = values['head-dist']
         ? path.resolve(io.root, values['head-dist'])
         : path.join(scratch, 'head');
-      if (!values['base-dist']) await buildRef(io.root, values.base ?? 'HEAD', baseDir);
-      if (!values['head-dist']) await npmBuild(io.root, headDir);
-      const report = diffTrees(await readDistTree(baseDir), await readDistTree(headDir), {
-        formatQuery: await promqlFormatter(),
+      const base = values.base ?? 'HEAD';
+      if (!values['base-dist'])
+        await steps.step(`building ${base}`, () => buildRef(io.root, base, baseDir, npmBuild));
+      if (!values['head-dist'])
+        await steps.step('building the working tree', () => npmBuild(io.root, headDir));
+      const report = await steps.step('comparing', async (count) => {
+        const compared = diffTrees(await readDistTree(baseDir), await readDistTree(headDir), {
+          formatQuery: await promqlFormatter(),
+        });
+        count(`${compared.sections.reduce((n, s) => n + s.items.length, 0)} items changed`);
+        return compared;
       });
       const text =
         format === 'json'
           ? renderJson(report)
           : format === 'markdown'
-            ? renderMarkdown(report)
+            ? renderMarkdown(report, {
+                maxChars,
+                ...(values['full-report'] !== undefined && { fullReport: values['full-report'] }),
+              })
             : renderText(report, io.colour && !values.output);
+      if (values['full-output'] !== undefined)
+        await writeFileAtomic(
+          path.resolve(io.root, values['full-output']),
+          format === 'markdown' ? renderMarkdown(report, { maxChars: 0 }) : text,
+        );
       // Every renderer ends its text with a newline; io.stdout adds none.
       if (values.output) await writeFileAtomic(path.resolve(io.root, values.output), text);
       else io.stdout(text);
+      // Pictures of the changed dashboards, before and after (o11y preview).
+      if (values.preview) {
+        const outDir = path.resolve(io.root, values.preview);
+        const prometheusUrl = values['preview-prometheus-url'];
+        const changes = await previewChanges({
+          baseDist: baseDir,
+          headDist: headDir,
+          outDir,
+          ...(prometheusUrl && { prometheusUrl }),
+        });
+        io.stderr(
+          `${changes.length} changed dashboards pictured in ${path.join(values.preview, 'preview.md')}\n`,
+        );
+      }
       return values['exit-code'] && !isEmpty(report) ? EXIT.findings : EXIT.ok;
     } catch (error) {
       for (const diagnostic of toDiagnostics(error)) io.stderr(`${formatDiagnostic(diagnostic)}\n`);

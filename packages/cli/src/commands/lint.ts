@@ -1,19 +1,9 @@
 import path from 'node:path';
-import {
-  type BuildContext,
-  type DashboardModel,
-  type Diagnostic,
-  kindOf,
-  O11yErrors,
-  type ProjectModel,
-  parseDuration,
-  type RuleGroupModel,
-  type ScrapeJobModel,
-  toDiagnostics,
-  writeFileAtomic,
-} from '@o11y/core';
+import { loadDefinitions, projectModel } from '@o11y/build';
+import { type Formatters, parseDuration, writeFileAtomic } from '@o11y/core';
 import {
   allChecks,
+  type CardinalityReport,
   estimateCardinality,
   formatCardinalityTable,
   formatGitHub,
@@ -22,42 +12,33 @@ import {
   formatSARIF,
   type LintFinding,
   type LintOptions,
+  type LintResult,
   lint,
   loadConfig,
   loadFiles,
   PrometheusClient,
 } from '@o11y/lint';
 import { parseCommandArgs } from '../args.ts';
-import { loadDefinitions } from '../build.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
-import { emitters } from '../emitters.ts';
+import { chooseFormat, failOnOption } from '../options.ts';
 
-const FORMATS = ['human', 'github', 'json', 'sarif'] as const;
 const RANK = { info: 0, warning: 1, error: 2 } as const;
 
-/** The project model of the TypeScript definitions, from every builder package's emitter. */
-async function modelOfDefinitions(root: string, log: (line: string) => void): Promise<ProjectModel> {
-  const definitions = await loadDefinitions(root);
-  const context: BuildContext = { root, definitions, profile: 'default', log };
-  const ruleGroups: RuleGroupModel[] = [];
-  const dashboards: DashboardModel[] = [];
-  const scrapeJobs: ScrapeJobModel[] = [];
-  const failures: Diagnostic[] = [];
-  for (const emitter of [...emitters].sort((a, b) => (a.order ?? 0) - (b.order ?? 0))) {
-    if (!emitter.model) continue;
-    const own = definitions.filter((d) => emitter.kinds.includes(kindOf(d)));
-    try {
-      const part = await emitter.model(own, context);
-      ruleGroups.push(...(part.ruleGroups ?? []));
-      dashboards.push(...(part.dashboards ?? []));
-      scrapeJobs.push(...(part.scrapeJobs ?? []));
-    } catch (error) {
-      failures.push(...toDiagnostics(error));
-    }
-  }
-  if (failures.length > 0) throw new O11yErrors(failures);
-  return { ruleGroups, dashboards, scrapeJobs };
+interface LintReportOptions {
+  readonly colour: boolean;
+  readonly cardinality: CardinalityReport | undefined;
 }
+
+/** The report formats; the human one carries the cardinality table, the others leave it to stderr. */
+const FORMATS = {
+  human: (report, { colour, cardinality }) =>
+    cardinality
+      ? `${formatHuman(report, colour)}\n${formatCardinalityTable(cardinality)}`
+      : formatHuman(report, colour),
+  github: (report) => formatGitHub(report),
+  json: (report, { cardinality }) => formatJSON(report, cardinality),
+  sarif: (report) => formatSARIF(report, allChecks),
+} satisfies Formatters<LintResult, LintReportOptions>;
 
 export const command: Command = {
   name: 'lint',
@@ -73,7 +54,8 @@ them, at their file:line. Checks, severities, options, suppressions (each with a
 cardinality budgets come from o11y.config.ts; docs/checks/ describes every check.
 
 Options:
-  --format <f>            human (default), github (Actions annotations), json, sarif (code scanning)
+  --format <f>            human (default), github (Actions annotations), json, sarif (code scanning);
+                          the default can be set with formats: { lint: … } in o11y.config.ts
   --fail-on <severity>    exit 1 on findings of this severity or worse: error (default) or warning
   --cardinality           also print the estimated series of the most expensive rules and queries
   --prometheus-url <url>  live mode: compare selectors and estimates with this Prometheus
@@ -88,8 +70,8 @@ named with its line), 2 usage or internal error.`,
     const { values, positionals } = parseCommandArgs(
       args,
       {
-        format: { type: 'string', default: 'human' },
-        'fail-on': { type: 'string', default: 'error' },
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
         cardinality: { type: 'boolean' },
         'prometheus-url': { type: 'string' },
         lookback: { type: 'string', default: '1h' },
@@ -98,11 +80,8 @@ named with its line), 2 usage or internal error.`,
       },
       true,
     );
-    const format = values.format as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-    const failOn = values['fail-on'];
-    if (failOn !== 'error' && failOn !== 'warning')
-      throw new UsageError('--fail-on must be error or warning');
+    const format = await chooseFormat(FORMATS, values.format, 'lint', io.root);
+    const failOn = failOnOption(values['fail-on']);
     let lookbackMs: number;
     try {
       lookbackMs = parseDuration(values.lookback);
@@ -119,7 +98,16 @@ named with its line), 2 usage or internal error.`,
             positionals.map((p) => path.resolve(cwd, p)),
             io.root,
           )
-        : { model: await modelOfDefinitions(io.root, log), origins: new Map(), problems: [] };
+        : {
+            model: await projectModel({
+              root: io.root,
+              definitions: await loadDefinitions(io.root),
+              profile: 'default',
+              log,
+            }),
+            origins: new Map(),
+            problems: [],
+          };
     const token = process.env.O11Y_PROMETHEUS_TOKEN;
     const options: LintOptions = {
       config,
@@ -140,16 +128,9 @@ named with its line), 2 usage or internal error.`,
     const report = { ...result, findings: [...fileProblems, ...result.findings] };
     const cardinality = values.cardinality ? estimateCardinality(result.project) : undefined;
 
-    let text: string;
-    if (format === 'json') text = formatJSON(report, cardinality);
-    else if (format === 'sarif') text = formatSARIF(report, allChecks);
-    else if (format === 'github') text = formatGitHub(report);
-    else text = formatHuman(report, io.colour && !values.output);
-    if (cardinality && format !== 'json') {
-      const table = formatCardinalityTable(cardinality);
-      if (format === 'human') text = `${text}\n${table}`;
-      else io.stderr(table);
-    }
+    const text = FORMATS[format](report, { colour: io.colour && !values.output, cardinality });
+    if (cardinality && (format === 'github' || format === 'sarif'))
+      io.stderr(formatCardinalityTable(cardinality));
     if (values.output) await writeFileAtomic(path.resolve(cwd, values.output), text);
     else io.stdout(text);
     return report.findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? EXIT.findings : EXIT.ok;

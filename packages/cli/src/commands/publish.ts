@@ -1,215 +1,186 @@
 import path from 'node:path';
-import type { parseArgs } from 'node:util';
-import { formatDiagnostic, O11yError, toDiagnostics } from '@o11y/core';
+import { type Diagnostic, type Formatters, formatDiagnostic, toDiagnostics, UsageError } from '@o11y/core';
 import {
-  type ApiPreference,
   currentCommit,
-  formatGrafanaPlan,
-  formatRulerPlan,
-  HttpClient,
-  publishAlertmanager,
-  publishGrafana,
+  type OptionValues,
+  type PublishContext,
+  type Publisher,
+  type PublisherOption,
+  type PublishOutcome,
+  type PublishPlan,
+  publishers,
   publishMessage,
-  publishPrometheusRules,
-  publishRuler,
   readDistTree,
-  readSecret,
 } from '@o11y/publish';
 import { parseCommandArgs } from '../args.ts';
-import { type Command, type CommandIO, EXIT, UsageError } from '../command.ts';
+import { type Command, type CommandIO, EXIT } from '../command.ts';
+import { chooseFormat } from '../options.ts';
 
-const HELP = `Usage: o11y publish <grafana|rules|alertmanager> [options]
+const DEFAULT_TIMEOUT_SECONDS = 120;
 
-Publishes what \`o11y build\` wrote into dist/ (or --dist <dir>).
+/** Options of every target. */
+const COMMON: Readonly<Record<string, PublisherOption>> = {
+  dist: { type: 'string', value: '<dir>', description: 'the build to publish (default dist)' },
+  'dry-run': { type: 'boolean', description: 'print the plan and change nothing' },
+  timeout: {
+    type: 'string',
+    value: '<seconds>',
+    description: `give up after this long in all, retries and waits included (default ${DEFAULT_TIMEOUT_SECONDS})`,
+  },
+  format: { type: 'string', value: 'human|json', description: 'human (default) or one JSON document' },
+};
 
-o11y publish grafana --url <grafana-url> [--dry-run] [--force] [--prune]
-    Dashboards and their folders. Token from GRAFANA_TOKEN or GRAFANA_TOKEN_FILE (a service account
-    with the Editor role). Detects Grafana 12+ /apis (dashboard.grafana.app) or uses the classic /api.
-    --api auto|classic|apis   which API to use (default auto)
-    --org-id <n>              organisation (default 1); --namespace <ns> for /apis (e.g. stacks-123)
-    --dry-run                 print the plan (create / update / unchanged / delete) and change nothing
-    --force                   overwrite dashboards edited in Grafana since o11y wrote them
-    --prune                   delete dashboards o11y owns that the build no longer defines
-    --concurrency <n>         requests in flight (default 8)
+function optionLines(options: Readonly<Record<string, PublisherOption>>): string {
+  const rows = Object.entries(options).map(([name, o]) => [
+    `--${name}${o.value ? ` ${o.value}` : ''}`,
+    o.description,
+  ]);
+  const width = Math.max(...rows.map(([flag]) => flag!.length));
+  return rows.map(([flag, description]) => `    ${flag!.padEnd(width)}  ${description}`).join('\n');
+}
 
-o11y publish rules --ruler-url <url> --tenant <id> [--owned-prefix <p> --prune] [--dry-run]
-    Mimir/Cortex ruler: per namespace of dist/mimir/, create/update/delete groups. Token (optional)
-    from MIMIR_TOKEN or MIMIR_TOKEN_FILE.
-o11y publish rules --prometheus-url <url> --rules-dir <dir> [--wait <seconds>] [--dry-run]
-    Plain Prometheus: write dist/prometheus/rules/ into <dir> atomically, POST /-/reload, verify every
-    group loaded and is healthy; roll back the files otherwise. Needs --web.enable-lifecycle.
+/** The help, from the publishers: a new target shows up here by its registration alone. */
+function help(): string {
+  const width = Math.max(...publishers.map((p) => p.name.length));
+  const targets = publishers.map((p) => `  ${p.name.padEnd(width)}  ${p.summary}`).join('\n');
+  const details = publishers
+    .map((p) => `o11y publish ${p.name}\n${p.description.replace(/^/gm, '    ')}\n${optionLines(p.options)}`)
+    .join('\n\n');
+  return `Usage: o11y publish <target> [options]
 
-o11y publish alertmanager --alertmanager-url <url> --config-file <path> [--dry-run]
-    Write dist/alertmanager/ beside the running config, POST /-/reload, verify /api/v2/status; roll
-    back the files otherwise.
+Publishes what \`o11y build\` wrote into dist/: reads the target, prints the plan, applies it, then
+reads the target back to verify it. Waits (a server asking to retry later) are announced on stderr.
+
+Targets:
+${targets}
+
+Options of every target:
+${optionLines(COMMON)}
+
+${details}
 
 Exit codes: 0 published (or nothing to do), 1 refused or failed, 2 usage error.`;
-
-const OPTIONS = {
-  dist: { type: 'string' },
-  url: { type: 'string' },
-  api: { type: 'string' },
-  'org-id': { type: 'string' },
-  namespace: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  force: { type: 'boolean' },
-  prune: { type: 'boolean' },
-  concurrency: { type: 'string' },
-  'ruler-url': { type: 'string' },
-  tenant: { type: 'string' },
-  'owned-prefix': { type: 'string' },
-  'prometheus-url': { type: 'string' },
-  'rules-dir': { type: 'string' },
-  wait: { type: 'string' },
-  'alertmanager-url': { type: 'string' },
-  'config-file': { type: 'string' },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`--${name} must be a positive integer`);
-  return parsed;
 }
 
-function required(values: Values, name: keyof Values): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${String(name)} is required`);
-  return value;
+interface Report {
+  readonly target: string;
+  readonly dryRun: boolean;
+  readonly plan?: PublishPlan;
+  readonly outcome?: PublishOutcome;
+  /** Refusals and errors. */
+  readonly problems: readonly Diagnostic[];
 }
 
-async function grafana(values: Values, io: CommandIO, secrets: string[]): Promise<number> {
-  const url = required(values, 'url');
-  const api = (values.api ?? 'auto') as ApiPreference;
-  if (!['auto', 'classic', 'apis'].includes(api)) throw new UsageError('--api must be auto, classic or apis');
-  const token = readSecret('GRAFANA_TOKEN');
-  if (!token) {
-    throw new O11yError('no Grafana token', {
-      id: 'publish/grafana-token',
-      hint: 'set GRAFANA_TOKEN (or GRAFANA_TOKEN_FILE) to a service-account token with the Editor role',
-    });
+/**
+ * What is printed last on stdout. In human form the plan was printed as it came, before anything was
+ * written, and the problems go to stderr; the JSON document holds everything.
+ */
+const FORMATS = {
+  human: (report) =>
+    report.outcome
+      ? `${report.outcome.summary}\n`
+      : report.dryRun && report.plan
+        ? 'dry run: nothing was changed\n'
+        : '',
+  json: (report) =>
+    `${JSON.stringify(
+      {
+        target: report.target,
+        dryRun: report.dryRun,
+        plan: report.plan && { changes: report.plan.changes, ...(report.plan.data as object) },
+        outcome: report.outcome?.data,
+        problems: report.problems,
+      },
+      null,
+      2,
+    )}\n`,
+} satisfies Formatters<Report>;
+
+function checkUrl(name: string, value: string, secret: (value: string) => void): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // The value itself is not repeated: a mistyped URL may still hold a password.
+    throw new UsageError(`--${name} is not a URL; give an http(s) URL such as https://host:port`);
   }
-  secrets.push(token);
-  const tree = await readDistTree(path.resolve(io.root, values.dist ?? 'dist'));
-  const result = await publishGrafana({
-    url,
-    token,
-    tree,
-    api,
-    orgId: values['org-id'] === undefined ? undefined : positiveInt(values['org-id'], 'org-id', 1),
-    namespace: values.namespace,
-    dryRun: values['dry-run'],
-    force: values.force,
-    prune: values.prune,
-    concurrency: positiveInt(values.concurrency, 'concurrency', 8),
-    message: publishMessage(currentCommit(io.root)),
-  });
-  for (const line of formatGrafanaPlan(result.plan)) io.stdout(line);
-  const s = result.summary;
-  if (s) {
-    io.stdout(
-      `published: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.unchanged} unchanged, ${s.foldersWritten} folder writes, ${s.retries} retries`,
-    );
-  } else {
-    io.stdout('dry run: nothing was changed');
-    if (result.plan.dashboards.some((d) => d.action === 'drift' || d.action === 'foreign'))
-      return EXIT.findings;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--${name} must be an http or https URL, not ${url.protocol}`);
+  if (url.password) {
+    secret(url.password);
+    secret(decodeURIComponent(url.password));
   }
-  return EXIT.ok;
 }
 
-async function rules(values: Values, io: CommandIO, secrets: string[]): Promise<number> {
-  const tree = await readDistTree(path.resolve(io.root, values.dist ?? 'dist'));
-  if (values['ruler-url']) {
-    const tenant = required(values, 'tenant');
-    const token = readSecret('MIMIR_TOKEN');
-    if (token) secrets.push(token);
-    const client = new HttpClient({
-      baseUrl: values['ruler-url'],
-      headers: { 'x-scope-orgid': tenant, ...(token && { authorization: `Bearer ${token}` }) },
-      secrets,
-    });
-    const steps = await publishRuler({
-      tree,
-      client,
-      dryRun: values['dry-run'],
-      ownedPrefix: values['owned-prefix'],
-      prune: values.prune,
-    });
-    for (const line of formatRulerPlan(steps)) io.stdout(line);
-    io.stdout(
-      `${values['dry-run'] ? 'dry run: ' : ''}${steps.filter((s) => s.action !== 'unchanged').length} ruler change(s), ${steps.filter((s) => s.action === 'unchanged').length} group(s) unchanged`,
-    );
-    return EXIT.ok;
-  }
-  if (values['prometheus-url']) {
-    const client = new HttpClient({ baseUrl: values['prometheus-url'], secrets });
-    const wait = values.wait === undefined ? 0 : positiveInt(values.wait, 'wait', 0) * 1000;
-    const result = await publishPrometheusRules({
-      tree,
-      rulesDir: path.resolve(required(values, 'rules-dir')),
-      client,
-      dryRun: values['dry-run'],
-      waitForEvaluationMs: wait,
-    });
-    if (!result.changed) io.stdout('rule files already up to date: nothing written, no reload');
-    else if (values['dry-run'])
-      io.stdout('dry run: rule files differ; publishing would write them and reload Prometheus');
-    else
-      io.stdout(
-        `wrote ${result.written.length} rule file(s), removed ${result.removed.length}; Prometheus reloaded ${result.groups} group(s), all healthy`,
-      );
-    return EXIT.ok;
-  }
-  throw new UsageError('give --ruler-url (Mimir/Cortex) or --prometheus-url with --rules-dir');
+function timeoutSeconds(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError('--timeout must be a positive number of seconds');
+  return seconds;
 }
 
-async function alertmanager(values: Values, io: CommandIO, secrets: string[]): Promise<number> {
-  const tree = await readDistTree(path.resolve(io.root, values.dist ?? 'dist'));
-  const client = new HttpClient({ baseUrl: required(values, 'alertmanager-url'), secrets });
-  const { changed } = await publishAlertmanager({
-    tree,
-    configFile: path.resolve(required(values, 'config-file')),
-    client,
-    dryRun: values['dry-run'],
-  });
-  io.stdout(
-    !changed
-      ? 'Alertmanager config already up to date: nothing written, no reload'
-      : values['dry-run']
-        ? 'dry run: the config differs; publishing would write it and reload Alertmanager'
-        : 'Alertmanager config written, reloaded and verified',
+async function publish(publisher: Publisher, args: readonly string[], io: CommandIO): Promise<number> {
+  const options = { ...COMMON, ...publisher.options };
+  const { values } = parseCommandArgs(
+    args,
+    Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type }])),
   );
-  return EXIT.ok;
+  // Every secret read is remembered so no message can carry it, whatever path it takes.
+  const secrets: string[] = [];
+  const secret = (value: string) => {
+    if (value !== '' && !secrets.includes(value)) secrets.push(value);
+  };
+  const redact = (text: string) => secrets.reduce((out, s) => out.split(s).join('***'), text);
+  for (const [name, option] of Object.entries(options)) {
+    const value = values[name];
+    if (option.url && typeof value === 'string') checkUrl(name, value, secret);
+  }
+  const deadline = Date.now() + timeoutSeconds(values.timeout as string | undefined) * 1000;
+  const format = await chooseFormat(FORMATS, values.format as string | undefined, 'publish', io.root);
+  const dryRun = values['dry-run'] === true;
+  const stdout = (text: string) => io.stdout(redact(text));
+  const report: { plan?: PublishPlan; outcome?: PublishOutcome; problems: Diagnostic[] } = { problems: [] };
+  try {
+    const context: PublishContext = {
+      tree: await readDistTree(path.resolve(io.root, (values.dist as string | undefined) ?? 'dist')),
+      root: io.root,
+      values: values as OptionValues,
+      deadline,
+      log: (line) => io.stderr(`${redact(line)}\n`),
+      secret,
+      message: publishMessage(currentCommit(io.root)),
+    };
+    report.plan = await publisher.plan(context);
+    if (format === 'human') stdout(report.plan.lines.map((line) => `${line}\n`).join(''));
+    if (!dryRun) {
+      report.outcome = await publisher.apply(report.plan, context);
+      await publisher.verify(report.plan, context);
+    }
+    report.problems.push(...report.plan.refusals);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    report.problems.push(...toDiagnostics(error));
+  }
+  stdout(FORMATS[format]({ target: publisher.name, dryRun, ...report }));
+  if (format === 'human')
+    for (const problem of report.problems) io.stderr(`${redact(formatDiagnostic(problem))}\n`);
+  return report.problems.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
 export const command: Command = {
   name: 'publish',
-  summary: 'publish the build to Grafana, the Mimir ruler or Prometheus, and Alertmanager',
-  help: HELP,
+  summary: `publish the build: ${publishers.map((p) => p.name).join(', ')}`,
+  help: help(),
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS, true);
-    const [target, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    // Every secret read is remembered so no message can carry it, whatever path it takes.
-    const secrets: string[] = [];
-    const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
-    const safeIO: CommandIO = {
-      ...io,
-      stdout: (t) => io.stdout(redact(t)),
-      stderr: (t) => io.stderr(redact(t)),
-    };
-    try {
-      if (target === 'grafana') return await grafana(values, safeIO, secrets);
-      if (target === 'rules') return await rules(values, safeIO, secrets);
-      if (target === 'alertmanager') return await alertmanager(values, safeIO, secrets);
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      for (const diagnostic of toDiagnostics(error)) safeIO.stderr(formatDiagnostic(diagnostic));
-      return EXIT.findings;
-    }
-    throw new UsageError('say what to publish: grafana, rules or alertmanager');
+    const [target, ...rest] = args;
+    if (target === undefined || target.startsWith('-'))
+      throw new UsageError(`say what to publish: ${publishers.map((p) => p.name).join(', ')}`);
+    const publisher = publishers.find((p) => p.name === target);
+    if (!publisher)
+      throw new UsageError(
+        `unknown target "${target}"; targets: ${publishers.map((p) => p.name).join(', ')}`,
+      );
+    return publish(publisher, rest, io);
   },
 };

@@ -12,7 +12,7 @@ import {
 import { GRAFANA_BUILT_IN } from './datasources.ts';
 import type { Folder } from './folder.ts';
 import type { Panel } from './panel.ts';
-import { checkRateIntervals, PromQuery } from './query.ts';
+import { PromQuery } from './query.ts';
 import { isValidUid, MAX_UID_LENGTH, uidFrom } from './uid.ts';
 import { datasourcePicker, type Variable } from './variables.ts';
 
@@ -286,13 +286,6 @@ export class Dashboard implements Definition {
         );
       }
       for (const query of panel.queries) {
-        if (query instanceof PromQuery) {
-          try {
-            checkRateIntervals(query);
-          } catch (error) {
-            problems.push(error as O11yError);
-          }
-        }
         const text = query instanceof PromQuery ? query.promql : query.logql;
         for (const [, name] of text.matchAll(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)/g)) {
           if (!name!.startsWith('__') && !known.has(name!)) {

@@ -1,7 +1,7 @@
 import { captureSource, O11yError, type SourceLocation } from '@o11y/core';
 import { uidFrom } from './uid.ts';
 
-/** A Grafana folder: a path of lowercase segments (`payments`, `platform/databases`), a title and a stable uid. */
+/** A Grafana folder: a path of lowercase segments (`billing`, `ops/databases`), a title and a stable uid. */
 export interface Folder {
   readonly path: string;
   readonly title: string;
@@ -17,7 +17,7 @@ export function folder(path: string, title?: string): Folder {
   if (!segments.every((s) => SEGMENT.test(s))) {
     throw new O11yError(`folder path "${path}" must be lowercase segments separated by /`, {
       source,
-      hint: 'e.g. folder("payments", "Payments") or folder("platform/databases")',
+      hint: 'e.g. folder("billing", "Billing") or folder("ops/databases")',
     });
   }
   const last = segments.at(-1)!;

@@ -42,6 +42,7 @@ export class PromQuery {
     this.options = options;
     this.source = source;
     this.fixedWindow = options.fixedWindow && canonicalWindow(options.fixedWindow, source);
+    if (this.fixedWindow) checkFixedWindow(expr, this.fixedWindow, source);
   }
 
   get promql(): string {
@@ -83,7 +84,7 @@ function canonicalWindow(window: Duration, source: SourceLocation): string {
   if (ms === 0) {
     throw new O11yError(`fixedWindow '${window}' is not a positive duration`, {
       source,
-      id: 'dashboards/rate-interval',
+      id: 'dashboards/fixed-window',
       hint: "write a Prometheus duration such as '1h' or '1d'",
     });
   }
@@ -96,43 +97,23 @@ function selectorName(node: Node): string | undefined {
   return undefined;
 }
 
-/** Grafana ranges every `rate`, `irate` and `increase` of a dashboard may use at any zoom. */
-const ADAPTIVE_RANGES: readonly string[] = ['$__rate_interval', '$__range'];
-
 /**
- * Every `rate`/`irate`/`increase` must use `$__rate_interval` (or `$__range`, the whole range of a
- * stat): Grafana then picks a window of at least four scrape intervals at every zoom level, where a
- * fixed `[5m]` shows gaps or hides spikes. The one exception is `increase` over the query's declared
- * `fixedWindow`, whose values are amounts per that window.
+ * A declared `fixedWindow` says the query reads `increase(…[window])`: an amount per window. One that
+ * no `increase` reads would set a min step for nothing, so the option is malformed. Whether the other
+ * ranges adapt to the zoom is lint's `dashboard/rate-interval`.
  */
-export function checkRateIntervals(query: PromQuery): void {
-  const window = query.fixedWindow;
-  let windowRead = false;
-  for (const node of walk(query.expr.node)) {
-    if (node.type !== 'call' || !['rate', 'irate', 'increase'].includes(node.func)) continue;
+function checkFixedWindow(expr: InstantVector, window: string, source: SourceLocation): void {
+  for (const node of walk(expr.node)) {
+    if (node.type !== 'call' || node.func !== 'increase') continue;
     const [arg] = node.args;
     const range = arg?.type === 'matrix' ? arg.range : arg?.type === 'subquery' ? arg.range : undefined;
-    if (range !== undefined && ADAPTIVE_RANGES.includes(range)) continue;
-    if (node.func === 'increase' && range !== undefined && range === window) {
-      windowRead = true;
-      continue;
-    }
-    throw new O11yError(`${node.func}() in a dashboard query uses [${range}] instead of [$__rate_interval]`, {
-      source: query.source,
-      id: 'dashboards/rate-interval',
-      hint:
-        node.func === 'increase'
-          ? `write .range('$__rate_interval'), or, for amounts per a fixed window (revenue per hour), declare it: .query(expr, legend, { fixedWindow: '${range}' })`
-          : "write .range('$__rate_interval') so Grafana adapts the window to the scrape interval and zoom",
-    });
+    if (range === window) return;
   }
-  if (window !== undefined && !windowRead) {
-    throw new O11yError(`the query declares fixedWindow '${window}' but no increase() reads [${window}]`, {
-      source: query.source,
-      id: 'dashboards/rate-interval',
-      hint: `drop the option, or read increase(….range('${window}'))`,
-    });
-  }
+  throw new O11yError(`the query declares fixedWindow '${window}' but no increase() reads [${window}]`, {
+    source,
+    id: 'dashboards/fixed-window',
+    hint: `drop the option, or read increase(….range('${window}'))`,
+  });
 }
 
 /** A LogQL query of a logs panel (LogQL is not PromQL: it is passed to Loki as written). */

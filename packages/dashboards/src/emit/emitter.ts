@@ -6,6 +6,7 @@ import {
   type BuildContext,
   compareCodePoints,
   type Definition,
+  DIST,
   type Diagnostic,
   type Emitter,
   formatSource,
@@ -22,12 +23,10 @@ import type { Folder } from '../builder/folder.ts';
 import { checkQueries, checkQuery } from '../verify/queries.ts';
 import { ensureSchemas, formatSchemaError, QUERY_SCHEMAS, validatorFor } from '../verify/schema.ts';
 import { dashboardProvider, datasources } from './provisioning.ts';
-import { checkRecordings, recordedNames } from './recordings.ts';
 import { v1Resource, v2beta1Resource } from './resources.ts';
-import { DEFAULT_STACK, type GrafanaStack, type GrafanaStackSpec, STACK_KIND } from './stack.ts';
+import { type GrafanaStack, STACK_DEFAULTS, STACK_KIND } from './stack.ts';
 import type { V2Dashboard } from './v2.ts';
 
-export const DASHBOARDS_DIR = 'grafana/dashboards';
 export const ARTIFACT_KIND = {
   dashboard: 'grafana/dashboard',
   folders: 'grafana/folders',
@@ -37,7 +36,7 @@ export const ARTIFACT_KIND = {
 
 /** Where a dashboard's JSON goes: `grafana/dashboards/<folder path>/<uid>.json` (root folder: `general`). */
 export function dashboardPath(dashboard: Dashboard): string {
-  return `${DASHBOARDS_DIR}/${dashboard.folderOf?.path ?? 'general'}/${dashboard.uid}.json`;
+  return DIST.grafana.dashboard(dashboard.folderOf?.path, dashboard.uid);
 }
 
 function byUid(a: CompiledDashboard, b: CompiledDashboard): number {
@@ -49,6 +48,7 @@ export function compileAll(definitions: readonly Definition[]): CompiledDashboar
   const problems: Diagnostic[] = [];
   const compiled: CompiledDashboard[] = [];
   const seen = new Map<string, Dashboard>();
+  const titles = new Map<string, Dashboard>();
   const folders = new Map<string, Folder>();
   for (const definition of definitions) {
     if (kindOf(definition) !== DASHBOARD_KIND) continue;
@@ -66,6 +66,19 @@ export function compileAll(definitions: readonly Definition[]): CompiledDashboar
     }
     seen.set(dashboard.uid, dashboard);
     const folder = dashboard.folderOf;
+    // Grafana refuses a second dashboard of the same title (in any letter case) in one folder.
+    const titleKey = `${folder?.path ?? ''}\u0000${dashboard.title.toLowerCase()}`;
+    const sameTitle = titles.get(titleKey);
+    if (sameTitle) {
+      problems.push({
+        severity: 'error',
+        id: 'dashboards/duplicate-title',
+        message: `dashboards ${dashboard.uid} and ${sameTitle.uid} are both titled "${dashboard.title}" in folder ${folder?.path ?? 'General'}, which Grafana rejects`,
+        source: dashboard.source,
+        hint: `the other is defined at ${formatSource(sameTitle.source)}; retitle one or move it to another folder`,
+      });
+    }
+    titles.set(titleKey, dashboard);
     const otherFolder = folder && folders.get(folder.path);
     if (folder && otherFolder && otherFolder.title !== folder.title) {
       problems.push({
@@ -87,12 +100,6 @@ export function compileAll(definitions: readonly Definition[]): CompiledDashboar
   return compiled.sort(byUid);
 }
 
-/**
- * Where the folders' uids and titles go: one file beside `grafana/dashboards/`, not a file inside it,
- * because Grafana's file provider loads every `*.json` under its path that has a title as a dashboard.
- */
-export const FOLDERS_PATH = 'grafana/folders.json';
-
 /** `grafana/folders.json` = `{ "<folder path>": { "uid", "title" } }` for every folder holding a dashboard. */
 function foldersArtifact(compiled: readonly CompiledDashboard[]): Artifact | undefined {
   const folders = new Map<string, Folder>();
@@ -103,7 +110,7 @@ function foldersArtifact(compiled: readonly CompiledDashboard[]): Artifact | und
   const paths = [...folders.keys()].sort(compareCodePoints);
   if (paths.length === 0) return undefined;
   return {
-    path: FOLDERS_PATH,
+    path: DIST.grafana.folders,
     kind: ARTIFACT_KIND.folders,
     content: stableStringify(
       Object.fromEntries(paths.map((p) => [p, { uid: folders.get(p)!.uid, title: folders.get(p)!.title }])),
@@ -113,10 +120,7 @@ function foldersArtifact(compiled: readonly CompiledDashboard[]): Artifact | und
   };
 }
 
-function stackOf(definitions: readonly Definition[]): {
-  spec: GrafanaStackSpec;
-  source: Definition['source'];
-} {
+function stackOf(definitions: readonly Definition[]): GrafanaStack | undefined {
   const stacks = definitions.filter((d) => kindOf(d) === STACK_KIND) as GrafanaStack[];
   if (stacks.length > 1) {
     throw new O11yErrors(
@@ -129,11 +133,7 @@ function stackOf(definitions: readonly Definition[]): {
       })),
     );
   }
-  const stack = stacks[0];
-  return {
-    spec: stack ?? DEFAULT_STACK,
-    source: stack?.source ?? { file: 'packages/dashboards', line: 0, column: 0 },
-  };
+  return stacks[0];
 }
 
 const compiledByArtifact = new WeakMap<Artifact, CompiledDashboard>();
@@ -141,23 +141,17 @@ const v2ByArtifact = new WeakMap<Artifact, { compiled: CompiledDashboard; conver
 
 /**
  * Grafana output of `o11y build`: dashboard JSON in folders by team (their uids and titles in `grafana/folders.json`),
- * optional `dashboard.grafana.app` resources, and a provisioning bundle for a stock Grafana. Runs after
- * the rules emitter: dashboards may only read recording rules the build defines.
+ * optional `dashboard.grafana.app` resources, and a provisioning bundle for a stock Grafana. Whether a
+ * query reads a series no recording rule of the build records is lint's `dashboard/missing-recording-rule`.
  */
 export const emitter: Emitter = {
   name: 'dashboards',
   kinds: [DASHBOARD_KIND, STACK_KIND],
-  order: 20,
 
   async emit(definitions: readonly Definition[], context: BuildContext): Promise<readonly Artifact[]> {
     const compiled = compileAll(definitions);
-    const { spec, source: stackSource } = stackOf(definitions);
-    await init();
-    const unknown = checkRecordings(
-      compiled.map((c) => c.definition),
-      recordedNames(context.definitions),
-    );
-    if (unknown.length > 0) throw new O11yErrors(unknown);
+    const stack = stackOf(definitions);
+    const resources: readonly string[] = stack?.resources ?? STACK_DEFAULTS.resources;
 
     const artifacts: Artifact[] = [];
     const problems: Diagnostic[] = [];
@@ -170,19 +164,19 @@ export const emitter: Emitter = {
       };
       compiledByArtifact.set(artifact, dashboard);
       artifacts.push(artifact);
-      if (spec.resources.includes('v1')) {
+      if (resources.includes('v1')) {
         artifacts.push({
-          path: `grafana/resources/dashboards/v1/${dashboard.definition.uid}.json`,
+          path: DIST.grafana.resource('v1', dashboard.definition.uid),
           kind: ARTIFACT_KIND.resource,
           content: v1Resource(dashboard),
           source: dashboard.definition.source,
         });
       }
-      if (spec.resources.includes('v2beta1')) {
+      if (resources.includes('v2beta1')) {
         try {
           const { content, converted } = v2beta1Resource(dashboard);
           const resource: Artifact = {
-            path: `grafana/resources/dashboards/v2beta1/${dashboard.definition.uid}.json`,
+            path: DIST.grafana.resource('v2beta1', dashboard.definition.uid),
             kind: ARTIFACT_KIND.resource,
             content,
             source: dashboard.definition.source,
@@ -197,21 +191,23 @@ export const emitter: Emitter = {
     if (problems.length > 0) throw new O11yErrors(problems);
     const folders = foldersArtifact(compiled);
     if (folders) artifacts.push(folders);
-    if (compiled.length > 0 || definitions.some((d) => kindOf(d) === STACK_KIND)) {
-      artifacts.push(
-        {
-          path: 'grafana/provisioning/dashboards/o11y.yaml',
-          kind: ARTIFACT_KIND.provisioning,
-          content: dashboardProvider(spec),
-          source: stackSource,
-        },
-        {
-          path: 'grafana/provisioning/datasources/o11y.yaml',
-          kind: ARTIFACT_KIND.provisioning,
-          content: datasources(spec),
-          source: stackSource,
-        },
-      );
+    const stackSource = stack?.source ?? { file: 'packages/dashboards', line: 0, column: 0 };
+    if (compiled.length > 0 || stack) {
+      artifacts.push({
+        path: DIST.grafana.provisioning.dashboards,
+        kind: ARTIFACT_KIND.provisioning,
+        content: dashboardProvider(stack?.dashboardsPath ?? STACK_DEFAULTS.dashboardsPath),
+        source: stackSource,
+      });
+    }
+    // Datasources need the backends' URLs, which only the organisation's grafanaStack() knows.
+    if (stack) {
+      artifacts.push({
+        path: DIST.grafana.provisioning.datasources,
+        kind: ARTIFACT_KIND.provisioning,
+        content: datasources(stack),
+        source: stack.source,
+      });
     }
     context.log(`dashboards: ${compiled.length} dashboards`);
     return artifacts;

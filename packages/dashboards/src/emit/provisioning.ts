@@ -14,7 +14,7 @@ function yaml(value: unknown): string {
 }
 
 /** The dashboard provider: every folder of `grafana/dashboards/` becomes a Grafana folder. */
-export function dashboardProvider(stack: GrafanaStackSpec): string {
+export function dashboardProvider(dashboardsPath: string): string {
   return yaml({
     apiVersion: 1,
     providers: [
@@ -25,17 +25,20 @@ export function dashboardProvider(stack: GrafanaStackSpec): string {
         disableDeletion: false,
         allowUiUpdates: false,
         updateIntervalSeconds: 30,
-        options: { path: stack.dashboardsPath, foldersFromFilesStructure: true },
+        options: { path: dashboardsPath, foldersFromFilesStructure: true },
       },
     ],
   });
 }
 
 /**
- * Prometheus (default; exemplars open the trace in Jaeger), Alertmanager, Jaeger (spans link to
- * their logs in Loki) and Loki (trace ids in log lines link to Jaeger). No credentials.
+ * Prometheus (default; exemplars open the trace in Jaeger), and those of Alertmanager, Jaeger (spans
+ * link to their logs in Loki) and Loki (trace ids in log lines link to Jaeger) the stack names; a link
+ * to a backend the stack does not name is left out. No credentials.
  */
 export function datasources(stack: GrafanaStackSpec): string {
+  const { alertmanagerUrl, jaegerUrl, lokiUrl } = stack;
+  const toJaeger = jaegerUrl !== undefined;
   return yaml({
     apiVersion: 1,
     datasources: [
@@ -49,55 +52,74 @@ export function datasources(stack: GrafanaStackSpec): string {
         editable: false,
         jsonData: {
           httpMethod: 'POST',
-          alertmanagerUid: DATASOURCE_UIDS.alertmanager,
-          exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger }],
+          ...(alertmanagerUrl !== undefined && { alertmanagerUid: DATASOURCE_UIDS.alertmanager }),
+          ...(toJaeger && {
+            exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger }],
+          }),
         },
       },
-      {
-        name: 'Alertmanager',
-        type: 'alertmanager',
-        uid: DATASOURCE_UIDS.alertmanager,
-        access: 'proxy',
-        url: stack.alertmanagerUrl,
-        editable: false,
-        jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
-      },
-      {
-        name: 'Jaeger',
-        type: 'jaeger',
-        uid: DATASOURCE_UIDS.jaeger,
-        access: 'proxy',
-        url: stack.jaegerUrl,
-        editable: false,
-        jsonData: {
-          tracesToLogsV2: {
-            datasourceUid: DATASOURCE_UIDS.loki,
-            filterByTraceID: true,
-            spanStartTimeShift: '-5m',
-            spanEndTimeShift: '5m',
-            customQuery: false,
-          },
-        },
-      },
-      {
-        name: 'Loki',
-        type: 'loki',
-        uid: DATASOURCE_UIDS.loki,
-        access: 'proxy',
-        url: stack.lokiUrl,
-        editable: false,
-        jsonData: {
-          derivedFields: [
+      ...(alertmanagerUrl === undefined
+        ? []
+        : [
             {
-              name: 'TraceID',
-              matcherRegex: '"?trace_?[iI]d"?[=:]\\s*"?(\\w+)',
-              datasourceUid: DATASOURCE_UIDS.jaeger,
-              // `$$` keeps Grafana's provisioning from expanding it as an environment variable.
-              url: '$${__value.raw}',
+              name: 'Alertmanager',
+              type: 'alertmanager',
+              uid: DATASOURCE_UIDS.alertmanager,
+              access: 'proxy',
+              url: alertmanagerUrl,
+              editable: false,
+              jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
             },
-          ],
-        },
-      },
+          ]),
+      ...(jaegerUrl === undefined
+        ? []
+        : [
+            {
+              name: 'Jaeger',
+              type: 'jaeger',
+              uid: DATASOURCE_UIDS.jaeger,
+              access: 'proxy',
+              url: jaegerUrl,
+              editable: false,
+              jsonData:
+                lokiUrl === undefined
+                  ? {}
+                  : {
+                      tracesToLogsV2: {
+                        datasourceUid: DATASOURCE_UIDS.loki,
+                        filterByTraceID: true,
+                        spanStartTimeShift: '-5m',
+                        spanEndTimeShift: '5m',
+                        customQuery: false,
+                      },
+                    },
+            },
+          ]),
+      ...(lokiUrl === undefined
+        ? []
+        : [
+            {
+              name: 'Loki',
+              type: 'loki',
+              uid: DATASOURCE_UIDS.loki,
+              access: 'proxy',
+              url: lokiUrl,
+              editable: false,
+              jsonData: !toJaeger
+                ? {}
+                : {
+                    derivedFields: [
+                      {
+                        name: 'TraceID',
+                        matcherRegex: '"?trace_?[iI]d"?[=:]\\s*"?(\\w+)',
+                        datasourceUid: DATASOURCE_UIDS.jaeger,
+                        // `$$` keeps Grafana's provisioning from expanding it as an environment variable.
+                        url: '$${__value.raw}',
+                      },
+                    ],
+                  },
+            },
+          ]),
     ],
   });
 }

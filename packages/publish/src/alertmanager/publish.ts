@@ -1,12 +1,10 @@
 import path from 'node:path';
-import { compareCodePoints, O11yError } from '@o11y/core';
+import { compareCodePoints, DIST, O11yError } from '@o11y/core';
 import { parse } from 'yaml';
-import { type DistTree, filesUnder, sourceOf } from '../dist/tree.ts';
+import { type DistTree, filesUnder, sourceOf } from '../built/tree.ts';
 import { swapReloadVerify } from '../files/reload.ts';
+import { snapshotFiles, unchanged } from '../files/replace.ts';
 import { type HttpClient, jsonOf } from '../http/client.ts';
-
-export const ALERTMANAGER_CONFIG = 'alertmanager/alertmanager.yml';
-const TEMPLATES_DIR = 'alertmanager/templates';
 
 export interface AlertmanagerPublishOptions {
   readonly tree: DistTree;
@@ -34,17 +32,22 @@ function fingerprint(config: ConfigShape | undefined): string {
   return `${receivers.join(',')}|${walk(config?.route)}`;
 }
 
-/**
- * Publish the Alertmanager configuration: write `alertmanager.yml` (and `templates/`) atomically next
- * to the running config, `POST /-/reload`, then check through `/api/v2/status` that Alertmanager runs
- * the new receivers and routing tree. On failure the previous files are restored and reloaded.
- */
-export async function publishAlertmanager(
-  options: AlertmanagerPublishOptions,
-): Promise<{ changed: boolean }> {
-  const content = options.tree.files.get(ALERTMANAGER_CONFIG);
+/** The files a publish writes beside the running config, and the receivers and routes it expects. */
+export interface AlertmanagerPlan {
+  readonly dir: string;
+  readonly files: ReadonlyMap<string, string>;
+  readonly expected: ConfigShape;
+  /** False when the files already hold exactly this. */
+  readonly changed: boolean;
+}
+
+/** Compares the build's `alertmanager.yml` and templates with the files beside the running config. */
+export async function planAlertmanager(
+  options: Pick<AlertmanagerPublishOptions, 'tree' | 'configFile'>,
+): Promise<AlertmanagerPlan> {
+  const content = options.tree.files.get(DIST.alertmanager.config);
   if (content === undefined) {
-    throw new O11yError(`the build has no dist/${ALERTMANAGER_CONFIG}`, {
+    throw new O11yError(`the build has no dist/${DIST.alertmanager.config}`, {
       id: 'publish/alertmanager-missing',
       hint: 'define an Alertmanager config under alertmanager/ and run `npm run o11y -- build`',
     });
@@ -53,41 +56,71 @@ export async function publishAlertmanager(
   try {
     expected = parse(content) as ConfigShape;
   } catch (error) {
-    throw new O11yError(`dist/${ALERTMANAGER_CONFIG} is not valid YAML: ${(error as Error).message}`, {
-      source: sourceOf(options.tree, ALERTMANAGER_CONFIG),
+    throw new O11yError(`dist/${DIST.alertmanager.config} is not valid YAML: ${(error as Error).message}`, {
+      source: sourceOf(options.tree, DIST.alertmanager.config),
       id: 'publish/alertmanager-yaml',
     });
   }
   const dir = path.dirname(options.configFile);
   const files = new Map<string, string>([[path.basename(options.configFile), content]]);
-  for (const template of filesUnder(options.tree, TEMPLATES_DIR, [''])) {
-    files.set(`templates/${template.slice(TEMPLATES_DIR.length + 1)}`, options.tree.files.get(template)!);
+  for (const template of filesUnder(options.tree, DIST.alertmanager.templatesDir, [''])) {
+    files.set(
+      `templates/${template.slice(DIST.alertmanager.templatesDir.length + 1)}`,
+      options.tree.files.get(template)!,
+    );
   }
-  return swapReloadVerify({
-    dir,
-    files,
+  const current = await snapshotFiles(dir, files.keys());
+  return { dir, files, expected, changed: !unchanged(current, files, []) };
+}
+
+/**
+ * Write the planned files atomically, `POST /-/reload` and verify; on failure the previous files are
+ * restored and reloaded.
+ */
+export async function applyAlertmanager(
+  plan: AlertmanagerPlan,
+  options: Pick<AlertmanagerPublishOptions, 'client' | 'configFile'>,
+): Promise<void> {
+  await swapReloadVerify({
+    dir: plan.dir,
+    files: plan.files,
     remove: [],
     client: options.client,
     product: 'Alertmanager',
-    dryRun: options.dryRun,
-    verify: async () => {
-      const response = await options.client.request('GET', '/api/v2/status');
-      const status = jsonOf(response) as { config?: { original?: string } } | undefined;
-      const original = status?.config?.original;
-      if (response.status !== 200 || typeof original !== 'string') {
-        throw new O11yError(
-          `Alertmanager /api/v2/status answered ${response.status} without its configuration`,
-          {
-            id: 'publish/alertmanager-verify',
-          },
-        );
-      }
-      if (fingerprint(parse(original) as ConfigShape) !== fingerprint(expected)) {
-        throw new O11yError('Alertmanager reloaded but does not run the published receivers and routes', {
-          id: 'publish/alertmanager-verify',
-          hint: `check that Alertmanager's --config.file is ${options.configFile}`,
-        });
-      }
-    },
+    verify: () => verifyAlertmanager(plan, options),
   });
+}
+
+/** Through `/api/v2/status`: Alertmanager runs the planned receivers and routing tree. */
+export async function verifyAlertmanager(
+  plan: AlertmanagerPlan,
+  options: Pick<AlertmanagerPublishOptions, 'client' | 'configFile'>,
+): Promise<void> {
+  const response = await options.client.request('GET', '/api/v2/status');
+  const status = jsonOf(response) as { config?: { original?: string } } | undefined;
+  const original = status?.config?.original;
+  if (response.status !== 200 || typeof original !== 'string') {
+    throw new O11yError(`Alertmanager /api/v2/status answered ${response.status} without its configuration`, {
+      id: 'publish/alertmanager-verify',
+    });
+  }
+  if (fingerprint(parse(original) as ConfigShape) !== fingerprint(plan.expected)) {
+    throw new O11yError('Alertmanager reloaded but does not run the published receivers and routes', {
+      id: 'publish/alertmanager-verify',
+      hint: `check that Alertmanager's --config.file is ${options.configFile}`,
+    });
+  }
+}
+
+/**
+ * Publish the Alertmanager configuration: write `alertmanager.yml` (and `templates/`) atomically next
+ * to the running config, `POST /-/reload`, then check through `/api/v2/status` that Alertmanager runs
+ * the new receivers and routing tree. On failure the previous files are restored and reloaded.
+ */
+export async function publishAlertmanager(
+  options: AlertmanagerPublishOptions,
+): Promise<{ changed: boolean }> {
+  const plan = await planAlertmanager(options);
+  if (plan.changed && !options.dryRun) await applyAlertmanager(plan, options);
+  return { changed: plan.changed };
 }

@@ -1,29 +1,24 @@
-import { compareCodePoints } from '@o11y/core';
+import { compareCodePoints, DIST } from '@o11y/core';
 import { parse } from 'yaml';
-import type { DistTree } from '../dist/tree.ts';
+import type { DistTree } from '../built/tree.ts';
+import { matchItems } from './match.ts';
 import type { Change, ItemDiff, SectionDiff } from './model.ts';
 import { asArray, asRecord, changedPaths, equal, type Json, show } from './values.ts';
 
-const CONFIG = 'alertmanager/alertmanager.yml';
+const CONFIG = DIST.alertmanager.config;
 
-/** Routes by their path of matchers from the root, e.g. `root > severity="page" > team="db"`. */
-function routesOf(config: Json): Map<string, Json> {
-  const out = new Map<string, Json>();
-  const walk = (route: Json, path: string) => {
-    const id = out.has(path) ? `${path}#${out.size}` : path;
-    out.set(id, route);
-    for (const child of asArray(route.routes)) {
-      const c = asRecord(child);
-      const matchers = [
-        ...asArray(c.matchers).map(String),
-        ...Object.entries(asRecord(c.match)).map(([k, v]) => `${k}="${String(v)}"`),
-      ];
-      walk(c, `${path} > ${matchers.length > 0 ? matchers.join(', ') : '(all)'}`);
-    }
-  };
-  if (Object.keys(asRecord(config.route)).length > 0) walk(asRecord(config.route), 'root');
-  return out;
+/** A route's own matchers, as Alertmanager's `matchers` strings (the legacy `match` map converted). */
+function matchersOf(route: Json): string {
+  const matchers = [
+    ...asArray(route.matchers).map(String),
+    ...Object.entries(asRecord(route.match)).map(([k, v]) => `${k}="${String(v)}"`),
+    ...Object.entries(asRecord(route.match_re)).map(([k, v]) => `${k}=~"${String(v)}"`),
+  ];
+  return matchers.length > 0 ? matchers.join(', ') : '(all)';
 }
+
+const childrenOf = (route: Json) => asArray(route.routes).map(asRecord);
+const settingsOf = (route: Json) => show(Object.fromEntries(ROUTE_FIELDS.map((f) => [f, route[f] ?? null])));
 
 const ROUTE_FIELDS = [
   'receiver',
@@ -42,6 +37,55 @@ const ROUTE_FIELDS = [
  */
 function receiverChanges(a: Json, b: Json): Change[] {
   return changedPaths(a, b, new Set(['name'])).map((path) => ({ kind: 'receiver-changed', subject: path }));
+}
+
+/** Every route of a subtree, named by its path of matchers, with the receiver it sends to. */
+function subtree(route: Json, path: string, status: 'added' | 'removed'): ItemDiff[] {
+  const receiver = show(route.receiver);
+  const title = `route ${path}`;
+  return [
+    {
+      id: title,
+      title,
+      status,
+      changes: [
+        {
+          kind: 'receiver',
+          subject: 'receiver',
+          ...(status === 'added' ? { after: receiver } : { before: receiver }),
+        },
+      ],
+    },
+    ...childrenOf(route).flatMap((child) => subtree(child, `${path} > ${matchersOf(child)}`, status)),
+  ];
+}
+
+/**
+ * Routes compared as a tree: the children of two paired routes are paired by their own matchers and
+ * settings, then their matchers, then their receiver and settings (changed matchers), so a changed
+ * matcher is one change of that route and not its whole subtree removed and added again.
+ */
+function routeChanges(a: Json, b: Json, path: string): ItemDiff[] {
+  const items: ItemDiff[] = [];
+  const title = `route ${path}`;
+  const changes: Change[] = ROUTE_FIELDS.filter((f) => !equal(a[f], b[f])).map((f) => ({
+    kind: f,
+    subject: f,
+    before: show(a[f]),
+    after: show(b[f]),
+  }));
+  if (matchersOf(a) !== matchersOf(b))
+    changes.unshift({ kind: 'matchers', subject: 'matchers', before: matchersOf(a), after: matchersOf(b) });
+  if (changes.length > 0) items.push({ id: title, title, status: 'changed', changes });
+  const { pairs, added, removed } = matchItems(childrenOf(a), childrenOf(b), [
+    (r) => `${matchersOf(r)} ${settingsOf(r)}`,
+    matchersOf,
+    settingsOf,
+  ]);
+  for (const [ra, rb] of pairs) items.push(...routeChanges(ra, rb, `${path} > ${matchersOf(rb)}`));
+  for (const r of added) items.push(...subtree(r, `${path} > ${matchersOf(r)}`, 'added'));
+  for (const r of removed) items.push(...subtree(r, `${path} > ${matchersOf(r)}`, 'removed'));
+  return items;
 }
 
 export function diffAlertmanager(base: DistTree, head: DistTree): SectionDiff {
@@ -81,36 +125,8 @@ export function diffAlertmanager(base: DistTree, head: DistTree): SectionDiff {
         changes: receiverChanges(x, y),
       });
   }
-  const routesA = routesOf(a);
-  const routesB = routesOf(b);
-  for (const path of [...new Set([...routesA.keys(), ...routesB.keys()])].sort(compareCodePoints)) {
-    const x = routesA.get(path);
-    const y = routesB.get(path);
-    const title = `route ${path}`;
-    if (!x)
-      items.push({
-        id: title,
-        title,
-        status: 'added',
-        changes: [{ kind: 'receiver', subject: 'receiver', after: show(y!.receiver) }],
-      });
-    else if (!y)
-      items.push({
-        id: title,
-        title,
-        status: 'removed',
-        changes: [{ kind: 'receiver', subject: 'receiver', before: show(x.receiver) }],
-      });
-    else {
-      const changes = ROUTE_FIELDS.filter((f) => !equal(x[f], y[f])).map((f) => ({
-        kind: f,
-        subject: f,
-        before: show(x[f]),
-        after: show(y[f]),
-      }));
-      if (changes.length > 0) items.push({ id: title, title, status: 'changed', changes });
-    }
-  }
+  if (Object.keys(asRecord(a.route)).length > 0 || Object.keys(asRecord(b.route)).length > 0)
+    items.push(...routeChanges(asRecord(a.route), asRecord(b.route), 'root'));
   for (const field of ['inhibit_rules', 'time_intervals', 'templates']) {
     if (!equal(a[field], b[field])) {
       items.push({

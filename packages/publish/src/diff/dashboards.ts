@@ -1,11 +1,23 @@
 import { compareCodePoints } from '@o11y/core';
-import { type DashboardSpec, type FolderSpec, grafanaContent } from '../dist/grafana.ts';
-import type { DistTree } from '../dist/tree.ts';
+import { type DashboardSpec, type FolderSpec, grafanaContent } from '../built/grafana.ts';
+import type { DistTree } from '../built/tree.ts';
 import { commonOrder } from './lines.ts';
+import { matchItems } from './match.ts';
 import type { Change, DiffOptions, ItemDiff, SectionDiff } from './model.ts';
-import { asArray, asRecord, changedPaths, equal, type Json, queryChange, show } from './values.ts';
+import {
+  asArray,
+  asRecord,
+  changedPaths,
+  equal,
+  type Json,
+  pick,
+  queryChange,
+  show,
+  without,
+} from './values.ts';
 
 interface Panel {
+  readonly title: string;
   /** Title, made unique with `#2`… for repeated titles. */
   readonly key: string;
   readonly row: string | undefined;
@@ -39,7 +51,7 @@ function panelsOf(dashboard: Json): Panel[] {
     const title = String(json.title ?? '') || `(untitled ${String(json.type ?? 'panel')})`;
     const count = (seen.get(title) ?? 0) + 1;
     seen.set(title, count);
-    return { key: count === 1 ? title : `${title}#${count}`, row: inRow, json };
+    return { title, key: count === 1 ? title : `${title}#${count}`, row: inRow, json };
   });
 }
 
@@ -68,6 +80,42 @@ const PANEL_HANDLED = new Set([
   'fieldConfig.defaults.thresholds',
 ]);
 
+/**
+ * Queries of a panel paired by content first and refId second: refIds are letters by position, so a
+ * query inserted in the middle renames every later one without changing it.
+ */
+function queryChanges(before: Panel, after: Panel, subject: string, options: DiffOptions): Change[] {
+  const targets = (p: Panel) => asArray(p.json.targets).map(asRecord);
+  const refId = (t: Json) => String(t.refId ?? '');
+  const { pairs, added, removed } = matchItems(targets(before), targets(after), [
+    (t) => show(without(t, ['refId'])),
+    refId,
+  ]);
+  const changes: Change[] = [];
+  for (const [ta, tb] of pairs) {
+    const querySubject = `${subject} query ${refId(tb)}`;
+    if (typeof ta.expr === 'string' && typeof tb.expr === 'string' && ta.expr !== tb.expr)
+      changes.push(queryChange('query', querySubject, ta.expr, tb.expr, options));
+    for (const path of changedPaths(ta, tb, new Set(['expr', 'refId']))) {
+      changes.push({
+        kind: 'query-setting',
+        subject: `${querySubject} ${path}`,
+        before: show(pick(ta, path)),
+        after: show(pick(tb, path)),
+      });
+    }
+  }
+  for (const t of added)
+    changes.push({ kind: 'query-added', subject: `${subject} query ${refId(t)}`, after: show(t.expr ?? t) });
+  for (const t of removed)
+    changes.push({
+      kind: 'query-removed',
+      subject: `${subject} query ${refId(t)}`,
+      before: show(t.expr ?? t),
+    });
+  return changes;
+}
+
 function panelChanges(before: Panel, after: Panel, moved: boolean, options: DiffOptions): Change[] {
   const subject = `panel "${after.key}"`;
   const changes: Change[] = [];
@@ -92,30 +140,7 @@ function panelChanges(before: Panel, after: Panel, moved: boolean, options: Diff
       after: show(after.json.type),
     });
   }
-  const targets = (p: Panel) =>
-    new Map(asArray(p.json.targets).map((t, i) => [String(asRecord(t).refId ?? i), asRecord(t)]));
-  const a = targets(before);
-  const b = targets(after);
-  for (const refId of [...new Set([...a.keys(), ...b.keys()])].sort(compareCodePoints)) {
-    const ta = a.get(refId);
-    const tb = b.get(refId);
-    const querySubject = `${subject} query ${refId}`;
-    if (!ta) changes.push({ kind: 'query-added', subject: querySubject, after: show(tb!.expr ?? tb) });
-    else if (!tb) changes.push({ kind: 'query-removed', subject: querySubject, before: show(ta.expr ?? ta) });
-    else {
-      if (typeof ta.expr === 'string' && typeof tb.expr === 'string' && ta.expr !== tb.expr) {
-        changes.push(queryChange('query', querySubject, ta.expr, tb.expr, options));
-      }
-      for (const path of changedPaths(ta, tb, new Set(['expr']))) {
-        changes.push({
-          kind: 'query-setting',
-          subject: `${querySubject} ${path}`,
-          before: show(pick(ta, path)),
-          after: show(pick(tb, path)),
-        });
-      }
-    }
-  }
+  changes.push(...queryChanges(before, after, subject, options));
   if (unitOf(before.json) !== unitOf(after.json)) {
     changes.push({
       kind: 'unit',
@@ -145,12 +170,6 @@ function panelChanges(before: Panel, after: Panel, moved: boolean, options: Diff
   return changes;
 }
 
-function pick(value: unknown, path: string): unknown {
-  let current = value;
-  for (const part of path.split('.')) current = asRecord(current)[part];
-  return current;
-}
-
 function variableChanges(before: Json, after: Json): Change[] {
   const vars = (d: Json) =>
     new Map(asArray(asRecord(d.templating).list).map((v) => [String(asRecord(v).name), asRecord(v)]));
@@ -177,6 +196,62 @@ function variableChanges(before: Json, after: Json): Change[] {
   return changes;
 }
 
+const panelAdded = (panel: Panel): Change => ({
+  kind: 'panel-added',
+  subject: `panel "${panel.key}"`,
+  after: `${String(panel.json.type ?? 'panel')}${panel.row === undefined ? '' : ` in row "${panel.row}"`}`,
+});
+
+/**
+ * Panels paired by title and content, then by title, then by content (a renamed panel), so that
+ * panels inserted into a dashboard show as added and nothing else; a panel is moved when it left the
+ * longest common order of the paired panels.
+ */
+function panelListChanges(before: readonly Panel[], after: readonly Panel[], options: DiffOptions): Change[] {
+  const content = (p: Panel) => show(without(p.json, ['id', 'gridPos', 'title']));
+  const { pairs, removed } = matchItems(before, after, [
+    (p) => `${p.title}\n${content(p)}`,
+    (p) => p.key,
+    content,
+  ]);
+  const partner = new Map(pairs.map(([a, b]) => [b, a]));
+  const positionBefore = new Map(before.map((p, i) => [p, i]));
+  const afterOrder = pairs.map((_, i) => String(i));
+  const beforeOrder = [...afterOrder].sort(
+    (x, y) => positionBefore.get(pairs[Number(x)]![0])! - positionBefore.get(pairs[Number(y)]![0])!,
+  );
+  const inOrder = commonOrder(beforeOrder, afterOrder);
+  const pairIndex = new Map(pairs.map(([, b], i) => [b, String(i)]));
+  const changes: Change[] = [];
+  for (const panel of after) {
+    const previous = partner.get(panel);
+    if (!previous) {
+      changes.push(panelAdded(panel));
+      continue;
+    }
+    if (previous.title !== panel.title)
+      changes.push({
+        kind: 'panel-renamed',
+        subject: `panel "${panel.key}"`,
+        before: previous.key,
+        after: panel.key,
+      });
+    changes.push(...panelChanges(previous, panel, !inOrder.has(pairIndex.get(panel)!), options));
+  }
+  for (const panel of removed)
+    changes.push({
+      kind: 'panel-removed',
+      subject: `panel "${panel.key}"`,
+      before: String(panel.json.type ?? 'panel'),
+    });
+  return changes;
+}
+
+/** What a reviewer sees of a new dashboard: its panels in reading order and its variables. */
+function addedDashboardChanges(dashboard: DashboardSpec): Change[] {
+  return [...panelsOf(dashboard.json).map(panelAdded), ...variableChanges({}, dashboard.json)];
+}
+
 const DASHBOARD_HANDLED = new Set(['id', 'version', 'uid', 'title', 'panels', 'templating']);
 
 function dashboardChanges(
@@ -190,34 +265,7 @@ function dashboardChanges(
     changes.push({ kind: 'renamed', subject: 'title', before: before.title, after: after.title });
   if (folders[0] !== folders[1])
     changes.push({ kind: 'moved', subject: 'folder', before: folders[0], after: folders[1] });
-  const pa = panelsOf(before.json);
-  const pb = panelsOf(after.json);
-  const byKey = new Map(pa.map((p) => [p.key, p]));
-  const afterKeys = new Set(pb.map((p) => p.key));
-  const inOrder = commonOrder(
-    pa.map((p) => p.key).filter((k) => afterKeys.has(k)),
-    pb.map((p) => p.key).filter((k) => byKey.has(k)),
-  );
-  for (const panel of pb) {
-    const previous = byKey.get(panel.key);
-    if (!previous) {
-      changes.push({
-        kind: 'panel-added',
-        subject: `panel "${panel.key}"`,
-        after: String(panel.json.type ?? 'panel'),
-      });
-      continue;
-    }
-    changes.push(...panelChanges(previous, panel, !inOrder.has(panel.key), options));
-  }
-  for (const panel of pa) {
-    if (!afterKeys.has(panel.key))
-      changes.push({
-        kind: 'panel-removed',
-        subject: `panel "${panel.key}"`,
-        before: String(panel.json.type ?? 'panel'),
-      });
-  }
+  changes.push(...panelListChanges(panelsOf(before.json), panelsOf(after.json), options));
   changes.push(...variableChanges(before.json, after.json));
   for (const path of changedPaths(before.json, after.json, DASHBOARD_HANDLED)) {
     changes.push({
@@ -251,7 +299,7 @@ export function diffDashboards(base: DistTree, head: DistTree, options: DiffOpti
         title: db!.title,
         status: 'added',
         location: folderPath(foldersB, db!.folderUid),
-        changes: [],
+        changes: addedDashboardChanges(db!),
       });
     } else if (!db) {
       items.push({

@@ -1,4 +1,4 @@
-import type { DistTree } from '../dist/tree.ts';
+import type { DistTree } from '../built/tree.ts';
 import { diffAlertmanager } from './alertmanager.ts';
 import { diffDashboards } from './dashboards.ts';
 import type { CardinalityDiff, DiffOptions, DiffReport } from './model.ts';

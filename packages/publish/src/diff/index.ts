@@ -13,7 +13,7 @@ export type {
 } from './model.ts';
 export { isEmpty } from './model.ts';
 export { promqlFormatter } from './promql.ts';
-export { renderJson, renderMarkdown, renderText } from './render.ts';
+export { COMMENT_LIMIT, type MarkdownOptions, renderJson, renderMarkdown, renderText } from './render.ts';
 export { diffRules } from './rules.ts';
 export { diffSlos, SLO_KIND } from './slos.ts';
 export { type BuildCommand, buildRef, npmBuild } from './worktree.ts';

@@ -33,7 +33,9 @@ function describe(change: Change): string {
     moved: 'moved',
   };
   const label = labels[change.kind];
-  return `${change.subject}${label ? ` ${label}` : ''}${change.lines ? ' changed' : beforeAfter(change)}`;
+  // A multi-line value is shown as its line diff: "changed", or nothing more when it is new.
+  const value = change.lines ? (change.before === undefined ? '' : ' changed') : beforeAfter(change);
+  return `${change.subject}${label ? ` ${label}` : ''}${value}`;
 }
 
 const cardinalityLine = (report: DiffReport) => {
@@ -89,40 +91,108 @@ function markdownChange(change: Change): string[] {
   return out;
 }
 
-function markdownItem(item: ItemDiff): string[] {
-  const summary = `${MARK[item.status]} <b>${escapeMd(item.title)}</b>${item.id !== item.title ? ` (${code(item.id)})` : ''}${item.location ? ` in ${code(item.location)}` : ''} — ${item.status}${item.changes.length > 0 ? `, ${item.changes.length} change${item.changes.length === 1 ? '' : 's'}` : ''}`;
-  if (item.changes.length === 0) return [`- ${summary}`];
-  return [
+function itemSummary(item: ItemDiff): string {
+  const id = item.id !== item.title ? ` (${code(item.id)})` : '';
+  const where = item.location ? ` in ${code(item.location)}` : '';
+  const n = item.changes.length;
+  return `${MARK[item.status]} <b>${escapeMd(item.title)}</b>${id}${where} — ${item.status}${n > 0 ? `, ${n} change${n === 1 ? '' : 's'}` : ''}`;
+}
+
+function markdownItem(item: ItemDiff): string {
+  if (item.changes.length === 0) return `- ${itemSummary(item)}\n`;
+  return `${[
     '<details>',
-    `<summary>${summary}</summary>`,
+    `<summary>${itemSummary(item)}</summary>`,
     '',
     ...item.changes.flatMap(markdownChange),
     '',
     '</details>',
-    '',
-  ];
+  ]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')}\n\n`;
 }
 
-/** Markdown for a pull-request comment: a summary table first, then one collapsible block per item. */
-export function renderMarkdown(report: DiffReport): string {
-  const lines = ['## o11y diff', ''];
-  if (isEmpty(report)) return `${lines.join('\n')}No changes to dashboards, rules, SLOs or Alertmanager.\n`;
-  lines.push('| Area | Added | Removed | Changed |', '|---|---:|---:|---:|');
-  for (const section of report.sections) {
-    if (section.items.length === 0) continue;
+/** GitHub rejects a pull-request comment longer than this many characters. */
+export const COMMENT_LIMIT = 65_536;
+
+export interface MarkdownOptions {
+  /** Longest result in characters (default: GitHub's comment limit); 0 for no limit. */
+  readonly maxChars?: number;
+  /** Where the full report is (e.g. the CI run's artifacts), named when the comment is cut. */
+  readonly fullReport?: string;
+}
+
+type Shown = 'details' | 'summary' | 'omitted';
+
+/** Characters kept free for the note on a shortened comment and the section headings. */
+const NOTE_ROOM = 1_000;
+
+/**
+ * Markdown for a pull-request comment: the summary table first, then one folded block per item.
+ * When that exceeds `maxChars`, items from the end keep only their summary line, then are left out,
+ * and a note under the table says how many and where the full report is.
+ */
+export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}): string {
+  const head = ['## o11y diff', ''];
+  if (isEmpty(report)) return `${head.join('\n')}No changes to dashboards, rules, SLOs or Alertmanager.\n`;
+  head.push('| Area | Added | Removed | Changed |', '|---|---:|---:|---:|');
+  const sections = report.sections.filter((s) => s.items.length > 0);
+  for (const section of sections) {
     const c = counts(section);
-    lines.push(`| ${section.name} | ${c.added} | ${c.removed} | ${c.changed} |`);
+    head.push(`| ${section.name} | ${c.added} | ${c.removed} | ${c.changed} |`);
   }
   const cardinality = cardinalityLine(report);
-  if (cardinality) lines.push('', `**${cardinality}**`);
-  for (const section of report.sections) {
-    if (section.items.length === 0) continue;
-    lines.push('', `### ${section.name}`, '', ...section.items.flatMap(markdownItem));
+  if (cardinality) head.push('', `**${cardinality}**`);
+  const items = sections.flatMap((section) => section.items.map((item) => ({ section, item })));
+  const details = items.map(({ item }) => markdownItem(item));
+  const summaries = items.map(({ item }) => `- ${itemSummary(item)}\n`);
+  const assemble = (shown: readonly Shown[]) => {
+    const folded = shown.filter((s) => s === 'summary').length;
+    const omitted = shown.filter((s) => s === 'omitted').length;
+    const lines = [...head];
+    if (folded + omitted > 0) {
+      const where = options.fullReport ?? 'the output of `o11y diff --format markdown --max-chars 0`';
+      lines.push(
+        '',
+        `> **Shortened to fit a pull-request comment:** ${folded} item(s) without their details, ${omitted} item(s) left out. The full report: ${where}`,
+      );
+    }
+    let body = '';
+    let section: SectionDiff | undefined;
+    items.forEach(({ section: s }, i) => {
+      if (shown[i] === 'omitted') return;
+      if (s !== section) {
+        if (section !== undefined) body += '\n';
+        body += `### ${s.name}\n\n`;
+        section = s;
+      }
+      body += shown[i] === 'details' ? details[i] : summaries[i];
+    });
+    return `${lines.join('\n')}\n\n${body}`.trimEnd().concat('\n');
+  };
+  const shown: Shown[] = items.map(() => 'details');
+  const limit = options.maxChars ?? COMMENT_LIMIT;
+  let text = assemble(shown);
+  if (limit <= 0 || text.length <= limit) return text;
+  // Give up details, then whole items, from the end; the table and the note always stay. Sizes are
+  // counted per item (room kept for the note and headings), then checked on the assembled text.
+  const size = (i: number) =>
+    shown[i] === 'details' ? details[i]!.length : shown[i] === 'summary' ? summaries[i]!.length : 0;
+  let excess = text.length - limit + NOTE_ROOM;
+  for (const fallback of ['summary', 'omitted'] as const) {
+    for (let i = items.length - 1; i >= 0 && excess > 0; i--) {
+      const was = size(i);
+      shown[i] = fallback;
+      excess -= was - size(i);
+    }
   }
-  return `${lines
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trimEnd()}\n`;
+  text = assemble(shown);
+  for (let i = items.length - 1; i >= 0 && text.length > limit; i--) {
+    if (shown[i] === 'omitted') continue;
+    shown[i] = 'omitted';
+    text = assemble(shown);
+  }
+  return text;
 }
 
 export function renderJson(report: DiffReport): string {

@@ -1,7 +1,7 @@
 import { compareCodePoints } from '@o11y/core';
-import type { DistTree } from '../dist/tree.ts';
+import type { DistTree } from '../built/tree.ts';
 import type { ItemDiff, SectionDiff } from './model.ts';
-import { asRecord, changedPaths, type Json, show } from './values.ts';
+import { asRecord, changedPaths, type Json, pick, show } from './values.ts';
 
 /**
  * SLOs as the build records them: manifest artifacts of kind `slo`, each a JSON object with at least
@@ -21,7 +21,11 @@ function slosOf(tree: DistTree): Map<string, { path: string; slo: Json }> {
   return out;
 }
 
-const FIRST = ['objective', 'window'];
+const FIRST = ['objective', 'window', 'windows'];
+
+/** Lists of strings (the burn-rate windows) as one line; anything else as `show` has it. */
+const shown = (value: unknown) =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(', ') : show(value);
 
 export function diffSlos(base: DistTree, head: DistTree): SectionDiff {
   const a = slosOf(base);
@@ -30,8 +34,15 @@ export function diffSlos(base: DistTree, head: DistTree): SectionDiff {
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort(compareCodePoints)) {
     const sa = a.get(name);
     const sb = b.get(name);
-    if (!sa) items.push({ id: name, title: name, status: 'added', location: sb!.path, changes: [] });
-    else if (!sb) items.push({ id: name, title: name, status: 'removed', location: sa.path, changes: [] });
+    if (!sa) {
+      // A new SLO shows what it promises: objective, window and its burn-rate windows.
+      const changes = FIRST.filter((k) => sb!.slo[k] !== undefined).map((k) => ({
+        kind: k,
+        subject: k,
+        after: shown(sb!.slo[k]),
+      }));
+      items.push({ id: name, title: name, status: 'added', location: sb!.path, changes });
+    } else if (!sb) items.push({ id: name, title: name, status: 'removed', location: sa.path, changes: [] });
     else {
       const paths = changedPaths(sa.slo, sb.slo, new Set()).sort(
         (x, y) => Number(!FIRST.includes(x)) - Number(!FIRST.includes(y)) || compareCodePoints(x, y),
@@ -40,8 +51,8 @@ export function diffSlos(base: DistTree, head: DistTree): SectionDiff {
       const changes = paths.map((p) => ({
         kind: p,
         subject: p,
-        before: show(sa.slo[p] ?? undefined),
-        after: show(sb.slo[p] ?? undefined),
+        before: shown(pick(sa.slo, p)),
+        after: shown(pick(sb.slo, p)),
       }));
       items.push({ id: name, title: name, status: 'changed', location: sb.path, changes });
     }

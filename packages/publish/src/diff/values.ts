@@ -40,6 +40,16 @@ export function queryChange(
       return expr; // an expression the parser rejects is still worth showing as written
     }
   };
+  // A new expression (an added rule) is all `+` lines, with no empty "before" to diff against.
+  if (before === '')
+    return {
+      kind,
+      subject,
+      after,
+      lines: format(after)
+        .split('\n')
+        .map((text) => ({ op: '+', text })),
+    };
   return { kind, subject, before, after, lines: diffLines(format(before), format(after)) };
 }
 
@@ -85,4 +95,16 @@ export function changedPaths(
     out.push(...changedPaths(a[key], b[key], ignore, limit - out.length, path));
   }
   return out;
+}
+
+/** A copy of a JSON object without some keys: what is compared when those are only positions or names. */
+export function without(value: Json, keys: readonly string[]): Json {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+}
+
+/** The value at a dotted path as `changedPaths` names it. */
+export function pick(value: unknown, path: string): unknown {
+  let current = value;
+  for (const part of path.split('.')) current = asRecord(current)[part];
+  return current;
 }

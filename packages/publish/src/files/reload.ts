@@ -35,12 +35,9 @@ export async function swapReloadVerify(options: {
   readonly client: HttpClient;
   readonly product: string;
   readonly verify: () => Promise<void>;
-  readonly dryRun?: boolean;
 }): Promise<SwapResult> {
   const current = await snapshotFiles(options.dir, [...options.files.keys(), ...options.remove]);
-  if (unchanged(current, options.files, options.remove) || options.dryRun) {
-    return { changed: !unchanged(current, options.files, options.remove) };
-  }
+  if (unchanged(current, options.files, options.remove)) return { changed: false };
   const backup: FileBackup = await replaceFiles(options.dir, options.files, options.remove);
   try {
     await postReload(options.client, options.product);

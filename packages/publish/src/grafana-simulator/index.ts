@@ -1,4 +1,5 @@
 export type { FaultOptions } from './faults.ts';
+export { launchGrafanaSimulator, parseFaults, type SimulatorLaunch } from './launch.ts';
 export {
   GrafanaSimulator,
   type GrafanaSimulatorOptions,

@@ -1,4 +1,4 @@
-import type { DashboardSpec, FolderSpec } from '../dist/grafana.ts';
+import type { DashboardSpec, FolderSpec } from '../built/grafana.ts';
 import type { HttpClient, HttpResponse } from '../http/client.ts';
 import { jsonOf } from '../http/client.ts';
 import { grafanaError } from './errors.ts';

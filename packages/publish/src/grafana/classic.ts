@@ -1,4 +1,4 @@
-import type { FolderSpec } from '../dist/grafana.ts';
+import type { FolderSpec } from '../built/grafana.ts';
 import type { HttpClient } from '../http/client.ts';
 import {
   type GrafanaApi,

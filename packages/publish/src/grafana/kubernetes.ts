@@ -1,4 +1,4 @@
-import type { FolderSpec } from '../dist/grafana.ts';
+import type { FolderSpec } from '../built/grafana.ts';
 import type { HttpClient } from '../http/client.ts';
 import {
   type GrafanaApi,
@@ -8,7 +8,13 @@ import {
   readOptional,
   type SaveDashboard,
 } from './api.ts';
-import { ANNOTATIONS, markerFromAnnotations, markerFromTags, ownerAnnotations } from './ownership.ts';
+import {
+  ANNOTATIONS,
+  markerFromAnnotations,
+  markerFromTags,
+  ownerAnnotations,
+  withMarkerTags,
+} from './ownership.ts';
 
 const PAGE = 500;
 
@@ -144,7 +150,8 @@ export function kubernetesApi(
           ...(remote?.resourceVersion && !force && { resourceVersion: remote.resourceVersion }),
           annotations,
         },
-        spec,
+        // The classic /api knows no annotations: the tags let it recognise o11y's dashboards too.
+        spec: withMarkerTags(spec, checksum),
       };
       return remote
         ? client.request('PUT', named(dashboardsPath, dashboard.uid), { body })

@@ -1,6 +1,6 @@
 import { type Diagnostic, O11yError, O11yErrors, type SourceLocation } from '@o11y/core';
-import { type DashboardSpec, type FolderSpec, grafanaContent } from '../dist/grafana.ts';
-import type { DistTree } from '../dist/tree.ts';
+import { type DashboardSpec, type FolderSpec, grafanaContent } from '../built/grafana.ts';
+import type { DistTree } from '../built/tree.ts';
 import type { HttpResponse } from '../http/client.ts';
 import { mapBounded } from '../http/pool.ts';
 import {
@@ -11,7 +11,7 @@ import {
   type RemoteFolder,
 } from './api.ts';
 import { grafanaError, grafanaMessage } from './errors.ts';
-import { contentChecksum } from './ownership.ts';
+import { contentChecksum, markerFromTags } from './ownership.ts';
 
 export type Action = 'create' | 'update' | 'unchanged' | 'delete' | 'keep' | 'drift' | 'foreign';
 
@@ -32,6 +32,8 @@ export interface DashboardStep {
   readonly detail: string | undefined;
   /** Who last changed it in Grafana, for drift. */
   readonly change: LastChange | undefined;
+  /** For drift: what `--force` would do to it. */
+  readonly forced?: 'update' | 'delete';
 }
 
 export interface GrafanaPlan {
@@ -128,20 +130,20 @@ export async function planGrafana(
       continue;
     }
     if (isDrifted(remote)) {
-      steps.push({
-        ...base,
-        ...(await driftStep(api, remote, options.force ? 'update' : 'drift', options.force)),
-      });
+      steps.push({ ...base, ...(await driftStep(api, remote, 'update', options.force)) });
       continue;
     }
     const moved = remote.folderUid !== desired.folderUid;
     const changed = remote.marker.checksum !== checksum;
-    if (!moved && !changed) {
+    // Published through /apis before it wrote the tags too: without them `--api classic` sees a stranger.
+    const untagged = api.kind === 'apis' && !markerFromTags(remote.content).owned;
+    if (!moved && !changed && !untagged) {
       steps.push({ ...base, action: 'unchanged', detail: undefined });
       continue;
     }
     const details = [
       changed && 'content changed',
+      untagged && !changed && 'adds the ownership tags the classic /api reads',
       moved &&
         `moved ${remoteFolderName(remote.folderUid)} → ${describeFolderPath(folderSpecs, desired.folderUid)}`,
     ].filter(Boolean);
@@ -166,10 +168,7 @@ export async function planGrafana(
       continue;
     }
     if (isDrifted(remote)) {
-      steps.push({
-        ...base,
-        ...(await driftStep(api, remote, options.force ? 'delete' : 'drift', options.force)),
-      });
+      steps.push({ ...base, ...(await driftStep(api, remote, 'delete', options.force)) });
       continue;
     }
     steps.push({ ...base, change: undefined, action: 'delete', detail: 'no longer built' });
@@ -182,9 +181,20 @@ function isDrifted(remote: RemoteDashboard): boolean {
   return remote.marker.checksum !== contentChecksum(remote.content);
 }
 
-async function driftStep(api: GrafanaApi, remote: RemoteDashboard, action: Action, forced: boolean) {
+/** A dashboard edited in Grafana: `forced` is what o11y would do to it, and does with `--force`. */
+async function driftStep(
+  api: GrafanaApi,
+  remote: RemoteDashboard,
+  forced: 'update' | 'delete',
+  force: boolean,
+) {
   const change = await lastChange(api.client, remote.uid, remote);
-  return { change, action, detail: describeChange(change, forced) };
+  return {
+    change,
+    action: force ? forced : ('drift' as const),
+    forced,
+    detail: describeChange(change, force),
+  };
 }
 
 function describeChange(change: LastChange, forced: boolean): string {
@@ -197,7 +207,10 @@ function describeChange(change: LastChange, forced: boolean): string {
   return `edited in Grafana${who}${when}${version}${forced ? '; --force overwrites it' : ''}`;
 }
 
-/** Refusals that stop a publish before its first write. */
+/**
+ * The dashboards a publish leaves alone, each saying what `--force` would do to it. The rest of the
+ * plan is still applied: one edited dashboard does not hold back every other update.
+ */
 export function planRefusals(plan: GrafanaPlan): Diagnostic[] {
   return plan.dashboards
     .filter((s) => s.action === 'drift' || s.action === 'foreign')
@@ -205,14 +218,18 @@ export function planRefusals(plan: GrafanaPlan): Diagnostic[] {
       s.action === 'drift'
         ? {
             severity: 'error',
-            message: `dashboard "${s.title}" (${s.uid}) was ${s.detail}; o11y will not overwrite it`,
+            message: `dashboard "${s.title}" (${s.uid}) was ${s.detail}; not published. --force would ${
+              s.forced === 'delete'
+                ? 'delete it (the build no longer defines it)'
+                : `overwrite that edit with the build's dashboard${s.desired ? ` (dist/${s.desired.path})` : ''}`
+            }`,
             source: s.desired?.source,
             id: 'publish/grafana-drift',
-            hint: 'bring the change into the code (or discard it in Grafana), or publish with --force to overwrite it',
+            hint: 'bring the change into the code (or discard it in Grafana), or publish with --force',
           }
         : {
             severity: 'error',
-            message: `dashboard "${s.title}" (${s.uid}) ${s.detail}; o11y never touches dashboards it does not own`,
+            message: `dashboard "${s.title}" (${s.uid}) ${s.detail}; not published, and --force would not change that: o11y never touches dashboards it does not own`,
             source: s.desired?.source,
             id: 'publish/grafana-foreign',
             hint: 'give the o11y dashboard another uid, or delete the existing one in Grafana if it should be replaced',
@@ -227,15 +244,14 @@ function versionMessage(base: string, path: string): string {
 
 /**
  * Carry out a plan: folders level by level (parents first), then dashboards, then deletions, each
- * with bounded concurrency. A refused plan writes nothing. Failures are collected and reported together.
+ * with bounded concurrency; refused dashboards (`planRefusals`) are skipped. Failures are collected
+ * and reported together.
  */
 export async function applyGrafanaPlan(
   plan: GrafanaPlan,
   api: GrafanaApi,
   options: ApplyOptions,
 ): Promise<PublishSummary> {
-  const refusals = planRefusals(plan);
-  if (refusals.length > 0) throw new O11yErrors(refusals);
   const redact = (text: string) => api.client.redact(text);
   const problems: Diagnostic[] = [];
   const collect = (settled: Array<{ ok: boolean; error?: unknown }>) => {
@@ -351,6 +367,44 @@ async function deleteDashboard(
   // Already gone: an earlier attempt deleted it and its answer was lost.
   if (response.status === 404 && response.attempts > 1) return;
   throw grafanaError(`deleting dashboard "${step.title}" (${step.uid})`, response, redact);
+}
+
+/**
+ * After a publish: every dashboard the plan created or updated holds the build's content in its
+ * folder, every one it deleted is gone. Throws the dashboards that do not.
+ */
+export async function verifyGrafanaPlan(
+  plan: GrafanaPlan,
+  api: GrafanaApi,
+  concurrency: number,
+): Promise<void> {
+  const written = plan.dashboards.filter((s) => s.action === 'create' || s.action === 'update');
+  const deleted = plan.dashboards.filter((s) => s.action === 'delete');
+  const held = await mapBounded(written, concurrency, (s) => holdsDesired(api, s.desired!, s.checksum!));
+  const gone = await mapBounded(
+    deleted,
+    concurrency,
+    async (s) => (await api.getDashboard(s.uid)) === undefined,
+  );
+  const problems: Diagnostic[] = [];
+  const check = (steps: readonly DashboardStep[], results: typeof held, what: string) => {
+    for (const [index, result] of results.entries()) {
+      if (!result.ok) problems.push(...toProblems(result.error));
+      else if (!result.value) {
+        const step = steps[index]!;
+        problems.push({
+          severity: 'error',
+          message: `dashboard "${step.title}" (${step.uid}) ${what} after the publish`,
+          source: step.desired?.source,
+          id: 'publish/grafana-verify',
+          hint: 'someone or something changed it during the publish; run the publish again',
+        });
+      }
+    }
+  };
+  check(written, held, 'does not hold the published content');
+  check(deleted, gone, 'still exists');
+  if (problems.length > 0) throw new O11yErrors(problems);
 }
 
 /** The plan as lines for the terminal: one per dashboard or folder that is not unchanged. */

@@ -23,7 +23,15 @@ export interface HttpClientOptions {
   /** Values that must never appear in messages (tokens); replaced by `***`. */
   readonly secrets?: readonly string[];
   readonly retry?: Partial<RetryPolicy>;
+  /** Longest wait for one answer. */
   readonly timeoutMs?: number;
+  /**
+   * Epoch milliseconds after which no attempt starts and no retry waits (`o11y publish --timeout`):
+   * a server that keeps answering 429 makes the publish fail at the deadline, saying why.
+   */
+  readonly deadline?: number;
+  /** Where to say that a retry waits, how long and why. */
+  readonly log?: (line: string) => void;
   /** For tests: replace the wait between attempts and the jitter source. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -53,7 +61,27 @@ export class HttpClient {
   /** Retries made so far, for the publish summary. */
   retries = 0;
 
-  constructor(private readonly options: HttpClientOptions) {
+  private readonly options: HttpClientOptions;
+
+  /**
+   * A user and password in the base URL (`https://user:pass@grafana`) become Basic authentication:
+   * fetch refuses URLs with credentials, and the password joins the secrets no message may show.
+   */
+  constructor(options: HttpClientOptions) {
+    const url = new URL(options.baseUrl);
+    if (url.username === '' && url.password === '') this.options = options;
+    else {
+      const password = decodeURIComponent(url.password);
+      const basic = Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64');
+      url.username = '';
+      url.password = '';
+      this.options = {
+        ...options,
+        baseUrl: url.toString(),
+        headers: { authorization: `Basic ${basic}`, ...options.headers },
+        secrets: [...(options.secrets ?? []), password, encodeURIComponent(password), basic],
+      };
+    }
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
@@ -102,6 +130,7 @@ export class HttpClient {
             ? 'application/yaml'
             : 'text/plain';
     }
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       let response: Response | undefined;
       let failure: unknown;
@@ -110,7 +139,7 @@ export class HttpClient {
           method,
           headers,
           body,
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+          signal: AbortSignal.timeout(this.attemptTimeout(method, url, attempt, started)),
         });
       } catch (error) {
         failure = error;
@@ -140,9 +169,40 @@ export class HttpClient {
         };
       }
       await response?.arrayBuffer();
+      const why = response
+        ? `answered ${response.status}${response.headers.get('retry-after') ? ` with Retry-After: ${response.headers.get('retry-after')}` : ''}`
+        : `failed (${this.redact(String((failure as Error)?.message ?? failure))})`;
+      const wait = waitMs ?? 0;
+      if (this.options.deadline !== undefined && Date.now() + wait > this.options.deadline) {
+        throw new O11yError(
+          `${this.describe(method, url.pathname)} ${why}; waiting ${seconds(wait)} for attempt ${attempt + 1} would pass the deadline, so o11y gave up after ${attempt} attempt(s) in ${seconds(Date.now() - started)}`,
+          {
+            id: 'publish/timeout',
+            hint: 'the server is overloaded or rate-limits this token; try later, or allow more time with --timeout <seconds>',
+          },
+        );
+      }
+      if (wait >= 1000)
+        this.options.log?.(
+          `${this.describe(method, url.pathname)} ${why}: waiting ${seconds(wait)} before attempt ${attempt + 1} of ${this.retry.maxAttempts}`,
+        );
       this.retries += 1;
-      await this.sleep(waitMs ?? 0);
+      await this.sleep(wait);
     }
+  }
+
+  /** The per-answer timeout, cut to what is left before the deadline; past it, no attempt starts. */
+  private attemptTimeout(method: string, url: URL, attempt: number, started: number): number {
+    const limit = this.options.timeoutMs ?? 30_000;
+    if (this.options.deadline === undefined) return limit;
+    const left = this.options.deadline - Date.now();
+    if (left <= 0) {
+      throw new O11yError(
+        `${this.describe(method, url.pathname)} not sent: the deadline passed (attempt ${attempt}, ${seconds(Date.now() - started)} on this request)`,
+        { id: 'publish/timeout', hint: 'allow more time with --timeout <seconds>' },
+      );
+    }
+    return Math.min(limit, left);
   }
 
   /** Milliseconds to wait before the next attempt, or undefined if Retry-After asks too much. */
@@ -156,6 +216,10 @@ export class HttpClient {
     const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(this.random() * ceiling);
   }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 }
 
 /** The parsed JSON of a response, or undefined when it is not JSON. */

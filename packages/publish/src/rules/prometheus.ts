@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { O11yError, stableStringify } from '@o11y/core';
+import { DIST, O11yError, stableStringify } from '@o11y/core';
 import { parse } from 'yaml';
-import { type DistTree, filesUnder, sourceOf } from '../dist/tree.ts';
+import { type DistTree, filesUnder, sourceOf } from '../built/tree.ts';
 import { swapReloadVerify } from '../files/reload.ts';
+import { snapshotFiles, unchanged } from '../files/replace.ts';
 import { type HttpClient, jsonOf } from '../http/client.ts';
 
-export const PROMETHEUS_RULES_DIR = 'prometheus/rules';
 /** Kept in the target directory: which files o11y wrote there, so it removes only its own. */
 export const RULES_STATE_FILE = '.o11y-rules.json';
 
@@ -68,37 +68,72 @@ async function previouslyWritten(rulesDir: string): Promise<string[]> {
   }
 }
 
-/**
- * Publish rule files to a plain Prometheus: write them into its rules directory atomically, remove
- * the files o11y wrote before and no longer builds, `POST /-/reload`, and check through
- * `/api/v1/rules` that every group loaded and no rule is unhealthy. Any failure restores the
- * previous files and reloads again.
- */
-export async function publishPrometheusRules(
-  options: PrometheusRulesOptions,
-): Promise<PrometheusRulesResult> {
-  const distFiles = filesUnder(options.tree, PROMETHEUS_RULES_DIR, ['.yml', '.yaml']);
+/** The files a publish writes into the rules directory, what it removes, and the groups it expects. */
+export interface PrometheusRulesPlan {
+  readonly files: ReadonlyMap<string, string>;
+  readonly remove: readonly string[];
+  /** `{file name → group names}` Prometheus must load. */
+  readonly expected: ReadonlyMap<string, string[]>;
+  /** False when the directory already holds exactly these files. */
+  readonly changed: boolean;
+}
+
+/** Compares the build's rule files with the rules directory; reads only. */
+export async function planPrometheusRules(
+  options: Pick<PrometheusRulesOptions, 'tree' | 'rulesDir'>,
+): Promise<PrometheusRulesPlan> {
+  const distFiles = filesUnder(options.tree, DIST.prometheus.rulesDir, ['.yml', '.yaml']);
   const expected = expectedGroups(options.tree, distFiles);
   const files = new Map(distFiles.map((f) => [path.posix.basename(f), options.tree.files.get(f)!]));
   const names = [...files.keys()];
   const remove = (await previouslyWritten(options.rulesDir)).filter((f) => !files.has(f));
   files.set(RULES_STATE_FILE, stableStringify({ files: names }));
-  const groupCount = [...expected.values()].reduce((n, g) => n + g.length, 0);
-  const { changed } = await swapReloadVerify({
+  const current = await snapshotFiles(options.rulesDir, [...files.keys(), ...remove]);
+  return { files, remove, expected, changed: !unchanged(current, files, remove) };
+}
+
+/**
+ * Write the planned files into the rules directory atomically, remove the files o11y wrote before and
+ * no longer builds, `POST /-/reload`, and check that every group loaded healthy; any failure restores
+ * the previous files and reloads again.
+ */
+export async function applyPrometheusRules(
+  plan: PrometheusRulesPlan,
+  options: Omit<PrometheusRulesOptions, 'tree' | 'dryRun'>,
+): Promise<void> {
+  await swapReloadVerify({
     dir: options.rulesDir,
-    files,
-    remove,
+    files: plan.files,
+    remove: plan.remove,
     client: options.client,
     product: 'Prometheus',
-    dryRun: options.dryRun,
-    verify: () => verifyLoaded(options.client, expected, options.waitForEvaluationMs ?? 0),
+    verify: () => verifyPrometheusRules(plan, options),
   });
-  return { changed, written: changed ? names : [], removed: changed ? remove : [], groups: groupCount };
+}
+
+/** Through `/api/v1/rules`: every planned group loaded and no rule is unhealthy. */
+export function verifyPrometheusRules(
+  plan: PrometheusRulesPlan,
+  options: Pick<PrometheusRulesOptions, 'client' | 'waitForEvaluationMs'>,
+): Promise<void> {
+  return verifyLoaded(options.client, plan.expected, options.waitForEvaluationMs ?? 0);
+}
+
+/** Publish rule files to a plain Prometheus: plan, then (unless a dry run) apply. */
+export async function publishPrometheusRules(
+  options: PrometheusRulesOptions,
+): Promise<PrometheusRulesResult> {
+  const plan = await planPrometheusRules(options);
+  if (plan.changed && !options.dryRun) await applyPrometheusRules(plan, options);
+  const written = [...plan.files.keys()].filter((f) => f !== RULES_STATE_FILE);
+  const groups = [...plan.expected.values()].reduce((n, g) => n + g.length, 0);
+  const done = plan.changed && !options.dryRun;
+  return { changed: plan.changed, written: done ? written : [], removed: done ? plan.remove : [], groups };
 }
 
 async function verifyLoaded(
   client: HttpClient,
-  expected: Map<string, string[]>,
+  expected: ReadonlyMap<string, string[]>,
   waitMs: number,
 ): Promise<void> {
   const deadline = Date.now() + waitMs;

@@ -1,2 +1,2 @@
 export * from '../grafana-simulator/index.ts';
-export * from '../ruler-simulator/index.ts';
+export * from './cortex.ts';

@@ -6,13 +6,14 @@ export abstract class LocalHttpService {
   url = '';
   private server: LocalServer | undefined;
 
-  async start(): Promise<string> {
+  /** Listens on a free port, or on `port`; returns the URL. */
+  async start(port = 0): Promise<string> {
     this.server = await listenLocal((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: `simulator failure: ${String(error)}` }));
       });
-    });
+    }, port);
     this.url = this.server.url;
     return this.url;
   }

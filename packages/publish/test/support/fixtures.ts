@@ -1,5 +1,7 @@
-import { sha256, stableStringify } from '@o11y/core';
-import { type DistTree, treeFromFiles } from '../../src/dist/tree.ts';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sha256, stableStringify, writeTree } from '@o11y/core';
+import { type DistTree, treeFromFiles } from '../../src/built/tree.ts';
 
 export interface FixtureDashboard {
   readonly uid: string;
@@ -53,6 +55,19 @@ export function fixtureTree(
     }));
   files['manifest.json'] = stableStringify({ artifacts });
   return treeFromFiles(files);
+}
+
+/** A project folder (a root package.json) whose dist/ holds two dashboards, one in a folder: what the CLI tests publish. */
+export async function writeFixtureProject(dir: string): Promise<void> {
+  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ private: true, workspaces: [] }));
+  const tree = fixtureTree([
+    { uid: 'api', title: 'API', dir: 'services' },
+    { uid: 'db', title: 'DB', dir: '' },
+  ]);
+  await writeTree(
+    path.join(dir, 'dist'),
+    [...tree.files].map(([p, content]) => ({ path: p, content })),
+  );
 }
 
 /** `count` dashboards spread over a nested folder tree three levels deep. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type DistTree, readDistTree } from '../../src/dist/tree.ts';
+import { type DistTree, readDistTree } from '../../src/built/tree.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const cli = path.join(repoRoot, 'packages', 'cli', 'bin', 'o11y.mjs');

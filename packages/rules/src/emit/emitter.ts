@@ -5,6 +5,7 @@ import {
   type BuildContext,
   compareCodePoints,
   type Definition,
+  DIST,
   type Diagnostic,
   type Emitter,
   type ProjectModel,
@@ -21,18 +22,9 @@ import { promtoolCheckRules, syntaxErrors } from '../promtool/check-rules.ts';
 import { run } from '../promtool/run.ts';
 import { allRules, type Plan, plan } from './plan.ts';
 import { groupYaml, sortedRecord } from './rule-yaml.ts';
+import { sloArtifacts } from './slo-json.ts';
 import { suiteYaml } from './tests-yaml.ts';
 import { toYaml } from './yaml.ts';
-
-export const PATHS = {
-  rules: (file: string) => `prometheus/rules/${file}.yml`,
-  tests: (file: string) => `prometheus/tests/${file}.yml`,
-  operator: (file: string) => `prometheus/operator/${file}.yaml`,
-  mimir: (namespace: string) => `mimir/${namespace}.yml`,
-  config: 'prometheus/prometheus.yml',
-  alerts: 'prometheus/alerts.json',
-  index: 'prometheus/index.json',
-} as const;
 
 /** The Mimir ruler namespace of a rule file: its first folder, or the file itself. */
 export function mimirNamespace(file: string): string {
@@ -47,13 +39,13 @@ function ruleFileArtifacts(p: Plan, context: BuildContext): Artifact[] {
     const yamlGroups = groups.map((g) => groupYaml(g, { dropIntervals }));
     const source = groups[0]!.source;
     artifacts.push({
-      path: PATHS.rules(file),
+      path: DIST.prometheus.rules(file),
       kind: 'prometheus-rules',
       content: toYaml({ groups: yamlGroups }),
       source,
     });
     artifacts.push({
-      path: PATHS.operator(file),
+      path: DIST.prometheus.operator(file),
       kind: 'prometheus-operator-rule',
       content: toYaml({
         apiVersion: 'monitoring.coreos.com/v1',
@@ -72,7 +64,7 @@ function ruleFileArtifacts(p: Plan, context: BuildContext): Artifact[] {
   }
   for (const [namespace, { groups, source }] of namespaces) {
     artifacts.push({
-      path: PATHS.mimir(namespace),
+      path: DIST.mimir.namespace(namespace),
       kind: 'mimir-rules',
       content: toYaml({ namespace, groups }),
       source,
@@ -100,10 +92,11 @@ function alertsJson(p: Plan) {
 function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
   const p = plan(definitions, context.profile);
   const artifacts = ruleFileArtifacts(p, context);
+  artifacts.push(...sloArtifacts(p));
   const suites = p.tests.map((suite) => ({ suite, emitted: suiteYaml(suite, p) }));
   for (const { suite, emitted } of suites) {
     artifacts.push({
-      path: PATHS.tests(suite.file),
+      path: DIST.prometheus.tests(suite.file),
       kind: 'promtool-tests',
       content: toYaml(emitted.yaml),
       source: suite.source,
@@ -112,20 +105,20 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
   const anchor = p.ruleFiles[0]?.groups[0]?.source ?? p.config?.source ?? p.tests[0]?.source;
   if (anchor) {
     artifacts.push({
-      path: PATHS.alerts,
+      path: DIST.prometheus.alerts,
       kind: 'prometheus-alerts',
       content: stableStringify(alertsJson(p)),
       source: anchor,
     });
     artifacts.push({
-      path: PATHS.index,
+      path: DIST.prometheus.index,
       kind: 'prometheus-index',
       content: stableStringify({
         // `o11y test` refuses a time-compressed build: its tests are those of the default profile.
         ...(timeCompression(context.profile) && { profile: context.profile }),
         rules: allRules(p).map(({ id, file, group, rule }) => ({
           id,
-          file: PATHS.rules(file),
+          file: DIST.prometheus.rules(file),
           group: group.name,
           kind: rule.kind,
           name: rule.name,
@@ -134,7 +127,7 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
           ...(rule.untested !== undefined && { untested: rule.untested }),
         })),
         tests: suites.map(({ suite, emitted }) => ({
-          file: PATHS.tests(suite.file),
+          file: DIST.prometheus.tests(suite.file),
           source: suite.source,
           cases: emitted.cases,
         })),
@@ -143,9 +136,11 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
     });
   }
   if (p.config) {
-    const ruleFiles = p.ruleFiles.map(({ file }) => path.posix.relative('prometheus', PATHS.rules(file)));
+    const ruleFiles = p.ruleFiles.map(({ file }) =>
+      path.posix.relative('prometheus', DIST.prometheus.rules(file)),
+    );
     artifacts.push({
-      path: PATHS.config,
+      path: DIST.prometheus.config,
       kind: 'prometheus-config',
       content: toYaml(prometheusYaml(p.config, ruleFiles, context.profile)),
       source: p.config.source,
@@ -167,7 +162,7 @@ async function verify(
   }
   const written = new Set(artifacts.filter((a) => a.kind === 'prometheus-rules').map((a) => a.path));
   const ruleFiles = plan(context.definitions, context.profile)
-    .ruleFiles.map(({ file, groups }) => ({ path: PATHS.rules(file), groups }))
+    .ruleFiles.map(({ file, groups }) => ({ path: DIST.prometheus.rules(file), groups }))
     .filter((file) => written.has(file.path));
   await init();
   const syntax = syntaxErrors(ruleFiles);
@@ -199,7 +194,7 @@ function model(definitions: readonly Definition[], context: BuildContext): Parti
   const ruleGroups: RuleGroupModel[] = p.ruleFiles.flatMap(({ file, groups }) =>
     groups.map((group) => ({
       name: group.name,
-      file: `dist/${PATHS.rules(file)}`,
+      file: `dist/${DIST.prometheus.rules(file)}`,
       ...(group.interval !== undefined && { interval: group.interval }),
       ...(group.limit !== undefined && { limit: group.limit }),
       ...(group.queryOffset !== undefined && { queryOffset: group.queryOffset }),
@@ -231,7 +226,6 @@ function model(definitions: readonly Definition[], context: BuildContext): Parti
 export const emitter: Emitter = {
   name: 'prometheus',
   kinds: Object.values(KIND),
-  order: 10,
   emit,
   verify,
   model,

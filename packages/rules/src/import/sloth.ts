@@ -104,11 +104,23 @@ function toSlo(
         windows,
         ...(alerting?.name !== undefined && { name: alerting.name }),
         labels: { ...alertLabels, ...(alerting?.labels ?? {}) },
-        ...(alerting?.page_alert?.labels && { page: { labels: alerting.page_alert.labels } }),
-        ...(alerting?.ticket_alert?.labels && { ticket: { labels: alerting.ticket_alert.labels } }),
+        ...(alerting?.page_alert?.labels && { page: { labels: mapSeverity(alerting.page_alert.labels) } }),
+        ...(alerting?.ticket_alert?.labels && {
+          ticket: { labels: mapSeverity(alerting.ticket_alert.labels) },
+        }),
       },
       ...(options.testInput && { testInput: options.testInput }),
     },
     source,
   );
+}
+
+/**
+ * Sloth sets the page and ticket alerts' `severity` in their label sections; here the page alert is
+ * `critical` and the ticket alert `warning` (with `slo_severity` page/ticket). Sloth's own value (often a
+ * routing name such as `pageteam`) is kept as `sloth_severity`, so routes written for it still match.
+ */
+function mapSeverity(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const { severity, ...rest } = labels;
+  return severity === undefined ? rest : { ...rest, sloth_severity: severity };
 }

@@ -122,7 +122,7 @@ export function makeTestCase(
 
 /**
  * An input series of a catalogue metric with the given labels (checked against the metric's labels and
- * listed values) and promtool values: `series(httpRequests, { service: 'cart' }, linear(0, 10, 60))`.
+ * listed values) and promtool values: `series(httpRequests, { service: 'checkout' }, linear(0, 10, 60))`.
  */
 export function series<M extends LabelMap>(
   metric: Selector<M>,

@@ -14,8 +14,8 @@ import {
 } from '../promtool/suite.ts';
 import { counterSegments } from '../promtool/values.ts';
 import type { AlertingRule } from '../rule.ts';
+import type { Slo } from './model.ts';
 import type { SliTestInput, Traffic } from './sli.ts';
-import type { Slo } from './slo.ts';
 import { decimal } from './windows.ts';
 
 /** The SLO as the scenarios need it, before its tests exist. */

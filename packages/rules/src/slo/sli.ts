@@ -119,7 +119,7 @@ function labelsFor(
   return rejected ? out : undefined;
 }
 
-function seriesText(metric: string, labels: Readonly<Record<string, string>>): string {
+export function seriesText(metric: string, labels: Readonly<Record<string, string>>): string {
   const pairs = Object.keys(labels)
     .sort()
     .map((name) => `${name}=${quote(labels[name]!)}`);
@@ -279,7 +279,7 @@ function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }
 
-function segments(
+export function segments(
   traffic: Traffic,
   which: 'good' | 'bad' | 'all',
 ): Array<{ steps: number; perStep: number }> {

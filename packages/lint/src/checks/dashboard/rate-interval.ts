@@ -31,7 +31,8 @@ exception.`,
       const { expression } = entry;
       for (const { node } of nodesOf(project, 'Call', [expression])) {
         const arg = node.args[0];
-        if (!RATE_FUNCTIONS.has(node.func) || arg?.type !== 'MatrixSelector') continue;
+        if (!RATE_FUNCTIONS.has(node.func) || (arg?.type !== 'MatrixSelector' && arg?.type !== 'Subquery'))
+          continue;
         if (arg.rangeVariable === '__rate_interval' || arg.rangeVariable === '__range') continue;
         const window =
           node.func === 'increase' && arg.range !== undefined && arg.rangeVariable === undefined

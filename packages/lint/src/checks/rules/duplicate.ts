@@ -33,8 +33,10 @@ export const duplicate = defineCheck({
 write the same name with the same static labels write the same series, and the later one overwrites the earlier
 at every evaluation (or Prometheus reports duplicate samples), unless their results cannot overlap (a label both
 carry has different known values, like one rule per service). Two alerts with the same name, labels and
-expression page twice for one problem. Rules writing one name with different labels are fine: that is how
-recording rules split work across groups.`,
+expression page twice for one problem. Within one group, two rules of one name and static labels are duplicates
+whatever their expressions (Prometheus's own identity of a rule; \`promtool check rules --lint=duplicate-rules\`
+rejects them). Rules writing one name with different labels are fine: that is how recording rules split work
+across groups.`,
   *run({ project }) {
     const groups = new Map<string, RuleGroupModel>();
     for (const group of project.model.ruleGroups) {
@@ -49,12 +51,17 @@ recording rules split work across groups.`,
       } else groups.set(key, group);
     }
     const seen = new Map<string, RuleEntry[]>();
+    const inGroup = new Map<string, RuleEntry>();
     for (const entry of project.rules) {
       const { group, rule, expression } = entry;
       const key = identity(group, rule) + (rule.kind === 'alert' ? `\u0000${rule.expr}` : '');
       const earlier = seen.get(key) ?? [];
       seen.set(key, [...earlier, entry]);
-      const clash = earlier.find((other) => rule.kind === 'alert' || mayOverlap(project, other, entry));
+      const groupKey = `${group.file}\u0000${group.name}\u0000${identity(group, rule)}`;
+      const twin = inGroup.get(groupKey);
+      if (!twin) inGroup.set(groupKey, entry);
+      const clash =
+        twin ?? earlier.find((other) => rule.kind === 'alert' || mayOverlap(project, other, entry));
       if (!clash) continue;
       yield {
         target: expression.target,

@@ -19,6 +19,17 @@ describe('dashboard/rate-interval', () => {
     ]);
   });
 
+  it('reports a fixed subquery range as it does a fixed range', async () => {
+    const findings = await run(
+      rateInterval,
+      queries(
+        'sum(rate(http_requests_total[10m:1m]))',
+        'sum(rate(http_requests_total[$__rate_interval:$__interval]))',
+      ),
+    );
+    expect(findings.map((f) => f.message)).toEqual(['rate() over [10m] instead of [$__rate_interval]']);
+  });
+
   it('accepts $__rate_interval and $__range, and leaves rules alone', async () => {
     expect(
       await run(

@@ -31,4 +31,24 @@ describe('rules/duplicate', () => {
       `groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n        labels: {env: ${label}}\n`;
     expect(await run(duplicate, { 'a.yml': group('prod'), 'b.yml': group('staging') })).toEqual([]);
   });
+
+  it('reports two rules of one name and labels in one group whatever their expressions, as promtool does', async () => {
+    const file = [
+      'groups:',
+      '  - name: g',
+      '    rules:',
+      '      - record: job:up:sum',
+      '        expr: sum by (job) (up{job="a"})',
+      '      - record: job:up:sum',
+      '        expr: sum by (job) (up{job="b"})',
+      alert('Down', 'up == 0').trimEnd(),
+      alert('Down', 'up < 1').trimEnd(),
+      '',
+    ].join('\n');
+    const findings = await run(duplicate, { 'rules.yml': file });
+    expect(findings.map((f) => [f.message, f.source?.line])).toEqual([
+      ['recording rule job:up:sum writes the same series as the one at rules.yml:4:9', 6],
+      ['alert Down duplicates the one at rules.yml:8:9', 9],
+    ]);
+  });
 });

@@ -1,0 +1,265 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type Artifact,
+  type BuildContext,
+  compareCodePoints,
+  type Definition,
+  DIST,
+  type Diagnostic,
+  type Emitter,
+  isDefinition,
+  kindOf,
+  loadProjectLayout,
+  type Manifest,
+  O11yError,
+  O11yErrors,
+  type Severity,
+  sha256,
+  stableStringify,
+  stagingDirFor,
+  swapDirectory,
+  toDiagnostics,
+  writeTree,
+} from '@o11y/core';
+import { type LintConfig, loadConfig } from '@o11y/lint';
+import { emitters } from './emitters.ts';
+import { projectModel } from './model.ts';
+import { estimatedSeries } from './series.ts';
+import { lintStage, unverifiedProject } from './verify.ts';
+
+export interface BuildOptions {
+  readonly root: string;
+  /** Output directory, relative to root unless absolute. */
+  readonly out?: string;
+  readonly profile?: string;
+  readonly log?: (line: string) => void;
+  /** Skip the verify stage (lint, promtool, amtool, schema); `o11y diff` builds both sides without it. */
+  readonly verify?: boolean;
+  /** Lint findings of this severity or worse fail the build (default `error`). */
+  readonly failOn?: Severity;
+  /** The lint configuration (checks, suppressions, budgets, catalogue); default: o11y.config.ts. */
+  readonly config?: LintConfig;
+  /** Awaited before the output replaces the previous one; throws to fail the build (the type check). */
+  readonly beforeSwap?: () => Promise<void>;
+}
+
+/** The build's stages, in the order they run. */
+export const STAGES = ['load', 'emit', 'verify', 'write'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface BuildResult {
+  readonly outDir: string;
+  readonly manifest: Manifest;
+  readonly warnings: readonly Diagnostic[];
+  /** Milliseconds each stage took; a stage the build skipped is absent. */
+  readonly timings: ReadonlyMap<Stage, number>;
+}
+
+/** Every definition module, in a stable order (code points, not locale). */
+export async function definitionModules(root: string): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (
+        entry.name.endsWith('.ts') &&
+        !entry.name.endsWith('.test.ts') &&
+        !entry.name.endsWith('.d.ts')
+      )
+        found.push(full);
+    }
+  }
+  // The folders o11y.config.ts declares with defineProject (rules/, dashboards/, alertmanager/ by default).
+  for (const dir of (await loadProjectLayout(root)).definitions) await walk(path.join(root, dir));
+  return found.sort(compareCodePoints);
+}
+
+/** Imports every definition module and collects the definitions it exports (directly or in arrays). */
+export async function loadDefinitions(root: string): Promise<Definition[]> {
+  const seen = new Set<Definition>();
+  const definitions: Definition[] = [];
+  const failures: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const file of await definitionModules(root)) {
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (error) {
+      const relative = path.relative(root, file).split(path.sep).join('/');
+      for (const d of toDiagnostics(error)) {
+        const source = d.source ?? { file: relative, line: 1, column: 1 };
+        // A shared module (the catalogue) that throws fails every definition importing it: once.
+        const key = `${source.file}:${source.line}:${source.column} ${d.message}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        failures.push({
+          ...d,
+          source,
+          id: d.id ?? 'build/module',
+          hint: d.hint ?? `fix the error in ${source.file}; the previous dist/ is left unchanged`,
+        });
+      }
+      continue;
+    }
+    for (const name of Object.keys(exports).sort(compareCodePoints)) {
+      const value = exports[name];
+      for (const candidate of Array.isArray(value) ? value : [value]) {
+        if (isDefinition(candidate) && !seen.has(candidate)) {
+          seen.add(candidate);
+          definitions.push(candidate);
+        }
+      }
+    }
+  }
+  if (failures.length > 0) throw new O11yErrors(failures);
+  return definitions;
+}
+
+function checkArtifacts(artifacts: readonly Artifact[]): void {
+  const byPath = new Map<string, Artifact>();
+  const problems: Diagnostic[] = [];
+  for (const artifact of artifacts) {
+    const normalised = path.posix.normalize(artifact.path);
+    if (normalised.startsWith('..') || path.posix.isAbsolute(normalised) || normalised === DIST.manifest) {
+      problems.push({
+        severity: 'error',
+        message: `artifact path "${artifact.path}" is outside dist/ or reserved`,
+        source: artifact.source,
+        id: 'build/artifact-path',
+      });
+    }
+    const earlier = byPath.get(normalised);
+    if (earlier) {
+      problems.push({
+        severity: 'error',
+        message: `two definitions write ${normalised} (the other is at ${earlier.source.file}:${earlier.source.line})`,
+        source: artifact.source,
+        id: 'build/duplicate-artifact',
+        hint: 'give one of them a different name or uid',
+      });
+    }
+    byPath.set(normalised, artifact);
+  }
+  if (problems.length > 0) throw new O11yErrors(problems);
+}
+
+function emitterFor(definition: Definition, available: readonly Emitter[]): Emitter {
+  const kind = kindOf(definition);
+  const emitter = available.find((e) => e.kinds.includes(kind));
+  if (!emitter) {
+    throw new O11yError(`no emitter handles definitions of kind "${kind}"`, {
+      source: definition.source,
+      id: 'build/unknown-kind',
+    });
+  }
+  return emitter;
+}
+
+/** Runs `work` and adds its duration to `stage`. */
+async function timed<T>(timings: Map<Stage, number>, stage: Stage, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings.set(stage, (timings.get(stage) ?? 0) + performance.now() - started);
+  }
+}
+
+async function emitAll(definitions: readonly Definition[], context: BuildContext) {
+  const byEmitter = new Map<Emitter, Definition[]>(emitters.map((e) => [e, []]));
+  for (const definition of definitions) byEmitter.get(emitterFor(definition, emitters))!.push(definition);
+  const artifacts: Artifact[] = [];
+  const emitted = new Map<Emitter, readonly Artifact[]>();
+  const failures: Diagnostic[] = [];
+  for (const emitter of emitters) {
+    try {
+      const own = await emitter.emit(byEmitter.get(emitter)!, context);
+      emitted.set(emitter, own);
+      artifacts.push(...own);
+    } catch (error) {
+      failures.push(...toDiagnostics(error));
+    }
+  }
+  if (failures.length > 0) throw new O11yErrors(failures);
+  checkArtifacts(artifacts);
+  artifacts.sort((a, b) => compareCodePoints(a.path, b.path));
+  return { artifacts, emitted };
+}
+
+/**
+ * Builds in four stages. **load** imports the definitions; **emit** turns them into artifacts and the
+ * project model; **verify** lints the model (findings at `failOn` or worse fail the build) and runs
+ * every emitter's checks on the artifacts written to a staging directory (promtool, amtool, schema);
+ * **write** adds the manifest, with each artifact's series estimate, and only then swaps the staging
+ * directory into place: a failed build leaves the previous output untouched.
+ */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const root = path.resolve(options.root);
+  const outDir = path.resolve(root, options.out ?? 'dist');
+  const log = options.log ?? (() => {});
+  const profile = options.profile ?? 'default';
+  const verify = options.verify !== false;
+  const timings = new Map<Stage, number>();
+  const { definitions, config } = await timed(timings, 'load', async () => ({
+    definitions: await loadDefinitions(root),
+    config: options.config ?? (await loadConfig(root)),
+  }));
+  const context: BuildContext = { root, definitions, profile, log };
+  const { artifacts, emitted, model } = await timed(timings, 'emit', async () => ({
+    ...(await emitAll(definitions, context)),
+    model: await projectModel(context),
+  }));
+
+  const staging = await stagingDirFor(outDir);
+  try {
+    await timed(timings, 'write', () => writeTree(staging, artifacts));
+    const warnings: Diagnostic[] = [];
+    const project = await timed(timings, 'verify', async () => {
+      if (!verify) return unverifiedProject(model, config);
+      const linted = await lintStage(model, config, options.failOn ?? 'error');
+      const failures = [...linted.failures];
+      warnings.push(...linted.warnings);
+      for (const emitter of emitters) {
+        const own = emitted.get(emitter) ?? [];
+        if (!emitter.verify || own.length === 0) continue;
+        const found = await emitter.verify(own, staging, context);
+        failures.push(...found.filter((d) => d.severity === 'error'));
+        warnings.push(...found.filter((d) => d.severity !== 'error'));
+      }
+      if (failures.length > 0) throw new O11yErrors(failures);
+      return linted.project;
+    });
+    const manifest = await timed(timings, 'write', async () => {
+      const series = estimatedSeries(project);
+      const written: Manifest = {
+        version: 1,
+        profile,
+        artifacts: artifacts.map((a) => ({
+          path: a.path,
+          kind: a.kind,
+          sha256: sha256(a.content),
+          source: a.source,
+          ...(series.has(a.path) && { estimatedSeries: series.get(a.path) }),
+        })),
+      };
+      await writeTree(staging, [{ path: DIST.manifest, content: stableStringify(written) }]);
+      await options.beforeSwap?.();
+      await swapDirectory(staging, outDir);
+      return written;
+    });
+    return { outDir, manifest, warnings, timings };
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}

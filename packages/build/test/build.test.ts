@@ -1,0 +1,77 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, formatDiagnostic, type Manifest, O11yErrors } from '@o11y/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, STAGES } from '../src/index.ts';
+
+const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture');
+const tools = path.join(fixture, '.tools');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'o11y-build-package-'));
+
+// The verify stage runs the pinned promtool, which a project finds in its own .tools/.
+beforeAll(() => {
+  if (!existsSync(tools)) symlinkSync(path.resolve(fixture, '../../../../.tools'), tools, 'dir');
+});
+afterAll(() => {
+  rmSync(tools, { force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('build', () => {
+  it('writes each rule file and dashboard with its series estimate, once, and times every stage', async () => {
+    const out = path.join(scratch, 'estimates');
+    const result = await build({ root: fixture, out });
+    const manifest = JSON.parse(readFileSync(path.join(out, DIST.manifest), 'utf8')) as Manifest;
+    const estimates = Object.fromEntries(
+      manifest.artifacts
+        .filter((a) => a.estimatedSeries !== undefined)
+        .map((a) => [a.path, a.estimatedSeries]),
+    );
+    const dashboard = manifest.artifacts.find((a) => a.kind === 'grafana/dashboard')!.path;
+    // by(status): 2 series, by(status, route): 2 × 4; the panels: one per route, and one in all.
+    expect(estimates).toEqual({ [DIST.prometheus.rules('shop')]: 10, [dashboard]: 5 });
+    expect(dashboard.startsWith(`${DIST.grafana.dashboardsDir}/shop/`)).toBe(true);
+    expect([...result.timings.keys()].sort()).toEqual([...STAGES].sort());
+  });
+
+  it('lints as its verify stage: findings below --fail-on are warnings, at it they fail the build with id and line', async () => {
+    const out = path.join(scratch, 'lint');
+    const passed = await build({ root: fixture, out });
+    const warnings = passed.warnings.map(formatDiagnostic);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^rules\/shop\.ts:8:5 {2}warning: nothing reads status:shop_requests:rate5m.*\(rules\/unused-recording\)/,
+      ),
+      expect.stringMatching(
+        /^rules\/shop\.ts:11:5 {2}warning: nothing reads status_route:shop_requests:rate5m.*\(rules\/unused-recording\)/,
+      ),
+    ]);
+    const before = readFileSync(path.join(out, DIST.manifest), 'utf8');
+    const failed = await build({ root: fixture, out, failOn: 'warning' }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(O11yErrors);
+    expect((failed as O11yErrors).diagnostics.map((d) => [d.id, d.source?.file, d.source?.line])).toEqual([
+      ['rules/unused-recording', 'rules/shop.ts', 8],
+      ['rules/unused-recording', 'rules/shop.ts', 11],
+    ]);
+    expect(readFileSync(path.join(out, DIST.manifest), 'utf8')).toBe(before);
+  });
+
+  it('follows the suppressions and check settings of the configuration', async () => {
+    const suppressed = await build({
+      root: fixture,
+      out: path.join(scratch, 'suppressed'),
+      failOn: 'warning',
+      config: { checks: { 'rules/unused-recording': 'off' } },
+    });
+    expect(suppressed.warnings).toEqual([]);
+  });
+
+  it('skips lint and the external checks without verify, and still estimates', async () => {
+    const out = path.join(scratch, 'unverified');
+    const result = await build({ root: fixture, out, failOn: 'warning', verify: false });
+    expect(result.warnings).toEqual([]);
+    expect(result.manifest.artifacts.some((a) => a.estimatedSeries === 10)).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { O11yError, O11yErrors } from './errors.ts';
+import { captureSource, type SourceLocation } from './source.ts';
+
+/** The file every command reads the project's layout (and lint its configuration) from. */
+export const CONFIG_FILE = 'o11y.config.ts';
+
+/**
+ * Where an organisation keeps its definitions, as `o11y.config.ts` declares it with
+ * `export const project = defineProject({ … })`. Paths are relative to the project root.
+ */
+export interface ProjectLayout {
+  /** Folders whose TypeScript modules `o11y build` imports for definitions (recursively, sorted). */
+  readonly definitions: readonly string[];
+  /** The module that exports the metric catalogue as `catalog`. */
+  readonly catalog: string;
+  /** The line of `o11y.config.ts` that declared it; absent for the defaults. */
+  readonly source?: SourceLocation;
+}
+
+/** The layout of a project whose `o11y.config.ts` declares none. */
+export const DEFAULT_LAYOUT: ProjectLayout = Object.freeze({
+  definitions: Object.freeze(['rules', 'dashboards', 'alertmanager']),
+  catalog: 'catalog/index.ts',
+});
+
+/** A path inside the project: relative, forward slashes, never leaving the root. */
+function problemWith(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return 'is empty';
+  if (path.isAbsolute(value) || value.includes('\\')) return 'must be relative to the project root, with /';
+  if (value.split('/').includes('..')) return 'must stay inside the project';
+  return undefined;
+}
+
+/** Declares the project's layout in `o11y.config.ts`; what is left out keeps its default. */
+export function defineProject(spec: Partial<Omit<ProjectLayout, 'source'>>): ProjectLayout {
+  const source = captureSource();
+  const layout = { ...DEFAULT_LAYOUT, ...spec };
+  const problems: string[] = [];
+  if (!Array.isArray(layout.definitions) || layout.definitions.length === 0)
+    problems.push('definitions must list at least one folder');
+  else {
+    for (const [index, folder] of layout.definitions.entries()) {
+      const problem = problemWith(folder);
+      if (problem) problems.push(`definitions[${index}] ${problem}`);
+    }
+    if (new Set(layout.definitions).size !== layout.definitions.length)
+      problems.push('definitions lists a folder twice');
+  }
+  const catalogProblem = problemWith(layout.catalog);
+  if (catalogProblem) problems.push(`catalog ${catalogProblem}`);
+  if (problems.length > 0) {
+    throw new O11yErrors(
+      problems.map((message) => ({
+        severity: 'error',
+        message: `defineProject: ${message}`,
+        source,
+        id: 'project/layout',
+        hint: "e.g. defineProject({ definitions: ['rules', 'dashboards'], catalog: 'catalog/index.ts' })",
+      })),
+    );
+  }
+  return Object.freeze({
+    definitions: Object.freeze([...layout.definitions]),
+    catalog: layout.catalog,
+    source,
+  });
+}
+
+function isLayout(value: unknown): value is ProjectLayout {
+  const candidate = value as Partial<ProjectLayout> | undefined;
+  return Array.isArray(candidate?.definitions) && typeof candidate?.catalog === 'string';
+}
+
+/**
+ * The layout `o11y.config.ts` of `root` exports as `project`, or the defaults when the file or the
+ * export is absent. The module runs under tsx, like the definitions.
+ */
+export async function loadProjectLayout(root: string): Promise<ProjectLayout> {
+  const file = path.join(root, CONFIG_FILE);
+  if (!existsSync(file)) return DEFAULT_LAYOUT;
+  const module = (await import(pathToFileURL(file).href)) as { project?: unknown };
+  if (module.project === undefined) return DEFAULT_LAYOUT;
+  if (!isLayout(module.project)) {
+    throw new O11yError(`${CONFIG_FILE} exports a "project" that is not a project layout`, {
+      id: 'project/layout',
+      source: { file: CONFIG_FILE, line: 1, column: 1 },
+      hint: "export const project = defineProject({ … }) with defineProject from '@o11y/core'",
+    });
+  }
+  return module.project;
+}

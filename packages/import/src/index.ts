@@ -1,0 +1,13 @@
+export { type Evidence, evidenceFromExposition, evidenceFromPrometheus } from './catalog/evidence.ts';
+export { type ImportOptions, type ImportPlan, planImport } from './import.ts';
+export {
+  formatReportJson,
+  formatReportText,
+  type ImportReport,
+  type InferredType,
+  type LostItem,
+  type Normalisation,
+  type PassthroughItem,
+} from './report.ts';
+export { compareRuleSets } from './rules/verify.ts';
+export { conflicts, type PlannedFile, writeAllOrNothing } from './write.ts';

@@ -1,0 +1,18 @@
+export type { PlacedPanel, PreviewPayload, QueryResult } from '../renderer/src/payload.ts';
+export { CHROMIUM_HINT, chromiumPath, launchBrowser, openPreview, screenshot } from './browser.ts';
+export { type ChangedDashboard, type ChangesOptions, changedDashboards, previewChanges } from './changes.ts';
+export { NO_DATA_SOURCE, PAGE_WIDTH } from './collect.ts';
+export type { DashboardJson, PanelJson } from './dashboard-json.ts';
+export { type LaidOutPanel, layoutDashboard } from './layout.ts';
+export { renderPage } from './page.ts';
+export {
+  type BuiltDashboard,
+  type PreviewOptions,
+  type PreviewPage,
+  preview,
+  readBuiltDashboards,
+  renderDashboards,
+  selectDashboards,
+} from './preview.ts';
+export { loadRenderer, RENDERER_DIR, RENDERER_SETUP_HINT } from './renderer.ts';
+export { formatValue, interpolateText, resolveVariables, type VariableSelection } from './variables.ts';

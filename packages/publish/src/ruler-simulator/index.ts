@@ -1,1 +1,0 @@
-export { type RulerRequest, RulerSimulator } from './simulator.ts';
