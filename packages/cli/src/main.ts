@@ -12,11 +12,13 @@ import {
 } from '@o11y/core';
 import { type Command, type CommandIO, EXIT, UsageError } from './command.ts';
 
-const commandsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
+const here = fileURLToPath(import.meta.url);
+const commandsDir = path.join(path.dirname(here), 'commands');
 
-/** Every verb: one module per file in src/commands, each exporting `command`. */
+/** Every verb: one module per file in commands/ (`.ts` in src/, `.js` in the compiled dist/), each exporting `command`. */
 export async function loadCommands(): Promise<Map<string, Command>> {
-  const files = (await readdir(commandsDir)).filter((f) => f.endsWith('.ts')).sort(compareCodePoints);
+  const extension = path.extname(here);
+  const files = (await readdir(commandsDir)).filter((f) => f.endsWith(extension)).sort(compareCodePoints);
   const commands = new Map<string, Command>();
   for (const file of files) {
     const module = (await import(pathToFileURL(path.join(commandsDir, file)).href)) as { command?: Command };

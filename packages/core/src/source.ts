@@ -48,12 +48,12 @@ export function projectRootOf(fromDir: string): string {
 // `    at fn (file:///a/b.ts:12:5)` or `    at file:///a/b.ts:12:5` or `    at /a/b.ts:12:5`
 const FRAME = /(?:\(|^at )((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/;
 
-/** Frames inside the o11y libraries or dependencies are never the place a user defined something. */
+/** Frames inside the o11y libraries (sources or compiled) or dependencies are never where a user defined something. */
 function isLibraryFrame(file: string): boolean {
   const normalised = file.split(path.sep).join('/');
   return (
     normalised.includes('/node_modules/') ||
-    /\/packages\/[^/]+\/src\//.test(normalised) ||
+    /\/packages\/[^/]+\/(?:src|dist)\//.test(normalised) ||
     normalised.startsWith('node:')
   );
 }
