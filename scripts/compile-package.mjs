@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
-const ts = require('typescript');
+// TypeScript 5's compiler API (the native typescript 7 that type-checks has none) transpiles, file by file.
+const ts = require('typescript-5');
 
 const packageDir = process.cwd();
 const srcDir = path.join(packageDir, 'src');
@@ -28,6 +29,12 @@ const sources = readdirSync(srcDir, { recursive: true, withFileTypes: true })
   .filter(
     (e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts'),
   )
+  .map((e) => path.relative(srcDir, path.join(e.parentPath, e.name)))
+  .sort();
+
+// Modules already in JavaScript (e.g. a loader hook registered by URL) are copied as they are.
+const verbatim = readdirSync(srcDir, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile() && e.name.endsWith('.mjs'))
   .map((e) => path.relative(srcDir, path.join(e.parentPath, e.name)))
   .sort();
 
@@ -50,6 +57,13 @@ for (const relative of sources) {
   const target = path.join(distDir, relative.replace(/\.ts$/, '.js'));
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(`${target}.tmp`, output.outputText);
+  renameSync(`${target}.tmp`, target);
+  written.push(path.relative(distDir, target).split(path.sep).join('/'));
+}
+for (const relative of verbatim) {
+  const target = path.join(distDir, relative);
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(`${target}.tmp`, readFileSync(path.join(srcDir, relative)));
   renameSync(`${target}.tmp`, target);
   written.push(path.relative(distDir, target).split(path.sep).join('/'));
 }
