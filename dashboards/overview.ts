@@ -2,16 +2,17 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { increase, max, rate, re, sum } from '@o11y/catalog';
 import {
   dashboard,
+  EVERY_SLO,
   goldenSignalsDashboard,
   overviewScope,
   overviewVariables,
   ref,
   sloOverviewDashboard,
+  slosOfBuild,
   stat,
   timeseries,
 } from '@o11y/dashboards';
 import * as catalog from '../catalog/index.ts';
-import { slos } from '../rules/slos.ts';
 import { API_ERROR_RATE, DB_POOL_USAGE, P95_LATENCY_SECONDS } from '../rules/thresholds.ts';
 import { overviewFolder } from './folders.ts';
 
@@ -78,7 +79,6 @@ const budgets = stat('SLO error budgets')
   .unit(units.PercentUnit)
   .span(24, 6)
   .threshold(0, { when: 'below' });
-for (const slo of slos) budgets.query(slo.errorBudgetRemaining, `${slo.service} ${slo.name}`);
 
 /** One page for leadership: availability of every service, traffic, active users, revenue and every SLO's error budget. */
 export const executiveSummary = dashboard('Executive summary')
@@ -107,7 +107,12 @@ export const executiveSummary = dashboard('Executive summary')
         { fixedWindow: HOUR },
       ),
   ])
-  .row('Reliability', [budgets]);
+  .row('Reliability', [budgets])
+  // Every SLO the build collects, whichever module defines it.
+  .fromBuild((definitions) => {
+    for (const slo of slosOfBuild(definitions))
+      budgets.query(slo.errorBudgetRemaining, `${slo.service} ${slo.name}` as string);
+  });
 
-/** Error budgets and burn rates of every SLO of every service (rules/slos.ts). */
-export const sloOverview = sloOverviewDashboard(slos, { folder: overviewFolder });
+/** Error budgets and burn rates of every SLO the build collects. */
+export const sloOverview = sloOverviewDashboard(EVERY_SLO, { folder: overviewFolder });

@@ -1,7 +1,6 @@
-import { redDashboard, sloDashboard } from '@o11y/dashboards';
+import { EVERY_SLO, redDashboard, sloDashboard } from '@o11y/dashboards';
 import { httpConventionOf, type OrgService, services } from '../catalog/index.ts';
 import { serviceRules } from '../rules/services.ts';
-import { slos } from '../rules/slos.ts';
 import { API_ERROR_RATE, P95_LATENCY_SECONDS, RUNBOOKS } from '../rules/thresholds.ts';
 import { teamFolder } from './folders.ts';
 
@@ -12,7 +11,6 @@ import { teamFolder } from './folders.ts';
  */
 function serviceDashboards(service: OrgService) {
   const rules = serviceRules.find((r) => r.service.name === service.name);
-  const own = slos.filter((s) => s.service === service.name);
   const folder = teamFolder(service.team);
   const red = redDashboard({
     service,
@@ -22,12 +20,12 @@ function serviceDashboards(service: OrgService) {
     ...(rules && { recorded: rules.red }),
     runbook: `${RUNBOOKS}/${service.name}`,
   });
-  const slo = sloDashboard(own, {
+  // Every SLO of the service the build collects, whichever module defines it (rules/slos.ts or its own).
+  const slo = sloDashboard(EVERY_SLO, {
+    service: service.name,
     folder,
     // The runbook the SLOs' burn-rate alerts link to.
-    ...(own[0]?.alerts.page?.annotations.runbook_url && {
-      runbook: own[0].alerts.page.annotations.runbook_url,
-    }),
+    runbook: `${RUNBOOKS}/SLOErrorBudgetBurn`,
   });
   red.linkTo(slo, `${service.name} SLOs`);
   slo.linkTo(red, `${service.name} RED`);

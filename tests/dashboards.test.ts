@@ -252,4 +252,42 @@ describe('the sample organisation', () => {
       ).toEqual([]);
     }
   }, 120_000);
+
+  it('shows an SLO defined in a module of its own on its service’s SLO dashboard and the overviews', async () => {
+    const project = await scratchProject();
+    await writeFile(
+      path.join(project, 'rules', 'checkout-slo.ts'),
+      `import { availability, slo } from '@o11y/rules';
+import { httpRequestsTotal, serverErrorStatus, services } from '../catalog/index.ts';
+
+const payments = services.find((s) => s.name === 'payments')!;
+
+export const checkout = slo({
+  service: payments,
+  name: 'checkout',
+  objective: 0.995,
+  sli: availability({
+    total: httpRequestsTotal.select({ service: 'payments', route: '/api/payments' }),
+    errors: httpRequestsTotal.select({ service: 'payments', route: '/api/payments', status_code: serverErrorStatus }),
+  }),
+});
+`,
+    );
+    const { outDir } = await build({ root: project, out: 'dist' });
+    const after = await dashboardsOf(outDir);
+    const own = after.get('payments/payments-slos.json')!;
+    // In the order the build collects them: rules/checkout-slo.ts before rules/slos.ts.
+    expect(own.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
+      'checkout · 99.5% over 30d',
+      'availability · 99.95% over 30d',
+      'latency · 99% over 30d',
+    ]);
+    const selector = 'slo:period_error_budget_remaining:ratio{service="payments",slo="checkout"}';
+    expect(seriesOf(panelOf(after.get('overview/slo-overview.json')!, 'Error budget remaining'))).toContain(
+      selector,
+    );
+    expect(seriesOf(panelOf(after.get('overview/executive-summary.json')!, 'SLO error budgets'))).toContain(
+      selector,
+    );
+  }, 120_000);
 });

@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 import {
   compileAll,
   dashboard,
+  EVERY_SLO,
   folder,
   MAX_PANELS,
   redDashboard,
   sloDashboard,
+  sloOverviewDashboard,
   stat,
   timeseries,
   uidFrom,
@@ -288,5 +290,41 @@ describe('SLO dashboard', () => {
       'needs the SLOs of one service, got checkout/availability, ledger/availability',
     );
     expect(error.source?.file).toBe(THIS_FILE);
+  });
+});
+
+describe('SLO dashboards of every SLO the build collects', () => {
+  const build = [
+    sloOf('checkout', 'availability'),
+    sloOf('ledger', 'availability'),
+    sloOf('checkout', 'latency'),
+  ];
+
+  it('fill the overview and a service’s dashboard when emitted, pointing at the line that asked', () => {
+    const overview = sloOverviewDashboard(EVERY_SLO, { folder: folder('overview') });
+    const own = sloDashboard(EVERY_SLO, { service: 'checkout', folder: folder('tills') });
+    const models = compileAll([overview, own], build).map((c) => c.model);
+    const overviewModel = models.find((m) => m.uid === overview.uid);
+    const ownModel = models.find((m) => m.uid === own.uid);
+    const budgets = overviewModel!.panels.find((p) => p.title === 'Error budget remaining')!.queries;
+    expect(budgets.map((q) => q.legendFormat)).toEqual([
+      'checkout availability',
+      'ledger availability',
+      'checkout latency',
+    ]);
+    expect(budgets[0]!.source).toEqual(overview.source);
+    expect(ownModel!.panels.filter((p) => p.title.startsWith('SLI over')).map((p) => p.source)).toEqual([
+      own.source,
+      own.source,
+    ]);
+    expect(own.title).toBe('checkout · SLOs');
+  });
+
+  it('say at the line that asked when the build has no SLO of the service', () => {
+    const none = sloDashboard(EVERY_SLO, { service: 'warehouse', folder: folder('x') });
+    const error = errorOf(() => compileAll([none], build));
+    expect(error.message).toContain('needs the SLOs of one service, got none');
+    expect(error.source?.file).toBe(THIS_FILE);
+    expect(() => sloDashboard(EVERY_SLO, { folder: folder('x') })).toThrow('got no service');
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '@o11y/core';
 import { GRAFANA_BUILT_IN } from './datasources.ts';
 import type { Folder } from './folder.ts';
+import { type BuildCompletion, builderSource, runCompletion } from './from-build.ts';
 import type { Panel } from './panel.ts';
 import { PromQuery } from './query.ts';
 import { isValidUid, MAX_UID_LENGTH, uidFrom } from './uid.ts';
@@ -62,6 +63,8 @@ export class Dashboard implements Definition {
   private timeRange = { from: 'now-6h', to: 'now' };
   private refreshEvery = '1m';
   private readonly configureSdk: ((builder: sdk.DashboardBuilder) => void)[] = [];
+  private readonly completions: BuildCompletion[] = [];
+  private completed = false;
 
   constructor(title: string, source: SourceLocation = captureSource()) {
     if (title.trim() === '') throw new O11yError('a dashboard needs a title', { source });
@@ -129,9 +132,26 @@ export class Dashboard implements Definition {
     return this;
   }
 
+  /**
+   * Content that depends on what the whole build collects, from whichever module defines it (every SLO
+   * of the build): `fill` runs once, when the build emits the dashboards, with every definition. What
+   * it adds points at this line.
+   */
+  fromBuild(fill: (definitions: readonly Definition[]) => void): this {
+    this.completions.push({ source: captureSource(), fill });
+    return this;
+  }
+
+  /** Runs the `fromBuild` fills with the build's definitions; the emitter does, once, before compiling. */
+  completeFrom(definitions: readonly Definition[]): void {
+    if (this.completed) return;
+    this.completed = true;
+    for (const completion of this.completions) runCompletion(completion, definitions);
+  }
+
   /** A row of panels laid out left to right, wrapping at 24 columns. */
   row(title: string, panels: readonly Panel[]): this {
-    this.rows.push({ title, panels, source: captureSource() });
+    this.rows.push({ title, panels, source: builderSource() });
     return this;
   }
 
@@ -140,7 +160,7 @@ export class Dashboard implements Definition {
     if (this.rows.length > 0) {
       throw new O11yError('header() must come before the first row()', { source: captureSource() });
     }
-    this.rows.push({ title: undefined, panels, source: captureSource() });
+    this.rows.push({ title: undefined, panels, source: builderSource() });
     return this;
   }
 

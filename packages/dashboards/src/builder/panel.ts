@@ -28,6 +28,7 @@ import * as timeseriesPanel from '@grafana/grafana-foundation-sdk/timeseries';
 import type { InstantVector, Legend } from '@o11y/catalog';
 import { captureSource, O11yError, type SourceLocation } from '@o11y/core';
 import { type DatasourceKind, datasourceRef } from './datasources.ts';
+import { builderSource } from './from-build.ts';
 import { LokiQuery, PromQuery, type PromQueryOptions } from './query.ts';
 
 /** What every foundation-SDK panel builder offers and the conventions rely on. */
@@ -128,14 +129,14 @@ export abstract class Panel<B extends SdkPanel = SdkPanel> {
       throw new O11yError(`a ${this.type} panel reads Loki, not Prometheus`, { source: captureSource() });
     }
     this.promQueries.push(
-      new PromQuery(expr, legend, { ...this.queryDefaults(), ...options }, captureSource()),
+      new PromQuery(expr, legend, { ...this.queryDefaults(), ...options }, builderSource()),
     );
     return this;
   }
 
   /** Draws the threshold of an alert (use the constant the alert rule uses, never a copy of the number). */
   threshold(value: number, options: { when?: 'above' | 'below'; color?: string } = {}): this {
-    const source = captureSource();
+    const source = builderSource();
     if (!Number.isFinite(value)) throw new O11yError(`threshold ${value} is not a finite number`, { source });
     const when = options.when ?? 'above';
     if (this.steps.some((s) => s.when !== when)) {

@@ -43,8 +43,14 @@ function byUid(a: CompiledDashboard, b: CompiledDashboard): number {
   return compareCodePoints(a.definition.uid, b.definition.uid);
 }
 
-/** Compiles every dashboard, collecting every problem of every dashboard before failing. */
-export function compileAll(definitions: readonly Definition[]): CompiledDashboard[] {
+/**
+ * Completes every dashboard from the build (`fromBuild`) and compiles it, collecting every problem of
+ * every dashboard before failing. `build` is everything the build collected; by default the dashboards.
+ */
+export function compileAll(
+  definitions: readonly Definition[],
+  build: readonly Definition[] = definitions,
+): CompiledDashboard[] {
   const problems: Diagnostic[] = [];
   const compiled: CompiledDashboard[] = [];
   const seen = new Map<string, Dashboard>();
@@ -53,6 +59,12 @@ export function compileAll(definitions: readonly Definition[]): CompiledDashboar
   for (const definition of definitions) {
     if (kindOf(definition) !== DASHBOARD_KIND) continue;
     const dashboard = definition as Dashboard;
+    try {
+      dashboard.completeFrom(build);
+    } catch (error) {
+      problems.push(...toDiagnostics(error));
+      continue;
+    }
     const clash = seen.get(dashboard.uid);
     if (clash) {
       problems.push({
@@ -149,7 +161,7 @@ export const emitter: Emitter = {
   kinds: [DASHBOARD_KIND, STACK_KIND],
 
   async emit(definitions: readonly Definition[], context: BuildContext): Promise<readonly Artifact[]> {
-    const compiled = compileAll(definitions);
+    const compiled = compileAll(definitions, context.definitions);
     const stack = stackOf(definitions);
     const resources: readonly string[] = stack?.resources ?? STACK_DEFAULTS.resources;
 
@@ -233,8 +245,8 @@ export const emitter: Emitter = {
     return problems;
   },
 
-  model(definitions: readonly Definition[]) {
-    return { dashboards: compileAll(definitions).map((c) => c.model) };
+  model(definitions: readonly Definition[], context: BuildContext) {
+    return { dashboards: compileAll(definitions, context.definitions).map((c) => c.model) };
   },
 };
 

@@ -1,6 +1,7 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { count, type InstantVector, vector } from '@o11y/catalog';
-import { captureSource, O11yError } from '@o11y/core';
+import { captureSource, type Definition, kindOf, O11yError } from '@o11y/core';
+import { KIND } from '@o11y/rules';
 import { Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
 import type { Panel } from '../builder/panel.ts';
@@ -39,6 +40,31 @@ export interface SloReference {
   readonly objectiveRatio: InstantVector;
   readonly errorBudgetRatio: InstantVector;
   readonly periodDays: InstantVector;
+}
+
+/**
+ * Every SLO the build collects, from whichever module defines it: a dashboard given this instead of a
+ * list is filled when the build emits it, so an SLO in a module of its own still shows.
+ */
+export const EVERY_SLO = Symbol('every SLO of the build');
+
+/** The SLOs a dashboard shows: a list, or every SLO of the build. */
+export type SloSelection = readonly SloReference[] | typeof EVERY_SLO;
+
+/** The SLOs among the build's definitions, in the order the build collected them. */
+export function slosOfBuild(definitions: readonly Definition[]): SloReference[] {
+  return definitions.filter((d) => kindOf(d) === KIND.slo) as unknown as SloReference[];
+}
+
+/** Fills `board` with `slos` now, or with every SLO of the build when it is emitted. */
+function withSlos(
+  board: Dashboard,
+  slos: SloSelection,
+  fill: (slos: readonly SloReference[]) => void,
+): Dashboard {
+  if (slos === EVERY_SLO) return board.fromBuild((definitions) => fill(slosOfBuild(definitions)));
+  fill(slos);
+  return board;
 }
 
 function percent(ratio: number): string {
@@ -140,41 +166,50 @@ function sloPanels(slo: SloReference): Panel[] {
  * engineer opens from any of the service's burn-rate alerts. Reads only the SLOs' recording rules.
  */
 export function sloDashboard(
-  slos: readonly SloReference[],
-  options: { readonly folder: Folder; readonly runbook?: string },
+  slos: SloSelection,
+  options: {
+    readonly folder: Folder;
+    readonly runbook?: string;
+    /** The service whose SLOs to show; required with `EVERY_SLO`, else that of the SLOs. */
+    readonly service?: string;
+  },
 ): Dashboard {
   const source = captureSource();
-  const [first] = slos;
-  if (!first || slos.some((slo) => slo.service !== first.service)) {
-    throw new O11yError(
-      `sloDashboard() needs the SLOs of one service, got ${slos.map((s) => `${s.service}/${s.name}`).join(', ') || 'none'}`,
-      {
-        source,
-        id: 'dashboards/slo-service',
-        hint: 'filter the SLO list by service, one dashboard per service',
-      },
-    );
-  }
-  const service = { name: first.service };
-  const board = new Dashboard(`${first.service} · SLOs`, source)
+  const name = options.service ?? (slos === EVERY_SLO ? undefined : slos[0]?.service);
+  const problem = (got: string) =>
+    new O11yError(`sloDashboard() needs the SLOs of one service, got ${got}`, {
+      source,
+      id: 'dashboards/slo-service',
+      hint:
+        slos === EVERY_SLO
+          ? 'name the service: sloDashboard(EVERY_SLO, { service, folder }), and define an SLO of it'
+          : 'filter the SLO list by service, one dashboard per service',
+    });
+  if (name === undefined) throw problem(slos === EVERY_SLO ? 'no service' : 'none');
+  const service = { name };
+  const board = new Dashboard(`${name} · SLOs`, source)
     .folder(options.folder)
-    .tags('slo', serviceTag(service), `team:${first.team}`)
-    .description(
-      `Service level objectives of ${first.service}: ${slos.map((s) => `${s.description} (${percent(s.objective)} over ${s.period})`).join('; ')}.`,
-    )
-    .time(`now-${first.period}`)
-    .linkTagged(serviceTag(service), `${first.service} dashboards`);
-  for (const slo of slos)
-    board.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo));
+    .tags('slo', serviceTag(service))
+    .linkTagged(serviceTag(service), `${name} dashboards`);
   if (options.runbook) board.runbook(options.runbook);
-  return board;
+  return withSlos(board, slos, (all) => {
+    const own = slos === EVERY_SLO ? all.filter((slo) => slo.service === name) : all;
+    const [first] = own;
+    if (!first || own.some((slo) => slo.service !== name))
+      throw problem(own.map((s) => `${s.service}/${s.name}`).join(', ') || 'none');
+    board
+      .tags(`team:${first.team}`)
+      .description(
+        `Service level objectives of ${name}: ${own.map((s) => `${s.description} (${percent(s.objective)} over ${s.period})`).join('; ')}.`,
+      )
+      .time(`now-${first.period}`);
+    for (const slo of own)
+      board.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo));
+  });
 }
 
 /** Every SLO of the organisation on one page: SLI over the period and error budget left. */
-export function sloOverviewDashboard(
-  slos: readonly SloReference[],
-  options: { readonly folder: Folder },
-): Dashboard {
+export function sloOverviewDashboard(slos: SloSelection, options: { readonly folder: Folder }): Dashboard {
   const budget = stat('Error budget remaining')
     .description('Share of each SLO’s error budget left in its period; red once spent.')
     .unit(units.PercentUnit)
@@ -185,11 +220,7 @@ export function sloOverviewDashboard(
     .unit(units.Short)
     .span(24, 10)
     .threshold(1);
-  for (const slo of slos) {
-    budget.query(slo.errorBudgetRemaining, `${slo.service} ${slo.name}` as string);
-    burn.query(slo.currentBurnRate, `${slo.service} ${slo.name}` as string);
-  }
-  return new Dashboard('SLO overview', captureSource())
+  const board = new Dashboard('SLO overview', captureSource())
     .folder(options.folder)
     .tags('slo', 'overview')
     .description('Error budgets and burn rates of every SLO of every service.')
@@ -197,4 +228,10 @@ export function sloOverviewDashboard(
     .linkTagged('slo', 'SLO dashboards')
     .row('Budgets', [budget])
     .row('Burn', [burn]);
+  return withSlos(board, slos, (all) => {
+    for (const slo of all) {
+      budget.query(slo.errorBudgetRemaining, `${slo.service} ${slo.name}` as string);
+      burn.query(slo.currentBurnRate, `${slo.service} ${slo.name}` as string);
+    }
+  });
 }
