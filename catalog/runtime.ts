@@ -1,10 +1,16 @@
 import { counter, gauge, histogram, label } from '@o11y/catalog';
 import { exposedBy } from './exposure.ts';
+import { nodeExporterJob, postgresExporterJob, redisExporterJob } from './jobs.ts';
 import { promClientServices } from './services.ts';
 
 /** prom-client's `collectDefaultMetrics()`, as every prom-client service registers it. */
 const { jobs, defaultLabels } = exposedBy(promClientServices);
 const labels = defaultLabels;
+/**
+ * The process metrics Go's client library exposes too: the node, postgres and redis exporters have
+ * them (without the services' default labels); the blackbox job's /probe does not.
+ */
+const processJobs = [...jobs, nodeExporterJob, postgresExporterJob, redisExporterJob];
 
 export const processCpuUserSecondsTotal = counter('process_cpu_user_seconds_total', {
   help: 'Total user CPU time spent in seconds.',
@@ -21,25 +27,25 @@ export const processCpuSystemSecondsTotal = counter('process_cpu_system_seconds_
 export const processCpuSecondsTotal = counter('process_cpu_seconds_total', {
   help: 'Total user and system CPU time spent in seconds.',
   unit: 'seconds',
-  jobs,
+  jobs: processJobs,
   labels,
 });
 export const processStartTimeSeconds = gauge('process_start_time_seconds', {
   help: 'Start time of the process since unix epoch in seconds.',
   unit: 'timestamp',
-  jobs,
+  jobs: processJobs,
   labels,
 });
 export const processResidentMemoryBytes = gauge('process_resident_memory_bytes', {
   help: 'Resident memory size in bytes.',
   unit: 'bytes',
-  jobs,
+  jobs: processJobs,
   labels,
 });
 export const processVirtualMemoryBytes = gauge('process_virtual_memory_bytes', {
   help: 'Virtual memory size in bytes.',
   unit: 'bytes',
-  jobs,
+  jobs: processJobs,
   labels,
 });
 export const processHeapBytes = gauge('process_heap_bytes', {
@@ -51,13 +57,13 @@ export const processHeapBytes = gauge('process_heap_bytes', {
 export const processOpenFds = gauge('process_open_fds', {
   help: 'Number of open file descriptors.',
   unit: 'count',
-  jobs,
+  jobs: processJobs,
   labels,
 });
 export const processMaxFds = gauge('process_max_fds', {
   help: 'Maximum number of open file descriptors.',
   unit: 'count',
-  jobs,
+  jobs: processJobs,
   labels,
 });
 

@@ -286,31 +286,36 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
     5 * 60_000,
   );
 
-  it('returns data for every panel query of every dashboard', async () => {
-    const waited = Date.now() - startedAt;
-    if (waited < WARM_UP_MS) await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS - waited));
-    const env = queryEnvironment();
-    const checks = [
-      ...(await checkPanelQueries(stack.model.dashboards, env, 'default')),
-      ...(await checkPanelQueries(stack.model.dashboards, env, 'first')),
-    ];
-    panelChecks = checks;
-    const queried = checks.filter((c) => c.outcome !== 'skipped');
-    const withData = queried.filter((c) => c.outcome === 'data');
-    const allowed = queried.filter((c) => c.outcome === 'empty' && declaredEmpty(c));
-    const failing = queried.filter(
-      (c) => c.outcome === 'error' || (c.outcome === 'empty' && !declaredEmpty(c)),
-    );
-    const panels = new Set(queried.map((c) => `${c.dashboardUid}/${c.panelId}`));
-    const panelsWithData = new Set(withData.map((c) => `${c.dashboardUid}/${c.panelId}`));
-    log(
-      `e2e: ${stack.model.dashboards.length} dashboards, ${panels.size} panels queried, ${panelsWithData.size} with data ` +
-        `(${queried.length} queries over both variable selections: ${withData.length} returned data, ` +
-        `${allowed.length} empty as declared, ${failing.length} failed, ${checks.length - queried.length} skipped, not Prometheus)`,
-    );
-    if (failing.length > 0) log(`${failing.map(describeCheck).join('\n')}\n${stack.logs(15)}`);
-    expect(failing.map((c) => `${c.dashboard} › ${c.panel} (${c.refId}, ${c.selection})`)).toEqual([]);
-  });
+  it(
+    'returns data for every panel query of every dashboard',
+    async () => {
+      const waited = Date.now() - startedAt;
+      if (waited < WARM_UP_MS) await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS - waited));
+      const env = queryEnvironment();
+      const checks = [
+        ...(await checkPanelQueries(stack.model.dashboards, env, 'default')),
+        ...(await checkPanelQueries(stack.model.dashboards, env, 'first')),
+      ];
+      panelChecks = checks;
+      const queried = checks.filter((c) => c.outcome !== 'skipped');
+      const withData = queried.filter((c) => c.outcome === 'data');
+      const allowed = queried.filter((c) => c.outcome === 'empty' && declaredEmpty(c));
+      const failing = queried.filter(
+        (c) => c.outcome === 'error' || (c.outcome === 'empty' && !declaredEmpty(c)),
+      );
+      const panels = new Set(queried.map((c) => `${c.dashboardUid}/${c.panelId}`));
+      const panelsWithData = new Set(withData.map((c) => `${c.dashboardUid}/${c.panelId}`));
+      log(
+        `e2e: ${stack.model.dashboards.length} dashboards, ${panels.size} panels queried, ${panelsWithData.size} with data ` +
+          `(${queried.length} queries over both variable selections: ${withData.length} returned data, ` +
+          `${allowed.length} empty as declared, ${failing.length} failed, ${checks.length - queried.length} skipped, not Prometheus)`,
+      );
+      if (failing.length > 0) log(`${failing.map(describeCheck).join('\n')}\n${stack.logs(15)}`);
+      expect(failing.map((c) => `${c.dashboard} › ${c.panel} (${c.refId}, ${c.selection})`)).toEqual([]);
+    },
+    // The warm-up wait and over a thousand queries, on a machine other work shares.
+    5 * 60_000,
+  );
 
   it('fails, naming the dashboard and panel, when a query has a wrong label value', async () => {
     const env = queryEnvironment();
