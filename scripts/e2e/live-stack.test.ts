@@ -85,8 +85,12 @@ function alertingRules(definitions: readonly Definition[]): AlertingRule[] {
   return groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => r.kind === 'alert');
 }
 
-/** Both profiles by default; `O11Y_E2E_PROFILES=single` (or `distributed`) runs one. */
-const profiles = (process.env.O11Y_E2E_PROFILES?.split(',') ?? STACK_PROFILES).filter(
+/**
+ * The single-Prometheus profile by default; `O11Y_E2E_PROFILES=distributed` (or `single,distributed`)
+ * runs the Cortex profile, which has not passed a whole run on our 2-core machines yet (remote write
+ * timed out under load; see scripts/e2e/README.md).
+ */
+const profiles = (process.env.O11Y_E2E_PROFILES?.split(',') ?? ['single']).filter(
   (p): p is StackProfile => (STACK_PROFILES as readonly string[]).includes(p),
 );
 
