@@ -1,6 +1,6 @@
 /**
- * Alert thresholds of the organisation: the one place each number lives. The alerting rules, the promtool
- * tests that prove them and the dashboards' threshold lines all import these constants.
+ * Alert thresholds and runbook links of the organisation, each in one place. The alerting rules and
+ * their promtool tests import them, and so do the dashboards that draw a threshold line.
  */
 
 /** Share of a service's requests answered with a 5xx above which it alerts (1 %). */

@@ -60,5 +60,5 @@ describe('o11y build', () => {
     const result = o11y(['build', '--bogus']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Usage: o11y build');
-  });
+  }, 30_000);
 });
