@@ -1,7 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-/** Vite's default conditions for server code (`defaultServerConditions`), after ours. */
-const conditions = ['o11y-source', 'module', 'node', 'development|production'];
+/**
+ * Ours, then Vite's default server conditions without `module`: a dependency that Node loads itself
+ * (externalised) must resolve as Node resolves it — `module` picks bundler-only builds such as
+ * @opentelemetry/api's extensionless ESM, which Node cannot load.
+ */
+const conditions = ['o11y-source', 'node', 'development|production'];
 
 /**
  * What every package's tests share: the workspace packages resolve to their TypeScript sources
