@@ -27,7 +27,7 @@ import { type LintConfig, loadConfig } from '@o11y/lint';
 import { emitters } from './emitters.ts';
 import { projectModel } from './model.ts';
 import { estimatedSeries } from './series.ts';
-import { lintStage, unverifiedProject } from './verify.ts';
+import { type FailOn, lintStage, unverifiedProject } from './verify.ts';
 
 export interface BuildOptions {
   readonly root: string;
@@ -38,7 +38,7 @@ export interface BuildOptions {
   /** Skip the verify stage (lint, promtool, amtool, schema); `o11y diff` builds both sides without it. */
   readonly verify?: boolean;
   /** Lint findings of this severity or worse fail the build (default `error`). */
-  readonly failOn?: Severity;
+  readonly failOn?: FailOn;
   /** The lint configuration (checks, suppressions, budgets, catalogue); default: o11y.config.ts. */
   readonly config?: LintConfig;
   /** Awaited before the output replaces the previous one; throws to fail the build (the type check). */

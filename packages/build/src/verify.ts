@@ -4,6 +4,9 @@ import { init } from '@o11y/promql';
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
+/** The lint severity that fails a build, or `never`: findings are reported and nothing fails on them. */
+export type FailOn = Severity | 'never';
+
 export interface LintStage {
   /** Findings at or above the build's `failOn` severity: they fail the build. */
   readonly failures: readonly Diagnostic[];
@@ -16,16 +19,12 @@ export interface LintStage {
  * Lint as the build's verify stage: every policy is one check, configured and suppressed in
  * o11y.config.ts, and its findings keep the check's id and the TypeScript line of what they are about.
  */
-export async function lintStage(
-  model: ProjectModel,
-  config: LintConfig,
-  failOn: Severity,
-): Promise<LintStage> {
+export async function lintStage(model: ProjectModel, config: LintConfig, failOn: FailOn): Promise<LintStage> {
   const result = await lint(model, { config });
   const failures: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   for (const { subject: _subject, expression: _expression, ...finding } of result.findings)
-    (RANK[finding.severity] >= RANK[failOn] ? failures : warnings).push(finding);
+    (failOn !== 'never' && RANK[finding.severity] >= RANK[failOn] ? failures : warnings).push(finding);
   return { failures, warnings, project: result.project };
 }
 

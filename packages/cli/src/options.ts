@@ -36,3 +36,8 @@ export function failOnOption(value: string | undefined): Severity {
   if (value === undefined || value === 'error' || value === 'warning') return value ?? 'error';
   throw new UsageError('--fail-on must be error or warning');
 }
+
+/** The build's `--fail-on`: also `never`, which reports the lint findings and fails on none of them. */
+export function buildFailOnOption(value: string | undefined): Severity | 'never' {
+  return value === 'never' ? value : failOnOption(value);
+}

@@ -5,7 +5,7 @@ import { type BuildResult, build, loadDefinitions, STAGES } from '@o11y/build';
 import { type Formatters, formatDiagnostic, O11yError, paint, writeFileAtomic } from '@o11y/core';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
-import { chooseFormat, failOnOption } from '../options.ts';
+import { buildFailOnOption, chooseFormat } from '../options.ts';
 
 const FORMATS = {
   human(result, { root, colour }) {
@@ -24,7 +24,7 @@ import { whileTypechecking } from '../typecheck.ts';
 export const command: Command = {
   name: 'build',
   summary: 'build every dashboard, rule file, promtool test and Alertmanager config into dist/',
-  help: `Usage: o11y build [--out <dir>] [--profile default|test] [--no-verify] [--fail-on error|warning]
+  help: `Usage: o11y build [--out <dir>] [--profile default|test] [--no-verify] [--fail-on error|warning|never]
                   [--format human|json] [--timings]
        o11y build --render-secrets <dir>
 
@@ -41,7 +41,8 @@ Options:
                      scrape/evaluation, SLO windows and alert "for" scaled; no promtool tests)
   --no-verify        skip the verify stage and the type check (faster; used by o11y diff)
   --fail-on <sev>    lint findings of this severity or worse fail the build: error (default) or
-                     warning; the others are printed as warnings
+                     warning; the others are printed as warnings. never: every finding is printed
+                     and none fails the build (e.g. code just imported, before it is cleaned up)
   --format <f>       human (default) or json (the manifest); --json is the same as --format json
   --timings          print how long each stage took (always on a terminal)
   --render-secrets <dir>
@@ -72,7 +73,7 @@ Exit codes: 0 built, 1 a definition or a verifier failed (each error names the T
       out: values.out ?? 'dist',
       profile,
       verify: !values['no-verify'],
-      failOn: failOnOption(values['fail-on']),
+      failOn: buildFailOnOption(values['fail-on']),
       log: (line: string) => io.stderr(`${line}\n`),
     };
     // The organisation's type check runs beside the build and gates the swap of dist/.
