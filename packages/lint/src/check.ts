@@ -25,6 +25,13 @@ export type Target =
       readonly panel: PanelModel;
       readonly query: QueryModel;
     }
+  /** A plain file as written (a rule file's format, an Alertmanager configuration), at a position in it. */
+  | {
+      readonly kind: 'file';
+      readonly file: string;
+      readonly source: SourceLocation;
+      readonly subject?: string;
+    }
   /** The whole project, e.g. the total number of series recording rules add. */
   | { readonly kind: 'project' };
 
@@ -65,6 +72,8 @@ export interface Check<O extends OptionSpecs = OptionSpecs> {
   readonly severity: Severity;
   readonly doc: string;
   readonly options?: O;
+  /** Loads what `run` needs that takes a while (a wasm program), before the checks run; only when enabled. */
+  prepare?(project: LintProject): Promise<void>;
   run(context: CheckContext<O>): Iterable<Finding>;
 }
 
@@ -86,6 +95,8 @@ export function sourceOf(target: Target): SourceLocation | undefined {
       return target.panel.source;
     case 'query':
       return target.query.source;
+    case 'file':
+      return target.source;
     case 'project':
       return undefined;
   }
@@ -104,6 +115,8 @@ export function describeTarget(target: Target): string {
       return `panel "${target.panel.title}" of dashboard ${target.dashboard.uid}`;
     case 'query':
       return `query ${target.query.refId} of panel "${target.panel.title}" (dashboard ${target.dashboard.uid})`;
+    case 'file':
+      return target.subject ?? target.file;
     case 'project':
       return 'the project';
   }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { captureSource, O11yError, O11yErrors, type Severity, type SourceLocation } from '@o11y/core';
+import type { ParserOptions } from '@o11y/promql';
 import type { Check, OptionSpecs } from './check.ts';
 import type { MetricCatalog } from './series.ts';
 
@@ -48,6 +49,48 @@ export interface LintConfig {
   readonly budgets?: Budgets;
   /** The output format of each verb when `--format` is not given, e.g. `{ lint: 'github' }`. */
   readonly formats?: Readonly<Record<string, string>>;
+  /**
+   * The PromQL features of `prometheus --enable-feature` (and `promtool --enable-feature`) the
+   * Prometheus that runs the rules enables, e.g. `['promql-experimental-functions']`: expressions
+   * using them are then valid. `o11y lint --enable-feature` adds to these.
+   */
+  readonly enableFeatures?: readonly string[];
+}
+
+/** Prometheus's feature flags that change what the PromQL parser accepts, and the parser option each sets. */
+const PARSER_FEATURES: Readonly<Record<string, keyof ParserOptions | undefined>> = {
+  'promql-experimental-functions': 'experimentalFunctions',
+  'promql-extended-range-selectors': 'extendedRangeSelectors',
+  'promql-binop-fill-modifiers': 'binopFillModifiers',
+  // Always on in the pinned Prometheus; accepted so that a server's flag list can be copied as is.
+  'promql-duration-expr': undefined,
+  // Changes evaluation only (when __name__ is dropped), not what parses.
+  'promql-delayed-name-removal': undefined,
+};
+
+/**
+ * The parser options for a list of Prometheus feature flags. An unknown name is an error naming the
+ * configuration line (or the command line), since a typo would silently keep a feature off.
+ */
+export function parserOptions(features: readonly string[], source?: SourceLocation): ParserOptions {
+  const options: { -readonly [K in keyof ParserOptions]: boolean } = {};
+  const unknown = features.filter((feature) => !(feature in PARSER_FEATURES));
+  if (unknown.length > 0) {
+    throw new O11yErrors(
+      unknown.map((feature) => ({
+        severity: 'error' as const,
+        message: `unknown PromQL feature "${feature}"`,
+        ...(source && { source }),
+        id: 'lint/config',
+        hint: `the features Prometheus's parser knows: ${Object.keys(PARSER_FEATURES).join(', ')}`,
+      })),
+    );
+  }
+  for (const feature of features) {
+    const option = PARSER_FEATURES[feature];
+    if (option) options[option] = true;
+  }
+  return options;
 }
 
 /** The configuration as written, with the line that wrote it (findings about the configuration point there). */

@@ -25,6 +25,7 @@ export {
   defineConfig,
   type LintConfig,
   loadConfig,
+  parserOptions,
   resolveConfig,
   type Suppression,
 } from './config.ts';
@@ -33,7 +34,7 @@ export { type LintFinding, type LintOptions, type LintResult, lint } from './lin
 export type { LiveData } from './live/data.ts';
 export { PrometheusClient, redactedUrl } from './live/prometheus.ts';
 export type { ExpressionOrigin } from './load/document.ts';
-export { type LoadedFiles, loadFiles, loadText } from './load/files.ts';
+export { type LoadedFiles, loadFiles, loadText, type PlainSources } from './load/files.ts';
 export { type Expression, LintProject, type QueryEntry, type RuleEntry } from './project.ts';
 export { formatGitHub } from './report/github.ts';
 export { caretLines, formatHuman, summarise } from './report/human.ts';

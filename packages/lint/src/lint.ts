@@ -3,10 +3,17 @@ import { init } from '@o11y/promql';
 import { estimateCardinality } from './cardinality.ts';
 import { type Check, describeTarget, type Finding, type Span, sourceOf, type Target } from './check.ts';
 import { allChecks } from './checks/index.ts';
-import { type DefinedConfig, type LintConfig, resolveConfig, type Suppression } from './config.ts';
+import {
+  type DefinedConfig,
+  type LintConfig,
+  parserOptions,
+  resolveConfig,
+  type Suppression,
+} from './config.ts';
 import { fetchLiveData } from './live/data.ts';
 import type { PrometheusClient } from './live/prometheus.ts';
 import type { ExpressionOrigin } from './load/document.ts';
+import type { PlainSources } from './load/files.ts';
 import { LintProject } from './project.ts';
 
 /** A finding as reported: the check's id and configured severity, where it is, and what it is about. */
@@ -31,6 +38,8 @@ export interface LintOptions {
   readonly checks?: readonly Check[];
   /** Plain files: where each expression's characters are, so findings point at the exact file:line:column. */
   readonly origins?: ReadonlyMap<object, ExpressionOrigin>;
+  /** Plain rule files and Alertmanager configurations as written, for the checks of the files themselves. */
+  readonly sources?: PlainSources;
   /** Live mode: compare the selectors and estimates with this Prometheus, over the last `lookbackMs`. */
   readonly prometheus?: { readonly client: PrometheusClient; readonly lookbackMs: number };
 }
@@ -77,11 +86,13 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
   const config = options.config ?? {};
   const configSource = (config as DefinedConfig).source;
   const resolved = resolveConfig(options.checks ?? allChecks, config, configSource);
-  const project = new LintProject(model, config.catalog, config.budgets);
+  const parser = parserOptions(config.enableFeatures ?? [], configSource);
+  const project = new LintProject(model, config.catalog, config.budgets, options.sources, parser);
   if (options.prometheus) {
     const { client, lookbackMs } = options.prometheus;
     project.live = await fetchLiveData(client, estimateCardinality(project), lookbackMs);
   }
+  for (const { check } of resolved) await check.prepare?.(project);
   const suppressions = config.suppressions ?? [];
   const used = new Set<Suppression>();
   const findings: LintFinding[] = [];

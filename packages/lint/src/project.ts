@@ -8,11 +8,18 @@ import {
   type RuleGroupModel,
   type RuleModel,
 } from '@o11y/core';
-import { type DashboardParseResult, type ParseResult, parse, parseDashboardQuery } from '@o11y/promql';
+import {
+  type DashboardParseResult,
+  type ParseResult,
+  type ParserOptions,
+  parse,
+  parseDashboardQuery,
+} from '@o11y/promql';
 import { type LabelBound, mergeBound, narrowLabel, type Shape, ShapeResolver } from './analysis/shape.ts';
 import type { Target } from './check.ts';
 import type { Budgets } from './config.ts';
 import type { LiveData } from './live/data.ts';
+import type { PlainSources } from './load/files.ts';
 import { ALERT_SERIES, catalogueSeries, type KnownSeries, type MetricCatalog } from './series.ts';
 
 export type RuleTarget = Extract<Target, { kind: 'rule' }>;
@@ -85,13 +92,21 @@ export class LintProject {
     readonly model: ProjectModel,
     readonly catalog: MetricCatalog | undefined,
     readonly budgets: Budgets = {},
+    /** Plain rule files and Alertmanager configurations as written (none for the TypeScript definitions). */
+    readonly sources: PlainSources = { ruleFiles: [], alertmanagers: [] },
+    /** The PromQL features the Prometheus that runs these expressions enables. */
+    readonly parser: ParserOptions = {},
   ) {
     this.catalogue = catalogueSeries(catalog);
     this.rules = model.ruleGroups.flatMap((group) =>
       group.rules.map((rule) => ({
         group,
         rule,
-        expression: { target: { kind: 'rule', group, rule }, text: rule.expr, parsed: parse(rule.expr) },
+        expression: {
+          target: { kind: 'rule', group, rule },
+          text: rule.expr,
+          parsed: parse(rule.expr, parser),
+        },
       })),
     );
     this.queries = model.dashboards.flatMap((dashboard) => {
@@ -106,7 +121,7 @@ export class LintProject {
             expression: {
               target: { kind: 'query', dashboard, panel, query } as const,
               text: query.expr,
-              parsed: parseDashboardQuery(query.expr, variables),
+              parsed: parseDashboardQuery(query.expr, variables, parser),
             },
           })),
       );

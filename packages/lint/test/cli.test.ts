@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('o11y lint on plain files', () => {
   it('prints findings with the file line and a caret, and exits 1 on errors', async () => {
-    const { code, stdout } = await o11y('rules.yml');
+    const { code, stdout } = await o11y('rules.yml', '--catalog');
     expect(code).toBe(1);
     expect(stdout).toContain(
       'rules.yml:5:15  error  rate() of node_memory_available_bytes, which is a gauge',
@@ -54,18 +54,67 @@ describe('o11y lint on plain files', () => {
       '    | rate(node_memory_available_bytes[5m])\n    | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
     );
     expect(stdout).toContain('1 error, 0 warnings');
-  });
+  }, 30_000);
 
   it('writes GitHub annotations, JSON and SARIF, and prints the cardinality table', async () => {
-    expect((await o11y('rules.yml', '--format', 'github')).stdout).toContain(
+    expect((await o11y('rules.yml', '--catalog', '--format', 'github')).stdout).toContain(
       '::error file=rules.yml,line=5,col=15,title=promql/rate-non-counter::',
     );
-    const json = JSON.parse((await o11y('rules.yml', '--format', 'json', '--cardinality')).stdout);
+    const json = JSON.parse(
+      (await o11y('rules.yml', '--catalog', '--format', 'json', '--cardinality')).stdout,
+    );
     expect(json.summary.errors).toBe(1);
     expect(json.cardinality.rules.map((r: { series: number }) => r.series)).toEqual([4, 3]);
     await o11y('rules.yml', '--format', 'sarif', '--output', 'lint.sarif');
     expect(JSON.parse(await readFile(path.join(root, 'lint.sarif'), 'utf8')).version).toBe('2.1.0');
-    expect((await o11y('rules.yml', '--cardinality')).stdout).toContain('Series added by recording rules: 4');
+    expect((await o11y('rules.yml', '--catalog', '--cardinality')).stdout).toContain(
+      'Series added by recording rules: 4',
+    );
+  });
+
+  it('checks files written elsewhere against the catalogue only with --catalog, or when they are the build', async () => {
+    const foreign = [
+      'groups:',
+      '  - name: kubernetes',
+      '    rules:',
+      '      - alert: KubePodNotReady',
+      '        expr: sum by (namespace, pod) (kube_pod_status_phase{phase=~"Pending|Unknown"}) > 0',
+      '        for: 15m',
+      '        labels: {severity: warning, team: platform}',
+      '        annotations: {summary: not ready, description: "{{ $labels.pod }}", runbook_url: "https://r/x"}',
+      '',
+    ].join('\n');
+    await writeFile(path.join(root, 'kubernetes.yml'), foreign);
+    const ids = async (...args: string[]) =>
+      (
+        JSON.parse((await o11y(...args, '--format', 'json')).stdout) as { findings: { id: string }[] }
+      ).findings.map((f) => f.id);
+    expect(await ids('kubernetes.yml')).toEqual([]);
+    expect(await ids('kubernetes.yml', '--catalog')).toEqual(['promql/unknown-metric']);
+    await mkdir(path.join(root, 'dist', 'prometheus'), { recursive: true });
+    await writeFile(path.join(root, 'dist', 'prometheus', 'kubernetes.yml'), foreign);
+    expect(await ids('dist/prometheus/kubernetes.yml')).toEqual(['promql/unknown-metric']);
+    const help = await o11y('--help');
+    expect(help.stdout + help.stderr).toContain(
+      "not checked against the project's metric catalogue unless --catalog",
+    );
+  });
+
+  it('accepts the PromQL features Prometheus enables, from the command line and o11y.config.ts', async () => {
+    await writeFile(
+      path.join(root, 'sorted.yml'),
+      'groups:\n  - name: g\n    rules:\n      - record: job:up:sorted\n        expr: sort_by_label(sum by (job) (up), "job")\n',
+    );
+    const plain = await o11y('sorted.yml', '--format', 'json');
+    expect(plain.code).toBe(1);
+    // The parser's error, once, with its caret (rules/promtool-check leaves expressions to promql/syntax).
+    expect(JSON.parse(plain.stdout).findings.map((f: { id: string; message: string }) => f.message)).toEqual([
+      'function "sort_by_label" is not enabled',
+    ]);
+    expect((await o11y('sorted.yml', '--enable-feature', 'promql-experimental-functions')).code).toBe(0);
+    const typo = await o11y('sorted.yml', '--enable-feature', 'promql-experimental-function');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown PromQL feature "promql-experimental-function"');
   });
 
   it('honours --fail-on and rejects bad usage', async () => {

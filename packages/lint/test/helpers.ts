@@ -2,7 +2,8 @@ import type { ProjectModel } from '@o11y/core';
 import type { Check } from '../src/check.ts';
 import type { LintConfig } from '../src/config.ts';
 import { type LintFinding, type LintOptions, lint } from '../src/lint.ts';
-import { loadText } from '../src/load/files.ts';
+import type { AlertmanagerSource } from '../src/load/alertmanager-file.ts';
+import { loadText, type RuleFileSource } from '../src/load/files.ts';
 import { testCatalog } from './catalog.ts';
 
 /** Plain files (name → text) as one project model, with the origins of their expressions. */
@@ -12,14 +13,20 @@ export function modelOf(files: Record<string, string>) {
     dashboards: ProjectModel['dashboards'][number][];
   } = { ruleGroups: [], dashboards: [] };
   const origins = new Map<object, import('../src/load/document.ts').ExpressionOrigin>();
+  const sources: { ruleFiles: RuleFileSource[]; alertmanagers: AlertmanagerSource[] } = {
+    ruleFiles: [],
+    alertmanagers: [],
+  };
   for (const [file, text] of Object.entries(files)) {
     const loaded = loadText(file, text);
     if (loaded.problems.length > 0) throw new Error(loaded.problems.map((p) => p.message).join('; '));
     model.ruleGroups.push(...loaded.groups);
     model.dashboards.push(...loaded.dashboards);
     for (const [owner, origin] of loaded.origins) origins.set(owner, origin);
+    sources.ruleFiles.push(...loaded.sources.ruleFiles);
+    sources.alertmanagers.push(...loaded.sources.alertmanagers);
   }
-  return { model: { ...model, scrapeJobs: [] } as ProjectModel, origins };
+  return { model: { ...model, scrapeJobs: [] } as ProjectModel, origins, sources };
 }
 
 /** Lints plain files with one check (and the test catalogue unless the config says otherwise). */
@@ -29,11 +36,12 @@ export async function run(
   config: LintConfig = {},
   options: Omit<LintOptions, 'config' | 'checks'> = {},
 ): Promise<LintFinding[]> {
-  const { model, origins } = modelOf(files);
+  const { model, origins, sources } = modelOf(files);
   const result = await lint(model, {
     checks: Array.isArray(check) ? check : [check as Check],
     config: { catalog: testCatalog, ...config },
     origins,
+    sources,
     ...options,
   });
   return [...result.findings];

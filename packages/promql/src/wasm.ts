@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { O11yError } from '@o11y/core';
 
@@ -28,6 +29,7 @@ export function optionFlags(options: ParserOptions = {}): number {
 }
 
 export const WASM_URL = new URL('../dist/promql.wasm', import.meta.url);
+export const RULES_WASM_URL = new URL('../dist/rules.wasm', import.meta.url);
 const LOADER_URL = new URL('../dist/wasm_exec.js', import.meta.url);
 
 /**
@@ -56,13 +58,9 @@ interface GoRuntime {
   run(instance: WasmInstance): Promise<void>;
 }
 
-interface ShimExports {
-  readonly mem: { readonly buffer: ArrayBuffer };
-  promqlInput(capacity: number): number;
-  promqlParse(length: number, flags: number): number;
-  promqlPrettify(length: number, flags: number): number;
-  promqlOutput(): number;
-}
+/** A program's exports: `<prefix>Input`, `<prefix>Output` and its calls, each `(length, flags) → output length`. */
+type ProgramExports = { readonly mem: { readonly buffer: ArrayBuffer } } & Record<string, unknown>;
+type Entry = (...args: number[]) => number;
 
 type GoConstructor = new () => GoRuntime;
 
@@ -70,14 +68,17 @@ type GoConstructor = new () => GoRuntime;
 const MIN_INPUT_CAPACITY = 1024;
 
 /**
- * One running Go instance. Replaced by a fresh one if it ever traps, so one bad call cannot poison the next.
+ * One running Go program (the parser, or the rule file validator), whose exports are named
+ * `<prefix>Input`, `<prefix>Output` and `<prefix><Call>`. Replaced by a fresh instance if it ever
+ * traps, so one bad call cannot poison the next; `failure` renders the trap as the call's result.
  *
  * A call costs a few microseconds, so the per-call work on this side is kept small: the input buffer's
  * address is asked for only when a longer expression needs a bigger one (Go's collector does not move
  * it, and the program holds it), and one Buffer over the linear memory is kept until the memory grows.
  */
-class Shim {
-  private exports!: ShimExports;
+class Shim<Call extends string> {
+  private exports!: ProgramExports;
+  private entries!: Record<Call | 'Input' | 'Output', Entry>;
   private memory!: Buffer;
   private inputAt!: number;
   private inputCapacity!: number;
@@ -85,6 +86,9 @@ class Shim {
   constructor(
     private readonly Go: GoConstructor,
     private readonly module: WasmModule,
+    private readonly prefix: string,
+    private readonly calls: readonly Call[],
+    private readonly failure: (text: string, message: string) => string,
   ) {
     this.start();
   }
@@ -96,9 +100,13 @@ class Shim {
     const instance = new wasmApi.Instance(this.module, go.importObject);
     // Runs Go's main until it parks; the promise only settles if the program exits.
     go.run(instance).catch(() => undefined);
-    this.exports = instance.exports as unknown as ShimExports;
+    this.exports = instance.exports as ProgramExports;
+    const names = [...this.calls, 'Input', 'Output'] as const;
+    this.entries = Object.fromEntries(
+      names.map((name) => [name, this.exports[`${this.prefix}${name}`] as Entry]),
+    ) as Record<Call | 'Input' | 'Output', Entry>;
     this.inputCapacity = MIN_INPUT_CAPACITY;
-    this.inputAt = this.exports.promqlInput(MIN_INPUT_CAPACITY);
+    this.inputAt = this.entries.Input(MIN_INPUT_CAPACITY);
     this.memory = Buffer.from(this.exports.mem.buffer);
   }
 
@@ -109,45 +117,34 @@ class Shim {
     return this.memory;
   }
 
-  call(kind: 'parse' | 'prettify', text: string, flags: number): string {
+  call(kind: Call, text: string, flags: number): string {
     try {
       return this.invoke(kind, text, flags);
     } catch (error) {
       this.start();
-      return JSON.stringify({
-        ok: false,
-        errors: [
-          {
-            message: `internal error in the PromQL binding: ${(error as Error).message}`,
-            start: 0,
-            end: text.length,
-            line: 1,
-            column: 1,
-          },
-        ],
-      });
+      return this.failure(text, (error as Error).message);
     }
   }
 
-  private invoke(kind: 'parse' | 'prettify', text: string, flags: number): string {
-    const exports = this.exports;
+  private invoke(kind: Call, text: string, flags: number): string {
     // UTF-8 needs at most 3 bytes per UTF-16 code unit (a lone surrogate becomes U+FFFD, also 3).
     const capacity = text.length * 3;
     if (capacity > this.inputCapacity) {
       this.inputCapacity = capacity;
-      this.inputAt = exports.promqlInput(capacity);
+      this.inputAt = this.entries.Input(capacity);
     }
     const written = this.currentMemory().write(text, this.inputAt, capacity, 'utf8');
-    const length =
-      kind === 'parse' ? exports.promqlParse(written, flags) : exports.promqlPrettify(written, flags);
-    const at = exports.promqlOutput();
+    const length = this.entries[kind](written, flags);
+    const at = this.entries.Output();
     // Look at the memory only now: the call may have grown (and so replaced) it.
     return this.currentMemory().toString('utf8', at, at + length);
   }
 }
 
 let loading: Promise<void> | undefined;
-let shim: Shim | undefined;
+let shim: Shim<'Parse' | 'Prettify'> | undefined;
+let validatorLoading: Promise<void> | undefined;
+let validator: Shim<'Validate'> | undefined;
 
 /** Loads the wasm once; later calls return the same promise. Parsing is synchronous afterwards. */
 export function init(): Promise<void> {
@@ -158,22 +155,61 @@ export function init(): Promise<void> {
   return loading;
 }
 
-async function load(): Promise<void> {
+/**
+ * Loads the rule file validator (dist/rules.wasm: upstream's rulefmt, what `promtool check rules`
+ * runs) once. A separate program, so that parsing alone does not pay for its size.
+ */
+export function initRuleValidator(): Promise<void> {
+  validatorLoading ??= loadValidator().catch((error: unknown) => {
+    validatorLoading = undefined;
+    throw error;
+  });
+  return validatorLoading;
+}
+
+async function compileProgram(url: URL, what: string): Promise<{ Go: GoConstructor; module: WasmModule }> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(fileURLToPath(WASM_URL));
+    bytes = await readFile(fileURLToPath(url));
   } catch (error) {
-    throw new O11yError('the PromQL parser (packages/promql/dist/promql.wasm) has not been built', {
-      id: 'promql/not-built',
-      hint: 'run `npm run build -w @o11y/promql` (needs Go 1.26+), or `npm run build` at the root',
-      cause: error,
-    });
+    throw new O11yError(
+      `${what} (packages/promql/dist/${path.basename(fileURLToPath(url))}) has not been built`,
+      {
+        id: 'promql/not-built',
+        hint: 'run `npm run build -w @o11y/promql` (needs Go 1.26+), or `npm run build` at the root',
+        cause: error,
+      },
+    );
   }
   routeGoOutputToStderr();
   await import(pathToFileURL(fileURLToPath(LOADER_URL)).href);
   const Go = (globalThis as unknown as { Go: GoConstructor }).Go;
-  const module = await wasmApi.compile(bytes);
-  shim = new Shim(Go, module);
+  return { Go, module: await wasmApi.compile(bytes) };
+}
+
+async function load(): Promise<void> {
+  const { Go, module } = await compileProgram(WASM_URL, 'the PromQL parser');
+  shim = new Shim(Go, module, 'promql', ['Parse', 'Prettify'], (text, message) =>
+    JSON.stringify({
+      ok: false,
+      errors: [
+        {
+          message: `internal error in the PromQL binding: ${message}`,
+          start: 0,
+          end: text.length,
+          line: 1,
+          column: 1,
+        },
+      ],
+    }),
+  );
+}
+
+async function loadValidator(): Promise<void> {
+  const { Go, module } = await compileProgram(RULES_WASM_URL, 'the rule file validator');
+  validator = new Shim(Go, module, 'rules', ['Validate'], (_text, message) =>
+    JSON.stringify({ problems: [{ message: `internal error in the rule file validator: ${message}` }] }),
+  );
 }
 
 /**
@@ -228,5 +264,16 @@ export function callShim(kind: 'parse' | 'prettify', text: string, flags: number
       hint: 'await init() from @o11y/promql once before parsing; parsing is synchronous afterwards',
     });
   }
-  return shim.call(kind, text, flags);
+  return shim.call(kind === 'parse' ? 'Parse' : 'Prettify', text, flags);
+}
+
+/** The raw JSON the rule file validator returns for a rule file's text. */
+export function callValidator(text: string, flags: number): string {
+  if (!validator) {
+    throw new O11yError('the rule file validator is used before initRuleValidator()', {
+      id: 'promql/not-initialised',
+      hint: 'await initRuleValidator() from @o11y/promql once before validating rule files',
+    });
+  }
+  return validator.call('Validate', text, flags);
 }

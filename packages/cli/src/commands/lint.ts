@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadDefinitions, projectModel } from '@o11y/build';
-import { type Formatters, parseDuration, writeFileAtomic } from '@o11y/core';
+import { type Formatters, parseDuration, toDiagnostics, writeFileAtomic } from '@o11y/core';
 import {
   allChecks,
   type CardinalityReport,
@@ -17,6 +17,7 @@ import {
   loadConfig,
   loadFiles,
   PrometheusClient,
+  parserOptions,
 } from '@o11y/lint';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
@@ -45,13 +46,19 @@ export const command: Command = {
   summary: 'check PromQL, rules and dashboards, and estimate label cardinality against budgets',
   help: `Usage: o11y lint [files…] [--format human|github|json|sarif] [--fail-on error|warning]
                  [--cardinality] [--prometheus-url <url>] [--lookback <duration>]
-                 [--config <file>] [--output <file>]
+                 [--catalog] [--enable-feature <names>] [--config <file>] [--output <file>]
 
 Without files, lints the project: the rules and dashboards defined under rules/ and dashboards/
 (findings point at the TypeScript line that defined them). With files, lints plain Prometheus rule
-files (also Mimir namespaces and PrometheusRule resources) and Grafana dashboard JSON, or folders of
-them, at their file:line. Checks, severities, options, suppressions (each with a reason) and
-cardinality budgets come from o11y.config.ts; docs/checks/ describes every check.
+files (also Mimir namespaces), Grafana dashboards (JSON, API exports, legacy rows, dashboard.grafana.app
+v1 and v2 resources), alertmanager.yml, and Kubernetes manifests holding them (PrometheusRule,
+ConfigMaps, List, multi-document YAML), or folders of them, at their file:line; other manifests in a
+folder are skipped. Checks, severities, options, suppressions (each with a reason) and cardinality
+budgets come from o11y.config.ts; docs/checks/ describes every check.
+
+Plain files are not checked against the project's metric catalogue unless --catalog is given, or
+they are the project's own build (under dist/): files written elsewhere use metrics the catalogue
+does not declare, and every one would be reported as unknown.
 
 Options:
   --format <f>            human (default), github (Actions annotations), json, sarif (code scanning);
@@ -61,6 +68,10 @@ Options:
   --prometheus-url <url>  live mode: compare selectors and estimates with this Prometheus
                           (bearer token from O11Y_PROMETHEUS_TOKEN if it needs one)
   --lookback <duration>   window of the live series lookups (default 1h)
+  --catalog               check plain files against the catalogue of o11y.config.ts too
+  --enable-feature <names> PromQL features the Prometheus running the rules enables, comma-separated
+                          (promql-experimental-functions, promql-extended-range-selectors,
+                          promql-binop-fill-modifiers); added to enableFeatures of o11y.config.ts
   --config <file>         configuration module (default o11y.config.ts)
   --output <file>         write the report to a file (atomically) instead of stdout
 
@@ -77,6 +88,8 @@ named with its line), 2 usage or internal error.`,
         lookback: { type: 'string', default: '1h' },
         config: { type: 'string' },
         output: { type: 'string' },
+        catalog: { type: 'boolean' },
+        'enable-feature': { type: 'string', multiple: true },
       },
       true,
     );
@@ -89,15 +102,26 @@ named with its line), 2 usage or internal error.`,
       throw new UsageError(`--lookback "${values.lookback}" is not a duration like 1h or 30m`);
     }
 
-    const config = await loadConfig(io.root, values.config);
     const log = (line: string) => io.stderr(`${line}\n`);
     const cwd = process.cwd();
+    const files = positionals.map((p) => path.resolve(cwd, p));
+    const build = path.join(io.root, 'dist');
+    const ownBuild = files.length > 0 && files.every((file) => !path.relative(build, file).startsWith('..'));
+    const projectConfig = await loadConfig(io.root, values.config);
+    const features = (values['enable-feature'] ?? []).flatMap((list) => list.split(',')).filter(Boolean);
+    try {
+      parserOptions(features);
+    } catch (error) {
+      throw new UsageError(`--enable-feature: ${toDiagnostics(error)[0]?.message}`);
+    }
+    const config = {
+      ...projectConfig,
+      ...(files.length > 0 && !ownBuild && !values.catalog && { catalog: undefined }),
+      enableFeatures: [...(projectConfig.enableFeatures ?? []), ...features],
+    };
     const loaded =
-      positionals.length > 0
-        ? await loadFiles(
-            positionals.map((p) => path.resolve(cwd, p)),
-            io.root,
-          )
+      files.length > 0
+        ? await loadFiles(files, io.root)
         : {
             model: await projectModel({
               root: io.root,
@@ -106,12 +130,14 @@ named with its line), 2 usage or internal error.`,
               log,
             }),
             origins: new Map(),
+            sources: undefined,
             problems: [],
           };
     const token = process.env.O11Y_PROMETHEUS_TOKEN;
     const options: LintOptions = {
       config,
       origins: loaded.origins,
+      ...(loaded.sources && { sources: loaded.sources }),
       ...(values['prometheus-url'] && {
         prometheus: {
           client: new PrometheusClient(values['prometheus-url'], token ? { token } : {}),

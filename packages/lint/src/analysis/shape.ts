@@ -284,7 +284,8 @@ function partsShape(node: NodeOf<'VectorSelector'>, series: KnownSeries, index: 
 
 function unknownSelector(node: NodeOf<'VectorSelector'>): Shape {
   const labels = new Map<string, LabelBound>();
-  for (const m of node.matchers) if (m.op === '=' && m.name !== '__name__') labels.set(m.name, { count: 1 });
+  for (const m of node.matchers)
+    if (m.op === '=' && m.name !== '__name__') labels.set(m.name, { count: 1, values: [m.value] });
   return { value: 'vector', series: 1, labels, open: true, complete: false, kind: 'gauge' };
 }
 
@@ -512,7 +513,12 @@ export class ShapeResolver {
     if (matching?.cardinality === 'many-to-one' || matching?.cardinality === 'one-to-many') {
       const [many, one] = matching.cardinality === 'many-to-one' ? [lhs, rhs] : [rhs, lhs];
       const labels = new Map(many.labels);
-      for (const name of matching.include) labels.set(name, one.labels.get(name) ?? { count: one.series });
+      // Included labels are copied from the "one" side, and deleted where that side does not have them.
+      for (const name of matching.include) {
+        const copied = one.labels.get(name) ?? (one.open ? { count: one.series } : undefined);
+        if (copied) labels.set(name, copied);
+        else labels.delete(name);
+      }
       return {
         ...computed(many, labels),
         complete,

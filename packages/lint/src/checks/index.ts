@@ -1,4 +1,7 @@
 import type { Check } from '../check.ts';
+import { undefinedReceiver } from './alertmanager/undefined-receiver.ts';
+import { unknownLabel as alertmanagerUnknownLabel } from './alertmanager/unknown-label.ts';
+import { unreachableRoute } from './alertmanager/unreachable-route.ts';
 import { budget } from './cardinality/budget.ts';
 import { datasourceHardcoded } from './dashboard/datasource-hardcoded.ts';
 import { datasourceVariable } from './dashboard/datasource-variable.ts';
@@ -29,6 +32,7 @@ import { alertFor } from './rules/alert-for.ts';
 import { duplicate as rulesDuplicate } from './rules/duplicate.ts';
 import { labelConflict } from './rules/label-conflict.ts';
 import { naming } from './rules/naming.ts';
+import { promtoolCheck } from './rules/promtool-check.ts';
 import { requiredAnnotations } from './rules/required-annotations.ts';
 import { requiredLabels } from './rules/required-labels.ts';
 import { templateLabels } from './rules/template-labels.ts';
@@ -37,6 +41,7 @@ import { unusedRecording } from './rules/unused-recording.ts';
 /** Every check, one per file under checks/<area>/<name>.ts; the id is `<area>/<name>`. */
 export const allChecks: readonly Check[] = [
   syntax,
+  promtoolCheck,
   rateNonCounter,
   histogramQuantileLe,
   rateOfAggregation,
@@ -67,6 +72,9 @@ export const allChecks: readonly Check[] = [
   dashboardDuplicate,
   missingRecordingRule,
   tooManyPanels,
+  undefinedReceiver,
+  unreachableRoute,
+  alertmanagerUnknownLabel,
   budget,
   seriesMissing,
   estimateExceeded,

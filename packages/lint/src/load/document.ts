@@ -5,7 +5,7 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseDocument,
+  parseAllDocuments,
   type Scalar,
   type YAMLMap,
 } from 'yaml';
@@ -13,30 +13,59 @@ import {
 /** Maps an offset inside an expression string to the file position it was written at. */
 export type ExpressionOrigin = (offset: number) => SourceLocation;
 
+/** A problem reading a file, at its position. */
+export interface ReadProblem {
+  readonly message: string;
+  readonly source: SourceLocation;
+}
+
 /**
- * A YAML or JSON file parsed with positions (JSON is read as YAML so both share one position model):
- * every rule, panel and query the loaders build points at its file:line.
+ * One YAML document of a file (JSON is read as YAML so both share one position model), with
+ * positions: every rule, panel and query the loaders build points at its file:line. A document
+ * embedded in a string of another (a dashboard in a ConfigMap) maps its offsets through `place` to
+ * where its characters were written in the outer file.
  */
 export class PositionedDocument {
-  private readonly lines = new LineCounter();
-  readonly root: Node | null;
-  readonly errors: readonly { message: string; source: SourceLocation }[];
-
   constructor(
     readonly file: string,
     readonly text: string,
-  ) {
-    const document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
-    this.root = (document.contents as Node | null) ?? null;
-    this.errors = document.errors.map((error) => ({
-      message: error.message.split('\n')[0] ?? error.message,
-      source: this.at(error.pos[0]),
-    }));
+    readonly root: Node | null,
+    private readonly lines: LineCounter,
+    private readonly place?: ExpressionOrigin,
+  ) {}
+
+  /**
+   * Every document of `text` (`---`-separated; empty ones, as after a trailing `---`, are left out),
+   * and the syntax errors of all of them.
+   */
+  static parseAll(
+    file: string,
+    text: string,
+    place?: ExpressionOrigin,
+  ): { documents: PositionedDocument[]; errors: ReadProblem[] } {
+    const lines = new LineCounter();
+    const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+    const list = Array.isArray(parsed) ? parsed : [];
+    const documents = list
+      .filter((document) => document.contents !== null)
+      .map((document) => new PositionedDocument(file, text, document.contents as Node, lines, place));
+    const at = (offset: number) => (place ? place(offset) : PositionedDocument.position(file, lines, offset));
+    const errors = list.flatMap((document) =>
+      document.errors.map((error) => ({
+        message: error.message.split('\n')[0] ?? error.message,
+        source: at(error.pos[0]),
+      })),
+    );
+    return { documents, errors };
+  }
+
+  private static position(file: string, lines: LineCounter, offset: number): SourceLocation {
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col };
   }
 
   at(offset: number): SourceLocation {
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, column: col };
+    return this.place ? this.place(offset) : PositionedDocument.position(this.file, this.lines, offset);
   }
 
   locate(node: Node | null | undefined): SourceLocation {
@@ -94,16 +123,22 @@ export class PositionedDocument {
       ...body.filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length),
     );
     if (!Number.isFinite(indent)) return undefined;
-    const first = this.at(start + headerEnd + 1);
+    // Where each line of the value starts in the file, so that positions map through this.at().
+    const lineStarts: number[] = [];
+    let offset = start + headerEnd + 1;
+    for (const line of body) {
+      lineStarts.push(offset + indent);
+      offset += line.length + 1;
+    }
     const value = body.map((line) => line.slice(indent));
-    return (offset) => {
-      let rest = offset;
+    return (at) => {
+      let rest = at;
       let line = 0;
       while (line < value.length - 1 && rest > (value[line]?.length ?? 0)) {
         rest -= (value[line]?.length ?? 0) + 1;
         line += 1;
       }
-      return { file: this.file, line: first.line + line, column: indent + rest + 1 };
+      return this.at(lineStarts[line]! + rest);
     };
   }
 }

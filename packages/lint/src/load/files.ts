@@ -7,16 +7,46 @@ import {
   type ProjectModel,
   type RuleGroupModel,
 } from '@o11y/core';
-import { loadDashboardFile } from './dashboard-file.ts';
-import { asMap, type ExpressionOrigin, field, PositionedDocument } from './document.ts';
-import { loadRuleFile } from './rule-file.ts';
+import { isScalar, type Node, type YAMLMap } from 'yaml';
+import { type AlertmanagerSource, isAlertmanagerConfig } from './alertmanager-file.ts';
+import {
+  isClassicDashboard,
+  isV2Dashboard,
+  loadClassicDashboard,
+  loadV2Dashboard,
+} from './dashboard-file.ts';
+import { asMap, type ExpressionOrigin, field, items, PositionedDocument, text } from './document.ts';
+import { loadRuleGroups } from './rule-file.ts';
+
+/** A rule file (or a resource's rule groups) as written, for the checks that judge the file itself. */
+export interface RuleFileSource {
+  readonly document: PositionedDocument;
+  /** The map holding `groups`: the document, or a PrometheusRule's `spec`. */
+  readonly node: Node;
+}
+
+/** What plain files hold beyond the project model: the rule files and Alertmanager configurations themselves. */
+export interface PlainSources {
+  readonly ruleFiles: readonly RuleFileSource[];
+  readonly alertmanagers: readonly AlertmanagerSource[];
+}
 
 export interface LoadedFiles {
   readonly model: ProjectModel;
   /** Where each expression's characters are in its file, so carets point at the exact file:line:column. */
   readonly origins: ReadonlyMap<object, ExpressionOrigin>;
-  /** Files that could not be read or are not rule files or dashboards. */
+  readonly sources: PlainSources;
+  /** Files that could not be read, or that were named but hold nothing lint reads. */
   readonly problems: readonly Diagnostic[];
+}
+
+interface Collected {
+  groups: RuleGroupModel[];
+  dashboards: DashboardModel[];
+  origins: Map<object, ExpressionOrigin>;
+  ruleFiles: RuleFileSource[];
+  alertmanagers: AlertmanagerSource[];
+  problems: Diagnostic[];
 }
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
@@ -35,57 +65,163 @@ async function expand(target: string): Promise<string[]> {
   return found;
 }
 
-/** Parses one file's text; whether it is a dashboard or a rule file is decided by its content. */
-export function loadText(file: string, content: string) {
-  const document = new PositionedDocument(file, content);
-  if (document.errors.length > 0) {
-    const problems: Diagnostic[] = document.errors.map((error) => ({
-      severity: 'error',
-      message: `cannot parse: ${error.message}`,
-      source: error.source,
-      id: 'lint/file',
-    }));
-    return { groups: [], dashboards: [], origins: new Map(), problems };
-  }
-  const root = asMap(document.root);
-  if (field(root, 'panels') || field(asMap(field(root, 'dashboard')), 'panels')) {
-    const loaded = loadDashboardFile(document);
-    return { groups: [], dashboards: loaded.dashboard ? [loaded.dashboard] : [], ...loaded };
-  }
-  return { dashboards: [], ...loadRuleFile(document) };
+/** `metadata.name` and the folder annotation of a Kubernetes-style resource. */
+function resourceMeta(resource: YAMLMap | undefined): { uid?: string; folder?: string } {
+  const metadata = asMap(field(resource, 'metadata'));
+  const uid = text(metadata, 'name');
+  const folder = text(asMap(field(metadata, 'annotations')), 'grafana.app/folder');
+  return { ...(uid !== undefined && { uid }), ...(folder !== undefined && { folder }) };
 }
 
 /**
- * Loads plain Prometheus rule files and Grafana dashboard JSON (files or folders of them) into the
- * model the checks run on. Locations are relative to `root`.
+ * Reads one document into `into` by what it is: a rule file (also a Mimir namespace), a Grafana
+ * dashboard (the JSON model, an API export, `dashboard.grafana.app` v1 and v2 resources, legacy
+ * `rows`), an Alertmanager configuration, or Kubernetes resources holding those: a PrometheusRule, a
+ * ConfigMap whose data are dashboards or rule files, a `List` of any of them. Returns whether it
+ * found anything; other Kubernetes resources are not lint's business and are skipped quietly.
+ */
+function loadDocument(document: PositionedDocument, node: Node | null, into: Collected): boolean {
+  const root = asMap(node);
+  if (!root) return false;
+  const kind = text(root, 'kind');
+  const apiVersion = text(root, 'apiVersion') ?? '';
+  const spec = asMap(field(root, 'spec'));
+  if (kind === 'List' || (kind?.endsWith('List') && field(root, 'items')))
+    return items(field(root, 'items'))
+      .map((item) => loadDocument(document, item, into))
+      .reduce((a, b) => a || b, false);
+  if (kind === 'ConfigMap' || kind === 'Secret') {
+    let found = false;
+    for (const pair of asMap(field(root, 'data'))?.items ?? []) {
+      if (!isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+      const embedded = PositionedDocument.parseAll(
+        document.file,
+        pair.value.value,
+        document.origin(pair.value),
+      );
+      // A value that is not YAML or JSON (a script, a config of something else) is not lint's business.
+      if (embedded.errors.length > 0) continue;
+      for (const inner of embedded.documents) found = loadDocument(inner, inner.root, into) || found;
+    }
+    return found;
+  }
+  if (apiVersion.startsWith('dashboard.grafana.app/') && spec) {
+    const loaded = isV2Dashboard(spec)
+      ? loadV2Dashboard(document, spec, resourceMeta(root))
+      : loadClassicDashboard(document, spec, resourceMeta(root));
+    into.dashboards.push(loaded.dashboard);
+    for (const [query, origin] of loaded.origins) into.origins.set(query, origin);
+    return true;
+  }
+  const groupsOwner = field(root, 'groups') ? root : kind === 'PrometheusRule' && spec ? spec : undefined;
+  if (groupsOwner) {
+    const loaded = loadRuleGroups(document, field(groupsOwner, 'groups')!);
+    into.groups.push(...loaded.groups);
+    for (const [rule, origin] of loaded.origins) into.origins.set(rule, origin);
+    // A Mimir namespace file adds `namespace` beside `groups`, which Prometheus itself would refuse.
+    if (!field(root, 'namespace')) into.ruleFiles.push({ document, node: groupsOwner });
+    return true;
+  }
+  const dashboard = asMap(field(root, 'dashboard'));
+  if (isClassicDashboard(dashboard) || isClassicDashboard(root)) {
+    // An API export wraps the dashboard and names its folder beside it.
+    const folder = text(root, 'folder') ?? text(asMap(field(root, 'meta')), 'folderTitle');
+    const loaded = loadClassicDashboard(
+      document,
+      isClassicDashboard(dashboard) ? dashboard! : root,
+      folder === undefined ? {} : { folder },
+    );
+    into.dashboards.push(loaded.dashboard);
+    for (const [query, origin] of loaded.origins) into.origins.set(query, origin);
+    return true;
+  }
+  if (isAlertmanagerConfig(root)) {
+    into.alertmanagers.push({ document, root });
+    return true;
+  }
+  return false;
+}
+
+function collector(): Collected {
+  return { groups: [], dashboards: [], origins: new Map(), ruleFiles: [], alertmanagers: [], problems: [] };
+}
+
+/**
+ * Parses one file's text (every YAML document in it); what each document is, is decided by its
+ * content. A file `named` on the command line that holds nothing lint reads is a problem; one found in
+ * a folder is skipped quietly (a folder of Kubernetes manifests holds Deployments too).
+ */
+export function loadText(file: string, content: string, options: { named?: boolean } = {}) {
+  const into = collector();
+  readInto(file, content, options.named ?? true, into);
+  return {
+    groups: into.groups,
+    dashboards: into.dashboards,
+    origins: into.origins,
+    sources: { ruleFiles: into.ruleFiles, alertmanagers: into.alertmanagers } as PlainSources,
+    problems: into.problems,
+  };
+}
+
+function readInto(file: string, content: string, named: boolean, into: Collected): void {
+  const { documents, errors } = PositionedDocument.parseAll(file, content);
+  if (errors.length > 0) {
+    into.problems.push(
+      ...errors.map(
+        (error): Diagnostic => ({
+          severity: 'error',
+          message: `cannot parse: ${error.message}`,
+          source: error.source,
+          id: 'lint/file',
+        }),
+      ),
+    );
+    return;
+  }
+  let found = false;
+  for (const document of documents) found = loadDocument(document, document.root, into) || found;
+  if (!found && named) {
+    into.problems.push({
+      severity: 'error',
+      message:
+        'nothing to lint: not a rule file, a PrometheusRule, a Grafana dashboard (JSON, resource or ConfigMap) or an Alertmanager configuration',
+      source: { file, line: 1, column: 1 },
+      id: 'lint/file',
+      hint: 'rule files have a top-level "groups" list, dashboards "panels" (or "rows"), alertmanager.yml a "route"',
+    });
+  }
+}
+
+/**
+ * Loads plain Prometheus rule files, Grafana dashboards, Alertmanager configurations and Kubernetes
+ * manifests holding them (files or folders of them) into the model the checks run on. Locations are
+ * relative to `root`.
  */
 export async function loadFiles(targets: readonly string[], root: string): Promise<LoadedFiles> {
-  const groups: RuleGroupModel[] = [];
-  const dashboards: DashboardModel[] = [];
-  const origins = new Map<object, ExpressionOrigin>();
-  const problems: Diagnostic[] = [];
+  const into = collector();
   for (const target of targets) {
     const absolute = path.resolve(root, target);
     let files: string[];
     try {
       files = await expand(absolute);
     } catch (error) {
-      problems.push({
+      into.problems.push({
         severity: 'error',
         message: `cannot read ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
         id: 'lint/file',
-        hint: 'pass rule files (.yml) or dashboards (.json), or folders of them',
+        hint: 'pass rule files, dashboards or alertmanager.yml (.yml, .yaml, .json), or folders of them',
       });
       continue;
     }
     for (const file of files) {
       const relative = path.relative(root, file).split(path.sep).join('/');
-      const loaded = loadText(relative, await readFile(file, 'utf8'));
-      groups.push(...loaded.groups);
-      dashboards.push(...loaded.dashboards);
-      for (const [node, origin] of loaded.origins) origins.set(node, origin);
-      problems.push(...loaded.problems);
+      readInto(relative, await readFile(file, 'utf8'), file === absolute, into);
     }
   }
-  return { model: { ruleGroups: groups, dashboards, scrapeJobs: [] }, origins, problems };
+  return {
+    model: { ruleGroups: into.groups, dashboards: into.dashboards, scrapeJobs: [] },
+    origins: into.origins,
+    sources: { ruleFiles: into.ruleFiles, alertmanagers: into.alertmanagers },
+    problems: into.problems,
+  };
 }

@@ -1,5 +1,6 @@
-import type { Diagnostic, RuleGroupModel, RuleModel } from '@o11y/core';
-import type { YAMLMap } from 'yaml';
+import type { Diagnostic, RuleGroupModel, RuleModel, SourceLocation } from '@o11y/core';
+import { type ParserOptions, validateRuleFile } from '@o11y/promql';
+import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import {
   asMap,
   type ExpressionOrigin,
@@ -17,34 +18,17 @@ export interface LoadedRules {
 }
 
 /**
- * A Prometheus rule file, a Mimir namespace file (`namespace:` + `groups:`) or a PrometheusRule
- * resource (`spec.groups`), read into the model with the file:line of every group and rule.
+ * The groups of a Prometheus rule file (`groups` of a document), a Mimir namespace file (`namespace`
+ * + `groups`) or a PrometheusRule resource (`spec.groups`), read into the model with the file:line of
+ * every group and rule. Anything the rule is not made of (an unknown field, a bad duration) is left to
+ * `validateRules`.
  */
-export function loadRuleFile(document: PositionedDocument): LoadedRules {
+export function loadRuleGroups(document: PositionedDocument, groupsNode: Node): LoadedRules {
   const loaded: LoadedRules = { groups: [], origins: new Map(), problems: [] };
-  const root = asMap(document.root);
-  const groupsNode = field(root, 'groups') ?? field(asMap(field(root, 'spec')), 'groups');
-  if (!groupsNode) {
-    loaded.problems.push({
-      severity: 'error',
-      message: 'not a rule file: no top-level "groups" (or "spec.groups") list',
-      source: document.locate(document.root),
-      id: 'lint/file',
-    });
-    return loaded;
-  }
   for (const groupNode of items(groupsNode)) {
     const group = asMap(groupNode);
     const name = text(group, 'name');
-    if (!group || !name) {
-      loaded.problems.push({
-        severity: 'error',
-        message: 'rule group without a name',
-        source: document.locate(groupNode),
-        id: 'lint/file',
-      });
-      continue;
-    }
+    if (!group || !name) continue;
     const rules = items(field(group, 'rules')).flatMap((ruleNode) => {
       const rule = loadRule(document, asMap(ruleNode), loaded);
       return rule ? [rule] : [];
@@ -71,16 +55,8 @@ function loadRule(document: PositionedDocument, rule: YAMLMap | undefined, loade
   const alert = text(rule, 'alert');
   const record = text(rule, 'record');
   const expr = text(rule, 'expr');
-  const source = document.locate(rule);
-  if ((alert === undefined) === (record === undefined) || expr === undefined) {
-    loaded.problems.push({
-      severity: 'error',
-      message: 'a rule needs exactly one of "alert" or "record", and an "expr"',
-      source,
-      id: 'lint/file',
-    });
-    return undefined;
-  }
+  // promtool reports a rule without a name or an expression (validateRules); lint skips it.
+  if ((alert === undefined) === (record === undefined) || expr === undefined) return undefined;
   const forDuration = text(rule, 'for');
   const keepFiringFor = text(rule, 'keep_firing_for');
   const model: RuleModel = {
@@ -89,10 +65,100 @@ function loadRule(document: PositionedDocument, rule: YAMLMap | undefined, loade
     expr,
     labels: stringRecord(rule, 'labels'),
     annotations: stringRecord(rule, 'annotations'),
-    source,
+    source: document.locate(rule),
     ...(forDuration !== undefined && { for: forDuration }),
     ...(keepFiringFor !== undefined && { keepFiringFor }),
   };
   loaded.origins.set(model, document.origin(field(rule, 'expr')));
   return model;
+}
+
+/**
+ * The rule file inside `node` (a whole document, or a PrometheusRule's `spec`) as text of its own, and
+ * where its line:column are in the document: a block mapping is cut out and dedented, a flow one kept.
+ */
+function ruleFileText(
+  document: PositionedDocument,
+  node: Node,
+): { text: string; place: (line: number, column: number) => SourceLocation } {
+  const [start, end] = node.range ?? [0, document.text.length];
+  const indent = start - (document.text.lastIndexOf('\n', start - 1) + 1);
+  const dedent = isMap(node) && !node.flow ? indent : 0;
+  const lines = document.text.slice(start, end).split('\n');
+  const starts: number[] = [];
+  const removed: number[] = [];
+  let offset = start;
+  const kept = lines.map((line, index) => {
+    starts.push(offset);
+    offset += line.length + 1;
+    const cut = index === 0 ? 0 : Math.min(dedent, line.length - line.trimStart().length);
+    removed.push(cut);
+    return line.slice(cut);
+  });
+  return {
+    text: kept.join('\n'),
+    place: (line, column) => {
+      const index = Math.min(Math.max(line, 1), starts.length) - 1;
+      return document.at(starts[index]! + removed[index]! + column - 1);
+    },
+  };
+}
+
+/** The node a problem without a position is about: the rule it names, the annotation or label it names in it. */
+function locateProblem(
+  node: Node,
+  problem: { message: string; group?: string; rule?: number },
+): Node | undefined {
+  const groups = items(field(asMap(node), 'groups'));
+  const group = asMap(groups.find((g) => text(asMap(g), 'name') === problem.group));
+  if (!group) {
+    // A message quoting a value (a bad duration: `unknown unit "m" in duration "5mins"`) points at the
+    // scalar holding it.
+    const quoted = [...problem.message.matchAll(/"([^"]*)"/g)].map((match) => match[1]!).reverse();
+    for (const value of quoted) {
+      const found = findScalar(node, value);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const rule = asMap(items(field(group, 'rules'))[(problem.rule ?? 1) - 1]);
+  const named = /^(annotation|label) "([^"]+)"/.exec(problem.message);
+  if (named)
+    return field(asMap(field(rule, named[1] === 'label' ? 'labels' : 'annotations')), named[2]!) ?? rule;
+  return rule ?? group;
+}
+
+function findScalar(node: Node | null | undefined, value: string): Node | undefined {
+  if (isScalar(node)) return String(node.value) === value ? node : undefined;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const found = findScalar(pair.value as Node, value);
+      if (found) return found;
+    }
+  }
+  for (const item of items(node)) {
+    const found = findScalar(item, value);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * What the pinned `promtool check rules` rejects in the rule file at `node`, through upstream's own
+ * rulefmt (strict fields, durations, PromQL, label and annotation names, Go templates, duplicate keys),
+ * each at the file:line it names or, when it names none, at the rule, annotation or value it is about.
+ */
+export function validateRules(
+  document: PositionedDocument,
+  node: Node,
+  parser: ParserOptions,
+): { message: string; source: SourceLocation }[] {
+  const { text: content, place } = ruleFileText(document, node);
+  return validateRuleFile(content, parser).map((problem) => {
+    const source =
+      problem.line !== undefined
+        ? place(problem.line, problem.column ?? 1)
+        : document.locate(locateProblem(node, problem) ?? node);
+    return { message: problem.message, source };
+  });
 }

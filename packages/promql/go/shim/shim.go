@@ -24,7 +24,8 @@ const (
 
 var parsers [optionCombinations]parser.Parser
 
-func parserFor(flags int) parser.Parser {
+// ParserFor is the upstream parser with the options the bits of flags enable, made once per combination.
+func ParserFor(flags int) parser.Parser {
 	flags &= optionCombinations - 1
 	if parsers[flags] == nil {
 		parsers[flags] = parser.NewParser(parser.Options{
@@ -52,7 +53,7 @@ const maxRetained = 1 << 20
 // Parse returns `{"ok":true,"type":…,"expr":…}` or `{"ok":false,"errors":[…]}`.
 func (r *Renderer) Parse(input string, flags int) []byte {
 	return r.guarded(input, func(w *writer, pos *positions) {
-		expr, err := parserFor(flags).ParseExpr(input)
+		expr, err := ParserFor(flags).ParseExpr(input)
 		if err != nil {
 			writeErrors(w, pos, err)
 			return
@@ -68,7 +69,7 @@ func (r *Renderer) Parse(input string, flags int) []byte {
 // Prettify returns `{"ok":true,"text":…}` with upstream's prettified form, or the parse errors.
 func (r *Renderer) Prettify(input string, flags int) []byte {
 	return r.guarded(input, func(w *writer, pos *positions) {
-		expr, err := parserFor(flags).ParseExpr(input)
+		expr, err := ParserFor(flags).ParseExpr(input)
 		if err != nil {
 			writeErrors(w, pos, err)
 			return

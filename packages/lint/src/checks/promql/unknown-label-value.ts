@@ -16,7 +16,8 @@ export const unknownLabelValue = defineCheck({
   severity: 'error',
   doc: `For a label whose values the catalogue lists (\`label.values([...])\`: jobs, methods, status classes,
 histogram buckets), a matcher value outside the list, or a regex that matches none of the listed values, selects
-nothing. \`!=\` and \`!~\` are checked the same way, since excluding a value that never occurs is a typo too. Values
+nothing. \`!=\` and \`!~\` are not judged: excluding a value the catalogue does not list is how a query stays correct
+when that value appears later (\`status_code!="499"\`), and it still selects what it should. Values
 written as Grafana variables are not judged, nor labels with only a cardinality estimate. For \`ALERTS\` the listed values
 are those the project's alerting rules write: \`alertname\`, \`alertstate\` and the rules' static labels.`,
   *run({ project }) {
@@ -27,12 +28,8 @@ are those the project's alerting rules write: \`alertname\`, \`alertstate\` and 
       for (const matcher of node.matchers) {
         const spec = series.specs[matcher.name];
         if (spec?.kind !== 'values' || fromVariable(expression, node, matcher.value)) continue;
-        // An inclusive matcher on its own must keep a value; an exclusive one must remove one.
-        const positive = matcher.op === '=' || matcher.op === '=~';
-        const kept = narrowLabel(spec, [
-          { ...matcher, op: positive ? matcher.op : matcher.op === '!=' ? '=' : '=~' },
-        ]);
-        if (kept.count > 0) continue;
+        if (matcher.op === '!=' || matcher.op === '!~') continue;
+        if (narrowLabel(spec, [matcher]).count > 0) continue;
         yield {
           target: expression.target,
           message: `${matcher.name}${matcher.op}"${matcher.value}" matches none of the values of ${name}'s ${matcher.name}: ${listed(spec.values)}`,

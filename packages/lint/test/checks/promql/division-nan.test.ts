@@ -32,4 +32,16 @@ describe('promql/division-nan', () => {
     expect(findings).toEqual([]);
     expect(await run(divisionNaN, rules(alert('HighErrors', `${ratio} > 0.05`)))).toEqual([]);
   });
+
+  it('accepts division by a CPU count recorded by a rule of the project', async () => {
+    const findings = await run(
+      divisionNaN,
+      records({
+        'instance:node_num_cpu:sum': 'count without (cpu, mode) (node_cpu_seconds_total{mode="idle"})',
+        'instance:node_load1_per_cpu:ratio': 'node_load1 / instance:node_num_cpu:sum',
+      }),
+      { catalog: undefined },
+    );
+    expect(findings).toEqual([]);
+  });
 });

@@ -28,4 +28,31 @@ describe('promql/fragile-aggregation', () => {
     };
     expect(await run(fragileAggregation, rules(alert('HighErrors', expr, { annotations })))).toEqual([]);
   });
+
+  it('reports without() drops, also on metrics nothing declares', async () => {
+    const expr = 'sum without (pod) (rate(container_cpu_usage_seconds_total[5m])) > 1';
+    const annotations = { summary: '{{ $labels.pod }} is busy', description: 'x', runbook_url: 'https://r' };
+    const findings = await run(fragileAggregation, rules(alert('Busy', expr, { annotations })), {
+      catalog: undefined,
+    });
+    expect(findings.map((f) => [f.message, f.hint])).toEqual([
+      ['sum() drops label "pod", which summary of alert Busy uses', 'remove pod from without (…)'],
+    ]);
+  });
+
+  it('ignores aggregations whose labels never reach the result: the right of and/unless, the other side of a join', async () => {
+    const annotations = { summary: '{{ $labels.route }}', description: 'x', runbook_url: 'https://r' };
+    const findings = await run(
+      fragileAggregation,
+      rules(
+        alert('Unless', 'http_requests_total unless on (job) sum by (job) (http_requests_total)', {
+          annotations,
+        }) +
+          alert('Join', 'http_requests_total * on (job) group_left () sum by (job) (http_requests_total)', {
+            annotations,
+          }),
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
 });

@@ -68,4 +68,12 @@ describe('promql/unknown-label-value', () => {
       'alertname="Other" matches none of the values of ALERTS\'s alertname: Alert00, Alert01, Alert02, Alert03, Alert04, Alert05, Alert06, Alert07, Alert08, Alert09, Alert10, Alert11, … (2 more)',
     );
   });
+
+  it('does not judge != and !~: excluding a value that is not listed still selects what it should', async () => {
+    const findings = await run(
+      unknownLabelValue,
+      records({ 'a:b:c': 'sum(rate(http_requests_total{status!="499", method!~"TRACE|CONNECT"}[5m]))' }),
+    );
+    expect(findings).toEqual([]);
+  });
 });

@@ -26,4 +26,14 @@ describe('rules/label-conflict', () => {
     );
     expect(findings).toEqual([]);
   });
+
+  it('accepts quantile on a histogram_quantile recording rule, and le', async () => {
+    const findings = await run(
+      labelConflict,
+      rules(
+        '      - record: route:http_request_duration_seconds:p99\n        expr: histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket[5m])))\n        labels: {quantile: "0.99"}\n',
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
 });

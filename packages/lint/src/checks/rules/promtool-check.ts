@@ -1,0 +1,37 @@
+import { initRuleValidator } from '@o11y/promql';
+import { defineCheck } from '../../check.ts';
+import { validateRules } from '../../load/rule-file.ts';
+
+/** How upstream's rulefmt prefixes the parser's error for a rule's expression. */
+const EXPRESSION_ERROR = 'could not parse expression: ';
+
+export const promtoolCheck = defineCheck({
+  id: 'rules/promtool-check',
+  severity: 'error',
+  doc: `A rule file must load in Prometheus: whatever the pinned \`promtool check rules\` rejects is an error here,
+found by the same code (upstream's rulefmt, compiled to wasm, with the PromQL features of \`enableFeatures\`):
+unknown fields (\`expresion:\`), duplicate keys, durations Prometheus cannot read in \`interval\`, \`for\`,
+\`keep_firing_for\` or \`query_offset\`, invalid label and annotation names, both or
+neither of \`record\` and \`alert\`, and label or annotation templates that are not valid Go templates or call a
+function Prometheus does not define. Expressions that do not parse are promql/syntax's findings (the same parser,
+with a caret under the error). Each error is at the line promtool names, or at the rule, annotation or
+value it is about. Run on plain rule files and PrometheusRule resources (the resource's \`spec\` as the rule file
+the operator writes); Mimir namespace files are not Prometheus rule files and are not judged, and the TypeScript
+definitions are checked by promtool itself in \`o11y test\`.`,
+  async prepare(project) {
+    if (project.sources.ruleFiles.length > 0) await initRuleValidator();
+  },
+  *run({ project }) {
+    for (const { document, node } of project.sources.ruleFiles) {
+      for (const problem of validateRules(document, node, project.parser)) {
+        // The same parser's error, with a caret under the expression, is promql/syntax's.
+        if (problem.message.startsWith(EXPRESSION_ERROR)) continue;
+        yield {
+          target: { kind: 'file', file: document.file, source: problem.source },
+          message: problem.message,
+          hint: 'Prometheus refuses to load this rule file (`promtool check rules` says the same): fix what the message says',
+        };
+      }
+    }
+  },
+});

@@ -1,0 +1,22 @@
+import { callValidator, optionFlags, type ParserOptions } from './wasm.ts';
+
+/** One error the pinned `promtool check rules` reports for a rule file. */
+export interface RuleFileProblem {
+  readonly message: string;
+  /** Where the error is (1-based), when upstream names a position. */
+  readonly line?: number;
+  readonly column?: number;
+  /** The group and the rule in it (1-based) an error about one rule is about, when it names no position. */
+  readonly group?: string;
+  readonly rule?: number;
+}
+
+/**
+ * Validates a Prometheus rule file with upstream's own rulefmt, as the pinned `promtool check rules`
+ * does: unknown fields, duplicate keys, durations, PromQL (with the given parser features), label
+ * and annotation names, and the Go templates of alerts' labels and annotations. Needs
+ * `await initRuleValidator()` once; never throws for any input afterwards.
+ */
+export function validateRuleFile(text: string, options?: ParserOptions): readonly RuleFileProblem[] {
+  return (JSON.parse(callValidator(text, optionFlags(options))) as { problems: RuleFileProblem[] }).problems;
+}
