@@ -74,6 +74,9 @@ const DEFAULT_OPTIONS = {
   moduleResolution: 'NodeNext',
   allowImportingTsExtensions: true,
   skipLibCheck: true,
+  // o11y's packages run compiled JavaScript and give their types as TypeScript sources under this condition.
+  customConditions: ['o11y-source'],
+  types: ['node'],
 };
 
 /**

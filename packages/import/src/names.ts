@@ -55,7 +55,7 @@ function words(text: string): string[] {
     .filter(Boolean);
 }
 
-/** `node_cpu_seconds_total` → `nodeCpuSecondsTotal`, `HighErrorRate` → `highErrorRate`. */
+/** `kube_pod_info` → `kubePodInfo`, `HighErrorRate` → `highErrorRate`. */
 export function camelCase(text: string): string {
   const parts = words(text).map((w, i) =>
     i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase(),

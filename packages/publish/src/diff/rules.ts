@@ -81,7 +81,7 @@ function ruleChanges(a: RuleEntry, b: RuleEntry, options: DiffOptions): Change[]
   return changes;
 }
 
-/** A rule's labels as a selector shows them: `{service="payments", severity="critical"}`. */
+/** A rule's labels as a selector shows them: `{service="billing", severity="critical"}`. */
 const labelsText = (rule: Json) =>
   `{${Object.entries(asRecord(rule.labels))
     .sort(([a], [b]) => compareCodePoints(a, b))
