@@ -76,8 +76,17 @@ const DEFAULT_OPTIONS = {
   skipLibCheck: true,
   // o11y's packages run compiled JavaScript and give their types as TypeScript sources under this condition.
   customConditions: ['o11y-source'],
-  types: ['node'],
 };
+
+/** Node's types when the project has them (o11y's package sources, read through o11y-source, need them). */
+function nodeTypes(root: string): { types?: string[] } {
+  try {
+    createRequire(path.join(root, 'package.json')).resolve('@types/node/package.json');
+    return { types: ['node'] };
+  } catch {
+    return {};
+  }
+}
 
 /**
  * A tsconfig for the organisation only: the project's own tsconfig.json, its root files the
@@ -98,7 +107,7 @@ async function organisationConfig(root: string): Promise<string> {
       files: [...(await definitionModules(root)), ...(existsSync(settings) ? [settings] : [])],
       include: [],
       compilerOptions: {
-        ...(!existsSync(projectConfig) && DEFAULT_OPTIONS),
+        ...(!existsSync(projectConfig) && { ...DEFAULT_OPTIONS, ...nodeTypes(root) }),
         noEmit: true,
         incremental: true,
         tsBuildInfoFile: path.join(dir, 'organisation.tsbuildinfo'),
