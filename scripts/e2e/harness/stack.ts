@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inhibitionTestConfig, startWebhookSink, type WebhookSink } from '@o11y/alertmanager';
-import { build, loadDefinitions } from '@o11y/build';
+import { build, loadDefinitions, projectModel } from '@o11y/build';
 import {
   type Definition,
   kindOf,
@@ -35,7 +35,6 @@ import {
 } from '../../../catalog/index.ts';
 import { type RealExporters, startRealExporters } from './exporters.ts';
 import { DEFAULT_SCRAPE_INTERVAL_MS, parseInterval } from './grafana.ts';
-import { loadProjectModel } from './model.ts';
 import { PrometheusApi } from './prometheus-api.ts';
 
 const SAMPLE_SERVICE_MAIN = fileURLToPath(
@@ -188,7 +187,7 @@ export async function startStack(
     log('e2e: building the organisation with the test profile');
     await build({ root, out: distDir, profile: TEST_PROFILE.name });
     const definitions = await loadDefinitions(root);
-    const model = await loadProjectModel(root, definitions, TEST_PROFILE.name);
+    const model = await projectModel({ root, definitions, profile: TEST_PROFILE.name, log: () => {} });
 
     const sink = await startWebhookSink();
     running.push({ stop: () => sink.close() });
