@@ -33,6 +33,15 @@ describe('one output switch', () => {
     const result = o11y(['build', '--out', path.join(scratch, 'empty')], { cwd: project });
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ version: 1, profile: 'default', artifacts: [] });
+    // o11y diff picks from the same map: JSON by the config, text when asked, a usage error otherwise.
+    const dist = ['--base-dist', path.join(scratch, 'empty'), '--head-dist', path.join(scratch, 'empty')];
+    const diff = o11y(['diff', ...dist], { cwd: project });
+    expect(diff.status, diff.stderr).toBe(0);
+    expect(JSON.parse(diff.stdout)).toMatchObject({ sections: expect.any(Array) });
+    expect(o11y(['diff', ...dist, '--format', 'text'], { cwd: project }).stdout).toBe('No changes.\n');
+    const bad = o11y(['diff', ...dist, '--format', 'yaml'], { cwd: project });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--format must be one of text, markdown, json');
   }, 60_000);
 
   it('o11y test --format json: a JSON report per suite, then the totals', () => {

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
+import { type Formatters, formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
 import { previewChanges } from '@o11y/preview';
 import {
   buildRef,
   COMMENT_LIMIT,
+  type DiffReport,
   diffTrees,
   isEmpty,
   npmBuild,
@@ -17,7 +18,22 @@ import {
 } from '@o11y/publish';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
+import { chooseFormat } from '../options.ts';
 import { progress } from '../progress.ts';
+
+interface DiffFormatOptions {
+  readonly colour: boolean;
+  /** Markdown: the most characters of the comment (0 for no limit) and where the full report is. */
+  readonly maxChars: number;
+  readonly fullReport?: string;
+}
+
+const FORMATS = {
+  text: (report, { colour }) => renderText(report, colour),
+  markdown: (report, { maxChars, fullReport }) =>
+    renderMarkdown(report, { maxChars, ...(fullReport !== undefined && { fullReport }) }),
+  json: (report) => renderJson(report),
+} satisfies Formatters<DiffReport, DiffFormatOptions>;
 
 const HELP = `Usage: o11y diff [--base <git-ref>] [--format text|markdown|json] [--output <file>]
 
@@ -30,7 +46,8 @@ Unchanged artifacts are not mentioned.
   --base <ref>          what to compare with (default HEAD)
   --base-dist <dir>     use an existing build of the base instead of building --base
   --head-dist <dir>     use an existing build of the working tree instead of building it
-  --format <f>          text (default), markdown (for a pull-request comment) or json
+  --format <f>          text (default), markdown (for a pull-request comment) or json; the
+                        default can be set with formats.diff in o11y.config.ts
   --output <file>       write the result to a file (atomically) instead of stdout
   --exit-code           exit 1 when there are changes
   --max-chars <n>       markdown: shorten to at most n characters (default 65536, GitHub's limit
@@ -69,9 +86,7 @@ export const command: Command = {
       true,
     );
     if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
-    const format = values.format ?? 'text';
-    if (!['text', 'markdown', 'json'].includes(format))
-      throw new UsageError('--format must be text, markdown or json');
+    const format = await chooseFormat(FORMATS, values.format, 'diff', io.root);
     const maxChars = Number(values['max-chars'] ?? COMMENT_LIMIT);
     if (!Number.isInteger(maxChars) || maxChars < 0)
       throw new UsageError('--max-chars must be a whole number of characters (0 for no limit)');
@@ -102,19 +117,16 @@ export const command: Command = {
         count(`${compared.sections.reduce((n, s) => n + s.items.length, 0)} items changed`);
         return compared;
       });
-      const text =
-        format === 'json'
-          ? renderJson(report)
-          : format === 'markdown'
-            ? renderMarkdown(report, {
-                maxChars,
-                ...(values['full-report'] !== undefined && { fullReport: values['full-report'] }),
-              })
-            : renderText(report, io.colour && !values.output);
+      const options: DiffFormatOptions = {
+        colour: io.colour && !values.output,
+        maxChars,
+        ...(values['full-report'] !== undefined && { fullReport: values['full-report'] }),
+      };
+      const text = FORMATS[format](report, options);
       if (values['full-output'] !== undefined)
         await writeFileAtomic(
           path.resolve(io.root, values['full-output']),
-          format === 'markdown' ? renderMarkdown(report, { maxChars: 0 }) : text,
+          FORMATS[format](report, { ...options, maxChars: 0 }),
         );
       // Every renderer ends its text with a newline; io.stdout adds none.
       if (values.output) await writeFileAtomic(path.resolve(io.root, values.output), text);
