@@ -5,6 +5,12 @@ import type { SourceLocation } from './source.ts';
  * it from their definitions, with the TypeScript line of every rule, panel and query; the lint
  * package also produces it from plain rule files and dashboard JSON, with file:line of the YAML/JSON.
  */
+/**
+ * The alert severities Alertmanager routes on (critical pages, warning and info notify): the builders'
+ * type and lint's `rules/required-labels` both read this one list.
+ */
+export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
+
 export interface RuleModel {
   readonly kind: 'alert' | 'record';
   readonly name: string;

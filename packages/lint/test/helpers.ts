@@ -82,6 +82,8 @@ export interface PanelSpec {
   title?: string;
   type?: string;
   unit?: string;
+  /** '' for none; a stock one otherwise, so only the panel-description check sees panels without. */
+  description?: string;
   datasource?: unknown;
   targets?: {
     expr: string;
@@ -105,6 +107,7 @@ export function dashboard(panels: PanelSpec[], extra: Record<string, unknown> = 
         id: panel.id ?? index + 1,
         title: panel.title ?? `Panel ${index + 1}`,
         type: panel.type ?? 'timeseries',
+        ...(panel.description !== '' && { description: panel.description ?? 'What it shows.' }),
         datasource: panel.datasource ?? DATASOURCE,
         fieldConfig: { defaults: panel.unit === '' ? {} : { unit: panel.unit ?? 'short' } },
         targets: (panel.targets ?? []).map((t, i) => ({

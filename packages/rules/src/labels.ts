@@ -1,5 +1,7 @@
+import { ALERT_SEVERITIES } from '@o11y/core';
+
 /** The closed set of alert severities; Alertmanager routes on it (critical pages, warning and info notify). */
-export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export const SEVERITIES = ALERT_SEVERITIES;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** How an SLO burn-rate alert should reach people: `page` wakes someone up, `ticket` can wait for work hours. */

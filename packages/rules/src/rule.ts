@@ -16,7 +16,7 @@ import {
   parseDuration,
   type SourceLocation,
 } from '@o11y/core';
-import { isValidLabelName, SEVERITIES, type Severity } from './labels.ts';
+import { isValidLabelName, type Severity } from './labels.ts';
 
 /** A rule that `o11y test` need not cover, with the reason a reviewer can judge. */
 export interface CoverageOptOut {
@@ -191,20 +191,6 @@ export function alert(name: string, options: AlertOptions): AlertingRule {
 export function makeAlert(name: string, options: AlertOptions, source: SourceLocation): AlertingRule {
   const what = `alert ${name}`;
   if (name.trim() === '') throw new O11yError('an alert needs a name', { source, id: 'rules/alert-name' });
-  if (!options.severity) {
-    throw new O11yError(`${what} has no severity`, {
-      source,
-      id: 'rules/alert-severity',
-      hint: `set severity to one of ${SEVERITIES.join(', ')}: Alertmanager routes on it`,
-    });
-  }
-  if (!SEVERITIES.includes(options.severity)) {
-    throw new O11yError(`${what}: severity "${options.severity}" is not one of ${SEVERITIES.join(', ')}`, {
-      source,
-      id: 'rules/alert-severity',
-      hint: 'critical pages someone, warning and info notify a channel',
-    });
-  }
   const extra = options.labels ?? {};
   for (const reserved of ['severity', 'team', 'alertname']) {
     if (reserved in extra) {

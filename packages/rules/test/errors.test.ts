@@ -72,27 +72,22 @@ describe('build-time errors name the TypeScript line and say what to do', () => 
     expect(ruleGroup('shop', { rules: [cart, mail] }).rules).toHaveLength(2);
   });
 
-  it('rejects an alert without severity', () => {
-    const { error, printed } = buildError(() =>
-      // @ts-expect-error: severity is required by the type too; this is what plain JavaScript or a cast gets.
-      alert('QueueBacklog', { expr: queueDepth.gt(100), team: 'web', summary: 's', description: 'd' }),
-    );
-    expect(error.id).toBe('rules/alert-severity');
-    expect(error.message).toBe('alert QueueBacklog has no severity');
-    expect(error.hint).toContain('critical, warning, info');
-    expect(printed).toMatch(new RegExp(`^${HERE}:\\d+:\\d+  alert QueueBacklog has no severity`));
-  });
-
-  it('rejects a severity outside the closed set', () => {
-    const { error } = buildError(() =>
-      alert('QueueBacklog', {
-        expr: queueDepth.gt(100),
-        severity: 'page' as 'critical',
-        team: 'web',
-        summary: 's',
-        description: 'd',
-      }),
-    );
-    expect(error.id).toBe('rules/alert-severity');
+  it('builds an alert whatever its severity: lint’s rules/required-labels is the one place that judges it', () => {
+    // @ts-expect-error: severity is required by the type; this is what plain JavaScript or a cast gets.
+    const bare = alert('QueueBacklog', {
+      expr: queueDepth.gt(100),
+      team: 'web',
+      summary: 's',
+      description: 'd',
+    });
+    expect(bare.labels.severity).toBeUndefined();
+    const odd = alert('QueueBacklog', {
+      expr: queueDepth.gt(100),
+      severity: 'page' as 'critical',
+      team: 'web',
+      summary: 's',
+      description: 'd',
+    });
+    expect(odd.labels.severity).toBe('page');
   });
 });

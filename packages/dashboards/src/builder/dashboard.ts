@@ -19,9 +19,6 @@ import { datasourcePicker, type Variable } from './variables.ts';
 
 export const DASHBOARD_KIND = 'grafana-dashboard';
 
-/** Grafana gets slow and unreadable beyond this; split the dashboard and link the parts instead. */
-export const MAX_PANELS = 50;
-
 interface Row {
   readonly title: string | undefined;
   readonly panels: readonly Panel[];
@@ -220,10 +217,13 @@ export class Dashboard implements Definition {
     return this;
   }
 
-  /** Checks the conventions and builds the Grafana JSON with the foundation SDK. */
+  /**
+   * Checks that the dashboard can work (panels with queries, defined variables) and builds the Grafana
+   * JSON with the foundation SDK. Conventions (descriptions, units, size) are lint's checks.
+   */
   compile(): CompiledDashboard {
     const panels = this.panels;
-    this.checkConventions(panels);
+    this.checkWellFormed(panels);
     const builder = new sdk.DashboardBuilder(this.title)
       .uid(this.uidValue)
       .tags([...new Set(this.tagList)])
@@ -265,41 +265,14 @@ export class Dashboard implements Definition {
     ];
   }
 
-  private checkConventions(panels: readonly Panel[]): void {
+  private checkWellFormed(panels: readonly Panel[]): void {
     const problems: O11yError[] = [];
     if (panels.length === 0) {
       problems.push(new O11yError(`dashboard "${this.title}" has no panels`, { source: this.source }));
     }
-    if (panels.length + this.rows.length >= MAX_PANELS) {
-      problems.push(
-        new O11yError(`dashboard "${this.title}" has ${panels.length} panels in ${this.rows.length} rows`, {
-          source: this.source,
-          id: 'dashboards/too-many-panels',
-          hint: `keep it under ${MAX_PANELS} panels: split it and link the parts with linkTo()`,
-        }),
-      );
-    }
     const known = new Set([...this.allVariables(panels).map((v) => v.name)]);
     for (const panel of panels) {
       const where = `panel "${panel.title}"`;
-      if (!panel.descriptionOf?.trim()) {
-        problems.push(
-          new O11yError(`${where} has no description`, {
-            source: panel.source,
-            id: 'dashboards/panel-description',
-            hint: 'say what the panel shows and when to worry, with .description(…)',
-          }),
-        );
-      }
-      if (panel.type !== 'logs' && !panel.unitOf) {
-        problems.push(
-          new O11yError(`${where} has no unit`, {
-            source: panel.source,
-            id: 'dashboards/panel-unit',
-            hint: 'set one with .unit(units.…) from @grafana/grafana-foundation-sdk/units',
-          }),
-        );
-      }
       if (panel.queries.length === 0) {
         problems.push(
           new O11yError(`${where} has no query`, { source: panel.source, id: 'dashboards/panel-query' }),

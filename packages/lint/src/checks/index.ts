@@ -8,6 +8,7 @@ import { datasourceVariable } from './dashboard/datasource-variable.ts';
 import { duplicate as dashboardDuplicate } from './dashboard/duplicate.ts';
 import { legendLabel } from './dashboard/legend-label.ts';
 import { missingRecordingRule } from './dashboard/missing-recording-rule.ts';
+import { panelDescription } from './dashboard/panel-description.ts';
 import { panelTitle } from './dashboard/panel-title.ts';
 import { panelUnit } from './dashboard/panel-unit.ts';
 import { rateInterval } from './dashboard/rate-interval.ts';
@@ -67,6 +68,7 @@ export const allChecks: readonly Check[] = [
   datasourceVariable,
   rateInterval,
   panelTitle,
+  panelDescription,
   panelUnit,
   legendLabel,
   dashboardDuplicate,

@@ -1,3 +1,4 @@
+import { ALERT_SEVERITIES } from '@o11y/core';
 import { defineCheck } from '../../check.ts';
 
 export const requiredLabels = defineCheck({
@@ -8,7 +9,7 @@ default receiver or nobody. Group labels count. \`severity\` must be one of the 
 the routing tree knows.`,
   options: {
     labels: { default: ['severity', 'team'], doc: 'labels every alert must have' },
-    severities: { default: ['critical', 'warning', 'info'], doc: 'allowed values of severity' },
+    severities: { default: [...ALERT_SEVERITIES] as string[], doc: 'allowed values of severity' },
   },
   *run({ project, options }) {
     for (const { group, rule } of project.rules) {
