@@ -5,6 +5,9 @@ import { redDashboards, sloDashboards } from '../../dashboards/services.ts';
 import type { Absence } from './harness/conformity.ts';
 import type { Selection } from './harness/dashboard-queries.ts';
 
+/** How long the stack runs before panels are checked: long enough for every rate window and rarer statuses. */
+export const WARM_UP_MS = 45_000;
+
 /** What the end-to-end check accepts as legitimately missing on a healthy estate, each with its reason. */
 
 export interface EmptyPanel {

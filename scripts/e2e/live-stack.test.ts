@@ -25,16 +25,13 @@ import { main as o11y } from 'o11y';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The organisation's catalogue (catalog/), whose targets.ts declares `up`; @o11y/catalog is the library.
 import { catalog, up } from '../../catalog/index.ts';
-import { ABSENT_IN_TEST_STACK, LEGITIMATELY_EMPTY } from './expectations.ts';
+import { ABSENT_IN_TEST_STACK, LEGITIMATELY_EMPTY, WARM_UP_MS } from './expectations.ts';
 import { conformityProblems } from './harness/conformity.ts';
 import { checkPanelQueries, describeCheck, type PanelQueryCheck } from './harness/dashboard-queries.ts';
 import { STACK_PROFILES, type Stack, type StackProfile, startStack } from './harness/stack.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-/** How long the stack runs before panels are checked: long enough for every rate window and rarer statuses. */
-const WARM_UP_MS = 45_000;
 
 const matches = (pattern: string | RegExp, text: string) =>
   typeof pattern === 'string' ? pattern === text : pattern.test(text);

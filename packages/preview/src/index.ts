@@ -4,6 +4,7 @@ export { type ChangedDashboard, type ChangesOptions, changedDashboards, previewC
 export { NO_DATA_SOURCE, PAGE_WIDTH } from './collect.ts';
 export type { DashboardJson, PanelJson } from './dashboard-json.ts';
 export { type DevOptions, type DevSession, type ImportModule, type Rebuild, startDev } from './dev.ts';
+export { colouredPixels, longestRun } from './inspect.ts';
 export { type LaidOutPanel, layoutDashboard } from './layout.ts';
 export { renderPage } from './page.ts';
 export {
