@@ -11,6 +11,7 @@ import {
   kindOf,
   parseDuration,
 } from '@o11y/core';
+import { loadRenderer } from '@o11y/preview';
 import {
   type AlertingRule,
   compressDuration,
@@ -102,9 +103,10 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
     await stack?.stop();
   }, 60_000);
 
-  const queryEnvironment = () => ({
+  const queryEnvironment = async () => ({
     prometheus: stack.query,
-    scrapeIntervalMs: stack.grafanaScrapeIntervalMs,
+    grafana: (await loadRenderer()).grafana,
+    scrapeInterval: stack.grafanaScrapeInterval,
     now: Date.now(),
   });
 
@@ -291,7 +293,7 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
     async () => {
       const waited = Date.now() - startedAt;
       if (waited < WARM_UP_MS) await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS - waited));
-      const env = queryEnvironment();
+      const env = await queryEnvironment();
       const checks = [
         ...(await checkPanelQueries(stack.model.dashboards, env, 'default')),
         ...(await checkPanelQueries(stack.model.dashboards, env, 'first')),
@@ -318,7 +320,7 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
   );
 
   it('fails, naming the dashboard and panel, when a query has a wrong label value', async () => {
-    const env = queryEnvironment();
+    const env = await queryEnvironment();
     const healthy = panelChecks ?? (await checkPanelQueries(stack.model.dashboards, env, 'default'));
     const victim = healthy.find(
       (c) => c.selection === 'default' && c.outcome === 'data' && /\w="[^"$]+"/.test(c.expr),

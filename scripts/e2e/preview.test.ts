@@ -12,6 +12,7 @@ import { parseDuration } from '@o11y/core';
 import {
   colouredPixels,
   launchBrowser,
+  loadRenderer,
   openPreview,
   type PreviewPage,
   preview,
@@ -30,6 +31,13 @@ const wanted = process.env.O11Y_E2E_PROFILES?.split(',').includes('single') ?? t
 
 /** `panel-7` and the repeat clones `panel-7:a:9100` are panel 7 of the JSON. */
 const panelIdOf = (key: string) => Number(/^panel-(\d+)/.exec(key)?.[1]);
+
+/**
+ * The stack has run for minutes: over a dashboard's own range (30 days for SLOs) Grafana's step, and the
+ * range aligned to it, would end before the first sample, and Grafana would show no data. The panel
+ * checks that say which panels have data query the same range, with the same steps.
+ */
+const TIME_RANGE = { from: 'now-15m', to: 'now' } as const;
 
 interface PanelJson {
   readonly type?: string;
@@ -67,7 +75,13 @@ describe.runIf(wanted)('the sample organisation drawn by o11y preview from the l
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
     const checks = await checkPanelQueries(
       stack.model.dashboards,
-      { prometheus: stack.query, scrapeIntervalMs: stack.grafanaScrapeIntervalMs, now: Date.now() },
+      {
+        prometheus: stack.query,
+        grafana: (await loadRenderer()).grafana,
+        scrapeInterval: stack.grafanaScrapeInterval,
+        now: Date.now(),
+        timeRange: TIME_RANGE,
+      },
       'default',
     );
     const byPanel = new Map<string, PanelQueryCheck[]>();
@@ -93,11 +107,8 @@ describe.runIf(wanted)('the sample organisation drawn by o11y preview from the l
       dashboards,
       outDir: out,
       prometheusUrl: stack.query.url,
-      // The stack has run for minutes: over a dashboard's own range (30 days for SLOs) Grafana's step,
-      // and the range aligned to it, would end before the first sample, and Grafana would show no data.
-      from: 'now-15m',
-      to: 'now',
-      scrapeInterval: `${stack.grafanaScrapeIntervalMs / 1000}s`,
+      ...TIME_RANGE,
+      scrapeInterval: stack.grafanaScrapeInterval,
     });
     const browser = await launchBrowser();
     try {
@@ -151,12 +162,13 @@ describe.runIf(wanted)('the sample organisation drawn by o11y preview from the l
 
   it('draws every dashboard the build wrote, each panel with its title, without console errors', () => {
     expect(pages.map((p) => p.uid).sort()).toEqual(stack.model.dashboards.map((d) => d.uid).sort());
-    expect(seen.consoleErrors).toEqual([]);
-    expect(seen.missingTitles).toEqual([]);
+    expect(seen.consoleErrors, seen.consoleErrors.join('\n')).toEqual([]);
+    expect(seen.missingTitles, seen.missingTitles.join('\n')).toEqual([]);
   });
 
   it('draws data, never "No data", on every panel whose queries returned data on the stack', () => {
-    expect(seen.dataProblems).toEqual([]);
+    // The problems in the message too: a CI log may keep only the failure line, not the diff.
+    expect(seen.dataProblems, seen.dataProblems.join('\n')).toEqual([]);
     expect(seen.plotted, 'time series drawn with coloured pixels').toBeGreaterThan(50);
   });
 

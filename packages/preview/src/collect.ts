@@ -28,7 +28,7 @@ export interface CollectOptions {
 
 export const NO_DATA_SOURCE = 'No data source: run o11y preview with --prometheus-url to draw data';
 
-function panelWidthPx(w: number): number {
+export function panelWidthPx(w: number): number {
   const column = (PAGE_WIDTH - GAP * (GRID_COLUMNS - 1)) / GRID_COLUMNS;
   return Math.round(column * w + GAP * (w - 1));
 }

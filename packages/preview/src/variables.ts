@@ -21,6 +21,12 @@ export interface VariableSelection {
 
 const ALL = '$__all';
 
+/**
+ * Which value each variable takes: the dashboard's saved selection, as Grafana opens it (falling back to
+ * All or the first option), or the first option whatever was saved (a second look at the same panels).
+ */
+export type VariableChoice = 'saved' | 'first';
+
 function queryText(variable: VariableJson): string {
   return typeof variable.query === 'string' ? variable.query : (variable.query?.query ?? '');
 }
@@ -106,7 +112,9 @@ function select(
   variable: VariableJson,
   options: readonly string[],
   fromServer: boolean,
+  choice: VariableChoice,
 ): Pick<VariableSelection, 'values' | 'all'> {
+  if (choice === 'first') return { values: options.slice(0, 1), all: false };
   const saved = savedValues(variable);
   if (saved.includes(ALL)) return { values: options, all: true };
   const kept = fromServer ? saved.filter((v) => options.includes(v)) : saved;
@@ -126,6 +134,7 @@ export async function resolveVariables(
   startS: number,
   endS: number,
   builtins: Readonly<Record<string, string>>,
+  choice: VariableChoice = 'saved',
 ): Promise<VariableSelection[]> {
   const resolved: VariableSelection[] = [];
   for (const variable of variables) {
@@ -145,11 +154,11 @@ export async function resolveVariables(
       const interpolate = (text: string) => interpolateText(text, resolved, builtins, 'query');
       const found = await queryOptions(queryText(variable), client, startS, endS, interpolate);
       if ('error' in found) {
-        resolved.push({ ...base, ...select(variable, [], false), problem: found.error });
+        resolved.push({ ...base, ...select(variable, [], false, choice), problem: found.error });
         continue;
       }
       const options = applyRegex(found.values, variable.regex).sort();
-      resolved.push({ ...base, ...select(variable, options, true) });
+      resolved.push({ ...base, ...select(variable, options, true, choice) });
       continue;
     }
     const options =
@@ -160,6 +169,7 @@ export async function resolveVariables(
         variable,
         options.filter((v) => v !== ALL),
         false,
+        choice,
       ),
     });
   }

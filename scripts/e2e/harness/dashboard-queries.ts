@@ -1,55 +1,28 @@
+/**
+ * Every panel query of the built dashboards run against the stack the way Grafana runs it: the time
+ * range, step, `$__rate_interval` and template variables come from o11y preview's code (which uses
+ * @grafana/data's own helpers), so the end-to-end check and the preview cannot disagree on a query.
+ */
 import type { DashboardModel, PanelModel, QueryModel, SourceLocation } from '@o11y/core';
 import {
-  builtinVariables,
-  interpolate,
-  parseInterval,
-  type QueryTiming,
+  type DashboardJson,
+  type GrafanaData,
+  interpolateText,
+  type PanelJson,
+  PrometheusClient,
+  panelWidthPx,
   queryTiming,
   resolveTime,
-  type VariableValue,
-} from './grafana.ts';
+  resolveVariables,
+  type TimeRangeMs,
+  type VariableSelection,
+} from '@o11y/preview';
 import { hasData, type PrometheusApi, type QueryResult } from './prometheus-api.ts';
-
-/** The panel width Grafana would give a full-width panel on a 1920-pixel screen, per grid column. */
-const PIXELS_PER_GRID_COLUMN = 1800 / 24;
 
 /** Which value each template variable takes: what a user opening the dashboard sees, or its first concrete value. */
 export type Selection = 'default' | 'first';
 
-interface VariableJson {
-  name: string;
-  type: string;
-  query?: string | { query?: string };
-  regex?: string;
-  multi?: boolean;
-  includeAll?: boolean;
-  allValue?: string | null;
-  current?: { value?: string | string[]; text?: string | string[] };
-  options?: Array<{ value: string }>;
-}
-
-interface TargetJson {
-  refId?: string;
-  expr?: string;
-  instant?: boolean;
-  range?: boolean;
-  interval?: string;
-}
-
-interface PanelJson {
-  id?: number;
-  maxDataPoints?: number;
-  interval?: string;
-  gridPos?: { w?: number };
-  targets?: TargetJson[];
-  panels?: PanelJson[];
-}
-
-interface DashboardJson {
-  time?: { from?: string; to?: string };
-  templating?: { list?: VariableJson[] };
-  panels?: PanelJson[];
-}
+type TargetJson = NonNullable<PanelJson['targets']>[number];
 
 /** One panel query as the end-to-end check ran it. */
 export interface PanelQueryCheck {
@@ -69,17 +42,17 @@ export interface PanelQueryCheck {
 
 export interface QueryEnvironment {
   readonly prometheus: PrometheusApi;
+  /** @grafana/data's helpers, from the preview's renderer bundle (`loadRenderer().grafana`). */
+  readonly grafana: GrafanaData;
   /** The Prometheus data source's scrape interval as Grafana knows it (jsonData.timeInterval, default 15s). */
-  readonly scrapeIntervalMs: number;
+  readonly scrapeInterval: string;
   readonly now: number;
+  /** The range every dashboard is queried over instead of its own (as `o11y preview --from --to`). */
+  readonly timeRange?: { readonly from: string; readonly to: string };
 }
 
 function panelsOf(json: DashboardJson): PanelJson[] {
   return (json.panels ?? []).flatMap((p) => [p, ...(p.panels ?? [])]);
-}
-
-function variableQuery(variable: VariableJson): string {
-  return typeof variable.query === 'string' ? variable.query : (variable.query?.query ?? '');
 }
 
 function dataSourceType(datasource: unknown, dashboard: DashboardModel): string | undefined {
@@ -95,159 +68,45 @@ function dataSourceType(datasource: unknown, dashboard: DashboardModel): string 
   return dataSourceType(uid, dashboard);
 }
 
-/** The value a query variable's `regex` keeps of each option (its first capture group, if it has one). */
-function applyRegex(values: readonly string[], regex: string | undefined): string[] {
-  if (!regex) return [...values];
-  const match = /^\/(.*)\/([gimsuy]*)$/.exec(regex);
-  const pattern = new RegExp(match ? match[1]! : regex, match?.[2]?.replace('g', '') ?? '');
-  return values.flatMap((value) => {
-    const found = pattern.exec(value);
-    if (!found) return [];
-    return [found.groups?.value ?? found[1] ?? found[0]];
-  });
-}
-
-/** The options of a query variable, asked of Prometheus the way Grafana's Prometheus data source asks. */
-async function queryOptions(
-  query: string,
-  env: QueryEnvironment,
-  range: { from: number; to: number },
-): Promise<string[]> {
-  const labelValues = /^label_values\((?:(.+),\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$/s.exec(query.trim());
-  if (labelValues) {
-    const [, selector, label] = labelValues;
-    return env.prometheus.labelValues(label!, selector ? [selector.trim()] : [], range.from, range.to);
-  }
-  const metrics = /^metrics\((.*)\)$/s.exec(query.trim());
-  if (metrics) {
-    const names = await env.prometheus.labelValues('__name__', [], range.from, range.to);
-    const pattern = new RegExp(metrics[1]!.trim());
-    return names.filter((n) => pattern.test(n));
-  }
-  const queryResult = /^query_result\((.*)\)$/s.exec(query.trim());
-  if (queryResult) {
-    const result = await env.prometheus.query(queryResult[1]!, range.to);
-    if (result.resultType !== 'vector') return [];
-    return (
-      result.result as Array<{ metric: Record<string, string>; value?: readonly [number, string] }>
-    ).map((s) => {
-      const { __name__: name = '', ...labels } = s.metric;
-      const text = Object.entries(labels)
-        .map(([k, v]) => `${k}="${v}"`)
-        .join(',');
-      return `${name}{${text}} ${s.value?.[1] ?? ''} ${(s.value?.[0] ?? 0) * 1000}`;
-    });
-  }
-  throw new Error(
-    `variable query "${query}" is not one the end-to-end resolver knows (label_values, metrics, query_result)`,
-  );
-}
-
-function customOptions(query: string): string[] {
-  return query
-    .split(/(?<!\\),/)
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => part.split(' : ').at(-1)!.trim());
-}
-
-/**
- * Every template variable's value, resolved in order (later variables may use earlier ones), with
- * their options fetched from Prometheus. A query variable with no options is an error: Grafana would
- * show "No data" on every panel that uses it.
- */
-export async function resolveVariables(
-  dashboard: DashboardModel,
-  env: QueryEnvironment,
-  timing: QueryTiming,
-  range: { from: number; to: number },
-  selection: Selection,
-): Promise<Map<string, VariableValue>> {
-  const json = dashboard.json as DashboardJson;
-  const resolved = new Map<string, VariableValue>();
-  const builtins = builtinVariables(timing);
-  for (const variable of json.templating?.list ?? []) {
-    const multi = variable.multi === true;
-    const includeAll = variable.includeAll === true;
-    const customAllValue = variable.allValue ?? undefined;
-    const base = {
-      multi,
-      includeAll,
-      ...(customAllValue !== undefined && customAllValue !== '' && { customAllValue }),
-    };
-    let options: string[];
-    switch (variable.type) {
-      case 'datasource':
-      case 'adhoc':
-        continue;
-      case 'query':
-        options = applyRegex(
-          await queryOptions(interpolate(variableQuery(variable), builtins, resolved), env, range),
-          variable.regex,
-        );
-        options = [...new Set(options)].sort();
-        if (options.length === 0) {
-          throw new Error(
-            `variable $${variable.name} has no values: ${variableQuery(variable)} returned nothing`,
-          );
-        }
-        break;
-      case 'custom':
-        options = customOptions(variableQuery(variable));
-        break;
-      case 'constant':
-      case 'textbox':
-        options = [String(variable.current?.value ?? variableQuery(variable))];
-        break;
-      case 'interval':
-        options = (variable.options ?? []).map((o) => o.value).filter((v) => v !== '$__auto_interval');
-        break;
-      default:
-        throw new Error(
-          `variable $${variable.name} has type ${variable.type}, which the end-to-end resolver does not know`,
-        );
-    }
-    const current = variable.current?.value;
-    const currentValues = current === undefined ? [] : Array.isArray(current) ? current : [current];
-    const wantsAll = currentValues.includes('$__all') || (currentValues.length === 0 && includeAll);
-    if (selection === 'default' && wantsAll) {
-      resolved.set(variable.name, { ...base, values: options, all: true });
-    } else if (
-      selection === 'default' &&
-      currentValues.length > 0 &&
-      currentValues.every((v) => options.includes(v))
-    ) {
-      resolved.set(variable.name, { ...base, values: currentValues, all: false });
-    } else {
-      resolved.set(variable.name, { ...base, values: [options[0]!], all: false });
-    }
-  }
-  return resolved;
-}
-
-function timeRangeOf(dashboard: DashboardModel, env: QueryEnvironment): { from: number; to: number } {
-  const json = dashboard.json as DashboardJson;
+function timeRangeOf(dashboard: DashboardModel, env: QueryEnvironment): TimeRangeMs {
+  const { from = 'now-6h', to = 'now' } = env.timeRange ?? (dashboard.json as DashboardJson).time ?? {};
   return {
-    from: resolveTime(json.time?.from ?? 'now-6h', env.now),
-    to: resolveTime(json.time?.to ?? 'now', env.now),
+    from: resolveTime(env.grafana, from, env.now, false),
+    to: resolveTime(env.grafana, to, env.now, true),
+    raw: { from, to },
   };
 }
 
-function timingOf(
-  panelJson: PanelJson | undefined,
-  targetJson: TargetJson | undefined,
-  range: { from: number; to: number },
+/**
+ * The dashboard's variables as the preview resolves them, from the stack's Prometheus. A query
+ * variable without values is an error here: Grafana would show "No data" on every panel that uses it.
+ */
+async function variablesOf(
+  dashboard: DashboardModel,
   env: QueryEnvironment,
-): QueryTiming {
-  const minInterval = targetJson?.interval || panelJson?.interval;
-  return queryTiming({
-    fromMs: range.from,
-    toMs: range.to,
-    maxDataPoints:
-      panelJson?.maxDataPoints ?? Math.round((panelJson?.gridPos?.w ?? 24) * PIXELS_PER_GRID_COLUMN),
-    minIntervalMs: minInterval ? parseInterval(minInterval) : env.scrapeIntervalMs,
-    scrapeIntervalMs: env.scrapeIntervalMs,
-  });
+  range: TimeRangeMs,
+  selection: Selection,
+): Promise<VariableSelection[]> {
+  const json = dashboard.json as DashboardJson;
+  const list = json.templating?.list ?? [];
+  const builtins = queryTiming(env.grafana, range, panelWidthPx(24), '1ms', env.scrapeInterval).builtins;
+  const resolved = await resolveVariables(
+    list,
+    new PrometheusClient(env.prometheus.url),
+    range.from / 1000,
+    range.to / 1000,
+    builtins,
+    selection === 'default' ? 'saved' : 'first',
+  );
+  for (const variable of resolved) {
+    const type = list.find((v) => v.name === variable.name)?.type;
+    if (variable.problem || (type === 'query' && variable.values.length === 0)) {
+      throw new Error(
+        `variable $${variable.name} has no values: ${variable.problem ?? 'its query returned nothing'}`,
+      );
+    }
+  }
+  return resolved;
 }
 
 async function runOne(
@@ -257,7 +116,7 @@ async function runOne(
   panelJson: PanelJson | undefined,
   env: QueryEnvironment,
   selection: Selection,
-  variables: Promise<Map<string, VariableValue>>,
+  variables: Promise<VariableSelection[]>,
 ): Promise<PanelQueryCheck> {
   const base = {
     dashboard: dashboard.title,
@@ -275,16 +134,24 @@ async function runOne(
     'prometheus';
   if (type !== 'prometheus')
     return { ...base, outcome: 'skipped', detail: `${type} query; no ${type} in the test stack` };
-  const targetJson = panelJson?.targets?.find((t) => t.refId === query.refId);
-  const { from, to } = timeRangeOf(dashboard, env);
+  const targetJson: TargetJson | undefined = panelJson?.targets?.find((t) => t.refId === query.refId);
+  const range = timeRangeOf(dashboard, env);
   let sent: string | undefined;
   try {
-    const timing = timingOf(panelJson, targetJson, { from, to }, env);
-    sent = interpolate(query.expr, builtinVariables(timing), await variables);
+    const timing = queryTiming(
+      env.grafana,
+      range,
+      panelJson?.maxDataPoints ?? panelWidthPx(panelJson?.gridPos?.w ?? 24),
+      targetJson?.interval || panelJson?.interval || env.scrapeInterval,
+      env.scrapeInterval,
+    );
+    sent = interpolateText(query.expr, await variables, timing.builtins, 'query');
     const instantOnly = targetJson?.instant === true && targetJson.range !== true;
+    // Unaligned to the step, unlike Grafana: over a dashboard's range of hours, a stack minutes old
+    // has its samples in the last step, which an aligned range may end before.
     const result: QueryResult = instantOnly
-      ? await env.prometheus.query(sent, to)
-      : await env.prometheus.queryRange(sent, from, to, timing.intervalMs);
+      ? await env.prometheus.query(sent, range.to)
+      : await env.prometheus.queryRange(sent, range.from, range.to, timing.intervalMs);
     return { ...base, sent, outcome: hasData(result) ? 'data' : 'empty' };
   } catch (error) {
     return {
@@ -306,17 +173,10 @@ export async function checkPanelQueries(
   const jobs: Array<() => Promise<PanelQueryCheck>> = [];
   for (const dashboard of dashboards) {
     const panelJsons = panelsOf(dashboard.json as DashboardJson);
-    const range = timeRangeOf(dashboard, env);
-    // Variables are resolved once per dashboard, as Grafana does on load, with a full-width panel's timing.
-    let variables: Promise<Map<string, VariableValue>> | undefined;
+    // Variables are resolved once per dashboard, as Grafana does on load.
+    let variables: Promise<VariableSelection[]> | undefined;
     const resolved = () => {
-      variables ??= resolveVariables(
-        dashboard,
-        env,
-        timingOf(undefined, undefined, range, env),
-        range,
-        selection,
-      );
+      variables ??= variablesOf(dashboard, env, timeRangeOf(dashboard, env), selection);
       return variables;
     };
     for (const panel of dashboard.panels) {

@@ -13,6 +13,7 @@ import {
   startPrometheus,
   startServer,
 } from '@o11y/core';
+import { DEFAULT_SCRAPE_INTERVAL } from '@o11y/preview';
 import { publishAlertmanagerConfigApi, publishRuler, readDistTree, treeFromFiles } from '@o11y/publish';
 import { startCortex } from '@o11y/publish/testing';
 import {
@@ -34,7 +35,6 @@ import {
   redisExporterJob,
 } from '../../../catalog/index.ts';
 import { type RealExporters, startRealExporters } from './exporters.ts';
-import { DEFAULT_SCRAPE_INTERVAL_MS, parseInterval } from './grafana.ts';
 import { PrometheusApi } from './prometheus-api.ts';
 
 const SAMPLE_SERVICE_MAIN = fileURLToPath(
@@ -80,7 +80,7 @@ export interface Stack {
   /** The real node, postgres, redis and blackbox exporters (over a real PostgreSQL and Redis). */
   readonly exporters: RealExporters;
   /** The scrape interval Grafana's Prometheus data source is configured with. */
-  readonly grafanaScrapeIntervalMs: number;
+  readonly grafanaScrapeInterval: string;
   injectFault(target: FaultTarget, fault: FaultSpec): Promise<number>;
   clearFaults(): Promise<void>;
   /** The last lines every program of the stack printed, for failure reports. */
@@ -154,15 +154,32 @@ export function liveAlertmanagerConfig(document: Json, sinkUrl: string): Json {
   };
 }
 
-async function grafanaScrapeInterval(distDir: string): Promise<number> {
+async function grafanaScrapeInterval(distDir: string): Promise<string> {
   const file = path.join(distDir, 'grafana', 'provisioning', 'datasources', 'o11y.yaml');
   const document = parse(await readFile(file, 'utf8')) as {
     datasources?: Array<{ type?: string; jsonData?: { timeInterval?: string } }>;
   };
   const prometheus = document.datasources?.find((d) => d.type === 'prometheus');
-  return prometheus?.jsonData?.timeInterval
-    ? parseInterval(prometheus.jsonData.timeInterval)
-    : DEFAULT_SCRAPE_INTERVAL_MS;
+  return prometheus?.jsonData?.timeInterval || DEFAULT_SCRAPE_INTERVAL;
+}
+
+/**
+ * Cortex's Alertmanager serves a tenant only once it has loaded the configuration stored through the
+ * API (on its next poll); until then it answers 404 to the ruler, which sends a firing alert again only
+ * after its resend delay (1m), later than the alert tests wait.
+ */
+async function untilAlertmanagerServes(cortexUrl: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${cortexUrl}/alertmanager/api/v2/status`);
+    await response.body?.cancel();
+    if (response.ok) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `Cortex's Alertmanager still answers ${response.status} ${timeoutMs / 1000} s after its configuration was published`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /**
@@ -245,6 +262,7 @@ export async function startStack(
         tree: treeFromFiles({ 'alertmanager/alertmanager.yml': liveAmConfig }),
       });
       await publishRuler({ url: cortex.url, api: 'cortex', tree: await readDistTree(distDir) });
+      await untilAlertmanagerServes(cortex.url);
       const config = retargetedConfig(orgConfig, targets, { remoteWrite: `${cortex.url}/api/v1/push` });
       await writeFile(
         promFile,
@@ -280,7 +298,7 @@ export async function startStack(
       sink,
       targets,
       exporters,
-      grafanaScrapeIntervalMs: await grafanaScrapeInterval(distDir),
+      grafanaScrapeInterval: await grafanaScrapeInterval(distDir),
       async injectFault(target, fault) {
         const response = await fetch(`${service.url}/faults`, {
           method: 'POST',

@@ -9,7 +9,10 @@ export const CORTEX_TENANT = 'fake';
 export interface CortexOptions {
   /** How often the ruler evaluates groups that set no interval (Cortex's default: 1m). */
   readonly evaluationInterval?: string;
-  /** How often the ruler loads rule groups written through its API (Cortex's default: 1m). */
+  /**
+   * How often the ruler and the Alertmanager load the rule groups and configurations written through
+   * their APIs (Cortex's defaults: 1m and 15s).
+   */
   readonly pollInterval?: string;
   /** Extra Cortex flags, last so they win. */
   readonly extraArgs?: readonly string[];
@@ -58,6 +61,7 @@ export function cortexConfig(dir: string, options: CortexOptions = {}): Record<s
     ruler_storage: { backend: 'filesystem', filesystem: { dir: at('rules') } },
     alertmanager: {
       enable_api: true,
+      poll_interval: options.pollInterval ?? '1s',
       data_dir: at('alertmanager-data'),
       sharding_ring: ring,
       cluster: { listen_address: '' },
