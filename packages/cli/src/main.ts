@@ -15,16 +15,34 @@ import { type Command, type CommandIO, EXIT, UsageError } from './command.ts';
 const here = fileURLToPath(import.meta.url);
 const commandsDir = path.join(path.dirname(here), 'commands');
 
+const extension = path.extname(here);
+
+async function commandIn(file: string): Promise<Command | undefined> {
+  const module = (await import(pathToFileURL(path.join(commandsDir, file)).href)) as { command?: Command };
+  return module.command;
+}
+
 /** Every verb: one module per file in commands/ (`.ts` in src/, `.js` in the compiled dist/), each exporting `command`. */
 export async function loadCommands(): Promise<Map<string, Command>> {
-  const extension = path.extname(here);
   const files = (await readdir(commandsDir)).filter((f) => f.endsWith(extension)).sort(compareCodePoints);
   const commands = new Map<string, Command>();
   for (const file of files) {
-    const module = (await import(pathToFileURL(path.join(commandsDir, file)).href)) as { command?: Command };
-    if (module.command) commands.set(module.command.name, module.command);
+    const command = await commandIn(file);
+    if (command) commands.set(command.name, command);
   }
   return commands;
+}
+
+/**
+ * The verb's own module (commands/<verb>), without loading the others: each pulls in the libraries its
+ * verb needs, and loading them all cost every command seconds. Undefined for a verb of no file.
+ */
+async function loadCommand(verb: string): Promise<Command | undefined> {
+  if (!/^[a-z][a-z-]*$/.test(verb)) return undefined;
+  const file = `${verb}${extension}`;
+  if (!(await readdir(commandsDir)).includes(file)) return undefined;
+  const command = await commandIn(file);
+  return command?.name === verb ? command : undefined;
 }
 
 function overview(commands: Map<string, Command>): string {
@@ -50,15 +68,14 @@ export async function main(argv: readonly string[], io?: Partial<CommandIO>): Pr
     colour: io?.colour ?? useColour(),
     terminal: io?.terminal ?? process.stderr.isTTY === true,
   };
-  const commands = await loadCommands();
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    fullIO.stdout(overview(commands));
+    fullIO.stdout(overview(await loadCommands()));
     return verb ? EXIT.ok : EXIT.usage;
   }
-  const command = commands.get(verb);
+  const command = await loadCommand(verb);
   if (!command) {
-    fullIO.stderr(`o11y: unknown command "${verb}"\n\n${overview(commands)}`);
+    fullIO.stderr(`o11y: unknown command "${verb}"\n\n${overview(await loadCommands())}`);
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
