@@ -1,5 +1,5 @@
 import { type Formatters, O11yError, type Severity } from '@o11y/core';
-import { type DefinedConfig, loadConfig } from '@o11y/lint';
+import type { DefinedConfig } from '@o11y/lint';
 import { UsageError } from './command.ts';
 
 /**
@@ -18,6 +18,8 @@ export async function chooseFormat<F extends Formatters<never, never>>(
     if (!known(given)) throw new UsageError(`--format must be one of ${names.join(', ')}`);
     return given;
   }
+  // Imported here: the lint library is heavy, and `o11y <verb> --help` never gets this far.
+  const { loadConfig } = await import('@o11y/lint');
   const config = (await loadConfig(root)) as DefinedConfig;
   const configured = config.formats?.[verb];
   if (configured === undefined) return names[0] as keyof F & string;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { AlertmanagerConfig, renderDeployable } from '@o11y/alertmanager';
-import { type BuildResult, build, loadDefinitions, STAGES } from '@o11y/build';
+// The libraries are imported when the verb runs, so that `o11y --help` does not load them.
+import type { BuildResult, Stage } from '@o11y/build';
 import { type Formatters, formatDiagnostic, O11yError, paint, writeFileAtomic } from '@o11y/core';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
@@ -18,8 +18,6 @@ const FORMATS = {
   },
   json: (result) => `${JSON.stringify(result.manifest, null, 2)}\n`,
 } satisfies Formatters<BuildResult, { root: string; colour: boolean }>;
-
-import { whileTypechecking } from '../typecheck.ts';
 
 export const command: Command = {
   name: 'build',
@@ -76,20 +74,25 @@ Exit codes: 0 built, 1 a definition or a verifier failed (each error names the T
       failOn: buildFailOnOption(values['fail-on']),
       log: (line: string) => io.stderr(`${line}\n`),
     };
+    const [{ build, STAGES }, { whileTypechecking }] = await Promise.all([
+      import('@o11y/build'),
+      import('../typecheck.ts'),
+    ]);
     // The organisation's type check runs beside the build and gates the swap of dist/.
     const result = options.verify
       ? await whileTypechecking(io.root, (beforeSwap) => build({ ...options, beforeSwap }))
       : await build(options);
     for (const warning of result.warnings) io.stderr(`${formatDiagnostic(warning)}\n`);
-    if (values.timings || io.terminal) io.stderr(`${formatTimings(result)}\n`);
+    if (values.timings || io.terminal) io.stderr(`${formatTimings(result, STAGES)}\n`);
     io.stdout(FORMATS[format](result, { root: io.root, colour: io.colour }));
     return EXIT.ok;
   },
 };
 
 /** `load 1.21s  emit 0.84s  verify 3.02s  write 0.11s`: where the time of a build goes. */
-function formatTimings(result: BuildResult): string {
-  return STAGES.filter((stage) => result.timings.has(stage))
+function formatTimings(result: BuildResult, stages: readonly Stage[]): string {
+  return stages
+    .filter((stage) => result.timings.has(stage))
     .map((stage) => `${stage} ${(result.timings.get(stage)! / 1000).toFixed(2)}s`)
     .join('  ');
 }
@@ -108,6 +111,10 @@ async function renderSecrets(dir: string, root: string, stdout: (text: string) =
       `--render-secrets ${dir} is inside the checkout and not git-ignored, so rendered secrets could be committed; use a folder outside the checkout or an ignored one`,
     );
   }
+  const [{ AlertmanagerConfig, renderDeployable }, { loadDefinitions }] = await Promise.all([
+    import('@o11y/alertmanager'),
+    import('@o11y/build'),
+  ]);
   const configs = (await loadDefinitions(root)).filter((d) => d instanceof AlertmanagerConfig);
   const [config] = configs;
   if (!config)

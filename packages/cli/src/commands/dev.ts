@@ -1,9 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build } from '@o11y/build';
 import { formatDiagnostic, loadProjectLayout, toDiagnostics } from '@o11y/core';
-import { startDev } from '@o11y/preview';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { DATA_OPTIONS, dataOptions } from './preview.ts';
@@ -41,6 +39,8 @@ export const command: Command = {
     };
     try {
       const watched = await watchedFolders(io.root);
+      // Imported when the verb runs, so that `o11y --help` does not load them.
+      const [{ build }, { startDev }] = await Promise.all([import('@o11y/build'), import('@o11y/preview')]);
       const session = await startDev({
         watch: watched.map((dir) => path.join(io.root, dir)),
         build: async (importModule) =>

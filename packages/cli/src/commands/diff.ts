@@ -2,20 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Formatters, formatDiagnostic, toDiagnostics, writeFileAtomic } from '@o11y/core';
-import { previewChanges } from '@o11y/preview';
-import {
-  buildRef,
-  COMMENT_LIMIT,
-  type DiffReport,
-  diffTrees,
-  isEmpty,
-  npmBuild,
-  promqlFormatter,
-  readDistTree,
-  renderJson,
-  renderMarkdown,
-  renderText,
-} from '@o11y/publish';
+// The libraries are imported when the verb runs, so that `o11y --help` does not load them.
+import type { DiffReport } from '@o11y/publish';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { chooseFormat } from '../options.ts';
@@ -28,12 +16,14 @@ interface DiffFormatOptions {
   readonly fullReport?: string;
 }
 
-const FORMATS = {
-  text: (report, { colour }) => renderText(report, colour),
-  markdown: (report, { maxChars, fullReport }) =>
-    renderMarkdown(report, { maxChars, ...(fullReport !== undefined && { fullReport }) }),
-  json: (report) => renderJson(report),
-} satisfies Formatters<DiffReport, DiffFormatOptions>;
+function formatsOf({ renderJson, renderMarkdown, renderText }: typeof import('@o11y/publish')) {
+  return {
+    text: (report, { colour }) => renderText(report, colour),
+    markdown: (report, { maxChars, fullReport }) =>
+      renderMarkdown(report, { maxChars, ...(fullReport !== undefined && { fullReport }) }),
+    json: (report) => renderJson(report),
+  } satisfies Formatters<DiffReport, DiffFormatOptions>;
+}
 
 const HELP = `Usage: o11y diff [--base <git-ref>] [--format text|markdown|json] [--output <file>]
 
@@ -86,7 +76,10 @@ export const command: Command = {
       true,
     );
     if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
-    const format = await chooseFormat(FORMATS, values.format, 'diff', io.root);
+    const lib = await import('@o11y/publish');
+    const { buildRef, COMMENT_LIMIT, diffTrees, isEmpty, npmBuild, promqlFormatter, readDistTree } = lib;
+    const formats = formatsOf(lib);
+    const format = await chooseFormat(formats, values.format, 'diff', io.root);
     const maxChars = Number(values['max-chars'] ?? COMMENT_LIMIT);
     if (!Number.isInteger(maxChars) || maxChars < 0)
       throw new UsageError('--max-chars must be a whole number of characters (0 for no limit)');
@@ -122,11 +115,11 @@ export const command: Command = {
         maxChars,
         ...(values['full-report'] !== undefined && { fullReport: values['full-report'] }),
       };
-      const text = FORMATS[format](report, options);
+      const text = formats[format](report, options);
       if (values['full-output'] !== undefined)
         await writeFileAtomic(
           path.resolve(io.root, values['full-output']),
-          FORMATS[format](report, { ...options, maxChars: 0 }),
+          formats[format](report, { ...options, maxChars: 0 }),
         );
       // Every renderer ends its text with a newline; io.stdout adds none.
       if (values.output) await writeFileAtomic(path.resolve(io.root, values.output), text);
@@ -135,6 +128,7 @@ export const command: Command = {
       if (values.preview) {
         const outDir = path.resolve(io.root, values.preview);
         const prometheusUrl = values['preview-prometheus-url'];
+        const { previewChanges } = await import('@o11y/preview');
         const changes = await previewChanges({
           baseDist: baseDir,
           headDist: headDir,

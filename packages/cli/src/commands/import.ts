@@ -5,17 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { O11yError } from '@o11y/core';
-import {
-  compareRuleSets,
-  conflicts,
-  evidenceFromExposition,
-  evidenceFromPrometheus,
-  formatReportJson,
-  formatReportText,
-  type ImportPlan,
-  planImport,
-  writeAllOrNothing,
-} from '@o11y/import';
+// Imported when the verb runs: `o11y --help` lists every verb, and this library brings TypeScript.
+import type { ImportPlan } from '@o11y/import';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
@@ -36,6 +27,7 @@ async function verify(root: string, plan: ImportPlan): Promise<string[]> {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
       return [`o11y build failed on the imported modules:\n${output.trim()}`];
     }
+    const { compareRuleSets } = await import('@o11y/import');
     const differences: string[] = [];
     for (const { input, built } of plan.ruleOutputs) {
       const text = await readFile(path.join(out, built), 'utf8').catch(() => '');
@@ -116,6 +108,15 @@ or --verify found differences, 2 usage or internal error.`,
     }
     const metricsFile = values['metrics-file'];
     const prometheusUrl = values['prometheus-url'];
+    const {
+      conflicts,
+      evidenceFromExposition,
+      evidenceFromPrometheus,
+      formatReportJson,
+      formatReportText,
+      planImport,
+      writeAllOrNothing,
+    } = await import('@o11y/import');
     const plan = await planImport({
       root: io.root,
       inputs: positionals,

@@ -1,24 +1,7 @@
 import path from 'node:path';
-import { loadDefinitions, projectModel } from '@o11y/build';
 import { type Formatters, parseDuration, toDiagnostics, writeFileAtomic } from '@o11y/core';
-import {
-  allChecks,
-  type CardinalityReport,
-  estimateCardinality,
-  formatCardinalityTable,
-  formatGitHub,
-  formatHuman,
-  formatJSON,
-  formatSARIF,
-  type LintFinding,
-  type LintOptions,
-  type LintResult,
-  lint,
-  loadConfig,
-  loadFiles,
-  PrometheusClient,
-  parserOptions,
-} from '@o11y/lint';
+// The libraries are imported when the verb runs, so that `o11y --help` does not load them.
+import type { CardinalityReport, LintFinding, LintOptions, LintResult } from '@o11y/lint';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { chooseFormat, failOnOption } from '../options.ts';
@@ -31,15 +14,17 @@ interface LintReportOptions {
 }
 
 /** The report formats; the human one carries the cardinality table, the others leave it to stderr. */
-const FORMATS = {
-  human: (report, { colour, cardinality }) =>
-    cardinality
-      ? `${formatHuman(report, colour)}\n${formatCardinalityTable(cardinality)}`
-      : formatHuman(report, colour),
-  github: (report) => formatGitHub(report),
-  json: (report, { cardinality }) => formatJSON(report, cardinality),
-  sarif: (report) => formatSARIF(report, allChecks),
-} satisfies Formatters<LintResult, LintReportOptions>;
+function formatsOf(lib: typeof import('@o11y/lint')) {
+  return {
+    human: (report, { colour, cardinality }) =>
+      cardinality
+        ? `${lib.formatHuman(report, colour)}\n${lib.formatCardinalityTable(cardinality)}`
+        : lib.formatHuman(report, colour),
+    github: (report) => lib.formatGitHub(report),
+    json: (report, { cardinality }) => lib.formatJSON(report, cardinality),
+    sarif: (report) => lib.formatSARIF(report, lib.allChecks),
+  } satisfies Formatters<LintResult, LintReportOptions>;
+}
 
 export const command: Command = {
   name: 'lint',
@@ -93,7 +78,13 @@ named with its line), 2 usage or internal error.`,
       },
       true,
     );
-    const format = await chooseFormat(FORMATS, values.format, 'lint', io.root);
+    const [lib, { loadDefinitions, projectModel }] = await Promise.all([
+      import('@o11y/lint'),
+      import('@o11y/build'),
+    ]);
+    const { estimateCardinality, formatCardinalityTable, lint, loadConfig, loadFiles, parserOptions } = lib;
+    const formats = formatsOf(lib);
+    const format = await chooseFormat(formats, values.format, 'lint', io.root);
     const failOn = failOnOption(values['fail-on']);
     let lookbackMs: number;
     try {
@@ -140,7 +131,7 @@ named with its line), 2 usage or internal error.`,
       ...(loaded.sources && { sources: loaded.sources }),
       ...(values['prometheus-url'] && {
         prometheus: {
-          client: new PrometheusClient(values['prometheus-url'], token ? { token } : {}),
+          client: new lib.PrometheusClient(values['prometheus-url'], token ? { token } : {}),
           lookbackMs,
         },
       }),
@@ -154,7 +145,7 @@ named with its line), 2 usage or internal error.`,
     const report = { ...result, findings: [...fileProblems, ...result.findings] };
     const cardinality = values.cardinality ? estimateCardinality(result.project) : undefined;
 
-    const text = FORMATS[format](report, { colour: io.colour && !values.output, cardinality });
+    const text = formats[format](report, { colour: io.colour && !values.output, cardinality });
     if (cardinality && (format === 'github' || format === 'sarif'))
       io.stderr(formatCardinalityTable(cardinality));
     if (values.output) await writeFileAtomic(path.resolve(cwd, values.output), text);

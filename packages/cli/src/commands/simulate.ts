@@ -1,5 +1,4 @@
 import { O11yError } from '@o11y/core';
-import { launchGrafanaSimulator, parseFaults } from '@o11y/publish/testing';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
@@ -42,6 +41,8 @@ Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 it could not listen, 2 usage error
     const port = Number(values.port ?? 0);
     if (!Number.isInteger(port) || port < 0 || port > 65_535)
       throw new UsageError('--port must be a port number (0 for a free one)');
+    // Imported when the verb runs, so that `o11y --help` does not load the simulator.
+    const { launchGrafanaSimulator, parseFaults } = await import('@o11y/publish/testing');
     let faults: ReturnType<typeof parseFaults> | undefined;
     try {
       faults = values.faults === undefined ? undefined : parseFaults(values.faults);

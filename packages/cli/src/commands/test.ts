@@ -13,7 +13,6 @@ import { type Command, EXIT } from '../command.ts';
 import { junitXml } from '../junit.ts';
 import { chooseFormat } from '../options.ts';
 import { progress } from '../progress.ts';
-import { testers } from '../testers.ts';
 
 /** One suite as it finishes (human), or every suite in one document at the end (json). */
 const FORMATS = {
@@ -67,6 +66,8 @@ line per finished suite otherwise. Prints "N passed, N failed" last. Exit codes:
       });
     }
     const reports: TestReport[] = [];
+    // The testers' libraries are imported when the verb runs, so that `o11y --help` does not load them.
+    const { testers } = await import('../testers.ts');
     const steps = progress({
       verb: 'o11y test',
       steps: testers.length,
