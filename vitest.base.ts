@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -15,4 +16,5 @@ const conditions = ['o11y-source', 'node', 'development|production'];
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
+  test: { setupFiles: [path.join(import.meta.dirname, 'vitest.setup.ts')] },
 });

@@ -44,9 +44,28 @@ interface PanelJson {
   readonly fieldConfig?: { readonly defaults?: { readonly unit?: string } };
 }
 
-/** Whether a line can be drawn: some value is a number (a ratio of zeros or a quantile of nothing is NaN). */
+type Values = PreviewPage['payload']['panels'][number]['results'][number]['series'][number]['values'];
+
+/**
+ * Whether a line can be drawn: two numbers at neighbouring steps of one series. A ratio of zeros or a
+ * quantile of nothing is NaN, and a lone number between NaNs is a point Grafana does not show on a
+ * dense line (points are drawn only when there are few), so a rarely called service's p95 may draw
+ * nothing at all.
+ */
+function hasSegment(values: Values): boolean {
+  const times = values.map(([t]) => t);
+  const step = Math.min(...times.slice(1).map((t, i) => t - times[i]!));
+  return values.some(
+    ([t, v], i) =>
+      i > 0 &&
+      Number.isFinite(Number(v)) &&
+      Number.isFinite(Number(values[i - 1]![1])) &&
+      t - values[i - 1]![0] <= step,
+  );
+}
+
 const drawable = (results: PreviewPage['payload']['panels'][number]['results']) =>
-  results.some((r) => r.series.some((s) => s.values.some(([, v]) => Number.isFinite(Number(v)))));
+  results.some((r) => r.series.some((s) => hasSegment(s.values)));
 
 /** What the browser showed of every page, gathered in one visit per page. */
 interface Seen {
