@@ -14,6 +14,7 @@ import {
   folder,
   goldenSignalsDashboard,
   grafanaStack,
+  logs,
   redDashboard,
   stat,
   timeseries,
@@ -245,6 +246,25 @@ describe('emitter', () => {
         source: { file: 'packages/dashboards/test/emit.test.ts' },
       });
     }
+  });
+
+  it('points a LogQL query that does not parse at its TypeScript line, with a caret under the mistake', async () => {
+    const board = dashboard('Bad logs').row('r', [
+      logs('Errors').description('d').logql('{service="payments" |= "timeout"'),
+    ]);
+    const artifacts = await emitter.emit([board], context());
+    await writeTree(dir, artifacts);
+    const problems = await emitter.verify!(artifacts, dir, context());
+    expect(problems).toEqual([
+      expect.objectContaining({
+        id: 'dashboards/logql-syntax',
+        message:
+          'LogQL query A of panel "Errors" does not parse at line 1 column 21: unexpected "|="\n' +
+          '    {service="payments" |= "timeout"\n' +
+          '                        ^^',
+        source: expect.objectContaining({ file: 'packages/dashboards/test/emit.test.ts' }),
+      }),
+    ]);
   });
 
   it('provides the dashboards model with panels, queries, thresholds and variables', async () => {

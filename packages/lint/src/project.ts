@@ -8,6 +8,7 @@ import {
   type RuleGroupModel,
   type RuleModel,
 } from '@o11y/core';
+import { type LogqlParseResult, parseLogql } from '@o11y/logql';
 import {
   type DashboardParseResult,
   type ParseResult,
@@ -46,6 +47,13 @@ export interface QueryEntry {
   readonly expression: Expression;
 }
 
+/** One LogQL query of a dashboard (a Loki panel or target), parsed once with Grafana's grammar. */
+export interface LogQueryEntry {
+  readonly target: QueryTarget;
+  readonly text: string;
+  readonly parsed: LogqlParseResult;
+}
+
 function datasourceType(datasource: unknown, dashboard: DashboardModel): string | undefined {
   if (typeof datasource === 'object' && datasource !== null) {
     const { type, uid } = datasource as { type?: unknown; uid?: unknown };
@@ -59,10 +67,11 @@ function datasourceType(datasource: unknown, dashboard: DashboardModel): string 
   return declared?.query;
 }
 
-/** Queries of Loki, Tempo or other datasources are not PromQL; a query with no datasource type is. */
-function isPrometheusQuery(query: QueryModel, panel: PanelModel, dashboard: DashboardModel): boolean {
-  const type = datasourceType(query.datasource, dashboard) ?? datasourceType(panel.datasource, dashboard);
-  return type === undefined || type === 'prometheus';
+/** The query's language by its datasource: a query with no datasource type is PromQL. */
+function queryDatasource(query: QueryModel, panel: PanelModel, dashboard: DashboardModel): string {
+  return (
+    datasourceType(query.datasource, dashboard) ?? datasourceType(panel.datasource, dashboard) ?? 'prometheus'
+  );
 }
 
 function specOf(bound: LabelBound): LabelSpec {
@@ -79,6 +88,7 @@ export class LintProject {
   readonly rules: readonly RuleEntry[];
   readonly queries: readonly QueryEntry[];
   readonly expressions: readonly Expression[];
+  readonly logQueries: readonly LogQueryEntry[];
   readonly shapes: ShapeResolver;
   private readonly catalogue: Map<string, KnownSeries>;
   private readonly recorders = new Map<string, RuleEntry[]>();
@@ -113,7 +123,7 @@ export class LintProject {
       const variables = dashboard.variables.map((v) => v.name);
       return dashboard.panels.flatMap((panel) =>
         panel.queries
-          .filter((query) => isPrometheusQuery(query, panel, dashboard))
+          .filter((query) => queryDatasource(query, panel, dashboard) === 'prometheus')
           .map((query) => ({
             dashboard,
             panel,
@@ -127,6 +137,17 @@ export class LintProject {
       );
     });
     this.expressions = [...this.rules.map((r) => r.expression), ...this.queries.map((q) => q.expression)];
+    this.logQueries = model.dashboards.flatMap((dashboard) =>
+      dashboard.panels.flatMap((panel) =>
+        panel.queries
+          .filter((query) => queryDatasource(query, panel, dashboard) === 'loki')
+          .map((query) => ({
+            target: { kind: 'query', dashboard, panel, query } as const,
+            text: query.expr,
+            parsed: parseLogql(query.expr),
+          })),
+      ),
+    );
     for (const entry of this.rules) {
       if (entry.rule.kind !== 'record') continue;
       const list = this.recorders.get(entry.rule.name) ?? [];

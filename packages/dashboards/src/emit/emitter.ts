@@ -20,7 +20,7 @@ import { init } from '@o11y/promql';
 import type { ErrorObject } from 'ajv';
 import { type CompiledDashboard, DASHBOARD_KIND, type Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
-import { checkQueries, checkQuery } from '../verify/queries.ts';
+import { checkLogQuery, checkQueries, checkQuery } from '../verify/queries.ts';
 import { ensureSchemas, formatSchemaError, QUERY_SCHEMAS, validatorFor } from '../verify/schema.ts';
 import { dashboardProvider, datasources } from './provisioning.ts';
 import { v1Resource, v2beta1Resource } from './resources.ts';
@@ -347,16 +347,11 @@ function verifyV2(
   for (const [name, element] of Object.entries(elements) as [string, v2.PanelKind][]) {
     const panel = converted.panelOf.get(name);
     (element.spec?.data?.spec?.queries ?? []).forEach((panelQuery, index) => {
-      if (panel && panelQuery.spec.query.group === 'prometheus') {
-        problems.push(
-          ...checkQuery(
-            panel,
-            index,
-            { ...panelQuery.spec.query.spec, refId: panelQuery.spec.refId },
-            variableNames,
-          ),
-        );
-      }
+      const target = { ...panelQuery.spec.query.spec, refId: panelQuery.spec.refId };
+      if (panel && panelQuery.spec.query.group === 'prometheus')
+        problems.push(...checkQuery(panel, index, target, variableNames));
+      if (panel && panelQuery.spec.query.group === 'loki')
+        problems.push(...checkLogQuery(panel, index, target));
       const prefix = `/spec/elements/${name}/spec/data/spec/queries/${index}/spec/query/spec`;
       const { group, spec: query } = panelQuery.spec.query;
       problems.push(

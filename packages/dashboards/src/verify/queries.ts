@@ -1,4 +1,5 @@
 import type { Diagnostic } from '@o11y/core';
+import { parseLogql } from '@o11y/logql';
 import { parseDashboardQuery } from '@o11y/promql';
 import type { CompiledDashboard } from '../builder/dashboard.ts';
 import type { Panel } from '../builder/panel.ts';
@@ -15,18 +16,41 @@ interface DashboardJson {
 }
 
 /**
- * Parses every Prometheus query of a written dashboard with Prometheus's own parser, Grafana's
- * variables and macros replaced by same-length placeholders, and reports syntax errors and undeclared
- * variables at the TypeScript line of the query.
+ * Parses every query of a written dashboard, Grafana's variables and macros replaced by same-length
+ * placeholders: Prometheus queries with Prometheus's own parser (syntax errors and undeclared
+ * variables), Loki queries with Grafana's LogQL grammar; each problem at the TypeScript line of the query.
  */
 export function checkQueries(compiled: CompiledDashboard, written: unknown): Diagnostic[] {
   const json = written as DashboardJson;
   const variables = (json.templating?.list ?? []).flatMap((v) => (v.name ? [v.name] : []));
   return (json.panels ?? []).flatMap((panelJson, panelIndex) => {
     const panel = compiled.panelAt[panelIndex];
-    if (!panel || panelJson.datasource?.type !== 'prometheus') return [];
-    return (panelJson.targets ?? []).flatMap((target, index) => checkQuery(panel, index, target, variables));
+    const targets = panelJson.targets ?? [];
+    if (panel && panelJson.datasource?.type === 'prometheus')
+      return targets.flatMap((target, index) => checkQuery(panel, index, target, variables));
+    if (panel && panelJson.datasource?.type === 'loki')
+      return targets.flatMap((target, index) => checkLogQuery(panel, index, target));
+    return [];
   });
+}
+
+/** One LogQL query (`index`th of its panel) parsed, with a caret under its first mistake. */
+export function checkLogQuery(
+  panel: Panel,
+  index: number,
+  target: { readonly expr?: string; readonly refId?: string },
+): Diagnostic[] {
+  if (target.expr === undefined) return [];
+  const parsed = parseLogql(target.expr);
+  if (parsed.ok) return [];
+  const lines = target.expr.split('\n');
+  return parsed.errors.map((error) => ({
+    severity: 'error',
+    id: 'dashboards/logql-syntax',
+    message: `LogQL query ${target.refId ?? index} of panel "${panel.title}" does not parse at line ${error.line} column ${error.column}: ${error.message}\n    ${lines[error.line - 1]}\n    ${' '.repeat(error.column - 1)}${'^'.repeat(Math.max(1, Math.min(error.end - error.start, lines[error.line - 1]!.length - error.column + 1)))}`,
+    hint: "fix the query as Grafana's LogQL editor would: the caret is under the first token it cannot read",
+    source: panel.queries[index]?.source ?? panel.source,
+  }));
 }
 
 /** One Prometheus query (`index`th of its panel) parsed, with the dashboard's variable names declared. */

@@ -15,6 +15,7 @@ import { rateInterval } from './dashboard/rate-interval.ts';
 import { tooManyPanels } from './dashboard/too-many-panels.ts';
 import { estimateExceeded } from './live/estimate-exceeded.ts';
 import { seriesMissing } from './live/series-missing.ts';
+import { syntax as logqlSyntax } from './logql/syntax.ts';
 import { absent } from './promql/absent.ts';
 import { divisionNaN } from './promql/division-nan.ts';
 import { fragileAggregation } from './promql/fragile-aggregation.ts';
@@ -51,6 +52,7 @@ export const allChecks: readonly Check[] = [
   absent,
   divisionNaN,
   vectorMatching,
+  logqlSyntax,
   unknownMetric,
   unknownLabel,
   unknownLabelValue,

@@ -1,0 +1,1 @@
+export { type LogqlError, type LogqlParseResult, parseLogql, type Span } from './parse.ts';

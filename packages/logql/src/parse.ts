@@ -1,0 +1,97 @@
+/**
+ * LogQL parsed with Grafana's own grammar (@grafana/lezer-logql, the one its query editor uses).
+ * Grafana's variables are replaced by placeholders of the same length before parsing, as the PromQL
+ * side does, so positions are those of the query as written.
+ */
+import { parser } from '@grafana/lezer-logql';
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface LogqlError extends Span {
+  readonly message: string;
+  /** 1-based line of `start`. */
+  readonly line: number;
+  /** 1-based column of `start` in UTF-16 code units. */
+  readonly column: number;
+}
+
+export type LogqlParseResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly errors: readonly LogqlError[] };
+
+/** `$name`, `${name}`, `${name:format}` and `[[name]]`, as Grafana's template service matches them. */
+const VARIABLE = /\$(\w+)|\[\[(\w+?)(?::\w+)?\]\]|\$\{(\w+)(?::[^}]+)?\}/g;
+
+/** Where the string literals are: "…" with escapes, and `…` raw strings. */
+function stringRegions(query: string): Span[] {
+  const regions: Span[] = [];
+  for (let i = 0; i < query.length; i++) {
+    const quote = query[i];
+    if (quote !== '"' && quote !== '`') continue;
+    let end = i + 1;
+    while (end < query.length && query[end] !== quote) end += quote === '"' && query[end] === '\\' ? 2 : 1;
+    regions.push({ start: i, end: end + 1 });
+    i = end;
+  }
+  return regions;
+}
+
+/**
+ * The query with each variable outside a string replaced by text of the same length that the grammar
+ * accepts where the variable stands: a duration inside `[…]` or after `offset` (`$__auto`,
+ * `$__interval`, `$__range`), a number elsewhere (`topk($k, …)`). Inside strings they stay: Loki gets
+ * the substituted text there, and the grammar reads any text.
+ */
+function withPlaceholders(query: string): string {
+  const strings = stringRegions(query);
+  return query.replace(VARIABLE, (text, _plain, _bracket, _braced, offset: number) => {
+    if (strings.some((s) => offset >= s.start && offset < s.end)) return text;
+    const before = query.slice(0, offset).trimEnd();
+    const duration = before.endsWith('[') || /\boffset$/.test(before);
+    return (duration && text.length >= 2 ? '1s' : '1').padEnd(text.length, ' ');
+  });
+}
+
+function lineAndColumn(query: string, offset: number): { line: number; column: number } {
+  const before = query.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
+
+/**
+ * Parses `query` (a log or metric query). Never throws. The grammar recovers from a mistake by
+ * skipping text, so only the first error is reported: the ones after it follow from it.
+ */
+export function parseLogql(query: string): LogqlParseResult {
+  const tree = parser.parse(withPlaceholders(query));
+  let first: Span | undefined;
+  tree.iterate({
+    enter: (node) => {
+      if (first) return false;
+      if (node.type.isError) first = { start: node.from, end: node.to };
+      return undefined;
+    },
+  });
+  if (query.trim() === '') first = { start: 0, end: 0 };
+  if (!first) return { ok: true };
+  const token = /^\S{1,40}/.exec(query.slice(first.start))?.[0];
+  const message = token
+    ? `unexpected "${token}"`
+    : first.start >= query.trimEnd().length
+      ? 'the query ends where more was expected'
+      : 'unexpected text';
+  return {
+    ok: false,
+    errors: [
+      {
+        message,
+        start: first.start,
+        end: Math.max(first.end, first.start + (token?.length ?? 1)),
+        ...lineAndColumn(query, first.start),
+      },
+    ],
+  };
+}
