@@ -3,8 +3,8 @@ import { parseLogql } from '../src/index.ts';
 
 describe('parseLogql', () => {
   it.each([
-    '{service="payments"}',
-    '{service="payments", environment=~"$environment"} |= "error" | json | level="error"',
+    '{service="invoices"}',
+    '{service="invoices", environment=~"$environment"} |= "error" | json | level="error"',
     'sum by (service) (rate({job="api"} |= `timeout` [$__auto]))',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a template
     'sum(count_over_time({app="x"} | logfmt | duration > 1s [${__interval}]))',
@@ -15,7 +15,7 @@ describe('parseLogql', () => {
   });
 
   it('points at the first mistake, not at what the recovery skipped after it', () => {
-    expect(parseLogql('{service="payments" |= ')).toEqual({
+    expect(parseLogql('{service="invoices" |= ')).toEqual({
       ok: false,
       errors: [{ message: 'unexpected "|="', start: 20, end: 22, line: 1, column: 21 }],
     });
