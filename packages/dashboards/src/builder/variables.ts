@@ -85,3 +85,29 @@ function titleCase(name: string): string {
 export function ref(variable: Variable | string): `$${string}` {
   return `$${typeof variable === 'string' ? variable : variable.name}`;
 }
+
+/**
+ * A variable kept as raw Grafana JSON (a query, custom, interval, constant or textbox variable the
+ * typed builders do not spell), as `o11y import` writes them. Prefer `labelValues` where it fits.
+ */
+export function verbatimVariable(
+  json: Readonly<Record<string, unknown>> & { readonly name: string },
+): Variable {
+  const source = captureSource();
+  if (!VARIABLE_NAME.test(json.name))
+    throw new O11yError(`"${json.name}" is not a valid variable name`, { source });
+  const query =
+    typeof json.query === 'string' ? json.query : (json.query as { query?: unknown } | undefined)?.query;
+  const type = typeof json.type === 'string' ? json.type : 'query';
+  return Object.freeze({
+    name: json.name,
+    model: {
+      name: json.name,
+      type,
+      ...(typeof query === 'string' && { query }),
+      ...(json.datasource !== undefined && { datasource: json.datasource }),
+    },
+    sdk: { build: () => structuredClone(json) as unknown as SdkVariable },
+    source,
+  });
+}

@@ -1,0 +1,43 @@
+import { raw } from '@o11y/catalog';
+import { expect, it } from 'vitest';
+import { dashboard, panel, timeseries, verbatimVariable } from '../src/index.ts';
+
+it('verbatim fields merge over the built panel, row and dashboard; at() fixes the grid position', () => {
+  const graph = timeseries('Load')
+    .description('load')
+    .query(raw('node_load1{instance="$instance"}', { labels: ['instance'] }), '{{instance}}')
+    .at(6, 3)
+    .span(8, 5)
+    .verbatim({
+      options: { legend: { calcs: ['mean'] } },
+      targets: [{ hide: true }],
+      pluginVersion: '9.5.0',
+    });
+  const built = dashboard('Verbatim')
+    .variables(verbatimVariable({ name: 'instance', type: 'custom', query: 'a,b', options: [] }))
+    .row(
+      'Load',
+      [graph, panel('text', 'Notes').verbatim({ options: { content: '# hi', mode: 'markdown' } })],
+      {
+        verbatim: { repeat: 'instance' },
+      },
+    )
+    .verbatim({ graphTooltip: 0, style: 'dark' })
+    .compile().json as unknown as Record<string, any>;
+  const [row, load, notes] = built.panels;
+  expect(row).toMatchObject({ type: 'row', repeat: 'instance' });
+  expect(load.gridPos).toEqual({ x: 6, y: 3, w: 8, h: 5 });
+  expect(load.options.legend).toMatchObject({ calcs: ['mean'], displayMode: 'list' });
+  expect(load.targets[0]).toMatchObject({ hide: true, expr: 'node_load1{instance="$instance"}' });
+  expect(load.pluginVersion).toBe('9.5.0');
+  expect(notes).toMatchObject({ type: 'text', title: 'Notes', options: { content: '# hi' } });
+  expect(notes.targets ?? []).toEqual([]);
+  expect(built.graphTooltip).toBe(0);
+  expect(built.style).toBe('dark');
+  expect(built.templating.list.find((v: { name: string }) => v.name === 'instance')).toEqual({
+    name: 'instance',
+    type: 'custom',
+    query: 'a,b',
+    options: [],
+  });
+});
