@@ -1,5 +1,7 @@
 import { raw } from '@o11y/catalog';
 import { expect, it } from 'vitest';
+
+
 import { dashboard, panel, timeseries, verbatimVariable } from '../src/index.ts';
 
 it('verbatim fields merge over the built panel, row and dashboard; at() fixes the grid position', () => {
@@ -23,9 +25,23 @@ it('verbatim fields merge over the built panel, row and dashboard; at() fixes th
       },
     )
     .verbatim({ graphTooltip: 0, style: 'dark' })
-    .compile().json as unknown as Record<string, any>;
-  const [row, load, notes] = built.panels;
-  expect(row).toMatchObject({ type: 'row', repeat: 'instance' });
+    .compile().json;
+  expect(built).toMatchObject({
+    graphTooltip: 0,
+    style: 'dark',
+    panels: [
+      { type: 'row', repeat: 'instance' },
+      {
+        gridPos: { x: 6, y: 3, w: 8, h: 5 },
+        options: { legend: { calcs: ['mean'], displayMode: 'list' } },
+        targets: [{ hide: true, expr: 'node_load1{instance="$instance"}' }],
+        pluginVersion: '9.5.0',
+      },
+      { type: 'text', title: 'Notes', options: { content: '# hi' } },
+    ],
+  });
+  expect(built.templating.list).toContainEqual({ name: 'instance', type: 'custom', query: 'a,b', options: [] });
+});
   expect(load.gridPos).toEqual({ x: 6, y: 3, w: 8, h: 5 });
   expect(load.options.legend).toMatchObject({ calcs: ['mean'], displayMode: 'list' });
   expect(load.targets[0]).toMatchObject({ hide: true, expr: 'node_load1{instance="$instance"}' });
@@ -34,7 +50,7 @@ it('verbatim fields merge over the built panel, row and dashboard; at() fixes th
   expect(notes.targets ?? []).toEqual([]);
   expect(built.graphTooltip).toBe(0);
   expect(built.style).toBe('dark');
-  expect(built.templating.list.find((v: { name: string }) => v.name === 'instance')).toEqual({
+  expect(built.templating.list.find((v) => String(v.name) === 'instance')).toEqual({
     name: 'instance',
     type: 'custom',
     query: 'a,b',
