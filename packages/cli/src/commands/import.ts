@@ -180,7 +180,8 @@ or --verify found differences, 2 usage or internal error.`,
         io.stderr(`--verify: ${differences.length} differences; the import was undone\n`);
         return EXIT.findings;
       }
-      io.stderr(`--verify: every imported rule group and dashboard builds to the same output\n`);
+      const dashboards = plan.dashboardOutputs.length > 0 ? ' and every dashboard to the same JSON' : '';
+      io.stderr(`--verify: every imported rule group builds to the same rules${dashboards}\n`);
     }
     print('wrote');
     return EXIT.ok;

@@ -44,6 +44,8 @@ export interface CompiledDashboard {
   readonly model: DashboardModel;
   /** `panels[i]` of the JSON → the panel builder it came from (rows map to undefined). */
   readonly panelAt: readonly (Panel | undefined)[];
+  /** JSON pointers of what `verbatim()` and `verbatimVariable()` wrote (`/panels/3/options`, `/gnetId`). */
+  readonly verbatimPaths: readonly string[];
 }
 
 /**
@@ -277,12 +279,21 @@ export class Dashboard implements Definition {
     const built = builder.build();
     for (const rowJson of built.panels ?? [])
       if (rowJson.type === 'row') (rowJson as sdk.RowPanel).panels = [];
+    const verbatimPaths = Object.keys(this.verbatimFields).map((key) => `/${key}`);
     built.panels = (built.panels ?? []).map((panelJson, index) => {
-      const verbatim = panelAt[index]?.verbatimOf ?? rowAt[index]?.verbatim;
+      const panel = panelAt[index];
+      const verbatim = panel?.verbatimOf ?? rowAt[index]?.verbatim;
+      // A panel of a type the SDK does not model is raw JSON as a whole.
+      if (panel && !panel.needsQuery) verbatimPaths.push(`/panels/${index}`);
+      else for (const key of Object.keys(verbatim ?? {})) verbatimPaths.push(`/panels/${index}/${key}`);
       return verbatim ? (mergeVerbatim(panelJson, verbatim) as typeof panelJson) : panelJson;
     });
+    (built.templating?.list ?? []).forEach((variable, index) => {
+      if (this.allVariables(panels).find((v) => v.name === variable.name)?.verbatim)
+        verbatimPaths.push(`/templating/list/${index}`);
+    });
     const json = mergeVerbatim(built, this.verbatimFields) as sdk.Dashboard;
-    return { definition: this, json, model: this.model(json, panelAt), panelAt };
+    return { definition: this, json, model: this.model(json, panelAt), panelAt, verbatimPaths };
   }
 
   private allVariables(panels: readonly Panel[]): Variable[] {

@@ -15,6 +15,8 @@ export interface Variable {
   readonly model: VariableModel;
   readonly sdk: cog.Builder<SdkVariable>;
   readonly source: SourceLocation;
+  /** Raw Grafana JSON (`verbatimVariable`), outside what the SDK's schema describes. */
+  readonly verbatim?: true;
 }
 
 const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -109,5 +111,6 @@ export function verbatimVariable(
     },
     sdk: { build: () => structuredClone(json) as unknown as SdkVariable },
     source,
+    verbatim: true,
   });
 }
