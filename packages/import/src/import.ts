@@ -182,9 +182,18 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
   const formatted: PlannedFile[] = [];
   for (const file of generated) {
     const typescript = file.path.endsWith('.ts');
-    formatted.push(
-      typescript ? { ...file, content: await formatWithBiome(root, file.path, file.content) } : file,
-    );
+    if (!typescript) {
+      formatted.push(file);
+      continue;
+    }
+    // One pass of biome can leave long call chains to a second one (`biome check` would then differ).
+    let content = await formatWithBiome(root, file.path, file.content);
+    for (let pass = 0; pass < 2; pass++) {
+      const again = await formatWithBiome(root, file.path, content);
+      if (again === content) break;
+      content = again;
+    }
+    formatted.push({ ...file, content });
   }
   formatted.sort((a, b) => compareCodePoints(a.path, b.path));
   return {

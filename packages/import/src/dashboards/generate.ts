@@ -152,7 +152,7 @@ function planPanel(
       const labelsCode = labels.length > 0 ? `, { labels: ${JSON.stringify(labels)} }` : '';
       const optionsCode = Object.keys(options).length > 0 ? `, ${literal.write(options)}` : '';
       calls.push({
-        code: `.query(raw(${JSON.stringify(expr)}${labelsCode}), ${legend === undefined ? 'undefined' : JSON.stringify(legend)}${optionsCode})`,
+        code: `.query(raw(${JSON.stringify(expr)}${labelsCode})${legend === undefined && !optionsCode ? '' : `, ${legend === undefined ? 'undefined' : JSON.stringify(legend)}`}${optionsCode})`,
         apply: (p) => p.query(raw(expr, { labels }) as never, legend as never, options),
       });
     }
@@ -356,12 +356,11 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
 
   const passthrough: PassthroughItem[] = [];
   const keep = (item: string, overlay: unknown) => {
-    for (const path of overlayPaths(overlay))
-      passthrough.push({
-        module: modulePath,
-        item: `${item} ${path}`,
-        reason: 'not modelled by the builders: kept with .verbatim()',
-      });
+    passthrough.push({
+      module: modulePath,
+      item,
+      reason: `not modelled by the builders, kept with .verbatim(): ${overlayPaths(overlay).join(', ')}`,
+    });
   };
   if (top !== undefined) keep('dashboard', top);
   for (const variable of variables)
