@@ -28,16 +28,12 @@ export function overlayOf(input: unknown, built: unknown, ignore: ReadonlySet<st
   return JSON.stringify(input) === JSON.stringify(built) ? undefined : input;
 }
 
-/** The dotted paths an overlay sets (`options.legend.calcs`, `targets[1].hide`), for the report. */
+/** The dotted paths an overlay sets (`options.legend.calcs`, `targets`), for the report. */
 export function overlayPaths(overlay: unknown, prefix = ''): string[] {
-  if (isRecord(overlay)) {
+  if (isRecord(overlay) && Object.keys(overlay).length > 0) {
     return Object.entries(overlay).flatMap(([key, value]) =>
       overlayPaths(value, prefix ? `${prefix}.${key}` : key),
     );
-  }
-  if (Array.isArray(overlay) && overlay.length > 0 && overlay.every(isRecord)) {
-    const paths = overlay.flatMap((item, index) => overlayPaths(item, `${prefix}[${index}]`));
-    return paths.length > 0 ? paths : [prefix];
   }
   return [prefix];
 }
