@@ -31,6 +31,7 @@ describe('o11y import of Grafana dashboards', () => {
       'dashboards/blackbox-probes.ts',
       'dashboards/hosts-node-exporter.ts',
       'dashboards/kubernetes-workloads.ts',
+      'dashboards/queue-workers-legacy.ts',
     ]);
   });
 
@@ -72,6 +73,21 @@ describe('o11y import of Grafana dashboards', () => {
       expect.stringMatching(/node-shared\.json: panel "Disk IO": 1 graph series override\(s\) not migrated/),
     );
     expect(lost).toContainEqual(expect.stringMatching(/probes\.v1\.json: folder "probes"/));
+    expect(report.normalisations).toContainEqual({
+      input: expect.stringMatching(/queue-legacy\.json$/),
+      what: 'legacy rows (schemaVersion < 16) laid out on the grid as row panels',
+    });
+  });
+
+  test('legacy rows become rows on the grid, their graphs timeseries', async () => {
+    const legacy = await readFile(path.join(org.root, 'dashboards/queue-workers-legacy.ts'), 'utf8');
+    expect(legacy).toContain(".row('Backlog', [");
+    expect(legacy).toMatch(/\.row\(\s*'Workers',/);
+    expect(legacy).toContain("timeseries('Queue depth')");
+    expect(legacy).toContain('.at(0, 1)');
+    expect(legacy).toContain('.span(12, 9)');
+    expect(legacy).toContain("panel('singlestat', 'Oldest message')");
+    expect(legacy).toContain("drawStyle: 'bars'");
   });
 
   test('every option the builders do not model is kept verbatim and listed', () => {

@@ -23,6 +23,8 @@ function panelsFromRows(rows: readonly Json[]): Json[] {
       });
       y++;
     }
+    // A collapsed row holds its panels, as Grafana's migration leaves them.
+    const into = showTitle && row.collapse === true ? (panels.at(-1)!.panels as Json[]) : panels;
     let x = 0;
     for (const panel of Array.isArray(row.panels) ? row.panels.filter(isRecord) : []) {
       const w = Math.min(24, Math.max(1, Math.round(Number(panel.span ?? 12) * 2)));
@@ -32,7 +34,7 @@ function panelsFromRows(rows: readonly Json[]): Json[] {
       }
       const { span: _span, height: panelHeight, ...rest } = panel;
       const h = panelHeight ? Math.ceil(Number.parseInt(String(panelHeight), 10) / GRID_ROW_PX) : height;
-      panels.push({ ...rest, gridPos: { x, y, w, h } });
+      into.push({ ...rest, gridPos: { x, y, w, h } });
       x += w;
     }
     y += height;
