@@ -8,6 +8,9 @@ import type { Evidence } from './catalog/evidence.ts';
 import { existingSeries } from './catalog/existing.ts';
 import { IMPORTED_INDEX, importedIndex, withImportedEntries } from './catalog/index-module.ts';
 import { expressionUses } from './catalog/usage.ts';
+import { generateDashboard } from './dashboards/generate.ts';
+import { loadDashboardInputs } from './dashboards/load.ts';
+import type { Json } from './json.ts';
 import { fileStem } from './names.ts';
 import type { ImportReport, PassthroughItem } from './report.ts';
 import { CATALOG_DIR, importRules, type PlannedRuleInput } from './rules/generate.ts';
@@ -29,6 +32,8 @@ export interface ImportPlan {
   readonly report: ImportReport;
   /** What `--verify` compares: each rule input and the rule file its module builds to. */
   readonly ruleOutputs: readonly { readonly input: RuleInput; readonly built: string }[];
+  /** What `--verify` compares for dashboards: the input as read (see the report's normalisations) and its uid. */
+  readonly dashboardOutputs: readonly { readonly file: string; readonly input: Json; readonly uid: string }[];
 }
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
@@ -100,6 +105,9 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
   };
   const sloModules: PlannedFile[] = [];
   const sloPassthrough: PassthroughItem[] = [];
+  const dashboards: ReturnType<typeof generateDashboard>[] = [];
+  const dashboardFiles: string[] = [];
+  const v2: string[] = [];
   for (const file of files) {
     const relative = path.relative(root, file).split(path.sep).join('/');
     const text = await readFile(file, 'utf8');
@@ -111,14 +119,30 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
       sloPassthrough.push(...spec.passthrough);
       continue;
     }
+    const found = loadDashboardInputs(relative, text);
+    v2.push(...found.v2);
+    if (found.dashboards.length > 0 || found.v2.length > 0) {
+      for (const input of found.dashboards) {
+        const title = typeof input.json.title === 'string' ? input.json.title : fileName;
+        dashboards.push(generateDashboard(input, `dashboards/${uniqueStem(title)}.ts`));
+        dashboardFiles.push(input.file);
+      }
+      continue;
+    }
     const inputs = loadRuleInputs(relative, text);
     if (inputs.length === 0) unrecognised.push(relative);
     for (const input of inputs) planned.push({ input, stem: uniqueStem(input.name ?? fileName) });
   }
+  if (v2.length > 0) {
+    throw new O11yError(`dashboard.grafana.app v2 resources are not imported yet: ${v2.join(', ')}`, {
+      id: 'import/input',
+      hint: 'export the dashboard as classic JSON (or a v1 resource) from Grafana and import that',
+    });
+  }
   if (unrecognised.length > 0) {
     throw new O11yError(`not an input o11y import reads: ${unrecognised.join(', ')}`, {
       id: 'import/input',
-      hint: 'rule files (groups:), ruler namespace files (namespace: + groups:), PrometheusRule resources, Sloth prometheus/v1 and OpenSLO v1 specs are read',
+      hint: 'rule files (groups:), ruler namespace files (namespace: + groups:), PrometheusRule resources, Sloth prometheus/v1 and OpenSLO v1 specs, Grafana dashboards (JSON, API envelope, v1 resource, ConfigMap) are read',
     });
   }
   const existing = await loadExistingCatalog(root);
@@ -128,11 +152,14 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
     existingNames: existing.names,
     ...(evidence && { evidence }),
   });
-  const generated: PlannedFile[] = [...rules.modules, ...sloModules];
+  const generated: PlannedFile[] = [...rules.modules, ...sloModules, ...dashboards.map((d) => d.module)];
   const catalogStems = rules.modules
     .filter((m) => m.path.startsWith(`${CATALOG_DIR}/`))
     .map((m) => path.posix.basename(m.path, '.ts'));
-  const lost = [...rules.report.lost];
+  const lost = [
+    ...rules.report.lost,
+    ...dashboards.flatMap((d, i) => d.lost.map((what) => ({ input: dashboardFiles[i]!, what }))),
+  ];
   if (catalogStems.length > 0) {
     const already = await readdir(path.join(root, CATALOG_DIR)).catch(() => [] as string[]);
     const previous = already.filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.slice(0, -3));
@@ -155,19 +182,39 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
   const formatted: PlannedFile[] = [];
   for (const file of generated) {
     const typescript = file.path.endsWith('.ts');
-    formatted.push(
-      typescript ? { ...file, content: await formatWithBiome(root, file.path, file.content) } : file,
-    );
+    if (!typescript) {
+      formatted.push(file);
+      continue;
+    }
+    // One pass of biome can leave long call chains to a second one (`biome check` would then differ).
+    let content = await formatWithBiome(root, file.path, file.content);
+    for (let pass = 0; pass < 2; pass++) {
+      const again = await formatWithBiome(root, file.path, content);
+      if (again === content) break;
+      content = again;
+    }
+    formatted.push({ ...file, content });
   }
   formatted.sort((a, b) => compareCodePoints(a.path, b.path));
   return {
     files: formatted,
     report: {
       ...rules.report,
-      passthrough: [...rules.report.passthrough, ...sloPassthrough],
+      passthrough: [
+        ...rules.report.passthrough,
+        ...sloPassthrough,
+        ...dashboards.flatMap((d) => d.passthrough),
+      ],
+      normalisations: [
+        ...rules.report.normalisations,
+        ...dashboards.flatMap((d, i) =>
+          d.normalisations.map((what) => ({ input: dashboardFiles[i]!, what })),
+        ),
+      ],
       lost,
       written: formatted.map((f) => f.path),
     },
     ruleOutputs: planned.map(({ input, stem }) => ({ input, built: `prometheus/rules/${stem}.yml` })),
+    dashboardOutputs: dashboards.map((d, i) => ({ file: dashboardFiles[i]!, input: d.compared, uid: d.uid })),
   };
 }

@@ -1,4 +1,5 @@
 export { type Evidence, evidenceFromExposition, evidenceFromPrometheus } from './catalog/evidence.ts';
+export { compareDashboards } from './dashboards/compare.ts';
 export { type ImportOptions, type ImportPlan, planImport } from './import.ts';
 export {
   formatReportJson,

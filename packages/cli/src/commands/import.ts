@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,12 +27,25 @@ async function verify(root: string, plan: ImportPlan): Promise<string[]> {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
       return [`o11y build failed on the imported modules:\n${output.trim()}`];
     }
-    const { compareRuleSets } = await import('@o11y/import');
+    const { compareDashboards, compareRuleSets } = await import('@o11y/import');
     const differences: string[] = [];
     for (const { input, built } of plan.ruleOutputs) {
       const text = await readFile(path.join(out, built), 'utf8').catch(() => '');
       for (const difference of compareRuleSets(input, built, text))
         differences.push(`${input.file}: ${difference}`);
+    }
+    const dashboardsDir = path.join(out, 'grafana', 'dashboards');
+    const builtDashboards = (
+      await readdir(dashboardsDir, { recursive: true }).catch(() => [] as string[])
+    ).map((file) => String(file));
+    for (const { file, input, uid } of plan.dashboardOutputs) {
+      const built = builtDashboards.find((f) => path.basename(f) === `${uid}.json`);
+      if (!built) {
+        differences.push(`${file}: dashboard ${uid} was not built`);
+        continue;
+      }
+      const json = JSON.parse(await readFile(path.join(dashboardsDir, built), 'utf8'));
+      for (const difference of compareDashboards(input, json)) differences.push(`${file}: ${difference}`);
     }
     return differences;
   } finally {
@@ -42,7 +55,8 @@ async function verify(root: string, plan: ImportPlan): Promise<string[]> {
 
 export const command: Command = {
   name: 'import',
-  summary: 'turn existing rule files and PrometheusRule resources into typed TypeScript modules',
+  summary:
+    'turn existing rule files, PrometheusRule resources and Grafana dashboards into typed TypeScript modules',
   help: `Usage: o11y import <files or folders…> [--dry-run] [--force] [--verify] [--format text|json]
                   [--metrics-file <file>] [--prometheus-url <url>]
 
@@ -52,6 +66,9 @@ one module per imported file, formatted with biome.
 Inputs (folders are searched for .yml, .yaml and .json files):
   Prometheus rule files (groups:), Mimir/Cortex ruler namespace files (namespace: + groups:),
   PrometheusRule resources (one or many per file, or a List).
+  Grafana dashboards: classic JSON (schemaVersion 16+, legacy rows before), exports for sharing
+  (__inputs, __requires), the API envelope {dashboard, meta}, dashboard.grafana.app v1 resources,
+  ConfigMaps whose data values are dashboards. v2 resources are refused (export classic JSON).
 
 Outputs:
   rules/<name>.ts              rule groups with record(), alert() and ruleGroup(); thresholds of
@@ -64,6 +81,12 @@ Outputs:
                                _bucket with le), confirmed by --metrics-file or --prometheus-url;
                                undecidable types and unmeasured label counts are said in comments.
   catalog/imported/index.ts    the imported declarations, added to catalog/index.ts's defineCatalog.
+  dashboards/<title>.ts        one dashboard() per imported dashboard: rows, panels through
+                               timeseries/stat/table/gauge (other types: panel(type, title)), queries
+                               as raw() PromQL, units, thresholds as named constants, grid positions,
+                               datasources as constants; old graph panels migrated to timeseries as
+                               Grafana does; variables and unmodelled options kept with
+                               verbatimVariable() and .verbatim({…}), each listed in the report.
   <name> is the PrometheusRule's name, the ruler namespace or the file name.
 
 Report (stdout): the files written, every expression kept raw and every alert kept verbatim with the
@@ -75,8 +98,9 @@ Options:
   --dry-run               write nothing; print the report and every file that would be written
   --force                 overwrite existing files (never without it; the import then writes nothing)
   --verify                after writing, build into a scratch folder and compare every imported rule
-                          group with the built rule file (semantic: PromQL trees, canonical durations);
-                          any difference or build failure undoes the import
+                          group with the built rule file (semantic: PromQL trees, canonical durations)
+                          and every dashboard with the built JSON (ids, schema version and defaults
+                          the builders add aside); any difference or build failure undoes the import
   --metrics-file <file>   a /metrics exposition: metric types, help and label counts from it
   --prometheus-url <url>  a Prometheus server: types and help from /api/v1/metadata, label values
                           from /api/v1/series for the series the import reads
@@ -156,7 +180,8 @@ or --verify found differences, 2 usage or internal error.`,
         io.stderr(`--verify: ${differences.length} differences; the import was undone\n`);
         return EXIT.findings;
       }
-      io.stderr(`--verify: every imported rule group builds to the same rules\n`);
+      const dashboards = plan.dashboardOutputs.length > 0 ? ' and every dashboard to the same JSON' : '';
+      io.stderr(`--verify: every imported rule group builds to the same rules${dashboards}\n`);
     }
     print('wrote');
     return EXIT.ok;

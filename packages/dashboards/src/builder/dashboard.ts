@@ -16,6 +16,7 @@ import type { Panel } from './panel.ts';
 import { PromQuery } from './query.ts';
 import { isValidUid, MAX_UID_LENGTH, uidFrom } from './uid.ts';
 import { datasourcePicker, type Variable } from './variables.ts';
+import { mergeVerbatim } from './verbatim.ts';
 
 export const DASHBOARD_KIND = 'grafana-dashboard';
 
@@ -23,6 +24,12 @@ interface Row {
   readonly title: string | undefined;
   readonly panels: readonly Panel[];
   readonly source: SourceLocation;
+  readonly verbatim?: Readonly<Record<string, unknown>>;
+}
+
+export interface RowOptions {
+  /** Raw Grafana row JSON merged over the built row (`repeat`, `collapsed`, a fixed `gridPos`). */
+  readonly verbatim?: Readonly<Record<string, unknown>>;
 }
 
 interface Link {
@@ -37,6 +44,8 @@ export interface CompiledDashboard {
   readonly model: DashboardModel;
   /** `panels[i]` of the JSON → the panel builder it came from (rows map to undefined). */
   readonly panelAt: readonly (Panel | undefined)[];
+  /** JSON pointers of what `verbatim()` and `verbatimVariable()` wrote (`/panels/3/options`, `/gnetId`). */
+  readonly verbatimPaths: readonly string[];
 }
 
 /**
@@ -60,6 +69,7 @@ export class Dashboard implements Definition {
   private timeRange = { from: 'now-6h', to: 'now' };
   private refreshEvery = '1m';
   private readonly configureSdk: ((builder: sdk.DashboardBuilder) => void)[] = [];
+  private verbatimFields: Readonly<Record<string, unknown>> = {};
   private readonly completions: BuildCompletion[] = [];
   private completed = false;
 
@@ -147,8 +157,13 @@ export class Dashboard implements Definition {
   }
 
   /** A row of panels laid out left to right, wrapping at 24 columns. */
-  row(title: string, panels: readonly Panel[]): this {
-    this.rows.push({ title, panels, source: builderSource() });
+  row(title: string, panels: readonly Panel[], options: RowOptions = {}): this {
+    this.rows.push({
+      title,
+      panels,
+      source: builderSource(),
+      ...(options.verbatim && { verbatim: options.verbatim }),
+    });
     return this;
   }
 
@@ -218,6 +233,15 @@ export class Dashboard implements Definition {
   }
 
   /**
+   * Raw dashboard JSON merged over what the builder writes (objects field by field, anything else
+   * replaced): the escape hatch for settings the builder does not model, as `o11y import` writes them.
+   */
+  verbatim(fields: Readonly<Record<string, unknown>>): this {
+    this.verbatimFields = mergeVerbatim(this.verbatimFields, fields) as Record<string, unknown>;
+    return this;
+  }
+
+  /**
    * Checks that the dashboard can work (panels with queries, defined variables) and builds the Grafana
    * JSON with the foundation SDK. Conventions (descriptions, units, size) are lint's checks.
    */
@@ -239,21 +263,37 @@ export class Dashboard implements Definition {
     for (const configure of this.configureSdk) configure(builder);
 
     const panelAt: (Panel | undefined)[] = [];
+    const rowAt: (Row | undefined)[] = [];
     let id = 1;
     for (const row of this.rows) {
       if (row.title !== undefined) {
         builder.withRow(new sdk.RowBuilder(row.title).id(id++).collapsed(false));
         panelAt.push(undefined);
+        rowAt[panelAt.length - 1] = row;
       }
       for (const panel of row.panels) {
         builder.withPanel(panel.toSdk(id++));
         panelAt.push(panel);
       }
     }
-    const json = builder.build();
-    for (const rowJson of json.panels ?? [])
+    const built = builder.build();
+    for (const rowJson of built.panels ?? [])
       if (rowJson.type === 'row') (rowJson as sdk.RowPanel).panels = [];
-    return { definition: this, json, model: this.model(json, panelAt), panelAt };
+    const verbatimPaths = Object.keys(this.verbatimFields).map((key) => `/${key}`);
+    built.panels = (built.panels ?? []).map((panelJson, index) => {
+      const panel = panelAt[index];
+      const verbatim = panel?.verbatimOf ?? rowAt[index]?.verbatim;
+      // A panel of a type the SDK does not model is raw JSON as a whole.
+      if (panel && !panel.needsQuery) verbatimPaths.push(`/panels/${index}`);
+      else for (const key of Object.keys(verbatim ?? {})) verbatimPaths.push(`/panels/${index}/${key}`);
+      return verbatim ? (mergeVerbatim(panelJson, verbatim) as typeof panelJson) : panelJson;
+    });
+    (built.templating?.list ?? []).forEach((variable, index) => {
+      if (this.allVariables(panels).find((v) => v.name === variable.name)?.verbatim)
+        verbatimPaths.push(`/templating/list/${index}`);
+    });
+    const json = mergeVerbatim(built, this.verbatimFields) as sdk.Dashboard;
+    return { definition: this, json, model: this.model(json, panelAt), panelAt, verbatimPaths };
   }
 
   private allVariables(panels: readonly Panel[]): Variable[] {
@@ -273,7 +313,7 @@ export class Dashboard implements Definition {
     const known = new Set([...this.allVariables(panels).map((v) => v.name)]);
     for (const panel of panels) {
       const where = `panel "${panel.title}"`;
-      if (panel.queries.length === 0) {
+      if (panel.queries.length === 0 && panel.needsQuery) {
         problems.push(
           new O11yError(`${where} has no query`, { source: panel.source, id: 'dashboards/panel-query' }),
         );
@@ -312,7 +352,7 @@ export class Dashboard implements Definition {
       panelModels.push({
         id: built.id!,
         title: panel.title,
-        type: panel.type,
+        type: built.type,
         ...(panel.unitOf && { unit: panel.unitOf }),
         ...(panel.descriptionOf && { description: panel.descriptionOf }),
         datasource: built.datasource,

@@ -15,6 +15,7 @@ import {
   type DashboardLink,
   DashboardLinkBuilder,
   type DynamicConfigValue,
+  PanelBuilder as GenericPanelBuilder,
   type Panel as SdkPanelJson,
   type ThresholdsConfig,
   ThresholdsConfigBuilder,
@@ -30,6 +31,7 @@ import { captureSource, O11yError, type SourceLocation } from '@o11y/core';
 import { type DatasourceKind, datasourceRef } from './datasources.ts';
 import { builderSource } from './from-build.ts';
 import { LokiQuery, PromQuery, type PromQueryOptions } from './query.ts';
+import { mergeVerbatim } from './verbatim.ts';
 
 /** What every foundation-SDK panel builder offers and the conventions rely on. */
 interface SdkPanel extends cog.Builder<SdkPanelJson> {
@@ -44,6 +46,7 @@ interface SdkPanel extends cog.Builder<SdkPanelJson> {
   id(id: number): this;
   links(links: cog.Builder<DashboardLink>[]): this;
   overrideByQuery(refId: string, properties: DynamicConfigValue[]): this;
+  gridPos(gridPos: { x: number; y: number; w: number; h: number }): this;
 }
 
 export interface Threshold {
@@ -90,6 +93,8 @@ export abstract class Panel<B extends SdkPanel = SdkPanel> {
   private readonly steps: Threshold[] = [];
   private readonly panelLinks: PanelLink[] = [];
   private size: { width: number; height: number };
+  private position: { x: number; y: number } | undefined;
+  private verbatimFields: Readonly<Record<string, unknown>> = {};
 
   protected constructor(
     title: string,
@@ -172,6 +177,31 @@ export abstract class Panel<B extends SdkPanel = SdkPanel> {
     return this;
   }
 
+  /** A fixed place on the grid (columns from the left, rows from the top) instead of the automatic layout. */
+  at(x: number, y: number): this {
+    if (!Number.isInteger(x) || x < 0 || x >= GRID_WIDTH || !Number.isInteger(y) || y < 0) {
+      throw new O11yError(`panel position ${x},${y} is not on the 24-column grid`, {
+        source: captureSource(),
+      });
+    }
+    this.position = { x, y };
+    return this;
+  }
+
+  /**
+   * Raw Grafana panel JSON merged over what the builder writes (objects field by field, anything else
+   * replaced): the escape hatch for panel types and options neither the conventions nor the SDK model,
+   * as `o11y import` writes them. Prefer the typed methods and `configure` where they exist.
+   */
+  verbatim(fields: Readonly<Record<string, unknown>>): this {
+    this.verbatimFields = mergeVerbatim(this.verbatimFields, fields) as Record<string, unknown>;
+    return this;
+  }
+
+  get verbatimOf(): Readonly<Record<string, unknown>> {
+    return this.verbatimFields;
+  }
+
   /** Direct access to the foundation-SDK builder for options the conventions do not cover. */
   configure(configure: (sdk: B) => void): this {
     this.configurers.push({ apply: configure });
@@ -198,6 +228,11 @@ export abstract class Panel<B extends SdkPanel = SdkPanel> {
     return this.descriptionText;
   }
 
+  /** Whether the dashboard refuses the panel without a query (a text panel needs none). */
+  get needsQuery(): boolean {
+    return true;
+  }
+
   /** Subclasses read Loki. */
   protected addLokiQuery(query: LokiQuery): void {
     this.lokiQueries.push(query);
@@ -218,6 +253,7 @@ export abstract class Panel<B extends SdkPanel = SdkPanel> {
       .datasource(datasourceRef(this.datasource))
       .span(this.size.width)
       .height(this.size.height);
+    if (this.position) sdk.gridPos({ ...this.position, w: this.size.width, h: this.size.height });
     if (this.descriptionText) sdk.description(this.descriptionText);
     if (this.unitId) sdk.unit(this.unitId);
     this.queries.forEach((query, index) => {
@@ -373,6 +409,34 @@ export class LogsPanel extends Panel<logsPanel.PanelBuilder> {
   logql(query: string): this {
     this.addLokiQuery(new LokiQuery(query, captureSource()));
     return this;
+  }
+
+  protected override applyThresholdStyle(): void {}
+}
+
+/**
+ * A panel of a type the builders do not model (text, heatmap, bar gauge, a plugin): its type-specific
+ * options go through `verbatim`. Queries, unit, thresholds and the rest work as on any panel.
+ */
+export class OtherPanel extends Panel<GenericPanelBuilder> {
+  readonly datasource = 'prometheus';
+
+  constructor(
+    readonly type: string,
+    title: string,
+    source: SourceLocation,
+  ) {
+    if (!/^[a-z][a-z0-9-]*$/.test(type)) {
+      throw new O11yError(`"${type}" is not a Grafana panel type`, {
+        source,
+        hint: "e.g. 'text', 'heatmap'",
+      });
+    }
+    super(title, () => new GenericPanelBuilder().type(type), { width: 12, height: 8 }, source);
+  }
+
+  override get needsQuery(): boolean {
+    return false;
   }
 
   protected override applyThresholdStyle(): void {}

@@ -1,5 +1,5 @@
 import { builderSource } from './from-build.ts';
-import { GaugePanel, LogsPanel, StatPanel, TablePanel, TimeseriesPanel } from './panel.ts';
+import { GaugePanel, LogsPanel, OtherPanel, StatPanel, TablePanel, TimeseriesPanel } from './panel.ts';
 
 /** A graph over time. */
 export function timeseries(title: string): TimeseriesPanel {
@@ -24,4 +24,9 @@ export function table(title: string): TablePanel {
 /** Log lines from Loki. */
 export function logs(title: string): LogsPanel {
   return new LogsPanel(title, builderSource());
+}
+
+/** A panel of another Grafana type (`'text'`, `'heatmap'`, …), its options given through `.verbatim()`. */
+export function panel(type: string, title: string): OtherPanel {
+  return new OtherPanel(type, title, builderSource());
 }

@@ -15,6 +15,8 @@ export interface Variable {
   readonly model: VariableModel;
   readonly sdk: cog.Builder<SdkVariable>;
   readonly source: SourceLocation;
+  /** Raw Grafana JSON (`verbatimVariable`), outside what the SDK's schema describes. */
+  readonly verbatim?: true;
 }
 
 const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -84,4 +86,31 @@ function titleCase(name: string): string {
 /** `$name` for `=~` matchers of multi-value variables. */
 export function ref(variable: Variable | string): `$${string}` {
   return `$${typeof variable === 'string' ? variable : variable.name}`;
+}
+
+/**
+ * A variable kept as raw Grafana JSON (a query, custom, interval, constant or textbox variable the
+ * typed builders do not spell), as `o11y import` writes them. Prefer `labelValues` where it fits.
+ */
+export function verbatimVariable(
+  json: Readonly<Record<string, unknown>> & { readonly name: string },
+): Variable {
+  const source = captureSource();
+  if (!VARIABLE_NAME.test(json.name))
+    throw new O11yError(`"${json.name}" is not a valid variable name`, { source });
+  const query =
+    typeof json.query === 'string' ? json.query : (json.query as { query?: unknown } | undefined)?.query;
+  const type = typeof json.type === 'string' ? json.type : 'query';
+  return Object.freeze({
+    name: json.name,
+    model: {
+      name: json.name,
+      type,
+      ...(typeof query === 'string' && { query }),
+      ...(json.datasource !== undefined && { datasource: json.datasource }),
+    },
+    sdk: { build: () => structuredClone(json) as unknown as SdkVariable },
+    source,
+    verbatim: true,
+  });
 }

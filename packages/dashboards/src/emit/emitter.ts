@@ -273,9 +273,15 @@ function verifyClassic(artifact: Artifact, compiled: CompiledDashboard, json: un
     const panel = panelIndex === undefined ? undefined : compiled.panelAt[Number(panelIndex)];
     return panel?.source ?? compiled.definition.source;
   };
+  // Raw JSON given through verbatim() is outside what the SDK's schema describes, on purpose.
+  const verbatim = (instancePath: string) =>
+    compiled.verbatimPaths.some(
+      (p) => instancePath === p || instancePath.startsWith(`${p}/`) || p.startsWith(`${instancePath}/`),
+    );
   const validate = validatorFor('dashboard.schema.json');
   if (!validate(json)) {
     for (const error of validate.errors ?? []) {
+      if (verbatim(error.instancePath)) continue;
       problems.push(
         schemaProblem(
           artifact,
@@ -291,6 +297,7 @@ function verifyClassic(artifact: Artifact, compiled: CompiledDashboard, json: un
   panels.forEach((panel, panelIndex) => {
     (panel.targets ?? []).forEach((target, targetIndex) => {
       const prefix = `/panels/${panelIndex}/targets/${targetIndex}`;
+      if (verbatim(prefix)) return;
       problems.push(...queryProblems(artifact, panel.datasource?.type, target, prefix, panelSource(prefix)));
     });
   });

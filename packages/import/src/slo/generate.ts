@@ -1,14 +1,12 @@
 import { compareCodePoints } from '@o11y/core';
 import { parseAllDocuments } from 'yaml';
 import type { GeneratedModule } from '../catalog/declare.ts';
+import { isRecord, type Json } from '../json.ts';
 import { camelCase } from '../names.ts';
 import type { PassthroughItem } from '../report.ts';
 import { eventLabels } from './event-labels.ts';
 
 export type SpecKind = 'sloth' | 'openslo';
-
-type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The SLO spec kind of a YAML text: Sloth `prometheus/v1`, OpenSLO v1, or neither. */
 export function sloSpecKind(documents: readonly unknown[]): SpecKind | undefined {

@@ -1,0 +1,133 @@
+import { DATASOURCES } from '@o11y/dashboards';
+import { isClassicDashboard, isV2Dashboard } from '@o11y/lint';
+import { isMap, isScalar, type ParsedNode, parseAllDocuments, parseDocument, type YAMLMap } from 'yaml';
+import { isRecord, type Json } from '../json.ts';
+import { migrateDashboard } from './migrate.ts';
+
+/** A classic Grafana dashboard found in an input file, migrated to the panel model the builders write. */
+export interface DashboardInput {
+  /** The input file, relative to the organisation root. */
+  readonly file: string;
+  /** Where in the file: `data.node.json` of a ConfigMap, `spec` of a resource; empty for the file itself. */
+  readonly at: string;
+  /** The dashboard JSON the import reproduces (exports' `__inputs` resolved, old graph panels migrated). */
+  readonly json: Json;
+  /** A folder named by the API envelope's meta or the resource's annotation. */
+  readonly folder?: string;
+  readonly normalisations: readonly string[];
+  readonly lost: readonly string[];
+}
+
+/** What a shared export's datasource inputs become: the variables the builders add. */
+const INPUT_VARIABLES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(DATASOURCES).map((d) => [d.type, d.variable]),
+);
+
+const join = (at: string, part: string) => (at ? `${at}.${part}` : part);
+
+function asYamlMap(node: ParsedNode | null): YAMLMap | undefined {
+  return isMap(node) ? (node as YAMLMap) : undefined;
+}
+
+/** `${DS_PROMETHEUS}` of an export for sharing → the dashboard's datasource variable, everywhere. */
+function resolveInputs(json: Json, normalisations: string[], lost: string[]): Json {
+  const inputs = Array.isArray(json.__inputs) ? json.__inputs.filter(isRecord) : [];
+  let text = JSON.stringify(json);
+  for (const input of inputs) {
+    if (input.type !== 'datasource' || typeof input.name !== 'string') continue;
+    const variable = INPUT_VARIABLES[String(input.pluginId)];
+    if (!variable) {
+      lost.push(
+        `input ${input.name} (${String(input.pluginId)}) has no variable in o11y: its references stay \${${input.name}}`,
+      );
+      continue;
+    }
+    text = text.replaceAll(`\${${input.name}}`, `\${${variable}}`);
+    normalisations.push(`export input \${${input.name}} → the dashboard's \${${variable}} variable`);
+  }
+  const { __inputs, __requires, __elements, ...rest } = JSON.parse(text) as Json;
+  if (__inputs !== undefined || __requires !== undefined || __elements !== undefined)
+    normalisations.push('export metadata (__inputs, __requires, __elements) dropped');
+  return rest;
+}
+
+function dashboardFrom(file: string, at: string, root: Json, folder?: string): DashboardInput {
+  const normalisations: string[] = [];
+  const lost: string[] = [];
+  const json = migrateDashboard(resolveInputs(root, normalisations, lost), normalisations, lost);
+  return { file, at, json, normalisations, lost, ...(folder !== undefined && { folder }) };
+}
+
+/**
+ * The classic dashboards of one input file: the JSON model, the API envelope `{dashboard, meta}`, a
+ * `dashboard.grafana.app` v1 resource (its `spec`), a ConfigMap whose data values are any of those, a
+ * `List` of them. Whether a map is a dashboard is lint's detection (`isClassicDashboard`). v2 resources
+ * are returned as `v2` for the caller to refuse with a reason.
+ */
+export function loadDashboardInputs(
+  file: string,
+  text: string,
+): { dashboards: DashboardInput[]; v2: string[] } {
+  const dashboards: DashboardInput[] = [];
+  const v2: string[] = [];
+  const visit = (node: ParsedNode | null, at: string) => {
+    const map = asYamlMap(node);
+    if (!map) return;
+    const value = map.toJSON() as Json;
+    const kind = value.kind;
+    if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value.items)) {
+      const items = map.get('items', true) as { items?: ParsedNode[] } | undefined;
+      for (const [index, item] of (items?.items ?? []).entries()) visit(item, join(at, `items[${index}]`));
+      return;
+    }
+    if (kind === 'ConfigMap') {
+      const data = asYamlMap((map.get('data', true) as ParsedNode | undefined) ?? null);
+      for (const pair of data?.items ?? []) {
+        if (!isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+        const key = String((pair.key as { value?: unknown }).value);
+        const embedded = parseDocument(pair.value.value);
+        if (embedded.errors.length === 0) visit(embedded.contents, join(at, `data.${key}`));
+      }
+      return;
+    }
+    const spec = asYamlMap((map.get('spec', true) as ParsedNode | undefined) ?? null);
+    if (
+      typeof value.apiVersion === 'string' &&
+      value.apiVersion.startsWith('dashboard.grafana.app/') &&
+      spec
+    ) {
+      if (isV2Dashboard(spec)) {
+        v2.push(`${file}${at ? ` ${at}` : ''} (${value.apiVersion})`);
+        return;
+      }
+      const metadata = isRecord(value.metadata) ? value.metadata : {};
+      const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+      const folder = annotations['grafana.app/folder'];
+      const json = spec.toJSON() as Json;
+      if (json.uid === undefined && typeof metadata.name === 'string') json.uid = metadata.name;
+      dashboards.push(
+        dashboardFrom(file, join(at, 'spec'), json, typeof folder === 'string' ? folder : undefined),
+      );
+      return;
+    }
+    const envelope = asYamlMap((map.get('dashboard', true) as ParsedNode | undefined) ?? null);
+    if (isClassicDashboard(envelope)) {
+      const meta = isRecord(value.meta) ? value.meta : {};
+      const folder = value.folder ?? meta.folderTitle;
+      dashboards.push(
+        dashboardFrom(
+          file,
+          join(at, 'dashboard'),
+          envelope!.toJSON() as Json,
+          typeof folder === 'string' ? folder : undefined,
+        ),
+      );
+      return;
+    }
+    if (isClassicDashboard(map)) dashboards.push(dashboardFrom(file, at, value));
+  };
+  for (const document of parseAllDocuments(text)) {
+    if (document.errors.length === 0) visit(document.contents, '');
+  }
+  return { dashboards, v2 };
+}

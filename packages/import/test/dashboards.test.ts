@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compareDashboards, type ImportReport } from '../src/index.ts';
+import { o11y } from './cli.ts';
+import { FIXTURES, REPO, scratchOrganisation } from './scratch.ts';
+
+const DASHBOARDS = path.join(FIXTURES, 'dashboards');
+
+describe('o11y import of Grafana dashboards', () => {
+  let org: Awaited<ReturnType<typeof scratchOrganisation>>;
+  let report: ImportReport;
+  let verifyMessage: string;
+
+  beforeAll(async () => {
+    org = await scratchOrganisation();
+    const run = await o11y(org.root, 'import', DASHBOARDS, '--verify', '--format', 'json');
+    verifyMessage = run.stderr;
+    expect(run.stderr).toContain('every dashboard to the same JSON');
+    expect(run.code).toBe(0);
+    report = JSON.parse(run.stdout) as ImportReport;
+  }, 300_000);
+  afterAll(() => org.remove());
+
+  test('a shared export with graph panels, an API envelope, a ConfigMap and a v1 resource round-trip through o11y build', () => {
+    expect(verifyMessage).not.toContain('differences');
+    expect(report.written).toEqual([
+      'dashboards/blackbox-probes-resource.ts',
+      'dashboards/blackbox-probes.ts',
+      'dashboards/hosts-node-exporter.ts',
+      'dashboards/kubernetes-workloads.ts',
+      'dashboards/queue-workers-legacy.ts',
+    ]);
+  });
+
+  test('the modules read like builder code and typecheck and pass biome', async () => {
+    const node = await readFile(path.join(org.root, 'dashboards/hosts-node-exporter.ts'), 'utf8');
+    expect(node).toContain("export const hostsNodeExporter = dashboard('Hosts (node exporter)')");
+    expect(node).toContain('const CPU_BUSY_ORANGE = 85;');
+    expect(node).toContain(".threshold(CPU_BUSY_ORANGE, { color: 'orange' })");
+    expect(node).toContain(".row('CPU / Memory', [");
+    expect(node).toContain("timeseries('CPU usage')");
+    expect(node).toContain(".unit('percentunit')");
+    expect(node).toContain('.at(0, 5)');
+    // The export's datasource input is the dashboard's ${datasource} variable, not DS_PROMETHEUS.
+    expect(node).not.toContain('DS_PROMETHEUS}');
+    const kube = await readFile(path.join(org.root, 'dashboards/kubernetes-workloads.ts'), 'utf8');
+    expect(kube).toContain(`const LOKI_DATASOURCE = { type: 'loki', uid: '\${loki}' } as const;`);
+    expect(kube).toContain("{ verbatim: { repeat: 'namespace' } }");
+    expect(kube).toContain("repeat: 'container'");
+    expect(kube).toContain("table('Container resources')");
+    expect(kube).toContain("panel('heatmap', 'Latency heatmap')");
+    const run = promisify(execFile);
+    await run(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit'], {
+      cwd: org.root,
+    });
+    await run(
+      process.execPath,
+      [path.join(REPO, 'node_modules/@biomejs/biome/bin/biome'), 'check', ...report.written],
+      { cwd: org.root },
+    );
+  }, 120_000);
+
+  test('old graph panels are migrated as Grafana does, and what does not migrate is reported', () => {
+    const normalised = report.normalisations.map((n) => n.what);
+    expect(normalised).toContain('panel "CPU usage": graph migrated to timeseries as Grafana migrates it');
+    expect(normalised).toContain(`export input \${DS_PROMETHEUS} → the dashboard's \${datasource} variable`);
+    expect(normalised).toContain('row "Containers": collapsed row expanded (its panels follow it)');
+    const lost = report.lost.map((l) => `${l.input}: ${l.what}`);
+    expect(lost).toContainEqual(
+      expect.stringMatching(/node-shared\.json: panel "Disk IO": 1 graph series override\(s\) not migrated/),
+    );
+    expect(lost).toContainEqual(expect.stringMatching(/probes\.v1\.json: folder "probes"/));
+    expect(report.normalisations).toContainEqual({
+      input: expect.stringMatching(/queue-legacy\.json$/),
+      what: 'legacy rows (schemaVersion < 16) laid out on the grid as row panels',
+    });
+  });
+
+  test('legacy rows become rows on the grid, their graphs timeseries', async () => {
+    const legacy = await readFile(path.join(org.root, 'dashboards/queue-workers-legacy.ts'), 'utf8');
+    expect(legacy).toContain(".row('Backlog', [");
+    expect(legacy).toMatch(/\.row\(\s*'Workers',/);
+    expect(legacy).toContain("timeseries('Queue depth')");
+    expect(legacy).toContain('.at(0, 1)');
+    expect(legacy).toContain('.span(12, 9)');
+    expect(legacy).toContain("panel('singlestat', 'Oldest message')");
+    expect(legacy).toContain("drawStyle: 'bars'");
+  });
+
+  test('every option the builders do not model is kept verbatim and listed', () => {
+    const kept = new Map(report.passthrough.map((p) => [`${p.module}: ${p.item}`, p.reason]));
+    expect(kept.get('dashboards/hosts-node-exporter.ts: panel "CPU usage"')).toContain(
+      'options.legend.calcs',
+    );
+    expect(kept.get('dashboards/hosts-node-exporter.ts: panel "About" type text')).toContain(
+      'panel(type, title)',
+    );
+    expect(kept.get('dashboards/kubernetes-workloads.ts: panel "Container resources"')).toContain(
+      'transformations',
+    );
+    expect(kept.get('dashboards/kubernetes-workloads.ts: variable resolution')).toBe(
+      'kept with verbatimVariable()',
+    );
+    expect(kept.get('dashboards/blackbox-probes.ts: panel "Up"')).toContain('fieldConfig.defaults.mappings');
+  });
+
+  test('the comparison sees a changed query, a lost option and a missing variable', async () => {
+    const built = JSON.parse(
+      await readFile(path.join(REPO, 'packages/import/test/fixtures/dashboards/probes.v1.json'), 'utf8'),
+    ).spec;
+    const input = structuredClone(built);
+    expect(compareDashboards(input, built)).toEqual([]);
+    built.panels[1].targets[0].expr = 'probe_duration_seconds';
+    delete built.panels[0].fieldConfig.defaults.mappings;
+    built.templating.list = [];
+    expect(compareDashboards(input, built)).toEqual([
+      'variable target: missing from the build',
+      'panel 0 "Up" fieldConfig.defaults.mappings: differs',
+      'panel 1 "Probe duration" targets: differs',
+    ]);
+  });
+
+  test('a v2 resource is refused with what to do, and nothing is written', async () => {
+    const run = await o11y(org.root, 'import', path.join(FIXTURES, 'dashboards-v2'), '--dry-run');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('dashboard.grafana.app v2 resources are not imported yet');
+    expect(run.stderr).toContain('export the dashboard as classic JSON');
+  }, 120_000);
+});
