@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unboundedSelector } from '../../../src/checks/logql/unbounded-selector.ts';
-import { dashboard, run } from '../../helpers.ts';
-
-const LOKI = { type: 'loki', uid: 'loki' };
-
-function logsDashboard(...exprs: string[]): Record<string, string> {
-  return {
-    'logs.json': dashboard(
-      exprs.map((expr) => ({ type: 'logs', unit: '', datasource: LOKI, targets: [{ expr }] })),
-    ),
-  };
-}
+import { logsDashboard, run } from '../../helpers.ts';
 
 describe('logql/unbounded-selector', () => {
   it('reports selectors Loki refuses: only empty-matching or negative matchers', async () => {
@@ -28,12 +18,7 @@ describe('logql/unbounded-selector', () => {
   it('accepts a non-empty equality, a regexp that needs a character, and Grafana variables', async () => {
     const findings = await run(
       unboundedSelector,
-      logsDashboard(
-        '{app="y"} |= "x"',
-        '{app=~".+", env!=""}',
-        '{app=~"$app"}',
-        '{app=~"[[app]]", x!="1"}',
-      ),
+      logsDashboard('{app="y"} |= "x"', '{app=~".+", env!=""}', '{app=~"$app"}', '{app=~"[[app]]", x!="1"}'),
     );
     expect(findings).toEqual([]);
   });
