@@ -130,3 +130,13 @@ export function queries(...exprs: string[]): Record<string, string> {
 export function ids(findings: readonly LintFinding[]): string[] {
   return findings.map((f) => f.id);
 }
+
+/** A dashboard file `logs.json` with one Loki logs panel per query. */
+export function logsDashboard(...exprs: string[]): Record<string, string> {
+  const loki = { type: 'loki', uid: 'loki' };
+  return {
+    'logs.json': dashboard(
+      exprs.map((expr) => ({ type: 'logs', unit: '', datasource: loki, targets: [{ expr }] })),
+    ),
+  };
+}

@@ -1,1 +1,10 @@
-export { type LogqlError, type LogqlParseResult, parseLogql, type Span } from './parse.ts';
+export {
+  type LogqlError,
+  type LogqlParseResult,
+  type MatchOperator,
+  parseLogql,
+  type Span,
+  type StreamMatcher,
+  type StreamSelector,
+  streamSelectors,
+} from './parse.ts';

@@ -95,3 +95,63 @@ export function parseLogql(query: string): LogqlParseResult {
     ],
   };
 }
+
+export type MatchOperator = '=' | '!=' | '=~' | '!~';
+
+export interface StreamMatcher extends Span {
+  readonly label: string;
+  readonly operator: MatchOperator;
+  /** The unquoted value, as Loki compares it (variables inside it left as written). */
+  readonly value: string;
+}
+
+export interface StreamSelector extends Span {
+  readonly matchers: readonly StreamMatcher[];
+}
+
+function unquote(literal: string): string {
+  if (literal.startsWith('`')) return literal.slice(1, -1);
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return literal.slice(1, -1);
+  }
+}
+
+/** The stream selectors `{…}` of a query that parses, with their matchers, in the order written. */
+export function streamSelectors(query: string): StreamSelector[] {
+  const selectors: StreamSelector[] = [];
+  const text = withPlaceholders(query);
+  const cursor = parser.parse(text).cursor();
+  do {
+    if (cursor.name !== 'Selector') continue;
+    const selector = { start: cursor.from, end: cursor.to, matchers: [] as StreamMatcher[] };
+    const matchers = cursor.node.getChild('Matchers');
+    for (const node of matchers ? collectMatchers(matchers) : []) {
+      const label = node.getChild('Identifier');
+      const operator =
+        node.getChild('Eq') ?? node.getChild('Neq') ?? node.getChild('Re') ?? node.getChild('Nre');
+      const value = node.getChild('String');
+      if (!label || !operator || !value) continue;
+      selector.matchers.push({
+        label: text.slice(label.from, label.to),
+        operator: text.slice(operator.from, operator.to) as MatchOperator,
+        value: unquote(query.slice(value.from, value.to)),
+        start: node.from,
+        end: node.to,
+      });
+    }
+    selectors.push(selector);
+  } while (cursor.next());
+  return selectors;
+}
+
+/** A node of the grammar's tree (its type is @lezer/common's, reached without depending on it). */
+type SyntaxNode = ReturnType<ReturnType<typeof parser.parse>['cursor']>['node'];
+
+/** `Matchers` nests to the left (`Matchers , Matcher`), so the matchers are gathered in order. */
+function collectMatchers(node: SyntaxNode): SyntaxNode[] {
+  const nested = node.getChild('Matchers');
+  const own = node.getChildren('Matcher');
+  return [...(nested ? collectMatchers(nested) : []), ...own];
+}

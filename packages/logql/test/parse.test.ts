@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogql } from '../src/index.ts';
+import { parseLogql, streamSelectors } from '../src/index.ts';
 
 describe('parseLogql', () => {
   it.each([
@@ -40,5 +40,23 @@ describe('parseLogql', () => {
       ok: false,
       errors: [{ message: 'the query ends where more was expected', start: 30, column: 31 }],
     });
+  });
+});
+
+describe('streamSelectors', () => {
+  it('lists every selector of a metric query with its matchers unquoted, at positions of the query as written', () => {
+    const query = 'sum(rate({a="", b=~`.*`, c!="$x"} |= "x" [$__auto])) / sum(rate({d="e\\"f"}[5m]))';
+    expect(streamSelectors(query)).toEqual([
+      {
+        start: 9,
+        end: 33,
+        matchers: [
+          { label: 'a', operator: '=', value: '', start: 10, end: 14 },
+          { label: 'b', operator: '=~', value: '.*', start: 16, end: 23 },
+          { label: 'c', operator: '!=', value: '$x', start: 25, end: 32 },
+        ],
+      },
+      { start: 64, end: 74, matchers: [{ label: 'd', operator: '=', value: 'e"f', start: 65, end: 73 }] },
+    ]);
   });
 });

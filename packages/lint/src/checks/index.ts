@@ -16,6 +16,7 @@ import { tooManyPanels } from './dashboard/too-many-panels.ts';
 import { estimateExceeded } from './live/estimate-exceeded.ts';
 import { seriesMissing } from './live/series-missing.ts';
 import { syntax as logqlSyntax } from './logql/syntax.ts';
+import { unboundedSelector as logqlUnboundedSelector } from './logql/unbounded-selector.ts';
 import { absent } from './promql/absent.ts';
 import { divisionNaN } from './promql/division-nan.ts';
 import { fragileAggregation } from './promql/fragile-aggregation.ts';
@@ -53,6 +54,7 @@ export const allChecks: readonly Check[] = [
   divisionNaN,
   vectorMatching,
   logqlSyntax,
+  logqlUnboundedSelector,
   unknownMetric,
   unknownLabel,
   unknownLabelValue,

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syntax } from '../../../src/checks/logql/syntax.ts';
-import { dashboard, run } from '../../helpers.ts';
-
-const LOKI = { type: 'loki', uid: 'loki' };
-
-function logsDashboard(...exprs: string[]): Record<string, string> {
-  return {
-    'logs.json': dashboard(
-      exprs.map((expr) => ({ type: 'logs', unit: '', datasource: LOKI, targets: [{ expr }] })),
-    ),
-  };
-}
+import { dashboard, logsDashboard, run } from '../../helpers.ts';
 
 describe('logql/syntax', () => {
   it('reports the first mistake of a Loki query at its file:line:column, with a caret under it', async () => {
