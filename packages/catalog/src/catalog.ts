@@ -1,4 +1,5 @@
 import { compareCodePoints, type Diagnostic, formatSource, O11yErrors } from '@o11y/core';
+import type { Dimensions } from './dimensions.ts';
 import type { SeriesInfo } from './expr/selector.ts';
 import type { CatalogueEntry, Job, MetricDeclaration } from './metric.ts';
 
@@ -8,10 +9,13 @@ import type { CatalogueEntry, Job, MetricDeclaration } from './metric.ts';
  */
 export class Catalog {
   readonly metrics: readonly MetricDeclaration[];
+  /** The organisation's deployment dimensions, when it declares them. */
+  readonly dimensions: Dimensions | undefined;
   private readonly byMetric = new Map<string, MetricDeclaration>();
   private readonly bySeries = new Map<string, SeriesInfo>();
 
-  constructor(entries: readonly CatalogueEntry[]) {
+  constructor(entries: readonly CatalogueEntry[], options: CatalogOptions = {}) {
+    this.dimensions = options.dimensions;
     const problems: Diagnostic[] = [];
     for (const { declaration } of entries) {
       const previous = this.byMetric.get(declaration.name);
@@ -52,7 +56,9 @@ export class Catalog {
 
   /** A catalogue with more entries, e.g. the recording rules of a build. */
   with(entries: readonly CatalogueEntry[]): Catalog {
-    return new Catalog([...this.metrics.map((declaration) => ({ declaration })), ...entries]);
+    return new Catalog([...this.metrics.map((declaration) => ({ declaration })), ...entries], {
+      ...(this.dimensions && { dimensions: this.dimensions }),
+    });
   }
 }
 
@@ -66,6 +72,10 @@ function duplicate(what: string, declaration: MetricDeclaration, previous: Metri
   };
 }
 
-export function defineCatalog(entries: readonly CatalogueEntry[]): Catalog {
-  return new Catalog(entries);
+export interface CatalogOptions {
+  readonly dimensions?: Dimensions;
+}
+
+export function defineCatalog(entries: readonly CatalogueEntry[], options: CatalogOptions = {}): Catalog {
+  return new Catalog(entries, options);
 }

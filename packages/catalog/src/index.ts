@@ -1,4 +1,5 @@
 export * from './catalog.ts';
+export * from './dimensions.ts';
 export * from './exposition/check.ts';
 export * from './exposition/parse.ts';
 export * from './expr/aggregate.ts';

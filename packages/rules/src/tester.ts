@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { escapeRegex } from '@o11y/catalog';
 import {
   compareCodePoints,
   DIST,
@@ -108,10 +109,6 @@ const NEEDS: Record<Claim, string> = {
   silent: 'a test where it does not fire',
   sampled: 'a test that expects a sample of it (promql_expr_test)',
 };
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 async function runTests(distDir: string, context: TestContext): Promise<TestReport> {
   const indexPath = path.join(distDir, DIST.prometheus.index);

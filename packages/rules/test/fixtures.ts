@@ -49,3 +49,14 @@ export const checkout = (alerting?: SloAlerting) =>
     }),
     ...(alerting && { alerting }),
   });
+
+/** Requests of a service deployed in several environments, for the SLOs computed per environment. */
+export const deployedRequests = counter('deployed_requests_total', {
+  help: 'Requests served, per environment.',
+  unit: 'requests',
+  jobs: [shopJob],
+  labels: {
+    environment: label.values(['production', 'staging', 'dev']),
+    code: label.values(['200', '500']),
+  },
+});

@@ -1,8 +1,18 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { re, toPromQL } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { availability, defaultWindows, latency, SLO_RECORDS, slo, tester } from '../src/index.ts';
-import { checkout, duration, requests } from './fixtures.ts';
+import {
+  availability,
+  defaultWindows,
+  latency,
+  SLO_RECORDS,
+  type SloAlerting,
+  slo,
+  tester,
+} from '../src/index.ts';
+import { checkout, deployedRequests, duration, requests } from './fixtures.ts';
 import { build, root } from './helpers.ts';
 
 describe('burn-rate windows', () => {
@@ -176,4 +186,77 @@ describe('generated promtool tests', () => {
     expect(report.cases.filter((c) => !c.passed)).toEqual([]);
     expect(report.cases).toHaveLength(10);
   }, 60_000);
+});
+
+describe('SLOs per environment', () => {
+  const perEnvironment = (alerting: SloAlerting) =>
+    slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'deployed',
+      objective: 0.999,
+      grouping: ['environment'],
+      sli: availability({
+        total: deployedRequests.select({}),
+        errors: deployedRequests.select({ code: '500' }),
+      }),
+      alerting,
+    });
+  const pageProductionTicketStaging = {
+    page: { where: { environment: ['production'] } },
+    ticket: { where: { environment: ['production', 'staging'] } },
+  };
+
+  it('page for production only, open tickets for production and staging, and alert nothing else', () => {
+    const s = perEnvironment(pageProductionTicketStaging);
+    expect(toPromQL(s.alerts.page!.expr)).toContain('environment="production"');
+    expect(toPromQL(s.alerts.ticket!.expr)).toContain('environment=~"production|staging"');
+    expect(toPromQL(s.alerts.page!.expr)).not.toContain('staging');
+  });
+
+  it('prove with promtool that a staging burst fires only staging alerts and leaves production as it was', async () => {
+    const s = perEnvironment(pageProductionTicketStaging);
+    const isolation = s.tests?.tests.find((t) => t.name.includes('burst where'));
+    expect(isolation?.name).toBe(
+      'shop-deployed: a 20× burst where environment="staging" alerts only there, and leaves the burn rates and budget of environment="production" as they were',
+    );
+    const { dir, file } = await build([s]);
+    const report = await tester.run(dir, { root, log: () => {} });
+    expect(report.cases.filter((c) => !c.passed)).toEqual([]);
+    const caseName = `tests/slo/shop-deployed.yml: ${isolation?.name}`;
+    expect(report.cases.map((c) => c.name)).toContain(caseName);
+    // Staging's ticket fires at the end of the burst, with staging's labels; production is not listed.
+    const suite = parse(file('prometheus/tests/slo/shop-deployed.yml')) as {
+      tests: Array<{ name: string; alert_rule_test: Array<{ exp_alerts: Array<{ exp_labels: object }> }> }>;
+    };
+    const expected = suite.tests
+      .find((t) => t.name === isolation?.name)
+      ?.alert_rule_test.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels));
+    expect(expected).toEqual([expect.objectContaining({ environment: 'staging', slo_severity: 'ticket' })]);
+
+    // The same tests against rules that sum the environments together, as before dimensions: they fail.
+    const rulesFile = path.join(dir, 'prometheus/rules/slo/shop-deployed.yml');
+    const summed = file('prometheus/rules/slo/shop-deployed.yml').replaceAll(
+      'sum by (environment) (',
+      'sum(',
+    );
+    expect(summed).not.toBe(file('prometheus/rules/slo/shop-deployed.yml'));
+    await writeFile(rulesFile, summed);
+    const broken = await tester.run(dir, { root, log: () => {} });
+    expect(broken.cases.filter((c) => !c.passed).map((c) => c.name)).toContain(caseName);
+  }, 120_000);
+
+  it('refuse to limit alerts to values of a label the SLO is not grouped by', () => {
+    expect(() =>
+      slo({
+        service: { name: 'shop', team: 'web' },
+        name: 'deployed',
+        objective: 0.999,
+        sli: availability({
+          total: deployedRequests.select({}),
+          errors: deployedRequests.select({ code: '500' }),
+        }),
+        alerting: { page: { where: { environment: ['production'] } } },
+      }),
+    ).toThrow(/limited to values of "environment", which the SLO is not grouped by/);
+  });
 });

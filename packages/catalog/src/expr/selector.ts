@@ -31,6 +31,18 @@ export function re(pattern: string): Match<string> & { readonly op: '=~' } {
   return { [MATCH]: true, op: '=~', value: pattern };
 }
 
+/** A literal text as a regex that matches exactly it. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Any of the values: `label="v"` for one, `label=~"a|b"` (escaped) for more. */
+export function oneOf<const V extends string>(
+  values: readonly V[],
+): V | (Match<string> & { readonly op: '=~' }) {
+  return values.length === 1 ? values[0]! : re(values.map(escapeRegex).join('|'));
+}
+
 /** `label!~"regex"` (anchored, RE2 syntax). */
 export function nre(pattern: string): Match<string> & { readonly op: '!~' } {
   return { [MATCH]: true, op: '!~', value: pattern };

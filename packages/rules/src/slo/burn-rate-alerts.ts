@@ -3,6 +3,7 @@ import { parseDuration } from '@o11y/core';
 import type { SloSeverity } from '../labels.ts';
 import { type AlertingRule, makeAlert } from '../rule.ts';
 import { percent, type SloModel } from './model.ts';
+import type { GroupFilter } from './sli-records.ts';
 import type { AlertWindow } from './windows.ts';
 
 /**
@@ -12,14 +13,15 @@ import type { AlertWindow } from './windows.ts';
  */
 export function burnRateAlerts(
   model: SloModel,
-  sli: (window: string) => InstantVector,
+  sli: (window: string, where?: GroupFilter) => InstantVector,
 ): { readonly page?: AlertingRule; readonly ticket?: AlertingRule } {
   const { alerting, grouping, labels, objective, name, service } = model;
   const burnAlert = (severity: SloSeverity): AlertingRule | undefined => {
     const pairs = model.windows.filter((w) => w.severity === severity);
     if (pairs.length === 0) return undefined;
+    const where = alerting[severity]?.where;
     const condition = (w: AlertWindow): InstantVector => {
-      const both = sli(w.long).gt(w.threshold).and(sli(w.short).gt(w.threshold));
+      const both = sli(w.long, where).gt(w.threshold).and(sli(w.short, where).gt(w.threshold));
       if (alerting.minEvents === undefined) return both;
       const events = model.sli
         .total(model.range(w.long), grouping)

@@ -61,8 +61,8 @@ export interface SloModel {
   readonly file: string;
   readonly interval: Duration | undefined;
   readonly slowInterval: Duration;
-  /** The input of the generated tests; none for SLIs that cannot synthesise it, or when time-compressed. */
-  readonly testInput: SliTestInput | undefined;
+  /** Makes the input of the generated tests; none for SLIs that cannot synthesise it, or when time-compressed. */
+  readonly testInput: ((fixed?: Readonly<Record<string, string>>) => SliTestInput) | undefined;
 }
 
 export interface SloAlerts {
@@ -162,6 +162,24 @@ export function sloModel(
       );
     }
   }
+  for (const severity of ['page', 'ticket'] as const) {
+    for (const [label, values] of Object.entries(options.alerting?.[severity]?.where ?? {})) {
+      if (!grouping.includes(label)) {
+        fail(
+          `the ${severity} alert is limited to values of "${label}", which the SLO is not grouped by`,
+          'slo/where',
+          `add "${label}" to grouping, so that each of its values has its own budget`,
+        );
+      }
+      if (values.length === 0 || values.some((v) => v === '')) {
+        fail(
+          `the ${severity} alert's where.${label} lists no value`,
+          'slo/where',
+          `list the values of ${label} that get the ${severity} alert, or give the ${severity} no windows`,
+        );
+      }
+    }
+  }
   const scrapeIntervalMs = Math.max(
     ...options.sli.declarations.flatMap((d) => d.jobs.map((j) => parseDuration(j.scrapeInterval))),
     0,
@@ -224,6 +242,6 @@ export function sloModel(
     file: `slo/${id}`,
     interval: options.interval,
     slowInterval: options.slowInterval ?? '5m',
-    testInput: testInput && !compression ? testInput(grouping) : undefined,
+    testInput: testInput && !compression ? (fixed) => testInput(grouping, fixed) : undefined,
   };
 }

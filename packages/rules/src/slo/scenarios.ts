@@ -15,7 +15,9 @@ import {
 import { counterSegments } from '../promtool/values.ts';
 import type { AlertingRule } from '../rule.ts';
 import type { Slo } from './model.ts';
-import type { SliTestInput, Traffic } from './sli.ts';
+import type { InputSeries, SliTestInput, Traffic } from './sli.ts';
+import type { GroupFilter } from './sli-records.ts';
+import type { SloAlerting } from './spec.ts';
 import { decimal } from './windows.ts';
 
 /** The SLO as the scenarios need it, before its tests exist. */
@@ -23,6 +25,8 @@ type SloUnderTest = Omit<Slo, 'tests'>;
 
 /** A burn-rate alert is asserted only where every window is at least this far (relatively) from its threshold. */
 const MARGIN = 0.03;
+/** How many times its budget's rate a group bursts at in the isolation scenario. */
+const ISOLATION_BURN = 20;
 /** Events per scrape in generated traffic, unless the SLO's minimum-traffic condition needs more. */
 const EVENTS_PER_STEP = 1000;
 
@@ -57,6 +61,10 @@ class Model {
 
 type State = 'fires' | 'silent' | 'unclear';
 
+function isTraffic(t: Traffic | InputSeries[]): t is Traffic {
+  return t.length === 0 || 'steps' in t[0]!;
+}
+
 function severityState(slo: SloUnderTest, model: Model, step: number, severity: 'page' | 'ticket'): State {
   const states = slo.windows
     .filter((w) => w.severity === severity)
@@ -81,8 +89,29 @@ function expectState(
   return [state === 'fires' ? fires(rule, at, [{ labels }]) : silent(rule, at)];
 }
 
-/** Generated promtool tests of an SLO: fast burn, slow burn, healthy, no traffic, metric absent. */
-export function sloTests(slo: SloUnderTest, input: SliTestInput): RuleTests {
+/** Whether a group's labels are among the values `where` lets through. */
+function allowed(where: GroupFilter, group: Readonly<Record<string, string>>): boolean {
+  return Object.entries(where).every(([label, values]) => values.includes(group[label]!));
+}
+
+/** The first value of each label of the filters, the earlier filters winning. */
+function firstValues(...filters: GroupFilter[]): Record<string, string> {
+  const fixed: Record<string, string> = {};
+  for (const where of filters.toReversed())
+    for (const [label, values] of Object.entries(where)) fixed[label] = values[0]!;
+  return fixed;
+}
+
+/**
+ * Generated promtool tests of an SLO: fast burn, slow burn, healthy, no traffic, metric absent, and for
+ * SLOs whose alerts are limited to some groups (`where`), a burst in one group that leaves the other's
+ * alerts, burn rates and budget untouched.
+ */
+export function sloTests(
+  slo: SloUnderTest,
+  inputFor: (fixed?: Readonly<Record<string, string>>) => SliTestInput,
+  alerting: SloAlerting,
+): RuleTests {
   const { source, errorBudget: budget, alerts } = slo;
   const shortestMs = parseDuration(slo.ratioWindows[0]!);
   const stepMs = Math.max(1000, Math.min(60_000, Math.floor(shortestMs / 5 / 1000) * 1000));
@@ -102,20 +131,42 @@ export function sloTests(slo: SloUnderTest, input: SliTestInput): RuleTests {
   });
   const healthyRatio = decimal(budget / 2);
   const historySteps = Math.ceil(Math.max(longestPageMs, shortestLongMs) / stepMs);
-  const seriesFor = (t: Traffic) => input.series(t, counterSegments);
+  const where = { page: alerting.page?.where ?? {}, ticket: alerting.ticket?.where ?? {} };
+  /** The input of a group the severity alerts for (an error if the SLI's test input ignores `fixed`). */
+  const inputOf = (fixed: Record<string, string>, severity?: 'page' | 'ticket'): SliTestInput => {
+    const made = inputFor(fixed);
+    if (Object.entries(fixed).some(([label, value]) => made.groupLabels[label] !== value)) {
+      throw new O11yError(
+        `SLO ${slo.id}: the test input is for ${JSON.stringify(made.groupLabels)}, not ${JSON.stringify(fixed)}${severity ? `, a group the ${severity} alert is for` : ''}`,
+        {
+          source,
+          id: 'slo/test-input',
+          hint: 'give the SLO a testInput that honours its second argument (the grouping label values to use)',
+        },
+      );
+    }
+    return made;
+  };
+  const input = inputOf(firstValues(where.page, where.ticket));
+  const seriesFor = (t: Traffic, of: SliTestInput = input) => of.series(t, counterSegments);
   const labels = { ...slo.labels, ...input.groupLabels };
   const groupLabels = { ...input.groupLabels };
   const cases: RuleTestCase[] = [];
   const add = (
     name: string,
-    t: Traffic | undefined,
+    t: Traffic | InputSeries[] | undefined,
     alertChecks: AlertExpectation[],
     exprs: ExprExpectation[] = [],
   ) =>
     cases.push(
       makeTestCase(
         name,
-        { interval: step, input: t ? seriesFor(t) : [], alerts: alertChecks, exprs },
+        {
+          interval: step,
+          input: t === undefined ? [] : isTraffic(t) ? seriesFor(t) : t,
+          alerts: alertChecks,
+          exprs,
+        },
         source,
       ),
     );
@@ -149,13 +200,22 @@ export function sloTests(slo: SloUnderTest, input: SliTestInput): RuleTests {
     const detectedAfter = formatDuration((found.step - historySteps) * stepMs);
     const before = severityState(slo, found.model, historySteps, target);
     const burnRate = decimal(ratio / budget);
+    const other = target === 'page' ? 'ticket' : 'page';
+    const group = allowed(where[target], groupLabels)
+      ? input
+      : inputOf(firstValues(where[target], where[other]), target);
     add(
       `${slo.id}: ${kind} burn at ${burnRate}× the budget ${target === 'page' ? 'pages' : 'opens a ticket'} after ${detectedAfter}`,
-      [traffic(healthyRatio, historySteps), traffic(ratio, found.step - historySteps + 1)],
+      seriesFor([traffic(healthyRatio, historySteps), traffic(ratio, found.step - historySteps + 1)], group),
       [
         ...(before === 'silent' ? [silent(rule, at(historySteps))] : []),
-        fires(rule, at(found.step), [{ labels: groupLabels }]),
-        ...expectState(otherRule, found.other, at(found.step), groupLabels),
+        fires(rule, at(found.step), [{ labels: group.groupLabels }]),
+        ...expectState(
+          otherRule,
+          allowed(where[other], group.groupLabels) ? found.other : 'silent',
+          at(found.step),
+          group.groupLabels,
+        ),
       ],
     );
   };
@@ -171,6 +231,53 @@ export function sloTests(slo: SloUnderTest, input: SliTestInput): RuleTests {
     const pageMin =
       pageWindows.length > 0 ? Math.min(...pageWindows.map((w) => w.threshold)) : Math.min(1, 2 * ticketMax);
     burnCase('slow', decimal((ticketMax + pageMin) / 2), 'ticket');
+  }
+
+  // Isolation: per label the alerts are limited by, a burst in a second value of it (staging) while the
+  // first (production) stays healthy: only the second's alerts may fire, the first's series keep their values.
+  for (const label of new Set([...Object.keys(where.page), ...Object.keys(where.ticket)])) {
+    const values = [...new Set([...(where.page[label] ?? []), ...(where.ticket[label] ?? [])])];
+    if (values.length < 2) continue;
+    const [kept, burst] = values as [string, string];
+    const keptInput = inputOf({ ...groupLabels, [label]: kept });
+    const burstInput = inputOf({ ...groupLabels, [label]: burst });
+    const burstRatio = decimal(Math.min(1, ISOLATION_BURN * budget));
+    const targets = (['page', 'ticket'] as const).filter(
+      (severity) =>
+        (severity === 'page' ? alerts.page : alerts.ticket) &&
+        allowed(where[severity], burstInput.groupLabels),
+    );
+    const longestMs = Math.max(...slo.windows.map((w) => parseDuration(w.long)));
+    const maxSteps = Math.ceil((2 * longestMs) / stepMs);
+    const found = targets.length > 0 ? burn(burstRatio, targets[0]!, maxSteps) : undefined;
+    const burstSteps = found ? found.step - historySteps : maxSteps;
+    const model = new Model([traffic(healthyRatio, historySteps), traffic(burstRatio, burstSteps)], stepMs);
+    const t = at(historySteps + burstSteps);
+    const keptLabels = { ...slo.labels, ...keptInput.groupLabels };
+    const burstLabels = { ...slo.labels, ...burstInput.groupLabels };
+    const unchanged = (expr: InstantVector, value: number): ExprExpectation => {
+      const check = near(expr, t, { labels: keptLabels, value });
+      return { ...check, samples: [...check.samples, { labels: burstLabels, value: 0 }] };
+    };
+    const alertChecks = (['page', 'ticket'] as const).flatMap((severity) => {
+      const rule = severity === 'page' ? alerts.page : alerts.ticket;
+      if (!targets.includes(severity)) return rule ? [silent(rule, t)] : [];
+      const state = severityState(slo, model, historySteps + burstSteps, severity);
+      return state === 'unclear' ? [] : expectState(rule, state, t, burstInput.groupLabels);
+    });
+    add(
+      `${slo.id}: a ${decimal(burstRatio / budget)}× burst where ${label}="${burst}" alerts only there, and leaves the burn rates and budget of ${label}="${kept}" as they were`,
+      [
+        ...seriesFor([traffic(healthyRatio, historySteps + burstSteps)], keptInput),
+        ...seriesFor([traffic(healthyRatio, historySteps), traffic(burstRatio, burstSteps)], burstInput),
+      ],
+      alertChecks,
+      [
+        unchanged(slo.currentBurnRate, 0.5),
+        unchanged(slo.periodBurnRate, 0.5),
+        unchanged(slo.errorBudgetRemaining, 0.5),
+      ],
+    );
   }
 
   // Healthy: half the budget's rate; nothing fires and every recorded series has its expected value.

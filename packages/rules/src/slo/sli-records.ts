@@ -1,4 +1,4 @@
-import type { InstantVector, Recorded } from '@o11y/catalog';
+import { type InstantVector, oneOf, type Recorded } from '@o11y/catalog';
 import { captureSource, O11yError, parseDuration } from '@o11y/core';
 import { makeRecord } from '../rule.ts';
 import { SLO_RECORDS, type SloModel } from './model.ts';
@@ -26,12 +26,18 @@ export function sliRecords(model: SloModel): ReadonlyMap<string, Recorded> {
   );
 }
 
-/** The recorded error ratio over a window of the SLO, selected to it; any spelling of a recorded window. */
+/** Groups of an SLO: the values each listed grouping label may take. */
+export type GroupFilter = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The recorded error ratio over a window of the SLO, selected to it (and to the groups of `where`); any
+ * spelling of a recorded window.
+ */
 export function sliSelector(
   model: SloModel,
   records: ReadonlyMap<string, Recorded>,
-): (window: string) => InstantVector {
-  return (window) => {
+): (window: string, where?: GroupFilter) => InstantVector {
+  return (window, where = {}) => {
     const entry = records.get(windowName(parseDuration(window)));
     if (!entry) {
       throw new O11yError(`${model.what} records no error ratio over ${window}`, {
@@ -40,6 +46,7 @@ export function sliSelector(
         hint: `its windows are ${model.ratioWindows.join(', ')}`,
       });
     }
-    return entry.select(model.labels);
+    const groups = Object.entries(where).map(([label, values]) => [label, oneOf(values)]);
+    return entry.select({ ...model.labels, ...Object.fromEntries(groups) });
   };
 }

@@ -1,4 +1,5 @@
 import {
+  escapeRegex,
   type Histogram,
   type InstantVector,
   type LabelMap,
@@ -37,6 +38,15 @@ export interface SliTestInput {
   readonly groupLabels: Readonly<Record<string, string>>;
 }
 
+/**
+ * Makes the input of an SLO's generated tests: series of one group (one value of each grouping label),
+ * the values of `fixed` where given (the environment a scenario bursts in, the one it keeps healthy).
+ */
+export type TestInputFactory = (
+  grouping: readonly string[],
+  fixed?: Readonly<Record<string, string>>,
+) => SliTestInput;
+
 /** A service level indicator: the rate of bad and of all events over a window, per grouping labels. */
 export interface Sli {
   readonly kind: 'availability' | 'latency' | 'ratio';
@@ -49,7 +59,7 @@ export interface Sli {
   /** The catalogue metrics it reads (their jobs' scrape intervals bound the windows). */
   readonly declarations: readonly MetricDeclaration[];
   /** Input for the generated tests; without it the SLO's tests need `testInput` from elsewhere. */
-  readonly testInput?: (grouping: readonly string[]) => SliTestInput;
+  readonly testInput?: TestInputFactory;
   /** Whether errors can be missing while total exists (uninitialised error series count as zero). */
   readonly errorsMayBeAbsent: boolean;
 }
@@ -163,9 +173,9 @@ export function availability(options: AvailabilityOptions): Sli {
     presence: () => total,
     declarations: unique([declarationOf(total), declarationOf(counted)]),
     errorsMayBeAbsent: countsBad,
-    testInput: (grouping) => {
+    testInput: (grouping, fixed) => {
       // One series of the counted events; one of the other events (of all events when total is another metric).
-      const own = labelsFor(counted, grouping) ?? noInput(String(counted));
+      const own = labelsFor(counted, grouping, undefined, fixed) ?? noInput(String(counted));
       if (sameMetric && !labelsFor(total, grouping, undefined, own)) noInput(`${counted} within ${total}`);
       const other =
         labelsFor(total, grouping, sameMetric ? counted : undefined, pick(own, grouping)) ??
@@ -192,10 +202,6 @@ export interface LatencyOptions<M extends LabelMap> {
   readonly threshold: number;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * Latency: the share of requests slower than `threshold`, from the histogram's cumulative buckets. The
  * bucket is matched under both spellings of its bound, Prometheus 3's normalised `1.0` and the `1` that
@@ -218,8 +224,8 @@ export function latency<M extends LabelMap>(options: LatencyOptions<M>): Sli {
     presence: () => count,
     declarations: [histogram.declaration],
     errorsMayBeAbsent: false,
-    testInput: (grouping) => {
-      const labels = labelsFor(count, grouping) ?? noInput(String(count));
+    testInput: (grouping, fixed) => {
+      const labels = labelsFor(count, grouping, undefined, fixed) ?? noInput(String(count));
       return {
         groupLabels: pick(labels, grouping),
         series: (traffic, counter) => [
@@ -240,7 +246,7 @@ export interface RatioOptions {
   /** Rate of all events over a window, with the same labels. */
   readonly total: (window: string) => InstantVector;
   /** Input series for generated tests (label values of the grouping included). */
-  readonly testInput?: (grouping: readonly string[]) => SliTestInput;
+  readonly testInput?: TestInputFactory;
 }
 
 /**

@@ -118,7 +118,7 @@ export function makeSlo(options: SloOptions, source: SourceLocation, compression
     periodDays: metadata.periodDays.select(labels),
     ...(model.alerting.minEvents !== undefined && { minEvents: model.alerting.minEvents }),
   };
-  const tests = model.testInput && sloTests(definition, model.testInput);
+  const tests = model.testInput && sloTests(definition, model.testInput, model.alerting);
   const made: Slo = Object.freeze({ ...definition, tests });
   DEFINED.set(made, { options, source });
   return made;

@@ -1,5 +1,5 @@
 import type { Duration } from '@o11y/core';
-import type { Sli, SliTestInput } from './sli.ts';
+import type { Sli, TestInputFactory } from './sli.ts';
 import type { BurnRateWindow } from './windows.ts';
 
 /** How an SLO alerts: what `slo()` is given under `alerting`. */
@@ -15,9 +15,22 @@ export interface SloAlerting {
   readonly name?: string;
   /** Extra labels on the burn-rate and absent alerts (not on `severity`, `team`, `slo`, `service`). */
   readonly labels?: Readonly<Record<string, string>>;
-  /** Extra labels of the page or the ticket alert only. */
-  readonly page?: { readonly labels?: Readonly<Record<string, string>> };
-  readonly ticket?: { readonly labels?: Readonly<Record<string, string>> };
+  /** The page alert: its extra labels, and the groups it is for (default: every group). */
+  readonly page?: SeverityAlerting;
+  /** The ticket alert, as `page`. */
+  readonly ticket?: SeverityAlerting;
+}
+
+/** What one severity of the burn-rate alerts adds to the SLO's alerting. */
+export interface SeverityAlerting {
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Only the groups with these values of grouping labels get this alert, e.g. `{ environment:
+   * ['production'] }` on `page` and `{ environment: ['production', 'staging'] }` on `ticket`: production
+   * pages, staging opens a ticket, any other environment is recorded but never alerts. Budgets and burn
+   * rates are still computed per group, so one environment's errors never reach another's alerts.
+   */
+  readonly where?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A service as the catalogue's service list has it, or just its name with a team. */
@@ -43,5 +56,5 @@ export interface SloOptions {
   /** Evaluation interval of the group with the long windows and the period. */
   readonly slowInterval?: Duration;
   /** Test input for SLIs that cannot synthesise their own (raw PromQL). */
-  readonly testInput?: (grouping: readonly string[]) => SliTestInput;
+  readonly testInput?: TestInputFactory;
 }
