@@ -2,7 +2,8 @@ import { captureSource, type Diagnostic, O11yErrors, type SourceLocation } from 
 
 /**
  * Where a deployment dimension's label is put on the series. It decides who sees it: the labels of the
- * targets and of relabelling are on every series the rules of the Prometheus that scrapes them read;
+ * targets and of scrape relabelling (which a target's own exposition may lack: `o11y catalog check`
+ * does not ask for them) are on every series the rules of the Prometheus that scrapes them read;
  * `external_labels` are added only when series leave that server (remote write, federation, alerts), so
  * its rules never see them while a central store (Cortex, Mimir, Thanos) and its dashboards do.
  */

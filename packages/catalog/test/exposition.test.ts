@@ -1,7 +1,7 @@
 import { O11yError } from '@o11y/core';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { checkConformity, parseExposition } from '../src/index.ts';
+import { checkConformity, defineCatalog, defineDimensions, parseExposition } from '../src/index.ts';
 import { fixtureCatalog } from './fixture.ts';
 
 describe('parseExposition', () => {
@@ -191,6 +191,22 @@ describe('checkConformity against a prom-client exposition', () => {
       ['warning', 'catalog/undeclared-metric', 'undeclared_gauge (gauge) is not in the catalogue'],
     ]);
     expect(report.findings[0]?.source?.file).toBe('packages/catalog/test/fixture.ts');
+  });
+
+  it('does not ask a target for a dimension label that scrape relabelling sets', async () => {
+    const families = parseExposition(await driftedExposition());
+    const relabelled = defineCatalog(
+      fixtureCatalog.metrics.map((declaration) => ({ declaration })),
+      { dimensions: defineDimensions({ service: { source: 'relabel' } }) },
+    );
+    const missing = (catalog: typeof fixtureCatalog) =>
+      checkConformity(catalog, families, { job: 'api' })
+        .findings.filter((f) => f.id === 'catalog/missing-label')
+        .map((f) => f.message);
+    expect(missing(fixtureCatalog)).toContain(
+      'http_request_duration_seconds never has the declared label "service"',
+    );
+    expect(missing(relabelled)).toEqual(['queue_latency_seconds never has the declared label "queue"']);
   });
 
   it('reports declared metrics the target does not expose, inferring the job', async () => {

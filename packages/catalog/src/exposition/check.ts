@@ -88,7 +88,11 @@ function textType(declaration: MetricDeclaration): string {
   return declaration.type === 'native-histogram' ? 'histogram' : declaration.type;
 }
 
-function checkFamily(declaration: MetricDeclaration, family: ExpositionFamily): Diagnostic[] {
+function checkFamily(
+  declaration: MetricDeclaration,
+  family: ExpositionFamily,
+  relabelled: readonly string[],
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const name = declaration.name;
   if (family.type !== 'untyped' && family.type !== textType(declaration)) {
@@ -171,7 +175,7 @@ function checkFamily(declaration: MetricDeclaration, family: ExpositionFamily): 
   }
   if (family.samples.length > 0) {
     const absent = Object.keys(declaration.labels)
-      .filter((l) => !TARGET_LABELS.includes(l) && !values.has(l))
+      .filter((l) => !TARGET_LABELS.includes(l) && !relabelled.includes(l) && !values.has(l))
       .sort(compareCodePoints);
     for (const labelName of absent) {
       out.push(finding('missing-label', `${name} never has the declared label "${labelName}"`, declaration));
@@ -206,6 +210,10 @@ export function checkConformity(
   const job = options.job ?? inferJob(catalog, families);
   const findings: Diagnostic[] = [];
   const present = new Set(families.map((f) => f.name));
+  // Dimensions that scrape relabelling sets may be missing from the target's own exposition.
+  const relabelled = (catalog.dimensions?.enabled ?? [])
+    .filter((d) => d.source === 'relabel')
+    .map((d) => d.label);
   for (const family of [...families].sort((a, b) => compareCodePoints(a.name, b.name))) {
     const declaration = catalog.metric(family.name);
     if (!declaration) {
@@ -221,7 +229,7 @@ export function checkConformity(
         ),
       );
     }
-    findings.push(...checkFamily(declaration, family));
+    findings.push(...checkFamily(declaration, family, relabelled));
   }
   if (job !== undefined) {
     for (const declaration of catalog.metrics) {

@@ -32,6 +32,7 @@ import { unknownLabelValue } from './promql/unknown-label-value.ts';
 import { unknownMetric } from './promql/unknown-metric.ts';
 import { vectorMatching } from './promql/vector-matching.ts';
 import { alertFor } from './rules/alert-for.ts';
+import { droppedDimension } from './rules/dropped-dimension.ts';
 import { duplicate as rulesDuplicate } from './rules/duplicate.ts';
 import { labelConflict } from './rules/label-conflict.ts';
 import { naming } from './rules/naming.ts';
@@ -59,6 +60,7 @@ export const allChecks: readonly Check[] = [
   unknownLabel,
   unknownLabelValue,
   fragileAggregation,
+  droppedDimension,
   rawExpression,
   naming,
   requiredLabels,
