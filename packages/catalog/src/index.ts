@@ -4,6 +4,7 @@ export * from './exposition/check.ts';
 export * from './exposition/parse.ts';
 export * from './expr/aggregate.ts';
 export * from './expr/ast.ts';
+export * from './expr/filter.ts';
 export * from './expr/functions.ts';
 export * from './expr/legend.ts';
 export { formatNumber, printNode, quote } from './expr/print.ts';

@@ -5,6 +5,7 @@ import {
   absentOverTime,
   avg,
   checkLegend,
+  filterSelectors,
   histogramQuantile,
   type InstantVector,
   isRaw,
@@ -17,6 +18,7 @@ import {
   re,
   recorded,
   sum,
+  toPromQL,
   topk,
 } from '../src/index.ts';
 import { errorOf } from './errors.ts';
@@ -158,5 +160,24 @@ describe('raw PromQL', () => {
     expect(rawFragments(combined)).toEqual(['sum by (team) (budget)']);
     expect(isRaw(sum(memory))).toBe(false);
     expect(() => raw('  ', { labels: [] })).toThrow('raw() needs a PromQL expression');
+  });
+});
+
+describe('filterSelectors', () => {
+  it('adds the matchers to every selector whose series carry the label, however deep, and to no other', () => {
+    const errors = sum(rate(requests.select({ status_code: re('5..') }).range('5m'))).by('route');
+    const total = sum(rate(requests.range('5m'))).by('route');
+    const ratio = errors.div(total).and(memory.gt(0));
+    const filtered = filterSelectors(ratio, { route: re('$route') });
+    expect(toPromQL(filtered)).toBe(
+      toPromQL(
+        sum(rate(requests.select({ status_code: re('5..'), route: re('$route') }).range('5m')))
+          .by('route')
+          .div(sum(rate(requests.select({ route: re('$route') }).range('5m'))).by('route'))
+          .and(memory.gt(0)),
+      ),
+    );
+    expect(filtered.labels).toEqual(ratio.labels);
+    expect(filterSelectors(ratio, {})).toBe(ratio);
   });
 });

@@ -162,8 +162,9 @@ describe('RED dashboard', () => {
     expect(b.panels.flatMap((p) => p.queries.map((q) => q.expr)).join('\n')).toContain(
       'http_server_request_duration_seconds_bucket{deployment_environment_name=~"$environment"',
     );
+    // One series per route and environment: staging's are never drawn as production's.
     expect(b.panels.find((p) => p.title === 'Requests by route')!.queries[0]!.legendFormat).toBe(
-      '{{http_route}}',
+      '{{http_route}} · {{deployment_environment_name}}',
     );
   });
 

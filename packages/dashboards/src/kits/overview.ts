@@ -18,7 +18,10 @@ import type { HttpMetrics } from './http.ts';
 
 type Gauge = Selector<LabelMap, 'gauge'>;
 
-/** Narrows any selector to the series of the services chosen in `$service` (their scrape jobs). */
+/**
+ * Narrows any selector to the series of the services chosen in `$service` (their scrape jobs) and, when
+ * its series carry the environment label, of the environments chosen in `$environment`.
+ */
 export type ByService = <S extends Selector<LabelMap>>(metric: S) => S;
 
 /**
@@ -81,7 +84,12 @@ export function goldenSignalsDashboard(options: {
       '{{job}}',
     );
   }
-  const byService: ByService = (metric) => metric.select({ job: re(ref(service)) }) as typeof metric;
+  const environmentLabel = http[0]!.labels.environment;
+  const byService: ByService = (metric) =>
+    metric.select({
+      job: re(ref(service)),
+      ...(metric.labels.includes(environmentLabel) && { [environmentLabel]: re(ref(environment)) }),
+    }) as typeof metric;
   return new Dashboard('Golden signals', captureSource())
     .folder(options.folder)
     .tags('overview', 'golden-signals')

@@ -1,5 +1,14 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { histogramQuantile, type InstantVector, type Recorded, re, type Service, sum } from '@o11y/catalog';
+import {
+  filterSelectors,
+  histogramQuantile,
+  type InstantVector,
+  type Match,
+  type Recorded,
+  re,
+  type Service,
+  sum,
+} from '@o11y/catalog';
 import { captureSource } from '@o11y/core';
 import { Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
@@ -17,24 +26,25 @@ export interface RedThresholds {
 
 /**
  * A service's RED recording rules, as `record()` of @o11y/rules returns them. Every series carries
- * `service`, the per-route ones `route` (whatever the instrumentation names them), and each holds one
- * service's rates over the rules' own window.
+ * `service` and the HTTP metrics' environment label (the rules keep the deployment dimensions), the
+ * per-route ones `route` (whatever the instrumentation names them), and each holds one service's rates
+ * over the rules' own window.
  */
 export interface RedRecordings {
-  /** Requests per second by service and route. */
-  readonly requests: Recorded<string, 'service' | 'route'>;
-  /** 5xx responses per second by service and route (no series for a route without errors). */
-  readonly errors: Recorded<string, 'service' | 'route'>;
-  /** Rates of the request-duration histogram's buckets by service, route and `le`. */
-  readonly buckets: Recorded<string, 'service' | 'route' | 'le'>;
-  /** Requests per second of the whole service. */
-  readonly serviceRequests: Recorded<string, 'service'>;
+  /** Requests per second by environment, service and route. */
+  readonly requests: Recorded<string, string>;
+  /** 5xx responses per second by environment, service and route (no series for a route without errors). */
+  readonly errors: Recorded<string, string>;
+  /** Rates of the request-duration histogram's buckets by environment, service, route and `le`. */
+  readonly buckets: Recorded<string, string>;
+  /** Requests per second of the whole service, by environment. */
+  readonly serviceRequests: Recorded<string, string>;
   /** Share of the service's requests answered with a 5xx: the series the error-rate alert compares. */
-  readonly errorRatio: Recorded<string, 'service'>;
+  readonly errorRatio: Recorded<string, string>;
   /** p95 request duration of the service: the series the latency alert compares. */
-  readonly p95: Recorded<string, 'service'>;
+  readonly p95: Recorded<string, string>;
   /** p95 request duration per route. */
-  readonly routeP95: Recorded<string, 'service' | 'route'>;
+  readonly routeP95: Recorded<string, string>;
 }
 
 export interface RedOptions {
@@ -52,7 +62,10 @@ export interface RedOptions {
   readonly runbook?: string;
 }
 
-/** The service-wide and per-route RED series, from recording rules or computed from the raw metrics. */
+/**
+ * The service-wide and per-route RED series of each selected environment (never summed across them: a
+ * staging error ratio is not production's), from recording rules or computed from the raw metrics.
+ */
 interface RedSeries {
   /** The label holding the route. */
   readonly route: string;
@@ -64,7 +77,7 @@ interface RedSeries {
 }
 
 function rawSeries(q: HttpQueries): RedSeries {
-  const by = (byRoute = false) => (byRoute ? [q.labels.route] : []);
+  const by = (byRoute = false) => [q.labels.environment, ...(byRoute ? [q.labels.route] : [])];
   return {
     route: q.labels.route,
     window: 'over the rate interval',
@@ -77,18 +90,25 @@ function rawSeries(q: HttpQueries): RedSeries {
 /** The quantile the `p95` recording rules hold. */
 const RECORDED_QUANTILE = 0.95;
 
-function recordedSeries(rules: RedRecordings, service: string): RedSeries {
-  const mine = { service };
+function recordedSeries(
+  rules: RedRecordings,
+  service: string,
+  environment: { readonly label: string; readonly match: Match },
+): RedSeries {
+  // Rules that keep the environment are filtered by it; rules that sum environments cannot be.
+  const mine = (recorded: RedRecordings[keyof RedRecordings]) =>
+    filterSelectors(recorded.select({ service }), { [environment.label]: environment.match });
+  const perEnvironment = rules.buckets.labels.includes(environment.label) ? [environment.label] : [];
   return {
     route: 'route',
     window: 'over 5 minutes, as the recording rules hold it (all instances)',
-    rate: (byRoute) => (byRoute ? rules.requests : rules.serviceRequests).select(mine),
+    rate: (byRoute) => mine(byRoute ? rules.requests : rules.serviceRequests),
     errorRatio: (byRoute) =>
-      byRoute ? rules.errors.select(mine).div(rules.requests.select(mine)) : rules.errorRatio.select(mine),
+      byRoute ? mine(rules.errors).div(mine(rules.requests)) : mine(rules.errorRatio),
     latency: (phi, byRoute) => {
-      if (phi === RECORDED_QUANTILE) return (byRoute ? rules.routeP95 : rules.p95).select(mine);
-      const buckets = sum(rules.buckets.select(mine));
-      return histogramQuantile(phi, byRoute ? buckets.by('le', 'route') : buckets.by('le'));
+      if (phi === RECORDED_QUANTILE) return mine(byRoute ? rules.routeP95 : rules.p95);
+      const buckets = sum(mine(rules.buckets));
+      return histogramQuantile(phi, buckets.by('le', ...perEnvironment, ...(byRoute ? ['route'] : [])));
     },
   };
 }
@@ -127,7 +147,17 @@ export function redDashboard(options: RedOptions): Dashboard {
     job: re(ref(job)),
     instance: re(ref(instance)),
   });
-  const red = options.recorded ? recordedSeries(options.recorded, service.name) : rawSeries(q);
+  const red = options.recorded
+    ? recordedSeries(options.recorded, service.name, {
+        label: labels.environment,
+        match: re(ref(environment)),
+      })
+    : rawSeries(q);
+  /** A legend that also names the environment, when the query returns one series per environment. */
+  const legend = (expr: InstantVector, ...parts: string[]) =>
+    [...parts, ...(expr.labels.includes(labels.environment) ? [`{{${labels.environment}}}`] : [])].join(
+      ' · ',
+    ) || undefined;
 
   const board = new Dashboard(`${service.name} · RED`, captureSource())
     .folder(folder)
@@ -138,33 +168,33 @@ export function redDashboard(options: RedOptions): Dashboard {
     .linkTagged(serviceTag(service), `${service.name} dashboards`)
     .header([
       stat('Request rate')
-        .description(`Requests per second ${red.window}, all routes.`)
+        .description(`Requests per second ${red.window}, all routes, one value per selected environment.`)
         .unit(units.RequestsPerSecond)
-        .query(red.rate()),
+        .query(red.rate(), legend(red.rate())),
       stat('Error ratio')
         .description(
           `Share of requests answered with a 5xx status ${red.window}. Red when the error-rate alert would fire.`,
         )
         .unit(units.PercentUnit)
-        .query(red.errorRatio())
+        .query(red.errorRatio(), legend(red.errorRatio()))
         .threshold(thresholds.errorRatio),
       stat('p95 latency')
         .description(
           `95th percentile of request duration ${red.window}. Red when the latency alert would fire.`,
         )
         .unit(units.Seconds)
-        .query(red.latency(0.95))
+        .query(red.latency(0.95), legend(red.latency(0.95)))
         .threshold(thresholds.p95Latency),
       stat('p99 latency')
         .description('99th percentile of request duration: the slowest 1% of requests take longer.')
         .unit(units.Seconds)
-        .query(red.latency(0.99)),
+        .query(red.latency(0.99), legend(red.latency(0.99))),
     ])
     .row('Rate', [
       timeseries('Requests by route')
         .description(`Requests per second per route pattern, ${red.window}.`)
         .unit(units.RequestsPerSecond)
-        .query(red.rate(true), `{{${red.route}}}`),
+        .query(red.rate(true), legend(red.rate(true), `{{${red.route}}}`)),
       timeseries('Requests by status')
         .description(
           'Requests per second per HTTP status code of the selected instances; 5xx count against availability.',
@@ -179,25 +209,25 @@ export function redDashboard(options: RedOptions): Dashboard {
           `Share of requests answered with a 5xx status ${red.window}; the dashed line is the alert threshold.`,
         )
         .unit(units.PercentUnit)
-        .query(red.errorRatio(), 'errors')
+        .query(red.errorRatio(), legend(red.errorRatio(), 'errors'))
         .threshold(thresholds.errorRatio),
       timeseries('Error ratio by route')
         .description('Share of 5xx responses per route: which route fails.')
         .unit(units.PercentUnit)
-        .query(red.errorRatio(true), `{{${red.route}}}`),
+        .query(red.errorRatio(true), legend(red.errorRatio(true), `{{${red.route}}}`)),
     ])
     .row('Duration', [
       timeseries('Latency percentiles')
         .description(`p50, p95 and p99 request duration ${red.window}. Dashed: the p95 alert threshold.`)
         .unit(units.Seconds)
-        .query(red.latency(0.5), 'p50')
-        .query(red.latency(0.95), 'p95')
-        .query(red.latency(0.99), 'p99')
+        .query(red.latency(0.5), legend(red.latency(0.5), 'p50'))
+        .query(red.latency(0.95), legend(red.latency(0.95), 'p95'))
+        .query(red.latency(0.99), legend(red.latency(0.99), 'p99'))
         .threshold(thresholds.p95Latency),
       timeseries('p95 latency by route')
         .description('95th percentile of request duration per route.')
         .unit(units.Seconds)
-        .query(red.latency(0.95, true), `{{${red.route}}}`)
+        .query(red.latency(0.95, true), legend(red.latency(0.95, true), `{{${red.route}}}`))
         .threshold(thresholds.p95Latency),
       timeseries('p95 latency by instance')
         .description(

@@ -1,11 +1,12 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { count, type InstantVector, vector } from '@o11y/catalog';
+import { count, filterSelectors, type InstantVector, type Match, re, vector } from '@o11y/catalog';
 import { captureSource, type Definition, kindOf, O11yError } from '@o11y/core';
 import { KIND } from '@o11y/rules';
 import { Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
 import type { Panel } from '../builder/panel.ts';
 import { stat, timeseries } from '../builder/panels.ts';
+import { labelValues, ref, type Variable } from '../builder/variables.ts';
 import { serviceTag } from './red.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface SloReference {
   readonly description: string;
   readonly objective: number;
   readonly period: string;
+  /** Labels the SLO is computed per (e.g. `environment`): its series carry them, the dashboards filter by them. */
+  readonly grouping: readonly string[];
   readonly windows: readonly {
     readonly severity: string;
     readonly long: string;
@@ -78,9 +81,28 @@ const SECONDS_PER_DAY = 86_400;
  * error budget × period, from the recorded constants (what Prometheus evaluates). The constants carry
  * only `slo` and `service`, the remaining share also the grouping labels: many-to-one on those two.
  */
-function outageTimeLeft(slo: SloReference): InstantVector {
+function outageTimeLeft(slo: SloReference, filter: Filter): InstantVector {
   const budgetSeconds = slo.errorBudgetRatio.times(slo.periodDays).times(SECONDS_PER_DAY);
-  return slo.errorBudgetRemaining.times(budgetSeconds).on('slo', 'service').groupLeft();
+  return filter(slo.errorBudgetRemaining).times(budgetSeconds).on('slo', 'service').groupLeft();
+}
+
+/** Adds the dashboard's grouping variables to every selector of a query that carries their labels. */
+type Filter = (expr: InstantVector) => InstantVector;
+
+/**
+ * A multi-value variable (with All) for each grouping label of the SLOs (`environment`, `cluster`), and
+ * the filter that applies them to every query: staging's budget is never shown as production's.
+ */
+function groupingFilter(slos: readonly SloReference[]): { variables: Variable[]; filter: Filter } {
+  const variables: Variable[] = [];
+  const matchers: Record<string, Match> = {};
+  for (const label of [...new Set(slos.flatMap((slo) => slo.grouping))].sort()) {
+    const carrier = slos.find((slo) => slo.grouping.includes(label))!;
+    const variable = labelValues(label, carrier.errorBudgetRemaining);
+    variables.push(variable);
+    matchers[label] = re(ref(variable));
+  }
+  return { variables, filter: (expr) => filterSelectors(expr, matchers) };
 }
 
 /**
@@ -90,7 +112,10 @@ function outageTimeLeft(slo: SloReference): InstantVector {
  * objective is both drawn from the build's constant (threshold) and read from its recorded series: were
  * the deployed rules older than the dashboard, the two would differ on screen.
  */
-function sloPanels(slo: SloReference): Panel[] {
+function sloPanels(slo: SloReference, filter: Filter): Panel[] {
+  // One series per group (environment): the legend names it.
+  const per = (legend: string) =>
+    [legend, ...slo.grouping.map((label) => `{{${label}}}`)].filter(Boolean).join(' ');
   const shortest = [...slo.windows].sort((a, b) => a.factor - b.factor).at(-1)!;
   const panels: Panel[] = [
     stat(`SLI over ${slo.period}`)
@@ -98,7 +123,7 @@ function sloPanels(slo: SloReference): Panel[] {
         `Share of good events over the SLO period, next to the objective Prometheus records; red below the ${percent(slo.objective)} objective.`,
       )
       .unit(units.PercentUnit)
-      .query(slo.sli(slo.period).negate().plus(1), 'SLI')
+      .query(filter(slo.sli(slo.period)).negate().plus(1), per('SLI'))
       .query(slo.objectiveRatio, 'objective')
       .threshold(slo.objective, { when: 'below' }),
     stat('Error budget remaining')
@@ -106,15 +131,15 @@ function sloPanels(slo: SloReference): Panel[] {
         `Share of the period’s error budget not yet spent, and the same as the time a full outage could last before it is gone (remaining share × error budget × ${slo.period}); red once spent.`,
       )
       .unit(units.PercentUnit)
-      .query(slo.errorBudgetRemaining, 'share')
-      .query(outageTimeLeft(slo), 'outage time', { unit: units.Seconds })
+      .query(filter(slo.errorBudgetRemaining), per('share'))
+      .query(outageTimeLeft(slo, filter), per('outage time'), { unit: units.Seconds })
       .threshold(0, { when: 'below' }),
     stat('Current burn rate')
       .description(
         'How many times faster than sustainable the budget is being spent right now (1 = exactly on budget).',
       )
       .unit(units.Short)
-      .query(slo.currentBurnRate)
+      .query(filter(slo.currentBurnRate), per(''))
       .threshold(1),
   ];
   const firing = stat('Burn-rate alerts firing')
@@ -126,7 +151,7 @@ function sloPanels(slo: SloReference): Panel[] {
   for (const severity of ['page', 'ticket'] as const) {
     const rule = slo.alerts[severity];
     // The alert's own expression object: the panel cannot drift from the rule.
-    if (rule) firing.query(count(rule.expr).or(vector(0)), severity as string);
+    if (rule) firing.query(count(filter(rule.expr)).or(vector(0)), severity as string);
   }
   panels.push(firing);
   for (const severity of [...new Set(slo.windows.map((w) => w.severity))]) {
@@ -137,8 +162,8 @@ function sloPanels(slo: SloReference): Panel[] {
       .unit(units.PercentUnit);
     for (const w of slo.windows.filter((window) => window.severity === severity)) {
       panel
-        .query(slo.sli(w.long), `${w.long} (×${w.factor})` as string)
-        .query(slo.sli(w.short), `${w.short}` as string)
+        .query(filter(slo.sli(w.long)), per(`${w.long} (×${w.factor})`))
+        .query(filter(slo.sli(w.short)), per(w.short))
         .threshold(w.threshold);
     }
     panels.push(panel);
@@ -149,12 +174,12 @@ function sloPanels(slo: SloReference): Panel[] {
         `Error budget burn rate over the shortest alert window (${shortest.short}); 1 spends exactly the budget.`,
       )
       .unit(units.Short)
-      .query(slo.burnRate(shortest.short), shortest.short as string)
+      .query(filter(slo.burnRate(shortest.short)), per(shortest.short))
       .threshold(1),
     timeseries('SLI')
       .description(`Share of good events over ${shortest.short}, against the recorded objective.`)
       .unit(units.PercentUnit)
-      .query(slo.sli(shortest.short).negate().plus(1), 'SLI')
+      .query(filter(slo.sli(shortest.short)).negate().plus(1), per('SLI'))
       .query(slo.objectiveRatio, 'objective')
       .threshold(slo.objective, { when: 'below' }),
   );
@@ -203,8 +228,10 @@ export function sloDashboard(
         `Service level objectives of ${name}: ${own.map((s) => `${s.description} (${percent(s.objective)} over ${s.period})`).join('; ')}.`,
       )
       .time(`now-${first.period}`);
+    const { variables, filter } = groupingFilter(own);
+    board.variables(...variables);
     for (const slo of own)
-      board.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo));
+      board.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo, filter));
   });
 }
 
@@ -229,9 +256,12 @@ export function sloOverviewDashboard(slos: SloSelection, options: { readonly fol
     .row('Budgets', [budget])
     .row('Burn', [burn]);
   return withSlos(board, slos, (all) => {
+    const { variables, filter } = groupingFilter(all);
+    board.variables(...variables);
     for (const slo of all) {
-      budget.query(slo.errorBudgetRemaining, `${slo.service} ${slo.name}` as string);
-      burn.query(slo.currentBurnRate, `${slo.service} ${slo.name}` as string);
+      const legend = [slo.service, slo.name, ...slo.grouping.map((label) => `{{${label}}}`)].join(' ');
+      budget.query(filter(slo.errorBudgetRemaining), legend);
+      burn.query(filter(slo.currentBurnRate), legend);
     }
   });
 }

@@ -13,6 +13,7 @@ import { panelTitle } from './dashboard/panel-title.ts';
 import { panelUnit } from './dashboard/panel-unit.ts';
 import { rateInterval } from './dashboard/rate-interval.ts';
 import { tooManyPanels } from './dashboard/too-many-panels.ts';
+import { variableIgnored } from './dashboard/variable-ignored.ts';
 import { estimateExceeded } from './live/estimate-exceeded.ts';
 import { seriesMissing } from './live/series-missing.ts';
 import { syntax as logqlSyntax } from './logql/syntax.ts';
@@ -80,6 +81,7 @@ export const allChecks: readonly Check[] = [
   dashboardDuplicate,
   missingRecordingRule,
   tooManyPanels,
+  variableIgnored,
   undefinedReceiver,
   unreachableRoute,
   alertmanagerUnknownLabel,

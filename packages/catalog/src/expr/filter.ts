@@ -1,0 +1,48 @@
+import type { Node, SelectorNode } from './ast.ts';
+import { type Match, Selector, seriesOfNode } from './selector.ts';
+import { InstantVector } from './vector.ts';
+
+/**
+ * The same expression with `matchers` added to every selector whose series carry the label, however
+ * deep: a dashboard variable such as `environment=~"$environment"` then filters a whole query (both
+ * sides of a ratio, the alert expression a panel counts), never half of it. Selectors of series without
+ * the label, and hand-written PromQL, are left as they are.
+ */
+export function filterSelectors<L extends string, K extends InstantVector['kind']>(
+  expr: InstantVector<L, K>,
+  matchers: Readonly<Record<string, Match>>,
+): InstantVector<L, K> {
+  const entries = Object.entries(matchers);
+  if (entries.length === 0) return expr;
+  const selector = (node: SelectorNode): SelectorNode => {
+    const series = seriesOfNode(node);
+    if (!series) return node;
+    const added = entries
+      .filter(([label]) => series.labels.includes(label))
+      .map(([label, match]) => ({ label, op: match.op, value: match.value }));
+    // A Selector registers its node's series, so lint and later filters still know what it reads.
+    return added.length === 0
+      ? node
+      : new Selector(series, { ...node, matchers: [...node.matchers, ...added] }).node;
+  };
+  const rewrite = (node: Node): Node => {
+    switch (node.type) {
+      case 'selector':
+        return selector(node);
+      case 'matrix':
+        return { ...node, selector: selector(node.selector) };
+      case 'subquery':
+      case 'unary':
+        return { ...node, expr: rewrite(node.expr) };
+      case 'call':
+        return { ...node, args: node.args.map(rewrite) };
+      case 'aggregate':
+        return { ...node, expr: rewrite(node.expr), ...(node.param && { param: rewrite(node.param) }) };
+      case 'binary':
+        return { ...node, lhs: rewrite(node.lhs), rhs: rewrite(node.rhs) };
+      default:
+        return node;
+    }
+  };
+  return new InstantVector(rewrite(expr.node), expr.labels, expr.kind, expr.specs);
+}

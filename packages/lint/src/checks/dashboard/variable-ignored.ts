@@ -1,0 +1,48 @@
+import { nodesOf } from '../../analysis/visit.ts';
+import { defineCheck } from '../../check.ts';
+import type { QueryEntry } from '../../project.ts';
+
+/** `label_values(selector, label)` / `label_values(label)`: the label a query variable lists. */
+const LABEL_VALUES = /^\s*label_values\((?:.*,)?\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)\s*$/s;
+
+function references(text: string, variable: string): boolean {
+  return new RegExp(`\\$(?:${variable}\\b|\\{${variable}[}:])|\\[\\[${variable}\\]\\]`).test(text);
+}
+
+export const variableIgnored = defineCheck({
+  id: 'dashboard/variable-ignored',
+  severity: 'warning',
+  doc: `A variable such as \`$environment\` (\`label_values(…, environment)\`) promises that the dashboard shows what
+it selects. A panel whose queries read series that carry the label but never use the variable shows every
+environment anyway: with "staging" selected, it still mixes in production. Each such panel is reported. Panels
+whose series do not carry the label (a node exporter's memory on a service dashboard) are not: the variable cannot
+apply to them. Filter the query by the variable (\`{environment=~"$environment"}\`; the dashboard builders'
+\`filterSelectors\` adds it to every selector of a query), or say in a suppression why the panel shows them all.`,
+  *run({ project }) {
+    const panels = new Map<object, QueryEntry[]>();
+    for (const entry of project.queries) {
+      const list = panels.get(entry.panel) ?? [];
+      list.push(entry);
+      panels.set(entry.panel, list);
+    }
+    for (const entries of panels.values()) {
+      const { dashboard, panel } = entries[0]!;
+      for (const variable of dashboard.variables) {
+        const label = variable.type === 'query' ? LABEL_VALUES.exec(variable.query ?? '')?.[1] : undefined;
+        if (!label) continue;
+        if (entries.some((e) => references(e.query.expr, variable.name))) continue;
+        const carried = nodesOf(
+          project,
+          'VectorSelector',
+          entries.map((e) => e.expression),
+        ).some(({ node }) => project.shapes.shape(node).labels.has(label));
+        if (!carried) continue;
+        yield {
+          target: { kind: 'panel', dashboard, panel },
+          message: `panel "${panel.title}" ignores $${variable.name}: its series carry "${label}", but no query filters by it`,
+          hint: `add ${label}=~"$${variable.name}" to its selectors`,
+        };
+      }
+    }
+  },
+});

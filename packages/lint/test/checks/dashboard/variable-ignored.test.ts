@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { variableIgnored } from '../../../src/checks/dashboard/variable-ignored.ts';
+import { dashboard, run } from '../../helpers.ts';
+
+const templating = {
+  list: [
+    { name: 'datasource', type: 'datasource', query: 'prometheus' },
+    { name: 'route', type: 'query', query: 'label_values(http_requests_total, route)' },
+  ],
+};
+
+/** `${route}`, Grafana's braced spelling of the variable. */
+const BRACED = '$' + '{route}';
+
+function board(...exprs: string[]) {
+  return {
+    'dashboard.json': dashboard(
+      exprs.map((expr, i) => ({ title: `Panel ${i + 1}`, targets: [{ expr }] })),
+      { templating },
+    ),
+  };
+}
+
+describe('dashboard/variable-ignored', () => {
+  it('reports the panel whose series carry the label but whose queries ignore the variable', async () => {
+    const findings = await run(
+      variableIgnored,
+      board(
+        'sum(rate(http_requests_total{route=~"$route"}[$__rate_interval]))',
+        'sum(rate(http_requests_total[$__rate_interval]))',
+      ),
+    );
+    expect(findings.map((f) => [f.message, f.hint])).toEqual([
+      [
+        'panel "Panel 2" ignores $route: its series carry "route", but no query filters by it',
+        'add route=~"$route" to its selectors',
+      ],
+    ]);
+  });
+
+  it('accepts the braced and [[route]] spellings, and panels whose series cannot carry the label', async () => {
+    const findings = await run(
+      variableIgnored,
+      board(
+        `sum(rate(http_requests_total{route=~"${BRACED}"}[$__rate_interval]))`,
+        'sum(rate(http_requests_total{route=~"[[route]]"}[$__rate_interval]))',
+        'sum(node_memory_available_bytes)',
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
+});
