@@ -25,6 +25,13 @@ export const alertsChannel = receiver('slack-alerts').slack({
   sendResolved: true,
 });
 
+/** Staging's alerts, whatever their severity: a channel to look at during the day, never a pager. */
+export const stagingChannel = receiver('slack-staging').slack({
+  ...message,
+  channel: '#alerts-staging',
+  sendResolved: true,
+});
+
 export const sloTickets = receiver('slack-slo-tickets').slack({ ...message, channel: '#slo-tickets' });
 
 export const paymentsEmail = receiver('payments-email').email({
@@ -65,7 +72,9 @@ export const config = alertmanager<OrgAlertLabels>()
   .groupWait('30s')
   .groupInterval('5m')
   .repeatInterval('4h')
-  // Team channels come first and continue, so the owning team hears of every alert as well.
+  // Staging first and alone: nothing of staging pages, e-mails a team or reaches the production channels.
+  .route((r) => r.where('environment', 'staging').to(stagingChannel).repeatInterval('24h'))
+  // Team channels come next and continue, so the owning team hears of every alert as well.
   .route((r) => r.where('team', 'payments').to(paymentsEmail).continue())
   .route((r) =>
     r.where('team', 'infrastructure').to(infrastructureDiscord).muteDuring(maintenance).continue(),

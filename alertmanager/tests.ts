@@ -1,7 +1,7 @@
 import { type AlertLabels, alertmanagerTests } from '@o11y/alertmanager';
 import { captureSource, O11yError } from '@o11y/core';
 import type { AlertingRule } from '@o11y/rules';
-import type { ServiceName } from '../catalog/services.ts';
+import type { Environment, ServiceName } from '../catalog/services.ts';
 import { transactionFailureRateHigh } from '../rules/business.ts';
 import { postgresReplicationLag } from '../rules/infrastructure.ts';
 import { serviceRules } from '../rules/services.ts';
@@ -13,17 +13,20 @@ import {
   oncallPager,
   paymentsEmail,
   sloTickets,
+  stagingChannel,
 } from './config.ts';
 import type { OrgAlertLabels } from './labels.ts';
 
 type Alert = AlertLabels<OrgAlertLabels>;
 
 /**
- * The labels an alerting rule fires with, taken from the rule itself so a case follows it. The rule's
- * labels are a plain record; `o11y build` checks each case against dist/prometheus/alerts.json.
+ * The labels an alerting rule fires with in an environment (when its series carry one: `up` does not),
+ * taken from the rule itself so a case follows it. The rule's labels are a plain record; `o11y build`
+ * checks each case against dist/prometheus/alerts.json.
  */
-function firing(rule: AlertingRule): Alert {
-  return { alertname: rule.name, ...rule.labels } as Alert;
+function firing(rule: AlertingRule, environment: Environment = 'production'): Alert {
+  const kept = rule.expr.labels.includes('environment');
+  return { alertname: rule.name, ...rule.labels, ...(kept && { environment }) } as Alert;
 }
 
 function missing(what: string): never {
@@ -34,14 +37,19 @@ function missing(what: string): never {
   });
 }
 
-function serviceAlert(service: ServiceName, name: string): Alert {
+function serviceAlert(service: ServiceName, name: string, environment?: Environment): Alert {
   const rule = serviceRules.find((s) => s.service.name === service)?.alerts[name];
-  return rule ? firing(rule) : missing(`alert ${name} of ${service}`);
+  return rule ? firing(rule, environment) : missing(`alert ${name} of ${service}`);
 }
 
-function sloAlert(service: ServiceName, slo: 'availability' | 'latency', kind: 'page' | 'ticket'): Alert {
+function sloAlert(
+  service: ServiceName,
+  slo: 'availability' | 'latency',
+  kind: 'page' | 'ticket',
+  environment?: Environment,
+): Alert {
   const rule = sloOf(service, slo).alerts[kind];
-  return rule ? firing(rule) : missing(`the ${kind} alert of the ${service} ${slo} SLO`);
+  return rule ? firing(rule, environment) : missing(`the ${kind} alert of the ${service} ${slo} SLO`);
 }
 
 const ordersDown = serviceAlert('orders', 'TargetDown');
@@ -75,6 +83,21 @@ export const routingTests = alertmanagerTests(config)
   .routes('an SLO page alert pages', ordersSloPage, [oncallPager])
   .routes('an SLO page alert of payments pages and e-mails', paymentsSloPage, [paymentsEmail, oncallPager])
   .routes('an SLO ticket alert posts to #slo-tickets', sloAlert('auth', 'latency', 'ticket'), [sloTickets])
+  .routes(
+    'an error-rate alert of staging posts to #alerts-staging only',
+    serviceAlert('orders', 'HighErrorRate', 'staging'),
+    [stagingChannel],
+  )
+  .routes(
+    'a payments alert of staging reaches neither the payments e-mail nor the pager',
+    firing(transactionFailureRateHigh, 'staging'),
+    [stagingChannel],
+  )
+  .routes(
+    "a staging SLO ticket goes to the staging channel, not production's tickets",
+    sloAlert('payments', 'availability', 'ticket', 'staging'),
+    [stagingChannel],
+  )
   .inhibits('an SLO page alert mutes the ticket alert of the same SLO', {
     firing: ordersSloPage,
     target: ordersSloTicket,

@@ -69,7 +69,8 @@ export const httpRequestDurationSeconds = histogram('http_request_duration_secon
 /**
  * OpenTelemetry's `http.server.request.duration` as the Prometheus exporter writes it: dots become
  * underscores, the unit becomes a suffix, and the resource attributes chosen as constant labels appear
- * as `service_name` and `deployment_environment_name`.
+ * as `service_name` and `deployment_environment_name`; the scrape copies the latter into our `environment`
+ * dimension (see catalog/dimensions.ts).
  */
 export const httpServerRequestDurationSeconds = histogram('http_server_request_duration_seconds', {
   help: 'Duration of HTTP server requests.',
@@ -83,9 +84,14 @@ export const httpServerRequestDurationSeconds = histogram('http_server_request_d
     network_protocol_version: label.values(['1.1', '2']),
     service_name: label.values(otelServices.map((s) => s.name)),
     deployment_environment_name: label.values(environments),
+    environment: label.values(environments),
     otel_scope_name: label.cardinality(2),
   },
-  jointCaps: [{ labels: ['service_name', 'http_route'], max: ROUTES_PER_SERVICE * otelServices.length }],
+  jointCaps: [
+    { labels: ['service_name', 'http_route'], max: ROUTES_PER_SERVICE * otelServices.length },
+    // One value, under two names.
+    { labels: ['deployment_environment_name', 'environment'], max: environments.length },
+  ],
   buckets: otelHttpBuckets,
 });
 
@@ -114,7 +120,7 @@ export const httpConventions = {
       route: 'http_route',
       status: 'http_response_status_code',
       service: 'service_name',
-      environment: 'deployment_environment_name',
+      environment: 'environment',
     },
   },
 } as const;

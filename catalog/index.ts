@@ -1,6 +1,7 @@
 import { type CatalogueEntry, defineCatalog } from '@o11y/catalog';
 import * as app from './app.ts';
 import * as business from './business.ts';
+import { dimensions } from './dimensions.ts';
 import * as blackbox from './exporters/blackbox.ts';
 import * as node from './exporters/node.ts';
 import * as postgres from './exporters/postgres.ts';
@@ -11,6 +12,7 @@ import * as targets from './targets.ts';
 
 export * from './app.ts';
 export * from './business.ts';
+export * from './dimensions.ts';
 export * from './exporters/blackbox.ts';
 export * from './exporters/node.ts';
 export * from './exporters/postgres.ts';
@@ -29,7 +31,8 @@ function entriesOf(module: Record<string, unknown>): CatalogueEntry[] {
   );
 }
 
-/** The organisation's metric catalogue: every metric dashboards, rules and lint may query. */
+/** The organisation's metric catalogue: every metric dashboards, rules and lint may query, and our dimensions. */
 export const catalog = defineCatalog(
   [targets, http, runtime, app, business, node, blackbox, postgres, redis].flatMap(entriesOf),
+  { dimensions },
 );

@@ -1,5 +1,5 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { increase, max, rate, re, sum } from '@o11y/catalog';
+import { filterSelectors, increase, max, rate, re, sum } from '@o11y/catalog';
 import {
   dashboard,
   EVERY_SLO,
@@ -57,6 +57,8 @@ export const goldenSignals = goldenSignalsDashboard({
 });
 
 const { environment, service } = overviewVariables(http, catalog.up);
+/** The services and environments the variables choose, for the business metrics. */
+const chosen = { environment: re(ref(environment)), job: re(ref(service)) };
 const availability = stat('Availability over the range')
   .description('Share of requests not answered with a 5xx status over the selected range, per service.')
   .unit(units.PercentUnit)
@@ -94,14 +96,12 @@ export const executiveSummary = dashboard('Executive summary')
     timeseries('Active users')
       .description('Users with a session active in the last 5 minutes.')
       .unit(units.Short)
-      .query(sum(catalog.activeUsers.select({ environment: re(ref(environment)) })), 'active users'),
+      .query(sum(catalog.activeUsers.select(chosen)), 'active users'),
     timeseries('Revenue')
       .description('Revenue of confirmed orders per hour, by currency: each point sums the hour before it.')
       .unit(units.Short)
       .query(
-        sum(increase(catalog.revenueTotal.select({ environment: re(ref(environment)) }).range(HOUR))).by(
-          'currency',
-        ),
+        sum(increase(catalog.revenueTotal.select(chosen).range(HOUR))).by('currency'),
         '{{currency}}',
         // An amount per hour, whatever the zoom: a fixed window, not $__rate_interval.
         { fixedWindow: HOUR },
@@ -111,7 +111,10 @@ export const executiveSummary = dashboard('Executive summary')
   // Every SLO the build collects, whichever module defines it.
   .fromBuild((definitions) => {
     for (const slo of slosOfBuild(definitions))
-      budgets.query(slo.errorBudgetRemaining, `${slo.service} ${slo.name}` as string);
+      budgets.query(
+        filterSelectors(slo.errorBudgetRemaining, { environment: chosen.environment }),
+        `${slo.service} ${slo.name} {{environment}}`,
+      );
   });
 
 /** Error budgets and burn rates of every SLO the build collects. */

@@ -10,7 +10,10 @@ const owner = (name: string) => {
 
 export const fewPremiumUsersActive = alert('FewPremiumUsersActive', {
   ...owner('auth'),
-  expr: sum(activeUsers.select({ plan: 'premium' })).lt(PREMIUM_ACTIVE_USERS_MIN),
+  // Staging has no customers: only production's count means something.
+  expr: sum(activeUsers.select({ plan: 'premium', environment: 'production' }))
+    .by('environment')
+    .lt(PREMIUM_ACTIVE_USERS_MIN),
   for: '15m',
   severity: 'warning',
   summary: `Fewer than ${PREMIUM_ACTIVE_USERS_MIN} premium users are active`,
@@ -18,8 +21,8 @@ export const fewPremiumUsersActive = alert('FewPremiumUsersActive', {
   runbookUrl: `${RUNBOOKS}/FewPremiumUsersActive`,
 });
 
-const transactions = sum(rate(transactionsTotal.range('10m')));
-const failed = sum(rate(transactionsTotal.select({ outcome: 'failed' }).range('10m')));
+const transactions = sum(rate(transactionsTotal.range('10m'))).by('environment');
+const failed = sum(rate(transactionsTotal.select({ outcome: 'failed' }).range('10m'))).by('environment');
 
 export const transactionFailureRateHigh = alert('TransactionFailureRateHigh', {
   ...owner('payments'),

@@ -8,15 +8,15 @@ import {
 } from '../catalog/index.ts';
 
 /**
- * A service's HTTP traffic as rates by `service` and `route`, whichever instrumentation it has: the
- * OpenTelemetry names (`service_name`, `http_route`) are copied into `service` and `route`, so the RED
- * recording rules of every service carry the same labels and one dashboard query serves them all.
+ * A service's HTTP traffic as rates by `environment`, `service` and `route`, whichever instrumentation it
+ * has: the OpenTelemetry names (`service_name`, `http_route`) are copied into `service` and `route`, so
+ * the RED recording rules of every service carry the same labels and one dashboard query serves them all.
  */
 export interface HttpRates {
-  requests(range: Range): InstantVector<'service' | 'route'>;
-  errors(range: Range): InstantVector<'service' | 'route'>;
+  requests(range: Range): InstantVector<'environment' | 'service' | 'route'>;
+  errors(range: Range): InstantVector<'environment' | 'service' | 'route'>;
   /** Histogram bucket rates, with `le`. */
-  buckets(range: Range): InstantVector<'service' | 'route' | 'le'>;
+  buckets(range: Range): InstantVector<'environment' | 'service' | 'route' | 'le'>;
 }
 
 function unified<L extends string>(expr: InstantVector<L>, serviceLabel: L, routeLabel: L) {
@@ -36,9 +36,9 @@ export function httpRates(service: OrgService): HttpRates {
     const errors = httpRequestsTotal.select({ service: name, status_code: serverErrorStatus });
     const buckets = httpRequestDurationSeconds.bucket.select({ service: name });
     return {
-      requests: (range) => sum(rate(requests.range(range))).by('service', 'route'),
-      errors: (range) => sum(rate(errors.range(range))).by('service', 'route'),
-      buckets: (range) => sum(rate(buckets.range(range))).by('service', 'route', 'le'),
+      requests: (range) => sum(rate(requests.range(range))).by('environment', 'service', 'route'),
+      errors: (range) => sum(rate(errors.range(range))).by('environment', 'service', 'route'),
+      buckets: (range) => sum(rate(buckets.range(range))).by('environment', 'service', 'route', 'le'),
     };
   }
   const otel = httpServerRequestDurationSeconds;
@@ -47,10 +47,23 @@ export function httpRates(service: OrgService): HttpRates {
   const buckets = otel.bucket.select({ service_name: name });
   return {
     requests: (range) =>
-      sum(unified(rate(requests.range(range)), 'service_name', 'http_route')).by('service', 'route'),
+      sum(unified(rate(requests.range(range)), 'service_name', 'http_route')).by(
+        'environment',
+        'service',
+        'route',
+      ),
     errors: (range) =>
-      sum(unified(rate(errors.range(range)), 'service_name', 'http_route')).by('service', 'route'),
+      sum(unified(rate(errors.range(range)), 'service_name', 'http_route')).by(
+        'environment',
+        'service',
+        'route',
+      ),
     buckets: (range) =>
-      sum(unified(rate(buckets.range(range)), 'service_name', 'http_route')).by('service', 'route', 'le'),
+      sum(unified(rate(buckets.range(range)), 'service_name', 'http_route')).by(
+        'environment',
+        'service',
+        'route',
+        'le',
+      ),
   };
 }

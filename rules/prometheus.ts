@@ -8,6 +8,12 @@ import {
   services,
 } from '../catalog/index.ts';
 
+/** OpenTelemetry services name the environment `deployment_environment_name`: our dimension is `environment`. */
+const environmentFromResource = {
+  sourceLabels: ['deployment_environment_name'],
+  targetLabel: 'environment',
+} as const;
+
 const numbered = (host: string, count: number, port: number) =>
   Array.from({ length: count }, (_, i) => `${host}-${i + 1}:${port}`);
 
@@ -30,7 +36,11 @@ export const prometheus = prometheusConfig({
   alertmanagers: ['alertmanager:9093'],
   jobs: [
     ...services.map((service) =>
-      scrapeJob({ job: service.job, targets: numbered(service.name, service.replicas, service.port) }),
+      scrapeJob({
+        job: service.job,
+        targets: numbered(service.name, service.replicas, service.port),
+        ...(service.instrumentation === 'otel' && { metricRelabel: [environmentFromResource] }),
+      }),
     ),
     scrapeJob({ job: nodeExporterJob, targets: numbered('node', nodeExporterJob.instances, 9100) }),
     scrapeJob({

@@ -27,8 +27,11 @@ function redRecordings(service: OrgService) {
   const errors = record('service_route:http_request_errors:rate5m', http.errors('5m'));
   const buckets = record('service_route_le:http_request_duration_seconds_bucket:rate5m', http.buckets('5m'));
   const mine = { service: service.name };
-  const serviceRequests = record('service:http_requests:rate5m', sum(requests.select(mine)).by('service'));
-  const serviceErrors = sum(errors.select(mine)).by('service');
+  const serviceRequests = record(
+    'service:http_requests:rate5m',
+    sum(requests.select(mine)).by('environment', 'service'),
+  );
+  const serviceErrors = sum(errors.select(mine)).by('environment', 'service');
   const total = serviceRequests.select(mine);
   // Services that served no 5xx yet have no error series: count them as 0, and give no ratio without traffic.
   const errorRatio = record(
@@ -37,7 +40,7 @@ function redRecordings(service: OrgService) {
   );
   const p95 = record(
     'service:http_request_duration_seconds:p95_rate5m',
-    histogramQuantile(0.95, sum(buckets.select(mine)).by('service', 'le')),
+    histogramQuantile(0.95, sum(buckets.select(mine)).by('environment', 'service', 'le')),
   );
   const routeP95 = record(
     'service_route:http_request_duration_seconds:p95_rate5m',
@@ -100,8 +103,12 @@ function serviceAlerts(service: OrgService, red: ReturnType<typeof redRecordings
       }),
     );
     if (service.datastores.includes('postgres')) {
-      const active = sum(dbPoolConnections.select({ ...mine, state: 'active' })).by('service', 'instance');
-      const size = sum(dbPoolMaxConnections.select(mine)).by('service', 'instance');
+      const active = sum(dbPoolConnections.select({ ...mine, state: 'active' })).by(
+        'environment',
+        'service',
+        'instance',
+      );
+      const size = sum(dbPoolMaxConnections.select(mine)).by('environment', 'service', 'instance');
       alerts.push(
         alert('DbPoolExhausted', {
           ...owner,
@@ -117,11 +124,12 @@ function serviceAlerts(service: OrgService, red: ReturnType<typeof redRecordings
     if (service.datastores.includes('redis')) {
       const gets = { ...mine, operation: 'get' } as const;
       const hits = sum(rate(cacheOperationsTotal.select({ ...gets, result: 'hit' }).range('10m'))).by(
+        'environment',
         'service',
       );
       const lookups = sum(
         rate(cacheOperationsTotal.select({ ...gets, result: re('hit|miss') }).range('10m')),
-      ).by('service');
+      ).by('environment', 'service');
       alerts.push(
         alert('CacheHitRateLow', {
           ...owner,

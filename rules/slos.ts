@@ -1,6 +1,7 @@
 import { re } from '@o11y/catalog';
-import { availability, latency, type Slo, slo } from '@o11y/rules';
+import { availability, latency, type Slo, type SloOptions, slo } from '@o11y/rules';
 import {
+  dimensions,
   httpRequestDurationSeconds,
   httpRequestsTotal,
   httpServerRequestDurationSeconds,
@@ -36,6 +37,20 @@ function latencySli(service: OrgService) {
     : latency({ histogram: httpServerRequestDurationSeconds, select: { service_name: name }, threshold });
 }
 
+/**
+ * Each SLO is computed per environment (its own budget and burn rates), and alerts by environment:
+ * production pages and opens tickets, staging only opens tickets, so a staging outage never wakes
+ * anyone nor touches production's budget.
+ */
+const perEnvironment = {
+  grouping: dimensions.ruleLabels,
+  alerting: {
+    runbookUrl: `${RUNBOOKS}/SLOErrorBudgetBurn`,
+    page: { where: { environment: ['production'] } },
+    ticket: { where: { environment: ['production', 'staging'] } },
+  },
+} satisfies Partial<SloOptions>;
+
 /** An availability and a latency SLO for every service, with the objectives of the service list. */
 export const slos: readonly Slo[] = services.flatMap((service) => [
   slo({
@@ -44,7 +59,7 @@ export const slos: readonly Slo[] = services.flatMap((service) => [
     description: `Requests to ${service.name} that do not fail with a server error`,
     objective: service.slo.availability,
     sli: availabilitySli(service),
-    alerting: { runbookUrl: `${RUNBOOKS}/SLOErrorBudgetBurn` },
+    ...perEnvironment,
   }),
   slo({
     service,
@@ -52,7 +67,7 @@ export const slos: readonly Slo[] = services.flatMap((service) => [
     description: `Requests to ${service.name} served within ${service.slo.latency.threshold * 1000} ms`,
     objective: service.slo.latency.objective,
     sli: latencySli(service),
-    alerting: { runbookUrl: `${RUNBOOKS}/SLOErrorBudgetBurn` },
+    ...perEnvironment,
   }),
 ]);
 

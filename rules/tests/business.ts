@@ -41,12 +41,18 @@ export const businessTests = ruleTests('business', {
     testCase('business: premium users vanish', {
       interval: '1m',
       input: business(PREMIUM_ACTIVE_USERS_MIN - 2, TRANSACTION_FAILURE_RATE / 5),
-      alerts: [silent(fewPremiumUsersActive, '10m'), fires(fewPremiumUsersActive, '20m')],
+      alerts: [
+        silent(fewPremiumUsersActive, '10m'),
+        fires(fewPremiumUsersActive, '20m', [{ labels: { environment: 'production' } }]),
+      ],
     }),
     testCase('business: payment transactions fail', {
       interval: '1m',
       input: business(PREMIUM_ACTIVE_USERS_MIN * 10, TRANSACTION_FAILURE_RATE * 2),
-      alerts: [silent(transactionFailureRateHigh, '5m'), fires(transactionFailureRateHigh, '25m')],
+      alerts: [
+        silent(transactionFailureRateHigh, '5m'),
+        fires(transactionFailureRateHigh, '25m', [{ labels: { environment: 'production' } }]),
+      ],
     }),
   ],
 });

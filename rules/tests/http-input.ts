@@ -1,6 +1,7 @@
 import type { InputSeries } from '@o11y/rules';
 import { constant, linear, series } from '@o11y/rules';
 import {
+  type Environment,
   httpRequestDurationSeconds,
   httpRequestsTotal,
   httpServerRequestDurationSeconds,
@@ -18,6 +19,8 @@ export interface HttpTraffic {
   /** Every request takes between this bucket bound and the next one up. */
   readonly slowerThan: number;
   readonly minutes: number;
+  /** Default: production. */
+  readonly environment?: Environment;
 }
 
 /**
@@ -25,13 +28,13 @@ export interface HttpTraffic {
  * sample a minute: counters for 200s and 500s and cumulative histogram buckets.
  */
 export function httpInput(service: OrgService, traffic: HttpTraffic): InputSeries[] {
-  const { perMinute, errorRatio, slowerThan, minutes } = traffic;
+  const { perMinute, errorRatio, slowerThan, minutes, environment = 'production' } = traffic;
   const errors = perMinute * errorRatio;
   const ok = perMinute - errors;
   const counter = (perStep: number) => (perStep === 0 ? constant(0, minutes) : linear(0, perStep, minutes));
   const { name } = service;
   if (service.instrumentation === 'prom-client') {
-    const base = { service: name, environment: 'production', method: 'GET', route: ROUTE } as const;
+    const base = { service: name, environment, method: 'GET', route: ROUTE } as const;
     const histogram = httpRequestDurationSeconds;
     return [
       series(httpRequestsTotal, { ...base, status_code: '200' }, counter(ok)),
@@ -49,7 +52,9 @@ export function httpInput(service: OrgService, traffic: HttpTraffic): InputSerie
   const histogram = httpServerRequestDurationSeconds;
   const base = {
     service_name: name,
-    deployment_environment_name: 'production',
+    deployment_environment_name: environment,
+    // As Prometheus stores it: the scrape copies the resource attribute into our dimension.
+    environment,
     http_request_method: 'GET',
     http_route: ROUTE,
   } as const;

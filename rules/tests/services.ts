@@ -16,6 +16,7 @@ import {
   circuitBreakerState,
   dbPoolConnections,
   dbPoolMaxConnections,
+  type Environment,
   processResidentMemoryBytes,
   up,
 } from '../../catalog/index.ts';
@@ -35,26 +36,32 @@ const POOL_SIZE = 20;
 
 type ServiceRules = (typeof serviceRules)[number];
 
+/** A service's HTTP traffic in one environment, healthy unless HighErrorRate or HighLatency is the fault. */
+function traffic(service: ServiceRules['service'], fault?: string, environment?: Environment): InputSeries[] {
+  const healthyLatency = P95_LATENCY_SECONDS / 2;
+  const buckets = (
+    service.instrumentation === 'prom-client' ? [0.25, 0.5, 1] : [0.25, 0.5, 0.75]
+  ) as readonly number[];
+  return httpInput(service, {
+    perMinute: 600,
+    errorRatio: fault === 'HighErrorRate' ? API_ERROR_RATE * 5 : API_ERROR_RATE / 4,
+    slowerThan:
+      fault === 'HighLatency'
+        ? buckets.find((b) => b >= P95_LATENCY_SECONDS)!
+        : buckets.find((b) => b >= healthyLatency)!,
+    minutes: MINUTES,
+    ...(environment && { environment }),
+  });
+}
+
 /** Everything a service exposes, healthy unless a fault is named: the input of every service test. */
 function inputs(rules: ServiceRules, fault?: string): InputSeries[] {
   const { service } = rules;
   const { name } = service;
   const target = { job: name, instance: INSTANCE } as const;
   const labels = { service: name, environment: 'production', ...target } as const;
-  const healthyLatency = P95_LATENCY_SECONDS / 2;
-  const buckets = (
-    service.instrumentation === 'prom-client' ? [0.25, 0.5, 1] : [0.25, 0.5, 0.75]
-  ) as readonly number[];
   const out = [
-    ...httpInput(service, {
-      perMinute: 600,
-      errorRatio: fault === 'HighErrorRate' ? API_ERROR_RATE * 5 : API_ERROR_RATE / 4,
-      slowerThan:
-        fault === 'HighLatency'
-          ? buckets.find((b) => b >= P95_LATENCY_SECONDS)!
-          : buckets.find((b) => b >= healthyLatency)!,
-      minutes: MINUTES,
-    }),
+    ...traffic(service, fault),
     series(up, target, constant(fault === 'TargetDown' ? 0 : 1, MINUTES)),
   ];
   if (service.instrumentation !== 'prom-client') return out;
@@ -103,9 +110,9 @@ function firingLabels(rules: ServiceRules, alertName: string): Record<string, st
     case 'CircuitBreakerOpen':
       return { ...series, breaker: 'stripe', state: 'open' };
     case 'DbPoolExhausted':
-      return { service: name, instance: INSTANCE };
+      return { service: name, environment: 'production', instance: INSTANCE };
     default:
-      return { service: name };
+      return { service: name, environment: 'production' };
   }
 }
 
@@ -118,6 +125,7 @@ export const serviceTests = serviceRules.map((rules) => {
   const { service, red, alerts } = rules;
   const mine = { service: service.name };
   const byRoute = { service: service.name, route: ROUTE };
+  const production = { environment: 'production', service: service.name } as const;
   const at = `${MINUTES}m` as const;
   const latencyBuckets = service.instrumentation === 'prom-client' ? [0.25, 0.5, 1] : [0.25, 0.5, 0.75];
   const healthyP95 = p95Within(latencyBuckets, latencyBuckets.find((b) => b >= P95_LATENCY_SECONDS / 2)!);
@@ -131,27 +139,40 @@ export const serviceTests = serviceRules.map((rules) => {
         alerts: Object.values(alerts).map((a) => silent(a, at)),
         exprs: [
           near(red.requests.select(byRoute), at, {
-            labels: { service: service.name, route: ROUTE },
+            labels: { ...production, route: ROUTE },
             value: 10,
           }),
           near(red.errors.select(byRoute), at, {
-            labels: { service: service.name, route: ROUTE },
+            labels: { ...production, route: ROUTE },
             value: 10 * (API_ERROR_RATE / 4),
           }),
           near(red.buckets.select({ ...byRoute, le: '+Inf' }), at, {
-            labels: { service: service.name, route: ROUTE, le: '+Inf' },
+            labels: { ...production, route: ROUTE, le: '+Inf' },
             value: 10,
           }),
-          near(red.serviceRequests.select(mine), at, { labels: { service: service.name }, value: 10 }),
+          near(red.serviceRequests.select(mine), at, { labels: production, value: 10 }),
           near(red.errorRatio.select(mine), at, {
-            labels: { service: service.name },
+            labels: production,
             value: API_ERROR_RATE / 4,
           }),
-          near(red.p95.select(mine), at, { labels: { service: service.name }, value: healthyP95 }),
+          near(red.p95.select(mine), at, { labels: production, value: healthyP95 }),
           near(red.routeP95.select(byRoute), at, {
-            labels: { service: service.name, route: ROUTE },
+            labels: { ...production, route: ROUTE },
             value: healthyP95,
           }),
+        ],
+      }),
+      // Staging's errors are staging's: the alert fires for staging alone, production's ratio is untouched.
+      testCase(`${service.name}: staging errors fire HighErrorRate for staging only`, {
+        interval: '1m',
+        input: [...inputs(rules), ...traffic(service, 'HighErrorRate', 'staging')],
+        alerts: [
+          fires(alerts.HighErrorRate!, firesBy(alerts.HighErrorRate!), [
+            { labels: { ...firingLabels(rules, 'HighErrorRate'), environment: 'staging' } },
+          ]),
+        ],
+        exprs: [
+          near(red.errorRatio.select(production), at, { labels: production, value: API_ERROR_RATE / 4 }),
         ],
       }),
       ...Object.values(alerts).map((alert) =>
