@@ -60,3 +60,14 @@ export const deployedRequests = counter('deployed_requests_total', {
     code: label.values(['200', '500']),
   },
 });
+
+/** The same requests served from two clusters, for SLOs computed per cluster. */
+export const clusterRequests = counter('clustered_requests_total', {
+  help: 'Requests served, per cluster.',
+  unit: 'requests',
+  jobs: [shopJob],
+  labels: {
+    cluster: label.values(['eu-1', 'us-1']),
+    code: label.values(['200', '500']),
+  },
+});

@@ -12,7 +12,7 @@ import {
   slo,
   tester,
 } from '../src/index.ts';
-import { checkout, deployedRequests, duration, requests } from './fixtures.ts';
+import { checkout, clusterRequests, deployedRequests, duration, requests } from './fixtures.ts';
 import { build, root } from './helpers.ts';
 
 describe('burn-rate windows', () => {
@@ -243,6 +243,35 @@ describe('SLOs per environment', () => {
     await writeFile(rulesFile, summed);
     const broken = await tester.run(dir, { root, log: () => {} });
     expect(broken.cases.filter((c) => !c.passed).map((c) => c.name)).toContain(caseName);
+  }, 120_000);
+
+  it('keep two clusters apart the same way: a burst in one pages for that cluster only (real promtool)', async () => {
+    const s = slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'clustered',
+      objective: 0.999,
+      grouping: ['cluster'],
+      sli: availability({
+        total: clusterRequests.select({}),
+        errors: clusterRequests.select({ code: '500' }),
+      }),
+      alerting: { page: { where: { cluster: ['eu-1', 'us-1'] } } },
+    });
+    const name =
+      'shop-clustered: a 20× burst where cluster="us-1" alerts only there, and leaves the burn rates and budget of cluster="eu-1" as they were';
+    expect(s.tests?.tests.map((t) => t.name)).toContain(name);
+    const { dir, file } = await build([s]);
+    const report = await tester.run(dir, { root, log: () => {} });
+    expect(report.cases.filter((c) => !c.passed)).toEqual([]);
+    const suite = parse(file('prometheus/tests/slo/shop-clustered.yml')) as {
+      tests: Array<{ name: string; alert_rule_test: Array<{ exp_alerts: Array<{ exp_labels: object }> }> }>;
+    };
+    const expected = suite.tests
+      .find((t) => t.name === name)
+      ?.alert_rule_test.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels));
+    // us-1 pages (and, its ticket having no where, opens a ticket); eu-1 is in no expected alert.
+    expect(expected).toContainEqual(expect.objectContaining({ cluster: 'us-1', slo_severity: 'page' }));
+    expect(expected?.every((labels) => (labels as { cluster: string }).cluster === 'us-1')).toBe(true);
   }, 120_000);
 
   it('refuse to limit alerts to values of a label the SLO is not grouped by', () => {
