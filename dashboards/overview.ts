@@ -57,8 +57,8 @@ export const goldenSignals = goldenSignalsDashboard({
 });
 
 const { environment, service } = overviewVariables(http, catalog.up);
-/** The services and environments the variables choose, for the business metrics. */
-const chosen = { environment: re(ref(environment)), job: re(ref(service)) };
+/** The environments the variable chooses; business numbers are the shop's, whichever `$service` shows. */
+const chosen = { environment: re(ref(environment)) };
 const availability = stat('Availability over the range')
   .description('Share of requests not answered with a 5xx status over the selected range, per service.')
   .unit(units.PercentUnit)
