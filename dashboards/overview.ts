@@ -7,6 +7,7 @@ import {
   overviewScope,
   overviewVariables,
   ref,
+  sloLegend,
   sloOverviewDashboard,
   slosOfBuild,
   stat,
@@ -113,7 +114,7 @@ export const executiveSummary = dashboard('Executive summary')
     for (const slo of slosOfBuild(definitions))
       budgets.query(
         filterSelectors(slo.errorBudgetRemaining, { environment: chosen.environment }),
-        `${slo.service} ${slo.name} {{environment}}`,
+        sloLegend(slo, `${slo.service} ${slo.name}`),
       );
   });
 

@@ -112,10 +112,13 @@ function groupingFilter(slos: readonly SloReference[]): { variables: Variable[];
  * objective is both drawn from the build's constant (threshold) and read from its recorded series: were
  * the deployed rules older than the dashboard, the two would differ on screen.
  */
+/** A legend for a series of the SLO that also names its group (`{{environment}}`), one series per group. */
+export function sloLegend(slo: Pick<SloReference, 'grouping'>, legend: string): string {
+  return [legend, ...slo.grouping.map((label) => `{{${label}}}`)].filter(Boolean).join(' ');
+}
+
 function sloPanels(slo: SloReference, filter: Filter): Panel[] {
-  // One series per group (environment): the legend names it.
-  const per = (legend: string) =>
-    [legend, ...slo.grouping.map((label) => `{{${label}}}`)].filter(Boolean).join(' ');
+  const per = (legend: string) => sloLegend(slo, legend);
   const shortest = [...slo.windows].sort((a, b) => a.factor - b.factor).at(-1)!;
   const panels: Panel[] = [
     stat(`SLI over ${slo.period}`)
@@ -259,7 +262,7 @@ export function sloOverviewDashboard(slos: SloSelection, options: { readonly fol
     const { variables, filter } = groupingFilter(all);
     board.variables(...variables);
     for (const slo of all) {
-      const legend = [slo.service, slo.name, ...slo.grouping.map((label) => `{{${label}}}`)].join(' ');
+      const legend = sloLegend(slo, `${slo.service} ${slo.name}`);
       budget.query(filter(slo.errorBudgetRemaining), legend);
       burn.query(filter(slo.currentBurnRate), legend);
     }
