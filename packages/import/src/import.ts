@@ -134,7 +134,7 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
     for (const input of inputs) planned.push({ input, stem: uniqueStem(input.name ?? fileName) });
   }
   if (v2.length > 0) {
-    throw new O11yError(`dashboard.grafana.app v2 resources are not imported yet: ${v2.join(', ')}`, {
+    throw new O11yError(`dashboard.grafana.app v2 resources without a classic equivalent: ${v2.join('; ')}`, {
       id: 'import/input',
       hint: 'export the dashboard as classic JSON (or a v1 resource) from Grafana and import that',
     });

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,6 +9,7 @@ import { o11y } from './cli.ts';
 import { FIXTURES, REPO, scratchOrganisation } from './scratch.ts';
 
 const DASHBOARDS = path.join(FIXTURES, 'dashboards');
+const V2_DASHBOARDS = path.join(FIXTURES, 'dashboards-v2');
 
 describe('o11y import of Grafana dashboards', () => {
   let org: Awaited<ReturnType<typeof scratchOrganisation>>;
@@ -123,10 +125,65 @@ describe('o11y import of Grafana dashboards', () => {
     ]);
   });
 
-  test('a v2 resource is refused with what to do, and nothing is written', async () => {
-    const run = await o11y(org.root, 'import', path.join(FIXTURES, 'dashboards-v2'), '--dry-run');
+  test('a v2 layout without a classic equivalent is refused with the reason, and nothing is written', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'o11y-import-tabs-'));
+    const tabs = (await readFile(path.join(FIXTURES, 'dashboards-v2/checkout.v2.yaml'), 'utf8')).replace(
+      /layout:\n {4}kind: GridLayout\n {4}spec:/,
+      'layout:\n    kind: TabsLayout\n    spec:\n      tabs: []\n    unused:',
+    );
+    await writeFile(path.join(dir, 'tabs.yaml'), tabs);
+    const run = await o11y(org.root, 'import', dir, '--dry-run');
+    await rm(dir, { recursive: true, force: true });
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('dashboard.grafana.app v2 resources are not imported yet');
+    expect(run.stderr).toContain('dashboard.grafana.app v2 resources without a classic equivalent');
+    expect(run.stderr).toContain('a TabsLayout (GridLayout and RowsLayout of GridLayouts are converted)');
     expect(run.stderr).toContain('export the dashboard as classic JSON');
   }, 120_000);
+});
+
+describe('o11y import of dashboard.grafana.app v2 resources', () => {
+  let org: Awaited<ReturnType<typeof scratchOrganisation>>;
+  let report: ImportReport;
+  let verifyMessage: string;
+
+  beforeAll(async () => {
+    org = await scratchOrganisation();
+    const run = await o11y(org.root, 'import', V2_DASHBOARDS, '--verify', '--format', 'json');
+    verifyMessage = run.stderr;
+    expect(run.code).toBe(0);
+    report = JSON.parse(run.stdout) as ImportReport;
+  }, 300_000);
+  afterAll(() => org.remove());
+
+  test('grid and rows layouts, variables and queries round-trip through their classic equivalent', () => {
+    expect(verifyMessage).toContain('every dashboard to the same JSON');
+    expect(verifyMessage).not.toContain('differences');
+    expect(report.written).toEqual(['dashboards/checkout.ts', 'dashboards/object-storage.ts']);
+    expect(report.normalisations).toContainEqual({
+      input: expect.stringMatching(/storage\.v2\.yaml$/),
+      what: expect.stringMatching(
+        /^dashboard\.grafana\.app\/v2beta1 resource converted to the classic model/,
+      ),
+    });
+  });
+
+  test('elements become typed panels at their place, rows keep their order, variables their kinds', async () => {
+    const storage = await readFile(path.join(org.root, 'dashboards/object-storage.ts'), 'utf8');
+    expect(storage).toContain("export const objectStorage = dashboard('Object storage')");
+    expect(storage).toContain(".withUid('object-storage')");
+    expect(storage).toMatch(/\.header\(\[\s*stat\('Request rate'\)/);
+    expect(storage).toContain(".unit('reqps')");
+    expect(storage).toContain('const REQUEST_RATE_RED = 500;');
+    expect(storage).toContain(".row('Latency', [");
+    expect(storage).toContain("timeseries('Latency by bucket')");
+    expect(storage).toMatch(/\.at\(0, 5\)\s*\.span\(12, 8\)/);
+    expect(storage).toContain("repeat: 'bucket'");
+    expect(storage).toContain("table('Objects')");
+    expect(storage).toContain(".row('Details', [");
+    expect(storage).toContain("type: 'interval'");
+    expect(storage).toContain("query: '0.5,0.9,0.99'");
+    const checkout = await readFile(path.join(org.root, 'dashboards/checkout.ts'), 'utf8');
+    expect(checkout).toContain("timeseries('Requests')");
+    expect(checkout).toMatch(/\.at\(0, 0\)\s*\.span\(12, 8\)/);
+  });
 });

@@ -68,7 +68,8 @@ Inputs (folders are searched for .yml, .yaml and .json files):
   PrometheusRule resources (one or many per file, or a List).
   Grafana dashboards: classic JSON (schemaVersion 16+, legacy rows before), exports for sharing
   (__inputs, __requires), the API envelope {dashboard, meta}, dashboard.grafana.app v1 resources,
-  ConfigMaps whose data values are dashboards. v2 resources are refused (export classic JSON).
+  ConfigMaps whose data values are dashboards, dashboard.grafana.app v2 resources (converted to the
+  classic model first: grid and rows layouts; tabs, auto grids and library panels are refused).
 
 Outputs:
   rules/<name>.ts              rule groups with record(), alert() and ruleGroup(); thresholds of

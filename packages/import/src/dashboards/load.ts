@@ -3,6 +3,7 @@ import { isClassicDashboard, isV2Dashboard } from '@o11y/lint';
 import { isMap, isScalar, type ParsedNode, parseAllDocuments, parseDocument, type YAMLMap } from 'yaml';
 import { isRecord, type Json } from '../json.ts';
 import { migrateDashboard } from './migrate.ts';
+import { classicFromV2, V2Unsupported } from './v2.ts';
 
 /** A classic Grafana dashboard found in an input file, migrated to the panel model the builders write. */
 export interface DashboardInput {
@@ -51,9 +52,14 @@ function resolveInputs(json: Json, normalisations: string[], lost: string[]): Js
   return rest;
 }
 
-function dashboardFrom(file: string, at: string, root: Json, folder?: string): DashboardInput {
-  const normalisations: string[] = [];
-  const lost: string[] = [];
+function dashboardFrom(
+  file: string,
+  at: string,
+  root: Json,
+  folder?: string,
+  read: { normalisations: string[]; lost: string[] } = { normalisations: [], lost: [] },
+): DashboardInput {
+  const { normalisations, lost } = read;
   const json = migrateDashboard(resolveInputs(root, normalisations, lost), normalisations, lost);
   return { file, at, json, normalisations, lost, ...(folder !== undefined && { folder }) };
 }
@@ -61,8 +67,9 @@ function dashboardFrom(file: string, at: string, root: Json, folder?: string): D
 /**
  * The classic dashboards of one input file: the JSON model, the API envelope `{dashboard, meta}`, a
  * `dashboard.grafana.app` v1 resource (its `spec`), a ConfigMap whose data values are any of those, a
- * `List` of them. Whether a map is a dashboard is lint's detection (`isClassicDashboard`). v2 resources
- * are returned as `v2` for the caller to refuse with a reason.
+ * `List` of them, and v2 resources converted to the classic model. Whether a map is a dashboard is
+ * lint's detection (`isClassicDashboard`). v2 resources the classic model cannot hold are returned as
+ * `v2` with the reason, for the caller to refuse.
  */
 export function loadDashboardInputs(
   file: string,
@@ -96,13 +103,34 @@ export function loadDashboardInputs(
       value.apiVersion.startsWith('dashboard.grafana.app/') &&
       spec
     ) {
-      if (isV2Dashboard(spec)) {
-        v2.push(`${file}${at ? ` ${at}` : ''} (${value.apiVersion})`);
-        return;
-      }
       const metadata = isRecord(value.metadata) ? value.metadata : {};
       const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
       const folder = annotations['grafana.app/folder'];
+      if (isV2Dashboard(spec)) {
+        const lost: string[] = [];
+        let json: Json;
+        try {
+          json = classicFromV2(
+            spec.toJSON() as Json,
+            typeof metadata.name === 'string' ? metadata.name : undefined,
+            lost,
+          );
+        } catch (error) {
+          if (!(error instanceof V2Unsupported)) throw error;
+          v2.push(`${file}${at ? ` ${at}` : ''} (${value.apiVersion}): ${error.message}`);
+          return;
+        }
+        const normalisations = [
+          `${value.apiVersion} resource converted to the classic model (elements placed by their layout, queries, variables and annotations in their classic fields); --verify compares that classic equivalent`,
+        ];
+        dashboards.push(
+          dashboardFrom(file, join(at, 'spec'), json, typeof folder === 'string' ? folder : undefined, {
+            normalisations,
+            lost,
+          }),
+        );
+        return;
+      }
       const json = spec.toJSON() as Json;
       if (json.uid === undefined && typeof metadata.name === 'string') json.uid = metadata.name;
       dashboards.push(
