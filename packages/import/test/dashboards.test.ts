@@ -68,6 +68,9 @@ describe('o11y import of Grafana dashboards', () => {
   test('old graph panels are migrated as Grafana does, and what does not migrate is reported', () => {
     const normalised = report.normalisations.map((n) => n.what);
     expect(normalised).toContain('panel "CPU usage": graph migrated to timeseries as Grafana migrates it');
+    expect(normalised).toContain(
+      'panel "Oldest message": singlestat migrated to stat as Grafana migrates it',
+    );
     expect(normalised).toContain(`export input \${DS_PROMETHEUS} → the dashboard's \${datasource} variable`);
     expect(normalised).toContain('row "Containers": collapsed row expanded (its panels follow it)');
     const lost = report.lost.map((l) => `${l.input}: ${l.what}`);
@@ -88,7 +91,9 @@ describe('o11y import of Grafana dashboards', () => {
     expect(legacy).toContain("timeseries('Queue depth')");
     expect(legacy).toContain('.at(0, 1)');
     expect(legacy).toContain('.span(12, 9)');
-    expect(legacy).toContain("panel('singlestat', 'Oldest message')");
+    expect(legacy).toContain("stat('Oldest message')");
+    expect(legacy).toContain("gauge('Busy workers')");
+    expect(legacy).toContain(".unit('suffix: jobs')");
     expect(legacy).toContain("drawStyle: 'bars'");
   });
 

@@ -85,8 +85,8 @@ Outputs:
   dashboards/<title>.ts        one dashboard() per imported dashboard: rows, panels through
                                timeseries/stat/table/gauge (other types: panel(type, title)), queries
                                as raw() PromQL, units, thresholds as named constants, grid positions,
-                               datasources as constants; old graph panels migrated to timeseries as
-                               Grafana does; variables and unmodelled options kept with
+                               datasources as constants; old graph panels migrated to timeseries and
+                               singlestat panels to stat (gauge when shown as one) as Grafana does; variables and unmodelled options kept with
                                verbatimVariable() and .verbatim({…}), each listed in the report.
   <name> is the PrometheusRule's name, the ruler namespace or the file name.
 
