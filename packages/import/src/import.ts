@@ -32,8 +32,13 @@ export interface ImportPlan {
   readonly report: ImportReport;
   /** What `--verify` compares: each rule input and the rule file its module builds to. */
   readonly ruleOutputs: readonly { readonly input: RuleInput; readonly built: string }[];
-  /** What `--verify` compares for dashboards: the input as read (see the report's normalisations) and its uid. */
-  readonly dashboardOutputs: readonly { readonly file: string; readonly input: Json; readonly uid: string }[];
+  /** What `--verify` compares for dashboards: the input as read (see the report's normalisations), its uid and folder path. */
+  readonly dashboardOutputs: readonly {
+    readonly file: string;
+    readonly input: Json;
+    readonly uid: string;
+    readonly folder?: string;
+  }[];
 }
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
@@ -215,6 +220,11 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
       written: formatted.map((f) => f.path),
     },
     ruleOutputs: planned.map(({ input, stem }) => ({ input, built: `prometheus/rules/${stem}.yml` })),
-    dashboardOutputs: dashboards.map((d, i) => ({ file: dashboardFiles[i]!, input: d.compared, uid: d.uid })),
+    dashboardOutputs: dashboards.map((d, i) => ({
+      file: dashboardFiles[i]!,
+      input: d.compared,
+      uid: d.uid,
+      ...(d.folder && { folder: d.folder }),
+    })),
   };
 }

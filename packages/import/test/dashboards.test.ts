@@ -77,11 +77,30 @@ describe('o11y import of Grafana dashboards', () => {
     expect(lost).toContainEqual(
       expect.stringMatching(/node-shared\.json: panel "Disk IO": 1 graph series override\(s\) not migrated/),
     );
-    expect(lost).toContainEqual(expect.stringMatching(/probes\.v1\.json: folder "probes"/));
     expect(report.normalisations).toContainEqual({
       input: expect.stringMatching(/queue-legacy\.json$/),
       what: 'legacy rows (schemaVersion < 16) laid out on the grid as row panels',
     });
+  });
+
+  test('the folder an API envelope or a resource names is the folder of the dashboard, built into it', async () => {
+    const kube = await readFile(path.join(org.root, 'dashboards/kubernetes-workloads.ts'), 'utf8');
+    expect(kube).toContain("const PLATFORM_FOLDER = folder('platform', 'Platform');");
+    expect(kube).toContain('.folder(PLATFORM_FOLDER)');
+    const probes = await readFile(path.join(org.root, 'dashboards/blackbox-probes-resource.ts'), 'utf8');
+    expect(probes).toContain("const PROBES_FOLDER = folder('probes');");
+    const normalised = report.normalisations.map((n) => `${n.input}: ${n.what}`);
+    expect(normalised).toContainEqual(
+      expect.stringMatching(
+        /probes\.v1\.json: folder uid probes → folder\("probes"\), titled "Probes" \(the resource names its folder by uid only\)/,
+      ),
+    );
+    const lost = report.lost.map((l) => `${l.input}: ${l.what}`);
+    expect(lost).toContainEqual(
+      expect.stringMatching(
+        /k8s-workloads\.api\.json: folder uid platform: the builders derive the uid folder-platform from the folder's path/,
+      ),
+    );
   });
 
   test('legacy rows become rows on the grid, their graphs timeseries', async () => {
@@ -176,6 +195,7 @@ describe('o11y import of dashboard.grafana.app v2 resources', () => {
     const storage = await readFile(path.join(org.root, 'dashboards/object-storage.ts'), 'utf8');
     expect(storage).toContain("export const objectStorage = dashboard('Object storage')");
     expect(storage).toContain(".withUid('object-storage')");
+    expect(storage).toContain("const STORAGE_FOLDER = folder('storage');");
     expect(storage).toMatch(/\.header\(\[\s*stat\('Request rate'\)/);
     expect(storage).toContain(".unit('reqps')");
     expect(storage).toContain('const REQUEST_RATE_RED = 500;');

@@ -1,9 +1,11 @@
 import { raw } from '@o11y/catalog';
 import {
   dashboard as dashboardBuilder,
+  folder as folderBuilder,
   gauge,
   panel as otherPanel,
   type Panel,
+  slugify,
   stat,
   table,
   timeseries,
@@ -14,7 +16,7 @@ import { camelCase, constantCase, NameAllocator } from '../names.ts';
 import type { PassthroughItem } from '../report.ts';
 import type { PlannedFile } from '../write.ts';
 import { DASHBOARD_BOOKKEEPING, overlayOf, overlayPaths } from './compare.ts';
-import type { DashboardInput } from './load.ts';
+import type { DashboardInput, FolderInput } from './load.ts';
 
 const TYPED_PANELS = { timeseries, stat, table, gauge } as const;
 type TypedKind = keyof typeof TYPED_PANELS;
@@ -212,6 +214,42 @@ export interface GeneratedDashboard {
   /** The input as the round trip compares it: read, migrated, collapsed rows expanded. */
   readonly compared: Json;
   readonly uid: string;
+  /** The path of the folder the dashboard is built into; none for the root. */
+  readonly folder?: string;
+}
+
+/**
+ * The `.folder()` call of an imported dashboard: the folder's path is the slug of its title (of its
+ * uid when the input names only that), its title kept. The builders derive folder uids from the path,
+ * so an input uid other than that one is reported as not kept.
+ */
+function planFolder(
+  given: FolderInput,
+  constants: { names: NameAllocator; declared: string[] },
+  normalisations: string[],
+  lost: string[],
+): (Call<ReturnType<typeof dashboardBuilder>> & { path: string }) | undefined {
+  const path = slugify(given.title ?? given.uid ?? '');
+  if (path === '') {
+    lost.push(
+      `folder "${given.title ?? given.uid}": no folder path can be made of it; give the dashboard one with .folder(folder(…))`,
+    );
+    return undefined;
+  }
+  const made = folderBuilder(path, given.title);
+  const name = constants.names.take(`${constantCase(path)}_FOLDER`, '_');
+  const call = `folder(${JSON.stringify(path)}${given.title === undefined ? '' : `, ${JSON.stringify(given.title)}`})`;
+  constants.declared.push(`const ${name} = ${call};`);
+  normalisations.push(
+    given.title === undefined
+      ? `folder uid ${given.uid} → ${call}, titled "${made.title}" (the resource names its folder by uid only)`
+      : `folder "${given.title}" → ${call}`,
+  );
+  if (given.uid !== undefined && given.uid !== made.uid)
+    lost.push(
+      `folder uid ${given.uid}: the builders derive the uid ${made.uid} from the folder's path, so the dashboard is published into that folder (move the other dashboards of ${given.uid} there, or remove it)`,
+    );
+  return { code: `.folder(${name})`, apply: (d) => d.folder(made), path };
 }
 
 /** A collapsed row's panels are laid out after it, as the builders write rows. */
@@ -244,6 +282,7 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
   const names = new NameAllocator([
     exportName,
     'dashboard',
+    'folder',
     'panel',
     'raw',
     'timeseries',
@@ -277,6 +316,8 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
   const uid = typeof json.uid === 'string' && UID.test(json.uid) ? json.uid : undefined;
   if (uid) dashboardCalls.push({ code: `.withUid(${JSON.stringify(uid)})`, apply: (d) => d.withUid(uid) });
   else normalisations.push('uid derived from the title (the input had none or an invalid one)');
+  const folder = input.folder && planFolder(input.folder, constants, normalisations, lost);
+  if (folder) dashboardCalls.push(folder);
   const tags = Array.isArray(json.tags) ? json.tags.filter((t): t is string => typeof t === 'string') : [];
   if (tags.length > 0)
     dashboardCalls.push({
@@ -305,8 +346,6 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
       apply: (d) => d.variables(...variables.map((v) => verbatimVariable(v.json))),
     });
   }
-  if (input.folder !== undefined)
-    lost.push(`folder "${input.folder}": give the dashboard a folder with .folder(folder(…)) yourself`);
 
   // First build: typed calls only; what it lacks of the input becomes each panel's and row's overlay.
   const build = (
@@ -405,9 +444,11 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     ...sectionCode,
     ...(top === undefined ? [] : [`.verbatim(${literal.write(top)})`]),
   ].join('\n');
-  const used = (name: string) => new RegExp(`\\b${name}\\(`).test(`${body}\n${variableCode.join('\n')}`);
+  const used = (name: string) =>
+    new RegExp(`\\b${name}\\(`).test([body, ...variableCode, ...constants.declared].join('\n'));
   const dashboardImports = [
     'dashboard',
+    'folder',
     'gauge',
     'panel',
     'stat',
@@ -434,5 +475,6 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     lost,
     compared: json,
     uid: uid ?? String(build(panelOverlays, rowOverlays, top).uid),
+    ...(folder && { folder: folder.path }),
   };
 }

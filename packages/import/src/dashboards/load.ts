@@ -13,10 +13,25 @@ export interface DashboardInput {
   readonly at: string;
   /** The dashboard JSON the import reproduces (exports' `__inputs` resolved, old graph panels migrated). */
   readonly json: Json;
-  /** A folder named by the API envelope's meta or the resource's annotation. */
-  readonly folder?: string;
+  /** The folder the API envelope's meta names (title and uid) or the resource's annotation (uid). */
+  readonly folder?: FolderInput;
   readonly normalisations: readonly string[];
   readonly lost: readonly string[];
+}
+
+export interface FolderInput {
+  readonly title?: string;
+  readonly uid?: string;
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** A folder from its title and uid, either possibly missing; none for the root (General, uid ""). */
+function folderInput(title: unknown, uid: unknown): FolderInput | undefined {
+  const folder = { ...(text(title) && { title: text(title) }), ...(text(uid) && { uid: text(uid) }) };
+  if (folder.uid === undefined && (folder.title === undefined || folder.title === 'General'))
+    return undefined;
+  return folder;
 }
 
 /** What a shared export's datasource inputs become: the variables the builders add. */
@@ -56,7 +71,7 @@ function dashboardFrom(
   file: string,
   at: string,
   root: Json,
-  folder?: string,
+  folder?: FolderInput,
   read: { normalisations: string[]; lost: string[] } = { normalisations: [], lost: [] },
 ): DashboardInput {
   const { normalisations, lost } = read;
@@ -105,7 +120,7 @@ export function loadDashboardInputs(
     ) {
       const metadata = isRecord(value.metadata) ? value.metadata : {};
       const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
-      const folder = annotations['grafana.app/folder'];
+      const folder = folderInput(undefined, annotations['grafana.app/folder']);
       if (isV2Dashboard(spec)) {
         const lost: string[] = [];
         let json: Json;
@@ -124,7 +139,7 @@ export function loadDashboardInputs(
           `${value.apiVersion} resource converted to the classic model (elements placed by their layout, queries, variables and annotations in their classic fields); --verify compares that classic equivalent`,
         ];
         dashboards.push(
-          dashboardFrom(file, join(at, 'spec'), json, typeof folder === 'string' ? folder : undefined, {
+          dashboardFrom(file, join(at, 'spec'), json, folder, {
             normalisations,
             lost,
           }),
@@ -133,23 +148,15 @@ export function loadDashboardInputs(
       }
       const json = spec.toJSON() as Json;
       if (json.uid === undefined && typeof metadata.name === 'string') json.uid = metadata.name;
-      dashboards.push(
-        dashboardFrom(file, join(at, 'spec'), json, typeof folder === 'string' ? folder : undefined),
-      );
+      dashboards.push(dashboardFrom(file, join(at, 'spec'), json, folder));
       return;
     }
     const envelope = asYamlMap((map.get('dashboard', true) as ParsedNode | undefined) ?? null);
     if (isClassicDashboard(envelope)) {
       const meta = isRecord(value.meta) ? value.meta : {};
-      const folder = value.folder ?? meta.folderTitle;
-      dashboards.push(
-        dashboardFrom(
-          file,
-          join(at, 'dashboard'),
-          envelope!.toJSON() as Json,
-          typeof folder === 'string' ? folder : undefined,
-        ),
-      );
+      // The API's GET names the folder in meta; exports and save requests beside the dashboard.
+      const folder = folderInput(value.folder ?? meta.folderTitle, meta.folderUid ?? value.folderUid);
+      dashboards.push(dashboardFrom(file, join(at, 'dashboard'), envelope!.toJSON() as Json, folder));
       return;
     }
     if (isClassicDashboard(map)) dashboards.push(dashboardFrom(file, at, value));
