@@ -94,8 +94,11 @@ Outputs:
                                thresholds as named constants, grid positions, datasources as
                                constants; old graph panels migrated to timeseries and singlestat
                                panels to stat (gauge when shown as one) as Grafana does; variables
-                               and unmodelled options kept with verbatimVariable() and
-                               .verbatim({…}), each listed in the report.
+                               through labelValues, datasourcePicker, customVariable,
+                               constantVariable, intervalVariable, textboxVariable where one writes
+                               their type (what they do not write with withVerbatim()), others with
+                               verbatimVariable(); unmodelled options kept with .verbatim({…}); each
+                               listed in the report.
   <name> is the PrometheusRule's name, the ruler namespace or the file name.
 
 Report (stdout): the files written, every expression kept raw and every alert kept verbatim with the

@@ -9,7 +9,6 @@ import {
   stat,
   table,
   timeseries,
-  verbatimVariable,
 } from '@o11y/dashboards';
 import { isRecord, type Json } from '../json.ts';
 import { camelCase, constantCase, NameAllocator } from '../names.ts';
@@ -17,10 +16,30 @@ import type { PassthroughItem } from '../report.ts';
 import type { PlannedFile } from '../write.ts';
 import { DASHBOARD_BOOKKEEPING, overlayOf, overlayPaths } from './compare.ts';
 import type { DashboardInput, FolderInput } from './load.ts';
+import { planVariable } from './variables.ts';
 
 const TYPED_PANELS = { timeseries, stat, table, gauge } as const;
 type TypedKind = keyof typeof TYPED_PANELS;
 const isTypedKind = (type: unknown): type is TypedKind => typeof type === 'string' && type in TYPED_PANELS;
+
+/** What a module may call from @o11y/dashboards, in import order; no constant of the module takes these names. */
+const DASHBOARD_IMPORTS = [
+  'constantVariable',
+  'customVariable',
+  'dashboard',
+  'datasourcePicker',
+  'folder',
+  'gauge',
+  'intervalVariable',
+  'labelValues',
+  'panel',
+  'stat',
+  'table',
+  'textboxVariable',
+  'timeseries',
+  'verbatimVariable',
+  'withVerbatim',
+];
 
 /** Instant-by-default panels: a range query there says so. */
 const INSTANT_PANELS = new Set(['stat', 'table', 'gauge']);
@@ -279,17 +298,7 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
   const title =
     typeof json.title === 'string' && json.title.trim() !== '' ? json.title : 'Imported dashboard';
   const exportName = camelCase(title);
-  const names = new NameAllocator([
-    exportName,
-    'dashboard',
-    'folder',
-    'panel',
-    'raw',
-    'timeseries',
-    'stat',
-    'table',
-    'gauge',
-  ]);
+  const names = new NameAllocator([exportName, 'raw', ...DASHBOARD_IMPORTS]);
   const literal = new Literal(names);
   const constants = { names, declared: [] as string[] };
 
@@ -303,7 +312,11 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     );
   const variableNames = new Set(variableJson.map((v) => v.name));
   variableNames.add('datasource');
-  const variables = variableJson.map((v) => ({ json: v, name: names.take(`${camelCase(v.name)}Variable`) }));
+  const variables = variableJson.map((v) => ({
+    json: v,
+    name: names.take(`${camelCase(v.name)}Variable`),
+    plan: planVariable(v, (value) => literal.write(value)),
+  }));
 
   const sections: Section[] = [{ panels: [] }];
   for (const panel of (json.panels as unknown[]).filter(isRecord)) {
@@ -343,7 +356,7 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
   if (variables.length > 0) {
     dashboardCalls.push({
       code: `.variables(${variables.map((v) => v.name).join(', ')})`,
-      apply: (d) => d.variables(...variables.map((v) => verbatimVariable(v.json))),
+      apply: (d) => d.variables(...variables.map((v) => v.plan.variable)),
     });
   }
 
@@ -402,12 +415,9 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     });
   };
   if (top !== undefined) keep('dashboard', top);
-  for (const variable of variables)
-    passthrough.push({
-      module: modulePath,
-      item: `variable ${variable.json.name}`,
-      reason: 'kept with verbatimVariable()',
-    });
+  for (const { json: variable, plan } of variables)
+    if (plan.kept)
+      passthrough.push({ module: modulePath, item: `variable ${variable.name}`, reason: plan.kept });
   for (const section of sections) {
     if (rowOverlays.has(section)) keep(`row "${String(section.row!.title ?? '')}"`, rowOverlays.get(section));
     for (const plan of section.panels) {
@@ -437,7 +447,7 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     const overlay = rowOverlays.get(section);
     return `.row(${JSON.stringify(String(section.row.title ?? ''))}, ${panels}${overlay === undefined ? '' : `, { verbatim: ${literal.write(overlay)} }`})`;
   });
-  const variableCode = variables.map((v) => `const ${v.name} = verbatimVariable(${literal.write(v.json)});`);
+  const variableCode = variables.map((v) => `const ${v.name} = ${v.plan.code};`);
   const body = [
     `export const ${exportName} = dashboard(${JSON.stringify(title)})`,
     ...dashboardCalls.map((c) => c.code),
@@ -446,16 +456,7 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
   ].join('\n');
   const used = (name: string) =>
     new RegExp(`\\b${name}\\(`).test([body, ...variableCode, ...constants.declared].join('\n'));
-  const dashboardImports = [
-    'dashboard',
-    'folder',
-    'gauge',
-    'panel',
-    'stat',
-    'table',
-    'timeseries',
-    'verbatimVariable',
-  ].filter(used);
+  const dashboardImports = DASHBOARD_IMPORTS.filter(used);
   const content = [
     `// Imported by o11y import from ${input.file}${input.at ? ` (${input.at})` : ''}.`,
     `import { ${dashboardImports.join(', ')} } from '@o11y/dashboards';`,

@@ -385,10 +385,55 @@ function migratePanels(panels: readonly unknown[], normalisations: string[], los
   });
 }
 
+/** Variable fields at the value Grafana reads when they are absent. */
+const VARIABLE_DEFAULTS: readonly [string, unknown][] = [
+  ['hide', 0],
+  ['skipUrlSync', false],
+  ['regex', ''],
+  ['options', []],
+  ['current', {}],
+  ['datasource', null],
+];
+/** Tag fields of variables, which Grafana's migration (schema version 28) removes. */
+const VARIABLE_TAG_FIELDS = ['tags', 'tagsQuery', 'tagValuesQuery', 'useTags'];
+/** Variables whose options Grafana computes from their query on load. */
+const OPTIONS_FROM_QUERY = new Set(['custom', 'interval']);
+
+/**
+ * A variable as Grafana reads it: fields at their defaults, options it computes from the query and
+ * tag fields dropped; the datasource variable named as a string is a reference; a Prometheus query
+ * object holding only the query text is that text (the plugin reads either).
+ */
+function normaliseVariable(variable: Json): Json {
+  const out = withReferences(variable);
+  for (const [field, value] of VARIABLE_DEFAULTS)
+    if (field in variable && JSON.stringify(variable[field]) === JSON.stringify(value)) delete out[field];
+  for (const field of VARIABLE_TAG_FIELDS) delete out[field];
+  if (OPTIONS_FROM_QUERY.has(String(variable.type))) delete out.options;
+  const query = out.query;
+  if (
+    isRecord(query) &&
+    typeof query.query === 'string' &&
+    Object.keys(query).every((key) => ['query', 'refId', 'qryType'].includes(key)) &&
+    (out.datasource === undefined || (isRecord(out.datasource) && out.datasource.type === 'prometheus'))
+  )
+    out.query = query.query;
+  return out;
+}
+
 /** A classic dashboard of any schema version (16 and later, legacy rows before) in today's panel model. */
 export function migrateDashboard(json: Json, normalisations: string[], lost: string[]): Json {
   let panels: unknown[] = Array.isArray(json.panels) ? json.panels : [];
   const { rows, ...rest } = json;
+  if (isRecord(rest.templating) && Array.isArray(rest.templating.list) && rest.templating.list.length > 0) {
+    rest.templating = {
+      ...rest.templating,
+      list: rest.templating.list.map((v) => (isRecord(v) ? normaliseVariable(v) : v)),
+    };
+    normalisations.push(
+      "variable fields at Grafana's defaults (hide 0, skipUrlSync false, empty regex, options and current), the options Grafana computes from a custom or interval variable's query and the tag fields its migration removes dropped; a Prometheus variable's query object holding only its text is that text; the datasource variable named as a string becomes a reference",
+    );
+  }
   if (panels.length === 0 && Array.isArray(rows)) {
     panels = panelsFromRows(rows.filter(isRecord));
     normalisations.push('legacy rows (schemaVersion < 16) laid out on the grid as row panels');
