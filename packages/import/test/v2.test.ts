@@ -65,3 +65,19 @@ test('variables, annotations and time settings take their classic fields and cod
   // Grafana's default refresh intervals are the classic model's unset timepicker.
   expect(json.timepicker).toBeUndefined();
 });
+
+test('a layout item without a whole-number place on the grid is refused, naming the element', () => {
+  const spec = {
+    title: 'Broken',
+    elements: { 'panel-1': { kind: 'Panel', spec: { id: 1, title: 'A' } } },
+    layout: {
+      kind: 'GridLayout',
+      spec: {
+        items: [{ kind: 'GridLayoutItem', spec: { x: 0, y: 0, height: 8, element: { name: 'panel-1' } } }],
+      },
+    },
+  };
+  expect(() => classicFromV2(spec, undefined, [])).toThrow(
+    'element panel-1 has no place on the grid (x, y, width and height as whole numbers)',
+  );
+});

@@ -100,6 +100,11 @@ function gridPanels(layout: Json, top: number, elements: Json, lost: string[]): 
     const element = elements[name];
     if (!isRecord(element))
       throw new V2Unsupported(`the layout places element ${name}, which is not defined`);
+    const place = [spec.x, spec.y, spec.width, spec.height];
+    if (!place.every(Number.isInteger))
+      throw new V2Unsupported(
+        `element ${name} has no place on the grid (x, y, width and height as whole numbers)`,
+      );
     const gridPos = { x: spec.x, y: Number(spec.y) + top, w: spec.width, h: spec.height };
     return panel(name, element, gridPos, recordOf(spec.repeat), lost);
   });
