@@ -24,11 +24,14 @@ export interface FolderInput {
   readonly uid?: string;
 }
 
-const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+const nonEmpty = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** A folder from its title and uid, either possibly missing; none for the root (General, uid ""). */
 function folderInput(title: unknown, uid: unknown): FolderInput | undefined {
-  const folder = { ...(text(title) && { title: text(title) }), ...(text(uid) && { uid: text(uid) }) };
+  const folder = {
+    ...(nonEmpty(title) && { title: nonEmpty(title) }),
+    ...(nonEmpty(uid) && { uid: nonEmpty(uid) }),
+  };
   if (folder.uid === undefined && (folder.title === undefined || folder.title === 'General'))
     return undefined;
   return folder;
