@@ -32,8 +32,13 @@ export interface ImportPlan {
   readonly report: ImportReport;
   /** What `--verify` compares: each rule input and the rule file its module builds to. */
   readonly ruleOutputs: readonly { readonly input: RuleInput; readonly built: string }[];
-  /** What `--verify` compares for dashboards: the input as read (see the report's normalisations) and its uid. */
-  readonly dashboardOutputs: readonly { readonly file: string; readonly input: Json; readonly uid: string }[];
+  /** What `--verify` compares for dashboards: the input as read (see the report's normalisations), its uid and folder path. */
+  readonly dashboardOutputs: readonly {
+    readonly file: string;
+    readonly input: Json;
+    readonly uid: string;
+    readonly folder?: string;
+  }[];
 }
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
@@ -134,7 +139,7 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
     for (const input of inputs) planned.push({ input, stem: uniqueStem(input.name ?? fileName) });
   }
   if (v2.length > 0) {
-    throw new O11yError(`dashboard.grafana.app v2 resources are not imported yet: ${v2.join(', ')}`, {
+    throw new O11yError(`dashboard.grafana.app v2 resources without a classic equivalent: ${v2.join('; ')}`, {
       id: 'import/input',
       hint: 'export the dashboard as classic JSON (or a v1 resource) from Grafana and import that',
     });
@@ -215,6 +220,11 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
       written: formatted.map((f) => f.path),
     },
     ruleOutputs: planned.map(({ input, stem }) => ({ input, built: `prometheus/rules/${stem}.yml` })),
-    dashboardOutputs: dashboards.map((d, i) => ({ file: dashboardFiles[i]!, input: d.compared, uid: d.uid })),
+    dashboardOutputs: dashboards.map((d, i) => ({
+      file: dashboardFiles[i]!,
+      input: d.compared,
+      uid: d.uid,
+      ...(d.folder && { folder: d.folder }),
+    })),
   };
 }

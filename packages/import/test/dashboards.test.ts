@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,6 +9,15 @@ import { o11y } from './cli.ts';
 import { FIXTURES, REPO, scratchOrganisation } from './scratch.ts';
 
 const DASHBOARDS = path.join(FIXTURES, 'dashboards');
+const V2_DASHBOARDS = path.join(FIXTURES, 'dashboards-v2');
+
+/** Imports `dir` into a scratch copy of the organisation with --verify, which must succeed. */
+async function verifiedImport(dir: string) {
+  const org = await scratchOrganisation();
+  const run = await o11y(org.root, 'import', dir, '--verify', '--format', 'json');
+  expect(run.code).toBe(0);
+  return { org, report: JSON.parse(run.stdout) as ImportReport, verifyMessage: run.stderr };
+}
 
 describe('o11y import of Grafana dashboards', () => {
   let org: Awaited<ReturnType<typeof scratchOrganisation>>;
@@ -15,12 +25,8 @@ describe('o11y import of Grafana dashboards', () => {
   let verifyMessage: string;
 
   beforeAll(async () => {
-    org = await scratchOrganisation();
-    const run = await o11y(org.root, 'import', DASHBOARDS, '--verify', '--format', 'json');
-    verifyMessage = run.stderr;
-    expect(run.stderr).toContain('every dashboard to the same JSON');
-    expect(run.code).toBe(0);
-    report = JSON.parse(run.stdout) as ImportReport;
+    ({ org, report, verifyMessage } = await verifiedImport(DASHBOARDS));
+    expect(verifyMessage).toContain('every dashboard to the same JSON');
   }, 300_000);
   afterAll(() => org.remove());
 
@@ -66,17 +72,39 @@ describe('o11y import of Grafana dashboards', () => {
   test('old graph panels are migrated as Grafana does, and what does not migrate is reported', () => {
     const normalised = report.normalisations.map((n) => n.what);
     expect(normalised).toContain('panel "CPU usage": graph migrated to timeseries as Grafana migrates it');
+    expect(normalised).toContain(
+      'panel "Oldest message": singlestat migrated to stat as Grafana migrates it',
+    );
     expect(normalised).toContain(`export input \${DS_PROMETHEUS} → the dashboard's \${datasource} variable`);
     expect(normalised).toContain('row "Containers": collapsed row expanded (its panels follow it)');
     const lost = report.lost.map((l) => `${l.input}: ${l.what}`);
     expect(lost).toContainEqual(
       expect.stringMatching(/node-shared\.json: panel "Disk IO": 1 graph series override\(s\) not migrated/),
     );
-    expect(lost).toContainEqual(expect.stringMatching(/probes\.v1\.json: folder "probes"/));
     expect(report.normalisations).toContainEqual({
       input: expect.stringMatching(/queue-legacy\.json$/),
       what: 'legacy rows (schemaVersion < 16) laid out on the grid as row panels',
     });
+  });
+
+  test('the folder an API envelope or a resource names is the folder of the dashboard, built into it', async () => {
+    const kube = await readFile(path.join(org.root, 'dashboards/kubernetes-workloads.ts'), 'utf8');
+    expect(kube).toContain("const PLATFORM_FOLDER = folder('platform', 'Platform');");
+    expect(kube).toContain('.folder(PLATFORM_FOLDER)');
+    const probes = await readFile(path.join(org.root, 'dashboards/blackbox-probes-resource.ts'), 'utf8');
+    expect(probes).toContain("const PROBES_FOLDER = folder('probes');");
+    const normalised = report.normalisations.map((n) => `${n.input}: ${n.what}`);
+    expect(normalised).toContainEqual(
+      expect.stringMatching(
+        /probes\.v1\.json: folder uid probes → folder\("probes"\), titled "Probes" \(the resource names its folder by uid only\)/,
+      ),
+    );
+    const lost = report.lost.map((l) => `${l.input}: ${l.what}`);
+    expect(lost).toContainEqual(
+      expect.stringMatching(
+        /k8s-workloads\.api\.json: folder uid platform: the builders derive the uid folder-platform from the folder's path/,
+      ),
+    );
   });
 
   test('legacy rows become rows on the grid, their graphs timeseries', async () => {
@@ -86,7 +114,9 @@ describe('o11y import of Grafana dashboards', () => {
     expect(legacy).toContain("timeseries('Queue depth')");
     expect(legacy).toContain('.at(0, 1)');
     expect(legacy).toContain('.span(12, 9)');
-    expect(legacy).toContain("panel('singlestat', 'Oldest message')");
+    expect(legacy).toContain("stat('Oldest message')");
+    expect(legacy).toContain("gauge('Busy workers')");
+    expect(legacy).toContain(".unit('suffix: jobs')");
     expect(legacy).toContain("drawStyle: 'bars'");
   });
 
@@ -102,7 +132,10 @@ describe('o11y import of Grafana dashboards', () => {
       'transformations',
     );
     expect(kept.get('dashboards/kubernetes-workloads.ts: variable resolution')).toBe(
-      'kept with verbatimVariable()',
+      'not modelled by intervalVariable(), kept with withVerbatim(): current.text, current.value',
+    );
+    expect(kept.get('dashboards/kubernetes-workloads.ts: variable Filters')).toBe(
+      'kept with verbatimVariable(): no typed builder for adhoc variables',
     );
     expect(kept.get('dashboards/blackbox-probes.ts: panel "Up"')).toContain('fieldConfig.defaults.mappings');
   });
@@ -123,10 +156,65 @@ describe('o11y import of Grafana dashboards', () => {
     ]);
   });
 
-  test('a v2 resource is refused with what to do, and nothing is written', async () => {
-    const run = await o11y(org.root, 'import', path.join(FIXTURES, 'dashboards-v2'), '--dry-run');
+  test('a v2 layout without a classic equivalent is refused with the reason, and nothing is written', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'o11y-import-tabs-'));
+    const tabs = (await readFile(path.join(FIXTURES, 'dashboards-v2/checkout.v2.yaml'), 'utf8')).replace(
+      /layout:\n {4}kind: GridLayout\n {4}spec:/,
+      'layout:\n    kind: TabsLayout\n    spec:\n      tabs: []\n    unused:',
+    );
+    await writeFile(path.join(dir, 'tabs.yaml'), tabs);
+    const run = await o11y(org.root, 'import', dir, '--dry-run');
+    await rm(dir, { recursive: true, force: true });
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('dashboard.grafana.app v2 resources are not imported yet');
+    expect(run.stderr).toContain('dashboard.grafana.app v2 resources without a classic equivalent');
+    expect(run.stderr).toContain('a TabsLayout (GridLayout and RowsLayout of GridLayouts are converted)');
     expect(run.stderr).toContain('export the dashboard as classic JSON');
   }, 120_000);
+});
+
+describe('o11y import of dashboard.grafana.app v2 resources', () => {
+  let org: Awaited<ReturnType<typeof scratchOrganisation>>;
+  let report: ImportReport;
+  let verifyMessage: string;
+
+  beforeAll(async () => {
+    ({ org, report, verifyMessage } = await verifiedImport(V2_DASHBOARDS));
+  }, 300_000);
+  afterAll(() => org.remove());
+
+  test('grid and rows layouts, variables and queries round-trip through their classic equivalent', () => {
+    expect(verifyMessage).toContain('every dashboard to the same JSON');
+    expect(verifyMessage).not.toContain('differences');
+    expect(report.written).toEqual(['dashboards/checkout.ts', 'dashboards/object-storage.ts']);
+    expect(report.normalisations).toContainEqual({
+      input: expect.stringMatching(/storage\.v2\.yaml$/),
+      what: expect.stringMatching(
+        /^dashboard\.grafana\.app\/v2beta1 resource converted to the classic model/,
+      ),
+    });
+  });
+
+  test('elements become typed panels at their place, rows keep their order, variables their kinds', async () => {
+    const storage = await readFile(path.join(org.root, 'dashboards/object-storage.ts'), 'utf8');
+    expect(storage).toContain("export const objectStorage = dashboard('Object storage')");
+    expect(storage).toContain(".withUid('object-storage')");
+    expect(storage).toContain("const STORAGE_FOLDER = folder('storage');");
+    expect(storage).toMatch(/\.header\(\[\s*stat\('Request rate'\)/);
+    expect(storage).toContain(".unit('reqps')");
+    expect(storage).toContain('const REQUEST_RATE_RED = 500;');
+    expect(storage).toContain(".row('Latency', [");
+    expect(storage).toContain("timeseries('Latency by bucket')");
+    expect(storage).toMatch(/\.at\(0, 5\)\s*\.span\(12, 8\)/);
+    expect(storage).toContain("repeat: 'bucket'");
+    expect(storage).toContain("table('Objects')");
+    expect(storage).toContain(".row('Details', [");
+    expect(storage).toContain("intervalVariable('window', ['1m', '5m', '15m'])");
+    expect(storage).toContain("customVariable('quantile', ['0.5', '0.9', '0.99'])");
+    expect(storage).toContain(
+      "labelValues('bucket', raw('storage_requests_total', { labels: ['bucket'] }), { title: 'Bucket' })",
+    );
+    const checkout = await readFile(path.join(org.root, 'dashboards/checkout.ts'), 'utf8');
+    expect(checkout).toContain("timeseries('Requests')");
+    expect(checkout).toMatch(/\.at\(0, 0\)\s*\.span\(12, 8\)/);
+  });
 });

@@ -33,7 +33,7 @@ export { renderCheckDoc, renderCheckIndex } from './docs.ts';
 export { type LintFinding, type LintOptions, type LintResult, lint } from './lint.ts';
 export type { LiveData } from './live/data.ts';
 export { PrometheusClient, redactedUrl } from './live/prometheus.ts';
-export { isClassicDashboard, isV2Dashboard } from './load/dashboard-file.ts';
+export { isClassicDashboard, isV2Dashboard, V2_VARIABLE_TYPES } from './load/dashboard-file.ts';
 export type { ExpressionOrigin } from './load/document.ts';
 export { type LoadedFiles, loadFiles, loadText, type PlainSources } from './load/files.ts';
 export { type Expression, LintProject, type QueryEntry, type RuleEntry } from './project.ts';

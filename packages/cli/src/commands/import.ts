@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { O11yError } from '@o11y/core';
+import { DIST, O11yError } from '@o11y/core';
 // Imported when the verb runs: `o11y --help` lists every verb, and this library brings TypeScript.
 import type { ImportPlan } from '@o11y/import';
 import { parseCommandArgs } from '../args.ts';
@@ -34,17 +34,22 @@ async function verify(root: string, plan: ImportPlan): Promise<string[]> {
       for (const difference of compareRuleSets(input, built, text))
         differences.push(`${input.file}: ${difference}`);
     }
-    const dashboardsDir = path.join(out, 'grafana', 'dashboards');
+    const dashboardsDir = path.join(out, DIST.grafana.dashboardsDir);
     const builtDashboards = (
       await readdir(dashboardsDir, { recursive: true }).catch(() => [] as string[])
-    ).map((file) => String(file));
-    for (const { file, input, uid } of plan.dashboardOutputs) {
-      const built = builtDashboards.find((f) => path.basename(f) === `${uid}.json`);
-      if (!built) {
-        differences.push(`${file}: dashboard ${uid} was not built`);
+    ).map((file) => path.join(dashboardsDir, String(file)));
+    for (const { file, input, uid, folder } of plan.dashboardOutputs) {
+      const expected = path.join(out, DIST.grafana.dashboard(folder, uid));
+      if (!builtDashboards.includes(expected)) {
+        const elsewhere = builtDashboards.find((f) => path.basename(f) === `${uid}.json`);
+        differences.push(
+          elsewhere
+            ? `${file}: dashboard ${uid} was built into ${path.relative(dashboardsDir, path.dirname(elsewhere))}, not folder ${folder ?? 'general'}`
+            : `${file}: dashboard ${uid} was not built`,
+        );
         continue;
       }
-      const json = JSON.parse(await readFile(path.join(dashboardsDir, built), 'utf8'));
+      const json = JSON.parse(await readFile(expected, 'utf8'));
       for (const difference of compareDashboards(input, json)) differences.push(`${file}: ${difference}`);
     }
     return differences;
@@ -68,7 +73,8 @@ Inputs (folders are searched for .yml, .yaml and .json files):
   PrometheusRule resources (one or many per file, or a List).
   Grafana dashboards: classic JSON (schemaVersion 16+, legacy rows before), exports for sharing
   (__inputs, __requires), the API envelope {dashboard, meta}, dashboard.grafana.app v1 resources,
-  ConfigMaps whose data values are dashboards. v2 resources are refused (export classic JSON).
+  ConfigMaps whose data values are dashboards, dashboard.grafana.app v2 resources (converted to the
+  classic model first: grid and rows layouts; tabs, auto grids and library panels are refused).
 
 Outputs:
   rules/<name>.ts              rule groups with record(), alert() and ruleGroup(); thresholds of
@@ -81,12 +87,18 @@ Outputs:
                                _bucket with le), confirmed by --metrics-file or --prometheus-url;
                                undecidable types and unmeasured label counts are said in comments.
   catalog/imported/index.ts    the imported declarations, added to catalog/index.ts's defineCatalog.
-  dashboards/<title>.ts        one dashboard() per imported dashboard: rows, panels through
-                               timeseries/stat/table/gauge (other types: panel(type, title)), queries
-                               as raw() PromQL, units, thresholds as named constants, grid positions,
-                               datasources as constants; old graph panels migrated to timeseries as
-                               Grafana does; variables and unmodelled options kept with
-                               verbatimVariable() and .verbatim({…}), each listed in the report.
+  dashboards/<title>.ts        one dashboard() per imported dashboard: its folder (the API
+                               envelope's meta, the resource's grafana.app/folder) as
+                               .folder(folder(…)), rows, panels through timeseries/stat/table/gauge
+                               (other types: panel(type, title)), queries as raw() PromQL, units,
+                               thresholds as named constants, grid positions, datasources as
+                               constants; old graph panels migrated to timeseries and singlestat
+                               panels to stat (gauge when shown as one) as Grafana does; variables
+                               through labelValues, datasourcePicker, customVariable,
+                               constantVariable, intervalVariable, textboxVariable where one writes
+                               their type (what they do not write with withVerbatim()), others with
+                               verbatimVariable(); unmodelled options kept with .verbatim({…}); each
+                               listed in the report.
   <name> is the PrometheusRule's name, the ruler namespace or the file name.
 
 Report (stdout): the files written, every expression kept raw and every alert kept verbatim with the

@@ -289,8 +289,10 @@ export class Dashboard implements Definition {
       return verbatim ? (mergeVerbatim(panelJson, verbatim) as typeof panelJson) : panelJson;
     });
     (built.templating?.list ?? []).forEach((variable, index) => {
-      if (this.allVariables(panels).find((v) => v.name === variable.name)?.verbatim)
-        verbatimPaths.push(`/templating/list/${index}`);
+      const defined = this.allVariables(panels).find((v) => v.name === variable.name);
+      if (defined?.verbatim) verbatimPaths.push(`/templating/list/${index}`);
+      else
+        for (const key of defined?.verbatimKeys ?? []) verbatimPaths.push(`/templating/list/${index}/${key}`);
     });
     const json = mergeVerbatim(built, this.verbatimFields) as sdk.Dashboard;
     return { definition: this, json, model: this.model(json, panelAt), panelAt, verbatimPaths };

@@ -1,13 +1,18 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import {
+  ConstantVariableBuilder,
+  CustomVariableBuilder,
+  IntervalVariableBuilder,
   QueryVariableBuilder,
   type VariableModel as SdkVariable,
+  TextBoxVariableBuilder,
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { type InstantVector, toPromQL } from '@o11y/catalog';
 import { captureSource, O11yError, type SourceLocation, type VariableModel } from '@o11y/core';
 import { DATASOURCES, type DatasourceKind, datasourceRef, datasourceVariable } from './datasources.ts';
+import { mergeVerbatim } from './verbatim.ts';
 
 /** A dashboard template variable, with what the model and the convention checks need to know. */
 export interface Variable {
@@ -17,6 +22,8 @@ export interface Variable {
   readonly source: SourceLocation;
   /** Raw Grafana JSON (`verbatimVariable`), outside what the SDK's schema describes. */
   readonly verbatim?: true;
+  /** Fields laid over the built JSON by `withVerbatim`, outside what the SDK's schema describes. */
+  readonly verbatimKeys?: readonly string[];
 }
 
 const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -41,7 +48,7 @@ export function labelValues(
 ): Variable {
   const source = captureSource();
   const label = options.label ?? name;
-  if (!VARIABLE_NAME.test(name)) throw new O11yError(`"${name}" is not a valid variable name`, { source });
+  checkName(name, source);
   if (!selector.labels.includes(label)) {
     throw new O11yError(`variable ${name}: ${selector} has no label "${label}"`, {
       source,
@@ -68,6 +75,85 @@ export function labelValues(
   });
 }
 
+function checkName(name: string, source: SourceLocation): void {
+  if (!VARIABLE_NAME.test(name)) throw new O11yError(`"${name}" is not a valid variable name`, { source });
+}
+
+export interface VariableOptions {
+  /** The label beside the picker; the name in title case by default. */
+  readonly title?: string;
+}
+
+function typed(
+  name: string,
+  type: string,
+  query: string,
+  sdk: cog.Builder<SdkVariable>,
+  source: SourceLocation,
+): Variable {
+  checkName(name, source);
+  return Object.freeze({ name, model: { name, type, query }, sdk, source });
+}
+
+/**
+ * A variable offering a fixed list of values: `customVariable('quantile', ['0.5', '0.99'])`. With
+ * `multi`, several at once and an "All" entry.
+ */
+export function customVariable(
+  name: string,
+  values: readonly string[],
+  options: VariableOptions & { readonly multi?: boolean } = {},
+): Variable {
+  const query = values.join(',');
+  const multi = options.multi ?? false;
+  const sdk = new CustomVariableBuilder(name)
+    .label(options.title ?? titleCase(name))
+    .values(query)
+    .multi(multi)
+    .includeAll(multi);
+  return typed(name, 'custom', query, sdk, captureSource());
+}
+
+/** A hidden fixed value the queries share: `constantVariable('cluster', 'eu-1')`. */
+export function constantVariable(name: string, value: string, options: VariableOptions = {}): Variable {
+  const sdk = new ConstantVariableBuilder(name).label(options.title ?? titleCase(name)).value(value);
+  return typed(name, 'constant', value, sdk, captureSource());
+}
+
+/** A choice of durations for `[$name]` ranges: `intervalVariable('window', ['1m', '5m', '1h'])`. */
+export function intervalVariable(
+  name: string,
+  intervals: readonly string[],
+  options: VariableOptions = {},
+): Variable {
+  const query = intervals.join(',');
+  const sdk = new IntervalVariableBuilder(name).label(options.title ?? titleCase(name)).values(query);
+  return typed(name, 'interval', query, sdk, captureSource());
+}
+
+/** A free-text input, empty or with a default: `textboxVariable('path', '/api')`. */
+export function textboxVariable(name: string, value = '', options: VariableOptions = {}): Variable {
+  const sdk = new TextBoxVariableBuilder(name).label(options.title ?? titleCase(name)).defaultValue(value);
+  return typed(name, 'textbox', value, sdk, captureSource());
+}
+
+/**
+ * A typed variable with raw Grafana JSON laid over what it builds (`current`, `hide`, `refresh`, …):
+ * the escape hatch for settings the typed builders do not take, as `o11y import` writes them.
+ */
+export function withVerbatim(variable: Variable, fields: Readonly<Record<string, unknown>>): Variable {
+  return Object.freeze({
+    ...variable,
+    model: {
+      ...variable.model,
+      ...(typeof fields.query === 'string' && { query: fields.query }),
+      ...(fields.datasource !== undefined && { datasource: fields.datasource }),
+    },
+    sdk: { build: () => mergeVerbatim(variable.sdk.build(), fields) as SdkVariable },
+    verbatimKeys: [...(variable.verbatimKeys ?? []), ...Object.keys(fields)],
+  });
+}
+
 /** The datasource picker every dashboard starts with (Prometheus; Loki when a panel reads logs). */
 export function datasourcePicker(kind: DatasourceKind): Variable {
   const { variable, type } = DATASOURCES[kind];
@@ -89,15 +175,14 @@ export function ref(variable: Variable | string): `$${string}` {
 }
 
 /**
- * A variable kept as raw Grafana JSON (a query, custom, interval, constant or textbox variable the
- * typed builders do not spell), as `o11y import` writes them. Prefer `labelValues` where it fits.
+ * A variable kept as raw Grafana JSON (ad hoc filters, queries other than Prometheus label values:
+ * what the typed builders do not spell), as `o11y import` writes them. Prefer the typed builders.
  */
 export function verbatimVariable(
   json: Readonly<Record<string, unknown>> & { readonly name: string },
 ): Variable {
   const source = captureSource();
-  if (!VARIABLE_NAME.test(json.name))
-    throw new O11yError(`"${json.name}" is not a valid variable name`, { source });
+  checkName(json.name, source);
   const query =
     typeof json.query === 'string' ? json.query : (json.query as { query?: unknown } | undefined)?.query;
   const type = typeof json.type === 'string' ? json.type : 'query';

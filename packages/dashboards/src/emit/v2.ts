@@ -69,6 +69,13 @@ const SORT = [
   v2.VariableSort.NaturalDesc,
 ];
 
+/** Classic numeric codes (the index) and the v2 enum values they become; the import reads them backwards. */
+export const V2_CODES = { cursorSync: CURSOR_SYNC, hide: HIDE, refresh: REFRESH, sort: SORT } as const;
+
+/** The refresh intervals a v2 dashboard lists when it keeps Grafana's (the classic model's unset `timepicker`). */
+export const V2_DEFAULT_REFRESH_INTERVALS: readonly string[] =
+  v2.defaultTimeSettingsSpec().autoRefreshIntervals;
+
 /** The element name of a panel: Grafana's own naming for dashboards converted from the classic model. */
 export function elementName(panelId: number): string {
   return `panel-${panelId}`;

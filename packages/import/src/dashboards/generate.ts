@@ -1,24 +1,45 @@
 import { raw } from '@o11y/catalog';
 import {
   dashboard as dashboardBuilder,
+  folder as folderBuilder,
   gauge,
   panel as otherPanel,
   type Panel,
+  slugify,
   stat,
   table,
   timeseries,
-  verbatimVariable,
 } from '@o11y/dashboards';
 import { isRecord, type Json } from '../json.ts';
 import { camelCase, constantCase, NameAllocator } from '../names.ts';
 import type { PassthroughItem } from '../report.ts';
 import type { PlannedFile } from '../write.ts';
 import { DASHBOARD_BOOKKEEPING, overlayOf, overlayPaths } from './compare.ts';
-import type { DashboardInput } from './load.ts';
+import type { DashboardInput, FolderInput } from './load.ts';
+import { planVariable } from './variables.ts';
 
 const TYPED_PANELS = { timeseries, stat, table, gauge } as const;
 type TypedKind = keyof typeof TYPED_PANELS;
 const isTypedKind = (type: unknown): type is TypedKind => typeof type === 'string' && type in TYPED_PANELS;
+
+/** What a module may call from @o11y/dashboards, in import order; no constant of the module takes these names. */
+const DASHBOARD_IMPORTS = [
+  'constantVariable',
+  'customVariable',
+  'dashboard',
+  'datasourcePicker',
+  'folder',
+  'gauge',
+  'intervalVariable',
+  'labelValues',
+  'panel',
+  'stat',
+  'table',
+  'textboxVariable',
+  'timeseries',
+  'verbatimVariable',
+  'withVerbatim',
+];
 
 /** Instant-by-default panels: a range query there says so. */
 const INSTANT_PANELS = new Set(['stat', 'table', 'gauge']);
@@ -212,6 +233,42 @@ export interface GeneratedDashboard {
   /** The input as the round trip compares it: read, migrated, collapsed rows expanded. */
   readonly compared: Json;
   readonly uid: string;
+  /** The path of the folder the dashboard is built into; none for the root. */
+  readonly folder?: string;
+}
+
+/**
+ * The `.folder()` call of an imported dashboard: the folder's path is the slug of its title (of its
+ * uid when the input names only that), its title kept. The builders derive folder uids from the path,
+ * so an input uid other than that one is reported as not kept.
+ */
+function planFolder(
+  given: FolderInput,
+  constants: { names: NameAllocator; declared: string[] },
+  normalisations: string[],
+  lost: string[],
+): (Call<ReturnType<typeof dashboardBuilder>> & { path: string }) | undefined {
+  const path = slugify(given.title ?? given.uid ?? '');
+  if (path === '') {
+    lost.push(
+      `folder "${given.title ?? given.uid}": no folder path can be made of it; give the dashboard one with .folder(folder(…))`,
+    );
+    return undefined;
+  }
+  const made = folderBuilder(path, given.title);
+  const name = constants.names.take(`${constantCase(path)}_FOLDER`, '_');
+  const call = `folder(${JSON.stringify(path)}${given.title === undefined ? '' : `, ${JSON.stringify(given.title)}`})`;
+  constants.declared.push(`const ${name} = ${call};`);
+  normalisations.push(
+    given.title === undefined
+      ? `folder uid ${given.uid} → ${call}, titled "${made.title}" (the resource names its folder by uid only)`
+      : `folder "${given.title}" → ${call}`,
+  );
+  if (given.uid !== undefined && given.uid !== made.uid)
+    lost.push(
+      `folder uid ${given.uid}: the builders derive the uid ${made.uid} from the folder's path, so the dashboard is published into that folder (move the other dashboards of ${given.uid} there, or remove it)`,
+    );
+  return { code: `.folder(${name})`, apply: (d) => d.folder(made), path };
 }
 
 /** A collapsed row's panels are laid out after it, as the builders write rows. */
@@ -241,16 +298,7 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
   const title =
     typeof json.title === 'string' && json.title.trim() !== '' ? json.title : 'Imported dashboard';
   const exportName = camelCase(title);
-  const names = new NameAllocator([
-    exportName,
-    'dashboard',
-    'panel',
-    'raw',
-    'timeseries',
-    'stat',
-    'table',
-    'gauge',
-  ]);
+  const names = new NameAllocator([exportName, 'raw', ...DASHBOARD_IMPORTS]);
   const literal = new Literal(names);
   const constants = { names, declared: [] as string[] };
 
@@ -264,7 +312,11 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     );
   const variableNames = new Set(variableJson.map((v) => v.name));
   variableNames.add('datasource');
-  const variables = variableJson.map((v) => ({ json: v, name: names.take(`${camelCase(v.name)}Variable`) }));
+  const variables = variableJson.map((v) => ({
+    json: v,
+    name: names.take(`${camelCase(v.name)}Variable`),
+    plan: planVariable(v, (value) => literal.write(value)),
+  }));
 
   const sections: Section[] = [{ panels: [] }];
   for (const panel of (json.panels as unknown[]).filter(isRecord)) {
@@ -277,6 +329,8 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
   const uid = typeof json.uid === 'string' && UID.test(json.uid) ? json.uid : undefined;
   if (uid) dashboardCalls.push({ code: `.withUid(${JSON.stringify(uid)})`, apply: (d) => d.withUid(uid) });
   else normalisations.push('uid derived from the title (the input had none or an invalid one)');
+  const folder = input.folder && planFolder(input.folder, constants, normalisations, lost);
+  if (folder) dashboardCalls.push(folder);
   const tags = Array.isArray(json.tags) ? json.tags.filter((t): t is string => typeof t === 'string') : [];
   if (tags.length > 0)
     dashboardCalls.push({
@@ -302,11 +356,9 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
   if (variables.length > 0) {
     dashboardCalls.push({
       code: `.variables(${variables.map((v) => v.name).join(', ')})`,
-      apply: (d) => d.variables(...variables.map((v) => verbatimVariable(v.json))),
+      apply: (d) => d.variables(...variables.map((v) => v.plan.variable)),
     });
   }
-  if (input.folder !== undefined)
-    lost.push(`folder "${input.folder}": give the dashboard a folder with .folder(folder(…)) yourself`);
 
   // First build: typed calls only; what it lacks of the input becomes each panel's and row's overlay.
   const build = (
@@ -363,12 +415,9 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     });
   };
   if (top !== undefined) keep('dashboard', top);
-  for (const variable of variables)
-    passthrough.push({
-      module: modulePath,
-      item: `variable ${variable.json.name}`,
-      reason: 'kept with verbatimVariable()',
-    });
+  for (const { json: variable, plan } of variables)
+    if (plan.kept)
+      passthrough.push({ module: modulePath, item: `variable ${variable.name}`, reason: plan.kept });
   for (const section of sections) {
     if (rowOverlays.has(section)) keep(`row "${String(section.row!.title ?? '')}"`, rowOverlays.get(section));
     for (const plan of section.panels) {
@@ -398,23 +447,16 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     const overlay = rowOverlays.get(section);
     return `.row(${JSON.stringify(String(section.row.title ?? ''))}, ${panels}${overlay === undefined ? '' : `, { verbatim: ${literal.write(overlay)} }`})`;
   });
-  const variableCode = variables.map((v) => `const ${v.name} = verbatimVariable(${literal.write(v.json)});`);
+  const variableCode = variables.map((v) => `const ${v.name} = ${v.plan.code};`);
   const body = [
     `export const ${exportName} = dashboard(${JSON.stringify(title)})`,
     ...dashboardCalls.map((c) => c.code),
     ...sectionCode,
     ...(top === undefined ? [] : [`.verbatim(${literal.write(top)})`]),
   ].join('\n');
-  const used = (name: string) => new RegExp(`\\b${name}\\(`).test(`${body}\n${variableCode.join('\n')}`);
-  const dashboardImports = [
-    'dashboard',
-    'gauge',
-    'panel',
-    'stat',
-    'table',
-    'timeseries',
-    'verbatimVariable',
-  ].filter(used);
+  const used = (name: string) =>
+    new RegExp(`\\b${name}\\(`).test([body, ...variableCode, ...constants.declared].join('\n'));
+  const dashboardImports = DASHBOARD_IMPORTS.filter(used);
   const content = [
     `// Imported by o11y import from ${input.file}${input.at ? ` (${input.at})` : ''}.`,
     `import { ${dashboardImports.join(', ')} } from '@o11y/dashboards';`,
@@ -434,5 +476,6 @@ export function generateDashboard(input: DashboardInput, modulePath: string): Ge
     lost,
     compared: json,
     uid: uid ?? String(build(panelOverlays, rowOverlays, top).uid),
+    ...(folder && { folder: folder.path }),
   };
 }

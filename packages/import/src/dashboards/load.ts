@@ -3,6 +3,7 @@ import { isClassicDashboard, isV2Dashboard } from '@o11y/lint';
 import { isMap, isScalar, type ParsedNode, parseAllDocuments, parseDocument, type YAMLMap } from 'yaml';
 import { isRecord, type Json } from '../json.ts';
 import { migrateDashboard } from './migrate.ts';
+import { classicFromV2, V2Unsupported } from './v2.ts';
 
 /** A classic Grafana dashboard found in an input file, migrated to the panel model the builders write. */
 export interface DashboardInput {
@@ -12,10 +13,28 @@ export interface DashboardInput {
   readonly at: string;
   /** The dashboard JSON the import reproduces (exports' `__inputs` resolved, old graph panels migrated). */
   readonly json: Json;
-  /** A folder named by the API envelope's meta or the resource's annotation. */
-  readonly folder?: string;
+  /** The folder the API envelope's meta names (title and uid) or the resource's annotation (uid). */
+  readonly folder?: FolderInput;
   readonly normalisations: readonly string[];
   readonly lost: readonly string[];
+}
+
+export interface FolderInput {
+  readonly title?: string;
+  readonly uid?: string;
+}
+
+const nonEmpty = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** A folder from its title and uid, either possibly missing; none for the root (General, uid ""). */
+function folderInput(title: unknown, uid: unknown): FolderInput | undefined {
+  const folder = {
+    ...(nonEmpty(title) && { title: nonEmpty(title) }),
+    ...(nonEmpty(uid) && { uid: nonEmpty(uid) }),
+  };
+  if (folder.uid === undefined && (folder.title === undefined || folder.title === 'General'))
+    return undefined;
+  return folder;
 }
 
 /** What a shared export's datasource inputs become: the variables the builders add. */
@@ -51,9 +70,14 @@ function resolveInputs(json: Json, normalisations: string[], lost: string[]): Js
   return rest;
 }
 
-function dashboardFrom(file: string, at: string, root: Json, folder?: string): DashboardInput {
-  const normalisations: string[] = [];
-  const lost: string[] = [];
+function dashboardFrom(
+  file: string,
+  at: string,
+  root: Json,
+  folder?: FolderInput,
+  read: { normalisations: string[]; lost: string[] } = { normalisations: [], lost: [] },
+): DashboardInput {
+  const { normalisations, lost } = read;
   const json = migrateDashboard(resolveInputs(root, normalisations, lost), normalisations, lost);
   return { file, at, json, normalisations, lost, ...(folder !== undefined && { folder }) };
 }
@@ -61,8 +85,9 @@ function dashboardFrom(file: string, at: string, root: Json, folder?: string): D
 /**
  * The classic dashboards of one input file: the JSON model, the API envelope `{dashboard, meta}`, a
  * `dashboard.grafana.app` v1 resource (its `spec`), a ConfigMap whose data values are any of those, a
- * `List` of them. Whether a map is a dashboard is lint's detection (`isClassicDashboard`). v2 resources
- * are returned as `v2` for the caller to refuse with a reason.
+ * `List` of them, and v2 resources converted to the classic model. Whether a map is a dashboard is
+ * lint's detection (`isClassicDashboard`). v2 resources the classic model cannot hold are returned as
+ * `v2` with the reason, for the caller to refuse.
  */
 export function loadDashboardInputs(
   file: string,
@@ -96,32 +121,45 @@ export function loadDashboardInputs(
       value.apiVersion.startsWith('dashboard.grafana.app/') &&
       spec
     ) {
-      if (isV2Dashboard(spec)) {
-        v2.push(`${file}${at ? ` ${at}` : ''} (${value.apiVersion})`);
-        return;
-      }
       const metadata = isRecord(value.metadata) ? value.metadata : {};
       const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
-      const folder = annotations['grafana.app/folder'];
+      const folder = folderInput(undefined, annotations['grafana.app/folder']);
+      if (isV2Dashboard(spec)) {
+        const lost: string[] = [];
+        let json: Json;
+        try {
+          json = classicFromV2(
+            spec.toJSON() as Json,
+            typeof metadata.name === 'string' ? metadata.name : undefined,
+            lost,
+          );
+        } catch (error) {
+          if (!(error instanceof V2Unsupported)) throw error;
+          v2.push(`${file}${at ? ` ${at}` : ''} (${value.apiVersion}): ${error.message}`);
+          return;
+        }
+        const normalisations = [
+          `${value.apiVersion} resource converted to the classic model (elements placed by their layout, queries, variables and annotations in their classic fields); --verify compares that classic equivalent`,
+        ];
+        dashboards.push(
+          dashboardFrom(file, join(at, 'spec'), json, folder, {
+            normalisations,
+            lost,
+          }),
+        );
+        return;
+      }
       const json = spec.toJSON() as Json;
       if (json.uid === undefined && typeof metadata.name === 'string') json.uid = metadata.name;
-      dashboards.push(
-        dashboardFrom(file, join(at, 'spec'), json, typeof folder === 'string' ? folder : undefined),
-      );
+      dashboards.push(dashboardFrom(file, join(at, 'spec'), json, folder));
       return;
     }
     const envelope = asYamlMap((map.get('dashboard', true) as ParsedNode | undefined) ?? null);
     if (isClassicDashboard(envelope)) {
       const meta = isRecord(value.meta) ? value.meta : {};
-      const folder = value.folder ?? meta.folderTitle;
-      dashboards.push(
-        dashboardFrom(
-          file,
-          join(at, 'dashboard'),
-          envelope!.toJSON() as Json,
-          typeof folder === 'string' ? folder : undefined,
-        ),
-      );
+      // The API's GET names the folder in meta; exports and save requests beside the dashboard.
+      const folder = folderInput(value.folder ?? meta.folderTitle, meta.folderUid ?? value.folderUid);
+      dashboards.push(dashboardFrom(file, join(at, 'dashboard'), envelope!.toJSON() as Json, folder));
       return;
     }
     if (isClassicDashboard(map)) dashboards.push(dashboardFrom(file, at, value));

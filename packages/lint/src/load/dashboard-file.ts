@@ -165,7 +165,7 @@ function loadPanel(
 }
 
 /** v2 variable kinds and the classic `type` the checks know them by. */
-const V2_VARIABLE_TYPES: Readonly<Record<string, string>> = {
+export const V2_VARIABLE_TYPES: Readonly<Record<string, string>> = {
   QueryVariable: 'query',
   DatasourceVariable: 'datasource',
   CustomVariable: 'custom',
