@@ -1,7 +1,7 @@
 import { captureSource, DEFINITION, type Definition, type Duration, type SourceLocation } from '@o11y/core';
 import { InhibitRule } from './inhibit.ts';
 import type { LabelName, LabelVocabulary } from './labels.ts';
-import type { Receiver, SmtpSettings } from './receivers.ts';
+import type { Receiver, SmtpSettings, Verbatim } from './receivers.ts';
 import { Route } from './route.ts';
 import type { Secret } from './secrets.ts';
 import type { TimeInterval } from './time-intervals.ts';
@@ -20,6 +20,8 @@ export interface GlobalOptions {
   readonly pagerdutyUrl?: string;
   readonly opsgenieApiUrl?: string;
   readonly opsgenieApiKey?: Secret;
+  /** Global fields the options do not model, in alertmanager.yml's spelling. */
+  readonly verbatim?: Verbatim;
 }
 
 export interface Template {
@@ -41,7 +43,9 @@ export class AlertmanagerConfig<V extends LabelVocabulary> implements Definition
   globals: GlobalOptions = {};
   readonly inhibitRules: InhibitRule<V>[] = [];
   readonly timeIntervals: TimeInterval[] = [];
+  readonly receivers: Receiver[] = [];
   readonly templates: Template[] = [];
+  verbatimFields: Verbatim = {};
   secretsDir = DEFAULT_SECRETS_DIRECTORY;
 
   constructor(readonly source: SourceLocation) {
@@ -93,6 +97,18 @@ export class AlertmanagerConfig<V extends LabelVocabulary> implements Definition
   /** Declares an interval no route uses yet; intervals routes use are included without this. */
   timeInterval(interval: TimeInterval): this {
     this.timeIntervals.push(interval);
+    return this;
+  }
+
+  /** Declares a receiver no route uses (yet); receivers routes use are included without this. */
+  receiver(receiver: Receiver): this {
+    this.receivers.push(receiver);
+    return this;
+  }
+
+  /** Top-level fields the builder does not model, in alertmanager.yml's spelling. */
+  verbatim(fields: Verbatim): this {
+    this.verbatimFields = fields;
     return this;
   }
 

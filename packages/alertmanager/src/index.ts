@@ -8,7 +8,7 @@ export {
 export { emitter } from './emitter.ts';
 export { InhibitRule } from './inhibit.ts';
 export type { AlertLabels, LabelName, LabelValue, LabelVocabulary } from './labels.ts';
-export { formatMatcher, type Matcher, Matching } from './matchers.ts';
+export { formatMatcher, literalAlternatives, type Matcher, Matching } from './matchers.ts';
 export type {
   DiscordOptions,
   EmailOptions,
@@ -17,6 +17,7 @@ export type {
   OpsGenieOptions,
   PagerdutyOptions,
   SlackOptions,
+  Verbatim,
   WebhookOptions,
 } from './receivers.ts';
 export { Receiver, receiver } from './receivers.ts';

@@ -103,6 +103,12 @@ export class Matching<V extends LabelVocabulary> {
     return this;
   }
 
+  /** `name!~"regex"`: the alerts whose label does not match the anchored regex. */
+  whereNotMatches(name: LabelName<V>, regex: string): this {
+    this.matchers.push({ name, operator: '!~', value: regex });
+    return this;
+  }
+
   private add(name: string, value: string | readonly string[], negate: boolean): this {
     if (typeof value !== 'string' && value.length === 0) {
       throw new O11yError(`matcher on "${name}" has an empty list of values`, {

@@ -1,9 +1,14 @@
 import { captureSource, type SourceLocation } from '@o11y/core';
 import type { Secret } from './secrets.ts';
 
+/** Fields written into alertmanager.yml as given, for what the options do not model (an imported config's). */
+export type Verbatim = Readonly<Record<string, unknown>>;
+
 interface Notifier {
   /** Also notify when the alert resolves. */
   readonly sendResolved?: boolean;
+  /** Fields of this integration the options do not model, in alertmanager.yml's spelling. */
+  readonly verbatim?: Verbatim;
 }
 
 export interface SlackOptions extends Notifier {
@@ -139,6 +144,7 @@ export interface Integration {
 /** A named notification target with any number of integrations; none makes a receiver that drops alerts. */
 export class Receiver {
   readonly integrations: Integration[] = [];
+  verbatimFields: Verbatim = {};
 
   constructor(
     readonly name: string,
@@ -175,6 +181,12 @@ export class Receiver {
 
   opsgenie(options: OpsGenieOptions): this {
     return this.add('opsgenie', options);
+  }
+
+  /** Receiver fields the builder does not model (`telegram_configs`, …), in alertmanager.yml's spelling. */
+  verbatim(fields: Verbatim): this {
+    this.verbatimFields = fields;
+    return this;
   }
 
   private add(type: IntegrationType, options: object): this {

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import type { AlertmanagerConfig, GlobalOptions } from './config.ts';
 import { isValidLabelName, type LabelVocabulary } from './labels.ts';
 import { formatMatcher, type Matcher, regexError } from './matchers.ts';
-import { INTEGRATIONS, type Integration, type Receiver } from './receivers.ts';
+import { INTEGRATIONS, type Integration, type Receiver, type Verbatim } from './receivers.ts';
 import type { Route } from './route.ts';
 import {
   describeSecretLiteral,
@@ -37,6 +37,13 @@ export const TEMPLATES_DIR = 'templates';
 
 const TEMPLATE_FILE = /^[A-Za-z0-9_.-]+\.tmpl$/;
 
+/** The top-level fields of alertmanager.yml the builder writes. */
+const DOCUMENT_FIELDS = ['global', 'templates', 'route', 'receivers', 'inhibit_rules', 'time_intervals'];
+const GLOBAL_SECRETS = { slackApiUrl: 'slack_api_url', opsgenieApiKey: 'opsgenie_api_key' };
+const SMTP_SECRETS = { authPassword: 'auth_password', authSecret: 'auth_secret' };
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
 type AnyConfig = AlertmanagerConfig<LabelVocabulary>;
 type AnyRoute = Route<LabelVocabulary>;
 
@@ -52,7 +59,7 @@ function routesOf(route: AnyRoute): AnyRoute[] {
 
 /** The receivers and time intervals the config uses, each once, sorted by name. */
 function referenced(config: AnyConfig): { receivers: Receiver[]; intervals: TimeInterval[] } {
-  const receivers = new Set<Receiver>();
+  const receivers = new Set<Receiver>(config.receivers);
   const intervals = new Set<TimeInterval>(config.timeIntervals);
   for (const route of routesOf(config.root)) {
     if (route.receiver) receivers.add(route.receiver);
@@ -118,6 +125,39 @@ function optionProblems(
   return found;
 }
 
+/** Verbatim fields that the builder writes itself: the verbatim one would silently replace it, or be replaced. */
+function verbatimProblems(
+  verbatim: Verbatim | undefined,
+  written: readonly string[],
+  where: string,
+  source: SourceLocation,
+): Diagnostic[] {
+  return Object.keys(verbatim ?? {})
+    .filter((field) => written.includes(field))
+    .map((field) =>
+      problem(
+        `${where}: verbatim field ${field} is one the builder writes`,
+        source,
+        'alertmanager/verbatim-modelled',
+        'set it through the builder’s option instead of verbatim',
+      ),
+    );
+}
+
+/** The fields renderOptions writes for the options, either spelling of a secret field. */
+function writtenFields(
+  options: object,
+  secretFields: Readonly<Record<string, string>>,
+  prefix = '',
+): string[] {
+  return Object.keys(options)
+    .filter((option) => option !== 'verbatim')
+    .flatMap((option) => {
+      const field = secretFields[option];
+      return field ? [`${prefix}${field}`, `${prefix}${field}_file`] : [`${prefix}${snakeCase(option)}`];
+    });
+}
+
 function integrationProblems(
   receiver: Receiver,
   integration: Integration,
@@ -129,6 +169,14 @@ function integrationProblems(
     'url',
   ]);
   const options = integration.options;
+  found.push(
+    ...verbatimProblems(
+      options.verbatim as Verbatim | undefined,
+      writtenFields(options, spec.secrets),
+      where,
+      integration.source,
+    ),
+  );
   const missing = (what: string, hint: string) =>
     found.push(
       problem(`${where} has no ${what}`, integration.source, 'alertmanager/receiver-incomplete', hint),
@@ -242,9 +290,24 @@ export function validateConfig<V extends LabelVocabulary>(typed: AlertmanagerCon
       found.push(problem('a receiver has an empty name', receiver.source, 'alertmanager/receiver-name'));
     for (const integration of receiver.integrations)
       found.push(...integrationProblems(receiver, integration, config.globals));
+    const where = `receiver "${receiver.name}"`;
+    const written = ['name', ...receiver.integrations.map((i) => INTEGRATIONS[i.type].key)];
+    found.push(
+      ...literalSecretProblems(receiver.verbatimFields, where, receiver.source),
+      ...verbatimProblems(receiver.verbatimFields, written, where, receiver.source),
+    );
   }
   const { smtp, ...rest } = config.globals;
   found.push(...optionProblems(rest, ['slackApiUrl', 'opsgenieApiKey'], 'global', config.source));
+  const writtenGlobals = [
+    ...writtenFields(rest, GLOBAL_SECRETS),
+    ...writtenFields(smtp ?? {}, SMTP_SECRETS, 'smtp_'),
+  ];
+  found.push(...verbatimProblems(rest.verbatim, writtenGlobals, 'global', config.source));
+  found.push(
+    ...literalSecretProblems(config.verbatimFields, 'config', config.source),
+    ...verbatimProblems(config.verbatimFields, DOCUMENT_FIELDS, 'config', config.source),
+  );
   if (smtp) found.push(...optionProblems(smtp, ['authPassword', 'authSecret'], 'global.smtp', config.source));
   if (config.globals.resolveTimeout) {
     try {
@@ -298,8 +361,6 @@ export function validateConfig<V extends LabelVocabulary>(typed: AlertmanagerCon
   return found;
 }
 
-const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-
 /** Plain options in snake_case; secret options as `field_file` or, when deploying, the resolved value. */
 function renderOptions(
   options: object,
@@ -310,6 +371,10 @@ function renderOptions(
   const out: Record<string, unknown> = {};
   for (const [option, value] of Object.entries(options) as Array<[string, unknown]>) {
     if (value === undefined) continue;
+    if (option === 'verbatim') {
+      Object.assign(out, value);
+      continue;
+    }
     const field = secretFields[option];
     if (field && isSecret(value))
       Object.assign(out, renderSecret(value as Secret, `${prefix}${field}`, `${prefix}${field}_file`, mode));
@@ -321,15 +386,14 @@ function renderOptions(
 function renderGlobal(globals: GlobalOptions, mode: SecretMode): Record<string, unknown> | undefined {
   const { smtp, ...rest } = globals;
   const out = {
-    ...renderOptions(rest, { slackApiUrl: 'slack_api_url', opsgenieApiKey: 'opsgenie_api_key' }, mode),
-    ...(smtp &&
-      renderOptions(smtp, { authPassword: 'auth_password', authSecret: 'auth_secret' }, mode, 'smtp_')),
+    ...renderOptions(rest, GLOBAL_SECRETS, mode),
+    ...(smtp && renderOptions(smtp, SMTP_SECRETS, mode, 'smtp_')),
   };
   return Object.keys(out).length > 0 ? (sortDeep(out) as Record<string, unknown>) : undefined;
 }
 
 function renderReceiver(receiver: Receiver, mode: SecretMode): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: receiver.name };
+  const out: Record<string, unknown> = { ...receiver.verbatimFields, name: receiver.name };
   for (const integration of receiver.integrations) {
     const spec = INTEGRATIONS[integration.type];
     const rendered = sortDeep(renderOptions(integration.options, spec.secrets, mode));
@@ -382,6 +446,7 @@ function renderFiles(config: AnyConfig, mode: SecretMode): RenderedFile[] {
       })),
     }),
     ...(intervals.length > 0 && { time_intervals: intervals.map(renderTimeInterval) }),
+    ...config.verbatimFields,
   };
   return [
     {

@@ -131,6 +131,49 @@ describe('config builder', () => {
     expect(rendered.opsgenie_configs[0].api_key_file).toBe('/run/secret');
   });
 
+  it('writes verbatim fields where the builder has no option, declared receivers and negated regexes', () => {
+    const chat = receiver('chat')
+      .slack({ channel: '#ops', verbatim: { actions: [{ type: 'button', text: 'Runbook' }] } })
+      .verbatim({ telegram_configs: [{ chat_id: 42, bot_token_file: '/run/telegram' }] });
+    const spare = receiver('spare');
+    const config = minimal()
+      .global({
+        slackApiUrl: secret.file('/run/slack'),
+        verbatim: { http_config: { follow_redirects: false } },
+      })
+      .route((r) => r.whereNotMatches('service', 'batch-.*').to(chat))
+      .receiver(spare)
+      .verbatim({ tracing: { endpoint: 'collector:4317' } });
+    const document = parse(renderConfig(config)[0]!.content);
+    expect(document.global.http_config).toEqual({ follow_redirects: false });
+    expect(document.tracing).toEqual({ endpoint: 'collector:4317' });
+    expect(document.route.routes[0].matchers).toEqual(['service!~"batch-.*"']);
+    expect(document.receivers.map((r: { name: string }) => r.name)).toEqual(['chat', 'nobody', 'spare']);
+    expect(document.receivers[0]).toEqual({
+      name: 'chat',
+      slack_configs: [{ channel: '#ops', actions: [{ type: 'button', text: 'Runbook' }] }],
+      telegram_configs: [{ chat_id: 42, bot_token_file: '/run/telegram' }],
+    });
+  });
+
+  it('refuses verbatim fields the builder writes itself and secret literals in them', () => {
+    const config = minimal()
+      .route((r) =>
+        r.where('team', 'payments').to(
+          receiver('chat')
+            .slack({ apiUrl: secret.file('/run/slack'), verbatim: { api_url_file: '/run/other' } })
+            .verbatim({ webhook_configs: [{ url: 'https://example.org/hook?token=abc' }] }),
+        ),
+      )
+      .verbatim({ route: {} });
+    const problems = validateConfig(config).map((d) => `${d.id} ${d.message}`);
+    expect(problems).toEqual([
+      'alertmanager/verbatim-modelled receiver "chat" slack: verbatim field api_url_file is one the builder writes',
+      'alertmanager/secret-literal receiver "chat".webhook_configs[0].url looks like a URL with a token in its query',
+      'alertmanager/verbatim-modelled config: verbatim field route is one the builder writes',
+    ]);
+  });
+
   it('is byte-identical across builds', () => {
     const build = () =>
       renderConfig(
