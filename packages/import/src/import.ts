@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { compareCodePoints, O11yError } from '@o11y/core';
 import { init, parse } from '@o11y/promql';
 import { parseAllDocuments } from 'yaml';
+import { isAlertmanagerConfig, planAlertmanagerImport } from './alertmanager/generate.ts';
 import type { Evidence } from './catalog/evidence.ts';
 import { existingSeries } from './catalog/existing.ts';
 import { IMPORTED_INDEX, importedIndex, withImportedEntries } from './catalog/index-module.ts';
@@ -25,6 +26,8 @@ export interface ImportOptions {
   readonly inputs: readonly string[];
   /** A real source of metric types and label values, asked about the series the inputs read. */
   readonly evidence?: (series: readonly string[]) => Promise<Evidence>;
+  /** Whether an imported alertmanager.yml may replace the organisation's Alertmanager config. */
+  readonly force?: boolean;
 }
 
 export interface ImportPlan {
@@ -39,6 +42,8 @@ export interface ImportPlan {
     readonly uid: string;
     readonly folder?: string;
   }[];
+  /** What `--verify` compares for an alertmanager.yml: the input with the report's normalisations applied. */
+  readonly alertmanagerOutput?: { readonly file: string; readonly expected: Json };
 }
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
@@ -113,11 +118,17 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
   const dashboards: ReturnType<typeof generateDashboard>[] = [];
   const dashboardFiles: string[] = [];
   const v2: string[] = [];
+  const alertmanagerInputs: { file: string; absolute: string; text: string }[] = [];
   for (const file of files) {
     const relative = path.relative(root, file).split(path.sep).join('/');
     const text = await readFile(file, 'utf8');
     const fileName = path.basename(file, path.extname(file)).replace(/\.(sloth|openslo)$/, '');
-    const specKind = sloSpecKind(parseAllDocuments(text).map((d) => d.toJS() as unknown));
+    const documents = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+    if (isAlertmanagerConfig(documents)) {
+      alertmanagerInputs.push({ file: relative, absolute: file, text });
+      continue;
+    }
+    const specKind = sloSpecKind(documents);
     if (specKind) {
       const spec = importSloSpec(relative, text, uniqueStem(fileName), specKind);
       sloModules.push(...spec.modules);
@@ -147,9 +158,10 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
   if (unrecognised.length > 0) {
     throw new O11yError(`not an input o11y import reads: ${unrecognised.join(', ')}`, {
       id: 'import/input',
-      hint: 'rule files (groups:), ruler namespace files (namespace: + groups:), PrometheusRule resources, Sloth prometheus/v1 and OpenSLO v1 specs, Grafana dashboards (JSON, API envelope, v1 resource, ConfigMap) are read',
+      hint: 'alertmanager.yml (route: + receivers:), rule files (groups:), ruler namespace files (namespace: + groups:), PrometheusRule resources, Sloth prometheus/v1 and OpenSLO v1 specs, Grafana dashboards (JSON, API envelope, v1 resource, ConfigMap) are read',
     });
   }
+  const alertmanagerImport = await planAlertmanagerImport(root, alertmanagerInputs, options.force === true);
   const existing = await loadExistingCatalog(root);
   const evidence = options.evidence ? await options.evidence(seriesRead(planned)) : undefined;
   const rules = importRules(planned, {
@@ -157,13 +169,19 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
     existingNames: existing.names,
     ...(evidence && { evidence }),
   });
-  const generated: PlannedFile[] = [...rules.modules, ...sloModules, ...dashboards.map((d) => d.module)];
+  const generated: PlannedFile[] = [
+    ...rules.modules,
+    ...sloModules,
+    ...dashboards.map((d) => d.module),
+    ...(alertmanagerImport?.files ?? []),
+  ];
   const catalogStems = rules.modules
     .filter((m) => m.path.startsWith(`${CATALOG_DIR}/`))
     .map((m) => path.posix.basename(m.path, '.ts'));
   const lost = [
     ...rules.report.lost,
     ...dashboards.flatMap((d, i) => d.lost.map((what) => ({ input: dashboardFiles[i]!, what }))),
+    ...(alertmanagerImport?.lost ?? []),
   ];
   if (catalogStems.length > 0) {
     const already = await readdir(path.join(root, CATALOG_DIR)).catch(() => [] as string[]);
@@ -209,13 +227,16 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
         ...rules.report.passthrough,
         ...sloPassthrough,
         ...dashboards.flatMap((d) => d.passthrough),
+        ...(alertmanagerImport?.passthrough ?? []),
       ],
       normalisations: [
         ...rules.report.normalisations,
         ...dashboards.flatMap((d, i) =>
           d.normalisations.map((what) => ({ input: dashboardFiles[i]!, what })),
         ),
+        ...(alertmanagerImport?.normalisations ?? []),
       ],
+      secrets: alertmanagerImport?.secrets ?? [],
       lost,
       written: formatted.map((f) => f.path),
     },
@@ -226,5 +247,8 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
       uid: d.uid,
       ...(d.folder && { folder: d.folder }),
     })),
+    ...(alertmanagerImport && {
+      alertmanagerOutput: { file: alertmanagerImport.file, expected: alertmanagerImport.expected },
+    }),
   };
 }

@@ -1,3 +1,4 @@
+export { compareAlertmanagerConfigs } from './alertmanager/compare.ts';
 export { type Evidence, evidenceFromExposition, evidenceFromPrometheus } from './catalog/evidence.ts';
 export { compareDashboards } from './dashboards/compare.ts';
 export { type ImportOptions, type ImportPlan, planImport } from './import.ts';
@@ -9,6 +10,7 @@ export {
   type LostItem,
   type Normalisation,
   type PassthroughItem,
+  type SecretItem,
 } from './report.ts';
 export { compareRuleSets } from './rules/verify.ts';
 export { conflicts, type PlannedFile, writeAllOrNothing } from './write.ts';

@@ -15,6 +15,14 @@ export interface Normalisation {
   readonly what: string;
 }
 
+/** An inline secret of the input: not copied; the written config reads it from `file`, where the user puts it. */
+export interface SecretItem {
+  /** `file:line` of the input. */
+  readonly input: string;
+  readonly field: string;
+  readonly file: string;
+}
+
 export interface InferredType {
   readonly metric: string;
   readonly type: string;
@@ -36,6 +44,7 @@ export interface ImportReport {
   readonly inferred: readonly InferredType[];
   readonly normalisations: readonly Normalisation[];
   readonly lost: readonly LostItem[];
+  readonly secrets: readonly SecretItem[];
   /** How many expressions are typed through the catalogue and how many stay raw PromQL. */
   readonly expressions: { readonly typed: number; readonly raw: number };
 }
@@ -64,6 +73,10 @@ export function formatReportText(report: ImportReport, verb: 'wrote' | 'would wr
         (t) =>
           `${t.metric}: ${t.type} (${t.because})${t.undecided ? ` UNDECIDED: ${t.undecided}` : ''}${t.corrected ? `; inference said ${t.corrected}` : ''}`,
       ),
+    ),
+    ...section(
+      'Secrets not copied: put each in its file on the Alertmanager host',
+      report.secrets.map((s) => `${s.input}: ${s.field} → ${s.file}`),
     ),
     ...section('Normalisations', sorted(report.normalisations.map((n) => `${n.input}: ${n.what}`))),
     ...section('Not kept', sorted(report.lost.map((l) => `${l.input}: ${l.what}`))),

@@ -27,7 +27,7 @@ async function verify(root: string, plan: ImportPlan): Promise<string[]> {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
       return [`o11y build failed on the imported modules:\n${output.trim()}`];
     }
-    const { compareDashboards, compareRuleSets } = await import('@o11y/import');
+    const { compareAlertmanagerConfigs, compareDashboards, compareRuleSets } = await import('@o11y/import');
     const differences: string[] = [];
     for (const { input, built } of plan.ruleOutputs) {
       const text = await readFile(path.join(out, built), 'utf8').catch(() => '');
@@ -52,6 +52,12 @@ async function verify(root: string, plan: ImportPlan): Promise<string[]> {
       const json = JSON.parse(await readFile(expected, 'utf8'));
       for (const difference of compareDashboards(input, json)) differences.push(`${file}: ${difference}`);
     }
+    if (plan.alertmanagerOutput) {
+      const { file, expected } = plan.alertmanagerOutput;
+      const text = await readFile(path.join(out, DIST.alertmanager.config), 'utf8').catch(() => '');
+      for (const difference of compareAlertmanagerConfigs(expected, DIST.alertmanager.config, text))
+        differences.push(`${file}: ${difference}`);
+    }
     return differences;
   } finally {
     await rm(out, { recursive: true, force: true });
@@ -61,7 +67,7 @@ async function verify(root: string, plan: ImportPlan): Promise<string[]> {
 export const command: Command = {
   name: 'import',
   summary:
-    'turn existing rule files, PrometheusRule resources and Grafana dashboards into typed TypeScript modules',
+    'turn existing rule files, PrometheusRule resources, Grafana dashboards and alertmanager.yml into typed TypeScript modules',
   help: `Usage: o11y import <files or folders…> [--dry-run] [--force] [--verify] [--format text|json]
                   [--metrics-file <file>] [--prometheus-url <url>]
 
@@ -75,6 +81,7 @@ Inputs (folders are searched for .yml, .yaml and .json files):
   (__inputs, __requires), the API envelope {dashboard, meta}, dashboard.grafana.app v1 resources,
   ConfigMaps whose data values are dashboards, dashboard.grafana.app v2 resources (converted to the
   classic model first: grid and rows layouts; tabs, auto grids and library panels are refused).
+  An Alertmanager configuration (alertmanager.yml: route: + receivers:), one per organisation.
 
 Outputs:
   rules/<name>.ts              rule groups with record(), alert() and ruleGroup(); thresholds of
@@ -99,11 +106,20 @@ Outputs:
                                their type (what they do not write with withVerbatim()), others with
                                verbatimVariable(); unmodelled options kept with .verbatim({…}); each
                                listed in the report.
+  alertmanager/config.ts       the alertmanager.yml as alertmanager(): receivers and time intervals
+                               as exported constants, the routing tree with typed matchers, inhibit
+                               rules, templates (copied to alertmanager/templates/); every inline
+                               secret becomes secret.file('/etc/alertmanager/secrets/<name>') and the
+                               report says which file to put it in; *_file references are kept;
+                               fields the builders do not model are kept with verbatim. If an
+                               alertmanager/ module already defines the config, the import refuses
+                               without --force and replaces that module with it.
   <name> is the PrometheusRule's name, the ruler namespace or the file name.
 
 Report (stdout): the files written, every expression kept raw and every alert kept verbatim with the
-reason, every inferred metric type (with UNDECIDED where nothing decides it), every normalisation
-(canonical PromQL spelling, sorted labels, renamed groups) and everything not kept. --format json
+reason, every inferred metric type (with UNDECIDED where nothing decides it), every secret not copied
+and the file it goes in, every normalisation (canonical PromQL spelling, sorted labels, renamed groups,
+secrets as *_file, match/match_re as matchers) and everything not kept. --format json
 prints the same as one JSON object.
 
 Options:
@@ -112,14 +128,17 @@ Options:
   --verify                after writing, build into a scratch folder and compare every imported rule
                           group with the built rule file (semantic: PromQL trees, canonical durations)
                           and every dashboard with the built JSON (ids, schema version and defaults
-                          the builders add aside); any difference or build failure undoes the import
+                          the builders add aside), and alertmanager.yml with the built one (semantic:
+                          matchers, durations, order-free lists; the listed normalisations applied;
+                          amtool check-config runs in the build); any difference or build failure
+                          undoes the import
   --metrics-file <file>   a /metrics exposition: metric types, help and label counts from it
   --prometheus-url <url>  a Prometheus server: types and help from /api/v1/metadata, label values
                           from /api/v1/series for the series the import reads
   --format text|json      report format (default text)
 
 Writes are all or nothing: every file is staged beside its target and renamed into place only when
-all are ready. Secrets are never read from inputs into code.
+all are ready. Secrets are never read from inputs into code, the report or the log.
 
 Exit codes: 0 imported (or dry run), 1 the inputs cannot be imported, a file exists without --force,
 or --verify found differences, 2 usage or internal error.`,
@@ -156,6 +175,7 @@ or --verify found differences, 2 usage or internal error.`,
     const plan = await planImport({
       root: io.root,
       inputs: positionals,
+      force: values.force === true,
       ...(metricsFile !== undefined && {
         evidence: async () =>
           evidenceFromExposition(await readFile(path.resolve(io.root, metricsFile), 'utf8')),
@@ -193,7 +213,10 @@ or --verify found differences, 2 usage or internal error.`,
         return EXIT.findings;
       }
       const dashboards = plan.dashboardOutputs.length > 0 ? ' and every dashboard to the same JSON' : '';
-      io.stderr(`--verify: every imported rule group builds to the same rules${dashboards}\n`);
+      const alertmanager = plan.alertmanagerOutput
+        ? ' and the Alertmanager config to the same alertmanager.yml'
+        : '';
+      io.stderr(`--verify: every imported rule group builds to the same rules${dashboards}${alertmanager}\n`);
     }
     print('wrote');
     return EXIT.ok;

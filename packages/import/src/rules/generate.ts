@@ -30,7 +30,7 @@ export interface RulesImportOptions {
 
 export interface RulesImport {
   readonly modules: readonly GeneratedModule[];
-  readonly report: Omit<ImportReport, 'written'>;
+  readonly report: Omit<ImportReport, 'written' | 'secrets'>;
 }
 
 export const CATALOG_DIR = 'catalog/imported';
