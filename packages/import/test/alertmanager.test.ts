@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { toolPath } from '@o11y/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { parseMatchers } from '../src/alertmanager/matchers.ts';
 import { compareAlertmanagerConfigs, type ImportReport, planImport } from '../src/index.ts';
 import { o11y } from './cli.ts';
 import { FIXTURES, REPO, scratchOrganisation } from './scratch.ts';
@@ -176,6 +178,9 @@ test('an organisation that has an Alertmanager config: refused without --force, 
     const forced = await o11y(org.root, 'import', CONFIG, '--force', '--dry-run');
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('--- alertmanager/config.ts\n// Imported by o11y import from');
+    expect(forced.stdout).toContain(
+      'alertmanager/tests.ts: imports alertmanager/config.ts, which the import replaced: update it to what the imported config exports',
+    );
   } finally {
     await org.remove();
   }
@@ -198,4 +203,45 @@ test('the comparison sees a changed matcher, a changed duration and a missing re
     'route.routes[0]: differs',
     'receiver b: missing from built.yml',
   ]);
+});
+
+test('matchers are read in every spelling Alertmanager accepts', () => {
+  expect(parseMatchers('severity = info')).toEqual([{ name: 'severity', operator: '=', value: 'info' }]);
+  expect(parseMatchers('{team="a\\"b", service=~"api|web"}')).toEqual([
+    { name: 'team', operator: '=', value: 'a"b' },
+    { name: 'service', operator: '=~', value: 'api|web' },
+  ]);
+  expect(parseMatchers('env!~staging.*')).toEqual([{ name: 'env', operator: '!~', value: 'staging.*' }]);
+  expect(parseMatchers('not a matcher')).toBeUndefined();
+});
+
+describe('an alertmanager.yml the import cannot take stops it at the line, saying what to do', () => {
+  const cases = [
+    {
+      what: 'a secret where no _file field can take it',
+      yaml: `route: { receiver: chat }\nreceivers:\n  - name: chat\n    telegram_configs:\n      - chat_id: 1\n        message: 'see https://example.org/hook?token=T0PSECRETVALUE'\n`,
+      error:
+        'alertmanager.yml:6: receiver chat telegram_configs[0].message looks like a URL with a token in its query, and o11y writes no secret into code',
+    },
+    {
+      what: 'a route naming a receiver that is not defined',
+      yaml: 'route:\n  receiver: chat\n  routes:\n    - receiver: nobody\nreceivers:\n  - name: chat\n',
+      error: 'alertmanager.yml:4: route.routes[0].receiver: no nobody is defined',
+    },
+    {
+      what: 'an inhibit rule that matches every alert',
+      yaml: 'route: { receiver: chat }\nreceivers: [{ name: chat }]\ninhibit_rules:\n  - target_matchers: [severity="warning"]\n',
+      error: 'alertmanager.yml:4: inhibit_rules[0] has no source matchers, so it matches every alert',
+    },
+  ];
+  test.each(cases)('$what', async ({ yaml, error }) => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'o11y-import-am-'));
+    try {
+      await writeFile(path.join(root, 'alertmanager.yml'), yaml);
+      const failure = await planImport({ root, inputs: ['alertmanager.yml'] }).catch((e: Error) => e);
+      expect((failure as Error).message).toBe(error);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });

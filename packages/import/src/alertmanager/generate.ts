@@ -1,28 +1,26 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  DEFAULT_SECRETS_DIRECTORY,
-  type DiscordOptions,
-  describeSecretLiteral,
-  type EmailOptions,
-  type GlobalOptions,
-  literalAlternatives,
-  type Matcher,
-  type MSTeamsOptions,
-  type MSTeamsV2Options,
-  type OpsGenieOptions,
-  type PagerdutyOptions,
-  type SlackOptions,
-  type SmtpOptions,
-  type WebhookOptions,
-} from '@o11y/alertmanager';
+import { describeSecretLiteral, literalAlternatives, type Matcher } from '@o11y/alertmanager';
 import { compareCodePoints, formatDuration, O11yError, parseDuration } from '@o11y/core';
 import { LineCounter, parseDocument } from 'yaml';
 import { isRecord, type Json } from '../json.ts';
 import { camelCase, fileStem, NameAllocator } from '../names.ts';
 import type { LostItem, Normalisation, PassthroughItem, SecretItem } from '../report.ts';
+import { specifier } from '../rules/generate.ts';
 import type { PlannedFile } from '../write.ts';
 import { matchersOf } from './matchers.ts';
+import {
+  camelOf,
+  DURATION,
+  GLOBAL,
+  IDENTIFIER,
+  Importer,
+  INTEGRATIONS,
+  literal,
+  optionsOf,
+  SMTP,
+  type YamlPath,
+} from './options.ts';
 
 /** What an imported alertmanager.yml becomes, and what `--verify` compares the built config with. */
 export interface AlertmanagerImport {
@@ -41,140 +39,6 @@ export function isAlertmanagerConfig(documents: readonly unknown[]): boolean {
   return documents.length === 1 && isRecord(first) && isRecord(first.route) && Array.isArray(first.receivers);
 }
 
-type Kind =
-  | 'string'
-  | 'boolean'
-  | 'number'
-  | 'strings'
-  | 'map'
-  | 'secret'
-  | 'url'
-  | 'responders'
-  | 'priority';
-/** Every option of a builder's options type, and what YAML value it takes; `satisfies` keeps it complete. */
-type OptionKinds<T> = { readonly [K in Exclude<keyof T, 'verbatim'>]-?: Kind };
-
-const SLACK = {
-  sendResolved: 'boolean',
-  apiUrl: 'secret',
-  appToken: 'secret',
-  channel: 'string',
-  username: 'string',
-  color: 'string',
-  title: 'string',
-  titleLink: 'string',
-  pretext: 'string',
-  text: 'string',
-  footer: 'string',
-  fallback: 'string',
-  iconEmoji: 'string',
-  iconUrl: 'string',
-  linkNames: 'boolean',
-  mrkdwnIn: 'strings',
-} as const satisfies OptionKinds<SlackOptions>;
-const PAGERDUTY = {
-  sendResolved: 'boolean',
-  routingKey: 'secret',
-  url: 'string',
-  client: 'string',
-  clientUrl: 'string',
-  description: 'string',
-  severity: 'string',
-  class: 'string',
-  component: 'string',
-  group: 'string',
-  source: 'string',
-  details: 'map',
-} as const satisfies OptionKinds<PagerdutyOptions>;
-const DISCORD = {
-  sendResolved: 'boolean',
-  webhookUrl: 'secret',
-  title: 'string',
-  message: 'string',
-  content: 'string',
-  username: 'string',
-  avatarUrl: 'string',
-} as const satisfies OptionKinds<DiscordOptions>;
-const SMTP = {
-  from: 'string',
-  smarthost: 'string',
-  hello: 'string',
-  authUsername: 'string',
-  authPassword: 'secret',
-  authSecret: 'secret',
-  authIdentity: 'string',
-  requireTls: 'boolean',
-} as const satisfies OptionKinds<SmtpOptions>;
-const EMAIL = {
-  ...SMTP,
-  sendResolved: 'boolean',
-  to: 'string',
-  headers: 'map',
-  html: 'string',
-  text: 'string',
-} as const satisfies OptionKinds<EmailOptions>;
-const WEBHOOK = {
-  sendResolved: 'boolean',
-  url: 'url',
-  maxAlerts: 'number',
-} as const satisfies OptionKinds<WebhookOptions>;
-const MSTEAMS = {
-  sendResolved: 'boolean',
-  webhookUrl: 'secret',
-  title: 'string',
-  summary: 'string',
-  text: 'string',
-} as const satisfies OptionKinds<MSTeamsOptions>;
-const MSTEAMSV2 = {
-  sendResolved: 'boolean',
-  webhookUrl: 'secret',
-  title: 'string',
-  text: 'string',
-} as const satisfies OptionKinds<MSTeamsV2Options>;
-const OPSGENIE = {
-  sendResolved: 'boolean',
-  apiKey: 'secret',
-  apiUrl: 'string',
-  message: 'string',
-  description: 'string',
-  source: 'string',
-  details: 'map',
-  entity: 'string',
-  responders: 'responders',
-  actions: 'string',
-  tags: 'string',
-  note: 'string',
-  priority: 'priority',
-  updateAlerts: 'boolean',
-} as const satisfies OptionKinds<OpsGenieOptions>;
-const GLOBAL = {
-  resolveTimeout: 'string',
-  slackApiUrl: 'secret',
-  pagerdutyUrl: 'string',
-  opsgenieApiUrl: 'string',
-  opsgenieApiKey: 'secret',
-} as const satisfies OptionKinds<Omit<GlobalOptions, 'smtp'>>;
-
-/** The integrations the Receiver builder has: its method, the YAML list, the fields it cannot do without. */
-const INTEGRATIONS: Readonly<
-  Record<string, { method: string; kinds: Record<string, Kind>; required?: string }>
-> = {
-  slack_configs: { method: 'slack', kinds: SLACK },
-  pagerduty_configs: { method: 'pagerduty', kinds: PAGERDUTY, required: 'routing_key' },
-  discord_configs: { method: 'discord', kinds: DISCORD, required: 'webhook_url' },
-  email_configs: { method: 'email', kinds: EMAIL, required: 'to' },
-  webhook_configs: { method: 'webhook', kinds: WEBHOOK, required: 'url' },
-  msteams_configs: { method: 'msteams', kinds: MSTEAMS, required: 'webhook_url' },
-  msteamsv2_configs: { method: 'msteamsv2', kinds: MSTEAMSV2, required: 'webhook_url' },
-  opsgenie_configs: { method: 'opsgenie', kinds: OPSGENIE },
-};
-
-/** Fields of unmodelled settings (http_config, other integrations) that hold a secret and have a `_file` twin. */
-const SECRET_FIELD =
-  /(?:^|_)(?:password|token|token_id|credentials|client_secret|service_key|user_key|api_key|api_secret|secret_key|routing_key|auth_secret)$/;
-const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y)){1,3}$/;
-const PRIORITY = /^P[1-5]$/;
-const RESPONDER_TYPES = ['team', 'teams', 'user', 'escalation', 'schedule'];
 const TEMPLATE_FILE = /^[A-Za-z0-9_.-]+\.tmpl$/;
 const ROUTE_FIELDS = new Set([
   'receiver',
@@ -200,196 +64,6 @@ const ROOT_FIELDS = new Set([
   'routes',
 ]);
 const MODULE_NAMES = ['alertmanager', 'config', 'readFileSync', 'receiver', 'secret', 'timeInterval'];
-
-const camelOf = (field: string) => field.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-
-/** A secret read from a file: written as `secret.file(path)`. */
-class FileRef {
-  constructor(readonly path: string) {}
-}
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** A JS literal of YAML values, with file references as `secret.file(…)`. */
-function literal(value: unknown): string {
-  if (value instanceof FileRef) return `secret.file(${JSON.stringify(value.path)})`;
-  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-  if (isRecord(value)) {
-    const entries = Object.entries(value).map(
-      ([k, v]) => `${IDENTIFIER.test(k) ? k : JSON.stringify(k)}: ${literal(v)}`,
-    );
-    return `{ ${entries.join(', ')} }`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-function fits(kind: Kind, value: unknown): boolean {
-  switch (kind) {
-    case 'string':
-    case 'secret':
-    case 'url':
-      return typeof value === 'string';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'number':
-      return typeof value === 'number';
-    case 'strings':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string');
-    case 'map':
-      return isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
-    case 'priority':
-      return typeof value === 'string' && PRIORITY.test(value);
-    case 'responders':
-      return (
-        Array.isArray(value) &&
-        value.every(
-          (r) =>
-            isRecord(r) &&
-            RESPONDER_TYPES.includes(String(r.type)) &&
-            Object.entries(r).every(
-              ([k, v]) => ['type', 'id', 'name', 'username'].includes(k) && typeof v === 'string',
-            ),
-        )
-      );
-  }
-}
-
-/** The options of one builder call, its verbatim fields, and the YAML the build should write for it. */
-interface Converted {
-  readonly options: Record<string, unknown>;
-  readonly verbatim: Json;
-  readonly expected: Json;
-}
-
-type YamlPath = readonly (string | number)[];
-
-class Importer {
-  readonly passthrough: PassthroughItem[] = [];
-  readonly normalisations: Normalisation[] = [];
-  readonly lost: LostItem[] = [];
-  readonly secrets: SecretItem[] = [];
-  readonly labels = new Map<string, Set<string>>();
-  private readonly secretFiles = new NameAllocator();
-
-  constructor(
-    readonly file: string,
-    readonly module: string,
-    private readonly lineOf: (path: YamlPath) => number,
-  ) {}
-
-  at(path: YamlPath): string {
-    return `${this.file}:${this.lineOf(path)}`;
-  }
-
-  fail(path: YamlPath, message: string, hint: string): never {
-    throw new O11yError(`${this.at(path)}: ${message}`, { id: 'import/alertmanager', hint });
-  }
-
-  /** The file the user puts an inline secret in; the secret itself is never kept. */
-  secretFile(path: YamlPath, field: string, stem: string): string {
-    const file = `${DEFAULT_SECRETS_DIRECTORY}/${this.secretFiles.take(fileStem(stem.replaceAll('_', '-')), '-')}`;
-    this.secrets.push({ input: this.at(path), field, file });
-    return file;
-  }
-
-  note(item: string, reason: string): void {
-    this.passthrough.push({ module: this.module, item, reason });
-  }
-
-  /** A label routes match or group on; `values` are the literal values matched. */
-  label(name: string, values: readonly string[] = []): void {
-    if (name === 'alertname') return;
-    const known = this.labels.get(name) ?? new Set<string>();
-    for (const value of values) known.add(value);
-    this.labels.set(name, known);
-  }
-
-  /** Stops the import at a string that looks like a secret, in a value the builder writes as given. */
-  refuseSecrets(value: unknown, path: YamlPath, where: string): void {
-    if (Array.isArray(value)) {
-      for (const [i, v] of value.entries()) this.refuseSecrets(v, [...path, i], `${where}[${i}]`);
-    } else if (isRecord(value)) {
-      for (const [key, v] of Object.entries(value)) this.refuseSecrets(v, [...path, key], `${where}.${key}`);
-    } else if (typeof value === 'string') {
-      const looksLike = describeSecretLiteral(value);
-      if (looksLike) {
-        this.fail(
-          path,
-          `${where} looks like ${looksLike}, and o11y writes no secret into code`,
-          'put it in a file on the Alertmanager host, reference the file with the field’s _file variant, and import again',
-        );
-      }
-    }
-  }
-
-  /**
-   * A value kept verbatim: inline secrets in fields with a `_file` twin become that twin; any other
-   * string that looks like a secret stops the import rather than be written into code.
-   */
-  verbatim(value: unknown, path: YamlPath, where: string, stem: string): unknown {
-    if (typeof value === 'string') {
-      this.refuseSecrets(value, path, where);
-      return value;
-    }
-    if (Array.isArray(value))
-      return value.map((v, i) => this.verbatim(v, [...path, i], `${where}[${i}]`, `${stem}-${i + 1}`));
-    if (!isRecord(value)) return value;
-    const out: Json = {};
-    for (const [key, v] of Object.entries(value)) {
-      if (typeof v === 'string' && SECRET_FIELD.test(key)) {
-        out[`${key}_file`] = this.secretFile([...path, key], `${where}.${key}`, `${stem}-${key}`);
-      } else out[key] = this.verbatim(v, [...path, key], `${where}.${key}`, `${stem}-${key}`);
-    }
-    return out;
-  }
-
-  /** YAML fields as builder options: secrets as file references, what the options lack kept verbatim. */
-  convert(
-    fields: Json,
-    kinds: Record<string, Kind>,
-    path: YamlPath,
-    where: string,
-    stem: string,
-    prefix = '',
-  ): Converted {
-    const converted: Converted = { options: {}, verbatim: {}, expected: {} };
-    for (const [key, value] of Object.entries(fields)) {
-      const field = key.startsWith(prefix) ? key.slice(prefix.length) : undefined;
-      const fileTwin = field?.endsWith('_file') ? camelOf(field.slice(0, -'_file'.length)) : undefined;
-      const kind = field === undefined ? undefined : kinds[camelOf(field)];
-      const secretKind = fileTwin ? kinds[fileTwin] : undefined;
-      if (fileTwin && (secretKind === 'secret' || secretKind === 'url') && typeof value === 'string') {
-        converted.options[fileTwin] = new FileRef(value);
-        converted.expected[key] = value;
-      } else if (
-        field !== undefined &&
-        typeof value === 'string' &&
-        (kind === 'secret' || (kind === 'url' && describeSecretLiteral(value)))
-      ) {
-        const file = this.secretFile([...path, key], `${where}.${key}`, `${stem}-${field}`);
-        converted.options[camelOf(field)] = new FileRef(file);
-        converted.expected[`${key}_file`] = file;
-      } else if (field !== undefined && kind !== undefined && kind !== 'secret' && fits(kind, value)) {
-        this.refuseSecrets(value, [...path, key], `${where}.${key}`);
-        converted.options[camelOf(field)] = value;
-        converted.expected[key] = value;
-      } else {
-        const kept = this.verbatim(value, [...path, key], `${where}.${key}`, `${stem}-${key}`);
-        converted.verbatim[key] = kept;
-        converted.expected[key] = kept;
-        this.note(`${where}.${key}`, 'kept verbatim: the builder has no option for it');
-      }
-    }
-    return converted;
-  }
-}
-
-/** `{ …options, verbatim: {…} }` without an empty verbatim. */
-function optionsOf(converted: Converted): Record<string, unknown> {
-  return Object.keys(converted.verbatim).length > 0
-    ? { ...converted.options, verbatim: converted.verbatim }
-    : converted.options;
-}
 
 function durationCode(importer: Importer, value: unknown, path: YamlPath, where: string): string {
   const text = String(value);
@@ -498,22 +172,13 @@ function routeCalls(
   }
   if (!isRoot) {
     if (route.continue === true) calls.push('.continue()');
-    const mute = names(
-      importer,
-      route.mute_time_intervals,
-      [...path, 'mute_time_intervals'],
-      `${where}.mute_time_intervals`,
-      intervals,
-    );
-    if (mute.length > 0) calls.push(`.muteDuring(${mute.join(', ')})`);
-    const active = names(
-      importer,
-      route.active_time_intervals,
-      [...path, 'active_time_intervals'],
-      `${where}.active_time_intervals`,
-      intervals,
-    );
-    if (active.length > 0) calls.push(`.activeDuring(${active.join(', ')})`);
+    for (const [field, method] of [
+      ['mute_time_intervals', 'muteDuring'],
+      ['active_time_intervals', 'activeDuring'],
+    ] as const) {
+      const used = names(importer, route[field], [...path, field], `${where}.${field}`, intervals);
+      if (used.length > 0) calls.push(`.${method}(${used.join(', ')})`);
+    }
   }
   for (const [index, child] of (Array.isArray(route.routes) ? route.routes : []).entries()) {
     if (!isRecord(child))
@@ -634,24 +299,141 @@ function intervalModule(importer: Importer, value: Json, path: YamlPath, ident: 
 async function templateFiles(pattern: string): Promise<string[]> {
   const dir = path.dirname(pattern);
   const base = path.basename(pattern);
-  if (!/[*?[]/.test(base))
-    return (await readFile(pattern).then(
+  if (!/[*?]/.test(base)) {
+    const exists = await access(pattern).then(
       () => true,
       () => false,
-    ))
-      ? [pattern]
-      : [];
-  const regex = new RegExp(
-    `^${base
-      .replace(/[.+^${}()|\\]/g, '\\$&')
-      .replaceAll('*', '.*')
-      .replaceAll('?', '.')}$`,
-  );
+    );
+    return exists ? [pattern] : [];
+  }
+  const escaped = base.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  const regex = new RegExp(`^${escaped.replaceAll('*', '.*').replaceAll('?', '.')}$`);
   const entries = await readdir(dir).catch(() => [] as string[]);
   return entries
     .filter((e) => regex.test(e))
     .sort(compareCodePoints)
     .map((e) => path.join(dir, e));
+}
+
+/** The `.global({…})` call: SMTP settings grouped (when complete: the builder requires from and smarthost). */
+function globalCall(importer: Importer, global: Json): { call: string; expected: Json } {
+  const smtpFields = Object.fromEntries(Object.entries(global).filter(([k]) => k.startsWith('smtp_')));
+  const otherFields = Object.fromEntries(Object.entries(global).filter(([k]) => !k.startsWith('smtp_')));
+  const others = importer.convert(otherFields, GLOBAL, ['global'], 'global', 'global');
+  const smtpComplete = ['smtp_from', 'smtp_smarthost'].every((k) => typeof smtpFields[k] === 'string');
+  const smtp = importer.convert(
+    smtpFields,
+    smtpComplete ? SMTP : {},
+    ['global'],
+    'global',
+    'global-smtp',
+    'smtp_',
+  );
+  const resolveTimeout = others.options.resolveTimeout;
+  if (resolveTimeout !== undefined && !DURATION.test(String(resolveTimeout))) {
+    others.verbatim.resolve_timeout = resolveTimeout;
+    delete others.options.resolveTimeout;
+    importer.note('global.resolve_timeout', 'kept verbatim: not a duration the builder’s type spells');
+  }
+  const verbatim = { ...others.verbatim, ...smtp.verbatim };
+  const options = {
+    ...others.options,
+    ...(Object.keys(smtp.options).length > 0 && { smtp: smtp.options }),
+    ...(Object.keys(verbatim).length > 0 && { verbatim }),
+  };
+  return { call: `.global(${literal(options)})`, expected: { ...others.expected, ...smtp.expected } };
+}
+
+/**
+ * `.template(…)` calls for the template files the entries name beside the input, copied next to the
+ * module. None when no entry names a readable file: the entries are then kept verbatim.
+ */
+async function templateCalls(
+  importer: Importer,
+  entries: readonly string[],
+  input: AlertmanagerInput,
+  moduleDir: string,
+): Promise<{ calls: string[]; files: PlannedFile[]; expected: string[] }> {
+  const found: { name: string; text: string }[] = [];
+  const missing: string[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const matches = await templateFiles(path.resolve(path.dirname(input.absolute), entry));
+    if (matches.length === 0) missing.push(entry);
+    for (const file of matches) {
+      const name = path.basename(file);
+      const text = await readFile(file, 'utf8');
+      const looksLike = describeSecretLiteral(text);
+      if (looksLike) {
+        importer.fail(
+          ['templates', i],
+          `template ${name} holds what looks like ${looksLike}`,
+          'take the secret out of the template and import again',
+        );
+      }
+      if (!TEMPLATE_FILE.test(name) || found.some((t) => t.name === name)) missing.push(file);
+      else found.push({ name, text });
+    }
+  }
+  if (found.length === 0) return { calls: [], files: [], expected: [] };
+  const listed = found.map((t) => `templates/${t.name}`);
+  importer.normalisations.push({
+    input: input.file,
+    what: `templates: ${entries.join(', ')} copied to ${moduleDir}/templates/; the built config lists ${listed.join(', ')}`,
+  });
+  if (missing.length > 0) {
+    importer.lost.push({
+      input: importer.at(['templates']),
+      what: `templates ${missing.join(', ')}: not found beside the input, or not a plain .tmpl name`,
+    });
+  }
+  return {
+    calls: found.map(
+      ({ name }) =>
+        `.template(${JSON.stringify(name)}, readFileSync(new URL(${JSON.stringify(`./templates/${name}`)}, import.meta.url), 'utf8'))`,
+    ),
+    files: found.map(({ name, text }) => ({
+      path: path.posix.join(moduleDir, 'templates', name),
+      content: text,
+    })),
+    expected: listed,
+  };
+}
+
+/** `.inhibit(…)` calls; a rule without a name is named after what it does (a normalisation). */
+function inhibitCalls(importer: Importer, rules: readonly unknown[]): { calls: string[]; expected: Json[] } {
+  const ruleNames = new NameAllocator();
+  const calls: string[] = [];
+  const expected = rules.map((rule, i) => {
+    const at = ['inhibit_rules', i];
+    const where = `inhibit_rules[${i}]`;
+    if (!isRecord(rule)) importer.fail(at, `${where} is not a map`, 'give each inhibit rule as a map');
+    const source = readMatchers(importer, rule, at, where, 'source_');
+    const target = readMatchers(importer, rule, at, where, 'target_');
+    if (source.length === 0 || target.length === 0) {
+      importer.fail(
+        at,
+        `${where} has no ${source.length === 0 ? 'source' : 'target'} matchers, so it matches every alert`,
+        'give both sides matchers and import again',
+      );
+    }
+    const equal = Array.isArray(rule.equal) ? rule.equal.map(String) : [];
+    for (const label of equal) importer.label(label);
+    const name =
+      typeof rule.name === 'string'
+        ? ruleNames.take(rule.name)
+        : ruleNames.take(fileStem(`${source[0]!.value}-mutes-${target[0]!.value}`), '-');
+    if (rule.name === undefined) {
+      importer.normalisations.push({ input: importer.file, what: `${where} named ${name}` });
+    }
+    const equalCall = equal.length > 0 ? `.equal(${equal.map((l) => JSON.stringify(l)).join(', ')})` : '';
+    const firing = matcherCalls(importer, source).join('');
+    const muted = matcherCalls(importer, target).join('');
+    calls.push(
+      `.inhibit(${JSON.stringify(name)}, (rule) => rule.whenFiring((m) => m${firing}).mutes((m) => m${muted})${equalCall})`,
+    );
+    return { ...rule, name };
+  });
+  return { calls, expected };
 }
 
 export interface AlertmanagerInput {
@@ -695,83 +477,19 @@ export async function importAlertmanagerConfig(input: AlertmanagerInput): Promis
   const expected: Json = {};
   const moduleDir = path.posix.dirname(input.module);
   const files: PlannedFile[] = [];
-  let readsFiles = false;
 
   if (isRecord(global)) {
-    const smtpFields = Object.fromEntries(Object.entries(global).filter(([k]) => k.startsWith('smtp_')));
-    const otherFields = Object.fromEntries(Object.entries(global).filter(([k]) => !k.startsWith('smtp_')));
-    const others = importer.convert(otherFields, GLOBAL, ['global'], 'global', 'global');
-    const smtpComplete = ['smtp_from', 'smtp_smarthost'].every((k) => typeof smtpFields[k] === 'string');
-    const smtp = importer.convert(
-      smtpFields,
-      smtpComplete ? SMTP : {},
-      ['global'],
-      'global',
-      'global-smtp',
-      'smtp_',
-    );
-    if (
-      others.options.resolveTimeout !== undefined &&
-      !DURATION.test(String(others.options.resolveTimeout))
-    ) {
-      others.verbatim.resolve_timeout = others.options.resolveTimeout;
-      delete others.options.resolveTimeout;
-      importer.note('global.resolve_timeout', 'kept verbatim: not a duration the builder’s type spells');
-    }
-    const verbatim = { ...others.verbatim, ...smtp.verbatim };
-    const options = {
-      ...others.options,
-      ...(Object.keys(smtp.options).length > 0 && { smtp: smtp.options }),
-      ...(Object.keys(verbatim).length > 0 && { verbatim }),
-    };
-    chain.push(`.global(${literal(options)})`);
-    expected.global = { ...others.expected, ...smtp.expected };
+    const imported = globalCall(importer, global);
+    chain.push(imported.call);
+    expected.global = imported.expected;
   }
 
   if (Array.isArray(templates) && templates.length > 0) {
-    const found: { name: string; text: string }[] = [];
-    const missing: string[] = [];
-    for (const [i, entry] of templates.entries()) {
-      const matches = await templateFiles(path.resolve(path.dirname(input.absolute), String(entry)));
-      if (matches.length === 0) missing.push(String(entry));
-      for (const file of matches) {
-        const name = path.basename(file);
-        const text = await readFile(file, 'utf8');
-        const looksLike = describeSecretLiteral(text);
-        if (looksLike) {
-          importer.fail(
-            ['templates', i],
-            `template ${name} holds what looks like ${looksLike}`,
-            'take the secret out of the template and import again',
-          );
-        }
-        if (!TEMPLATE_FILE.test(name) || found.some((t) => t.name === name)) missing.push(file);
-        else found.push({ name, text });
-      }
-    }
-    for (const { name, text } of found) {
-      const at = `./templates/${name}`;
-      files.push({ path: path.posix.join(moduleDir, 'templates', name), content: text });
-      chain.push(
-        `.template(${JSON.stringify(name)}, readFileSync(new URL(${JSON.stringify(at)}, import.meta.url), 'utf8'))`,
-      );
-      readsFiles = true;
-    }
-    if (found.length > 0) {
-      importer.normalisations.push({
-        input: input.file,
-        what: `templates: ${templates.join(', ')} copied to ${moduleDir}/templates/; the built config lists ${found.map((t) => `templates/${t.name}`).join(', ')}`,
-      });
-      expected.templates = found.map((t) => `templates/${t.name}`);
-    }
-    if (missing.length > 0 && found.length === 0) {
-      rest.templates = templates;
-    } else if (missing.length > 0) {
-      importer.lost.push({
-        input: importer.at(['templates']),
-        what: `templates ${missing.join(', ')}: not found beside the input, or not a plain .tmpl name`,
-      });
-    }
+    const imported = await templateCalls(importer, templates.map(String), input, moduleDir);
+    chain.push(...imported.calls);
+    files.push(...imported.files);
+    if (imported.calls.length > 0) expected.templates = imported.expected;
+    else rest.templates = templates;
   }
 
   const receiverIdents = new Map<string, string>();
@@ -832,35 +550,9 @@ export async function importAlertmanagerConfig(input: AlertmanagerInput): Promis
   for (const [name, ident] of intervalIdents)
     if (!intervalsNamed.used.has(name)) chain.push(`.timeInterval(${ident})`);
 
-  const ruleNames = new NameAllocator();
-  expected.inhibit_rules = (Array.isArray(inhibit_rules) ? inhibit_rules : []).map((rule, i) => {
-    const at = ['inhibit_rules', i];
-    if (!isRecord(rule))
-      importer.fail(at, `inhibit_rules[${i}] is not a map`, 'give each inhibit rule as a map');
-    const where = `inhibit_rules[${i}]`;
-    const source = readMatchers(importer, rule, at, where, 'source_');
-    const target = readMatchers(importer, rule, at, where, 'target_');
-    if (source.length === 0 || target.length === 0) {
-      importer.fail(
-        at,
-        `${where} has no ${source.length === 0 ? 'source' : 'target'} matchers, so it matches every alert`,
-        'give both sides matchers and import again',
-      );
-    }
-    const equal = Array.isArray(rule.equal) ? rule.equal.map(String) : [];
-    for (const label of equal) importer.label(label);
-    const name =
-      typeof rule.name === 'string'
-        ? ruleNames.take(rule.name)
-        : ruleNames.take(fileStem(`${source[0]!.value}-mutes-${target[0]!.value}`), '-');
-    if (rule.name === undefined)
-      importer.normalisations.push({ input: input.file, what: `${where} named ${name}` });
-    const equalCall = equal.length > 0 ? `.equal(${equal.map((l) => JSON.stringify(l)).join(', ')})` : '';
-    chain.push(
-      `.inhibit(${JSON.stringify(name)}, (rule) => rule.whenFiring((m) => m${matcherCalls(importer, source).join('')}).mutes((m) => m${matcherCalls(importer, target).join('')})${equalCall})`,
-    );
-    return { ...rule, name };
-  });
+  const inhibit = inhibitCalls(importer, Array.isArray(inhibit_rules) ? inhibit_rules : []);
+  chain.push(...inhibit.calls);
+  expected.inhibit_rules = inhibit.expected;
 
   const verbatim: Json = {};
   for (const [field, value] of Object.entries(rest)) {
@@ -891,7 +583,7 @@ export async function importAlertmanagerConfig(input: AlertmanagerInput): Promis
   ];
   const code = [
     `// Imported by o11y import from ${input.file}; secrets are read from the files the import report lists.`,
-    ...(readsFiles ? ["import { readFileSync } from 'node:fs';"] : []),
+    ...(files.length > 0 ? ["import { readFileSync } from 'node:fs';"] : []),
     `import { ${builders.join(', ')} } from '@o11y/alertmanager';`,
     '',
     ...(vocabulary.length > 0
@@ -926,19 +618,20 @@ export async function importAlertmanagerConfig(input: AlertmanagerInput): Promis
   };
 }
 
-/** The module under alertmanager/ that defines the organisation's Alertmanager config, if one does. */
-export async function existingConfigModule(root: string): Promise<string | undefined> {
+/** The TypeScript modules under alertmanager/, root-relative, with their text. */
+async function alertmanagerModules(root: string): Promise<{ module: string; text: string }[]> {
   const dir = path.join(root, 'alertmanager');
   const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
-  for (const entry of entries
+  const modules = entries
     .map(String)
     .filter((e) => e.endsWith('.ts'))
-    .sort(compareCodePoints)) {
-    const text = await readFile(path.join(dir, entry), 'utf8');
-    if (/\balertmanager\s*(?:<[^>]*>)?\s*\(\s*\)/.test(text))
-      return `alertmanager/${entry.split(path.sep).join('/')}`;
-  }
-  return undefined;
+    .sort(compareCodePoints);
+  return Promise.all(
+    modules.map(async (entry) => ({
+      module: `alertmanager/${entry.split(path.sep).join('/')}`,
+      text: await readFile(path.join(dir, entry), 'utf8'),
+    })),
+  );
 }
 
 /**
@@ -958,7 +651,8 @@ export async function planAlertmanagerImport(
       hint: 'an organisation has one Alertmanager config: import the one it deploys',
     });
   }
-  const existing = await existingConfigModule(root);
+  const modules = await alertmanagerModules(root);
+  const existing = modules.find((m) => /\balertmanager\s*(?:<[^>]*>)?\s*\(\s*\)/.test(m.text))?.module;
   if (existing && !force) {
     throw new O11yError(
       `${input.file}: the organisation's Alertmanager config is already defined in ${existing}; nothing was written`,
@@ -969,5 +663,21 @@ export async function planAlertmanagerImport(
     );
   }
   const module = existing ?? 'alertmanager/config.ts';
-  return { ...(await importAlertmanagerConfig({ ...input, module })), file: input.file, module };
+  const imported = await importAlertmanagerConfig({ ...input, module });
+  // Modules that import the replaced one (routing tests, …) name receivers it may no longer export.
+  const dependents = modules.filter(
+    (m) => m.module !== module && m.text.includes(`'${specifier(module, m.module)}'`),
+  );
+  return {
+    ...imported,
+    lost: [
+      ...imported.lost,
+      ...dependents.map((m) => ({
+        input: m.module,
+        what: `imports ${module}, which the import replaced: update it to what the imported config exports`,
+      })),
+    ],
+    file: input.file,
+    module,
+  };
 }
