@@ -235,13 +235,41 @@ describe('an alertmanager.yml the import cannot take stops it at the line, sayin
     },
   ];
   test.each(cases)('$what', async ({ yaml, error }) => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'o11y-import-am-'));
-    try {
-      await writeFile(path.join(root, 'alertmanager.yml'), yaml);
-      const failure = await planImport({ root, inputs: ['alertmanager.yml'] }).catch((e: Error) => e);
-      expect((failure as Error).message).toBe(error);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    const failure = await planAlone(yaml).catch((e: Error) => e);
+    expect((failure as Error).message).toBe(error);
   });
+});
+
+/** Plans the import of one alertmanager.yml into an empty organisation. */
+async function planAlone(yaml: string) {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'o11y-import-am-'));
+  try {
+    await writeFile(path.join(root, 'alertmanager.yml'), yaml);
+    await writeFile(path.join(root, 'biome.json'), await readFile(path.join(REPO, 'biome.json')));
+    return await planImport({ root, inputs: ['alertmanager.yml'] });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+test('secrets in settings the builders do not model become their _file fields too', async () => {
+  const plan = await planAlone(`global:
+  victorops_api_key: VictorOpsKey0042
+route: { receiver: pager }
+receivers:
+  - name: pager
+    pagerduty_configs:
+      - service_key: PagerServiceKey0042
+        http_config: { bearer_token: PagerBearer0042 }
+`);
+  const module = plan.files.find((f) => f.path === 'alertmanager/config.ts')!.content;
+  expect(module).toContain("victorops_api_key_file: '/etc/alertmanager/secrets/global-victorops-api-key'");
+  expect(module).toContain("service_key_file: '/etc/alertmanager/secrets/pager-pagerduty-1-service-key'");
+  expect(module).toContain('bearer_token_file:');
+  expect(module).not.toMatch(/0042/);
+  expect(plan.report.secrets.map((s) => s.field)).toEqual([
+    'global.victorops_api_key',
+    'receiver pager pagerduty_configs[0].service_key',
+    'receiver pager pagerduty_configs[0].http_config.bearer_token',
+  ]);
 });

@@ -556,8 +556,9 @@ export async function importAlertmanagerConfig(input: AlertmanagerInput): Promis
 
   const verbatim: Json = {};
   for (const [field, value] of Object.entries(rest)) {
-    verbatim[field] = importer.verbatim(value, [field], field, field);
-    expected[field] = verbatim[field];
+    const [name, kept] = importer.verbatimField(field, value, [], 'config', 'config');
+    verbatim[name] = kept;
+    expected[name] = kept;
     importer.note(field, 'kept verbatim: the config builder has no method for it');
   }
   if (Object.keys(verbatim).length > 0) chain.push(`.verbatim(${literal(verbatim)})`);

@@ -288,13 +288,18 @@ export class Importer {
     if (Array.isArray(value))
       return value.map((v, i) => this.verbatim(v, [...path, i], `${where}[${i}]`, `${stem}-${i + 1}`));
     if (!isRecord(value)) return value;
-    const out: Json = {};
-    for (const [key, v] of Object.entries(value)) {
-      if (typeof v === 'string' && SECRET_FIELD.test(key)) {
-        out[`${key}_file`] = this.secretFile([...path, key], `${where}.${key}`, `${stem}-${key}`);
-      } else out[key] = this.verbatim(v, [...path, key], `${where}.${key}`, `${stem}-${key}`);
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => this.verbatimField(key, v, path, where, stem)),
+    );
+  }
+
+  /** One field of a map kept verbatim: `[key, value]`, or `[key_file, path]` for an inline secret. */
+  verbatimField(key: string, value: unknown, path: YamlPath, where: string, stem: string): [string, unknown] {
+    const at = [...path, key];
+    if (typeof value === 'string' && SECRET_FIELD.test(key)) {
+      return [`${key}_file`, this.secretFile(at, `${where}.${key}`, `${stem}-${key}`)];
     }
-    return out;
+    return [key, this.verbatim(value, at, `${where}.${key}`, `${stem}-${key}`)];
   }
 
   /** YAML fields as builder options: secrets as file references, what the options lack kept verbatim. */
@@ -328,9 +333,9 @@ export class Importer {
         converted.options[camelOf(field)] = value;
         converted.expected[key] = value;
       } else {
-        const kept = this.verbatim(value, [...path, key], `${where}.${key}`, `${stem}-${key}`);
-        converted.verbatim[key] = kept;
-        converted.expected[key] = kept;
+        const [name, kept] = this.verbatimField(key, value, path, where, stem);
+        converted.verbatim[name] = kept;
+        converted.expected[name] = kept;
         this.note(`${where}.${key}`, 'kept verbatim: the builder has no option for it');
       }
     }
