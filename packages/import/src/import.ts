@@ -11,10 +11,11 @@ import { IMPORTED_INDEX, importedIndex, withImportedEntries } from './catalog/in
 import { expressionUses } from './catalog/usage.ts';
 import { generateDashboard } from './dashboards/generate.ts';
 import { loadDashboardInputs } from './dashboards/load.ts';
+import { dashboardReads } from './dashboards/reads.ts';
 import type { Json } from './json.ts';
 import { fileStem } from './names.ts';
 import type { ImportReport, PassthroughItem } from './report.ts';
-import { CATALOG_DIR, importRules, type PlannedRuleInput } from './rules/generate.ts';
+import { CATALOG_DIR, type ExpressionReader, importRules, type PlannedRuleInput } from './rules/generate.ts';
 import { loadRuleInputs, type RuleInput } from './rules/load.ts';
 import { importSloSpec, sloSpecKind } from './slo/generate.ts';
 import { formatWithBiome, type PlannedFile, readIfExists } from './write.ts';
@@ -79,8 +80,8 @@ async function loadExistingCatalog(root: string) {
   return { series: existingSeries(module, 'catalog/index.ts'), names: Object.keys(module) };
 }
 
-/** Every series name the inputs' valid expressions select, sorted. */
-function seriesRead(planned: readonly PlannedRuleInput[]): string[] {
+/** Every series name the inputs' valid expressions and the dashboards' queries select, sorted. */
+function seriesRead(planned: readonly PlannedRuleInput[], readers: readonly ExpressionReader[]): string[] {
   const names = new Set<string>();
   for (const { input } of planned) {
     for (const group of input.groups) {
@@ -90,6 +91,8 @@ function seriesRead(planned: readonly PlannedRuleInput[]): string[] {
       }
     }
   }
+  for (const reader of readers)
+    for (const read of reader.uses) for (const use of read.uses) names.add(use.series);
   return [...names].sort(compareCodePoints);
 }
 
@@ -163,10 +166,18 @@ export async function planImport(options: ImportOptions): Promise<ImportPlan> {
   }
   const alertmanagerImport = await planAlertmanagerImport(root, alertmanagerInputs, options.force === true);
   const existing = await loadExistingCatalog(root);
-  const evidence = options.evidence ? await options.evidence(seriesRead(planned)) : undefined;
+  const dashboardReaders: ExpressionReader[] = dashboards.map((d) => ({
+    module: d.module.path,
+    stem: path.posix.basename(d.module.path, '.ts'),
+    uses: dashboardReads(d.compared),
+  }));
+  const evidence = options.evidence
+    ? await options.evidence(seriesRead(planned, dashboardReaders))
+    : undefined;
   const rules = importRules(planned, {
     existing: existing.series,
     existingNames: existing.names,
+    otherReaders: dashboardReaders,
     ...(evidence && { evidence }),
   });
   const generated: PlannedFile[] = [

@@ -33,12 +33,33 @@ describe('o11y import of Grafana dashboards', () => {
   test('a shared export with graph panels, an API envelope, a ConfigMap and a v1 resource round-trip through o11y build', () => {
     expect(verifyMessage).not.toContain('differences');
     expect(report.written).toEqual([
+      'catalog/imported/index.ts',
+      'catalog/imported/kubernetes-workloads.ts',
+      'catalog/imported/queue-workers-legacy.ts',
+      'catalog/index.ts',
       'dashboards/blackbox-probes-resource.ts',
       'dashboards/blackbox-probes.ts',
       'dashboards/hosts-node-exporter.ts',
       'dashboards/kubernetes-workloads.ts',
       'dashboards/queue-workers-legacy.ts',
     ]);
+  });
+
+  test('the metrics the queries read are declared in the catalogue, typed from how the queries use them', async () => {
+    const kube = report.inferred.filter((t) => t.module === 'catalog/imported/kubernetes-workloads.ts');
+    expect(kube).toContainEqual(
+      expect.objectContaining({ metric: 'container_cpu_usage_seconds_total', type: 'counter' }),
+    );
+    expect(kube).toContainEqual(
+      expect.objectContaining({ metric: 'kube_pod_container_status_restarts_total', type: 'counter' }),
+    );
+    // The node exporter's metrics are the sample catalogue's already: not declared twice.
+    expect(report.inferred.map((t) => t.metric)).not.toContain('node_cpu_seconds_total');
+    const declared = await readFile(path.join(org.root, 'catalog/imported/kubernetes-workloads.ts'), 'utf8');
+    expect(declared).toContain('// Declared by o11y import for dashboards/kubernetes-workloads.ts');
+    expect(declared).toContain("counter('container_cpu_usage_seconds_total'");
+    // A job the dashboard only names through $job is no job of the catalogue.
+    expect(declared).not.toMatch(/job\('[^']*\$/);
   });
 
   test('the modules read like builder code and typecheck and pass biome', async () => {
@@ -185,7 +206,13 @@ describe('o11y import of dashboard.grafana.app v2 resources', () => {
   test('grid and rows layouts, variables and queries round-trip through their classic equivalent', () => {
     expect(verifyMessage).toContain('every dashboard to the same JSON');
     expect(verifyMessage).not.toContain('differences');
-    expect(report.written).toEqual(['dashboards/checkout.ts', 'dashboards/object-storage.ts']);
+    expect(report.written).toEqual([
+      'catalog/imported/index.ts',
+      'catalog/imported/object-storage.ts',
+      'catalog/index.ts',
+      'dashboards/checkout.ts',
+      'dashboards/object-storage.ts',
+    ]);
     expect(report.normalisations).toContainEqual({
       input: expect.stringMatching(/storage\.v2\.yaml$/),
       what: expect.stringMatching(

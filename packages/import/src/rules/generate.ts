@@ -6,7 +6,7 @@ import { alert, record, ruleGroup, SEVERITIES, type Severity, verbatimAlert } fr
 import { declareMetrics, type GeneratedModule, type SeriesBinding } from '../catalog/declare.ts';
 import type { Evidence } from '../catalog/evidence.ts';
 import { inferMetrics, type SeriesFacts } from '../catalog/infer.ts';
-import { expressionUses, type SeriesUse } from '../catalog/usage.ts';
+import { type ExpressionUses, expressionUses, type SeriesUse } from '../catalog/usage.ts';
 import { camelCase, constantCase, NameAllocator, ruleGroupName } from '../names.ts';
 import type { ImportReport, InferredType, LostItem, Normalisation, PassthroughItem } from '../report.ts';
 import type { InputGroup, InputRule, RuleInput } from './load.ts';
@@ -26,6 +26,20 @@ export interface RulesImportOptions {
   /** Identifiers the catalogue already exports (imported declarations must not clash with them). */
   readonly existingNames: Iterable<string>;
   readonly evidence?: Evidence;
+  /**
+   * Other imported modules whose expressions read metrics (dashboards: their queries): the metrics are
+   * declared in the catalogue too, each in a module of the first file that reads it.
+   */
+  readonly otherReaders?: readonly ExpressionReader[];
+}
+
+/** An imported module that reads metrics but holds no rules, with what its expressions read. */
+export interface ExpressionReader {
+  /** `dashboards/<stem>.ts`. */
+  readonly module: string;
+  /** Unique among the imported files: its catalogue module is `catalog/imported/<stem>.ts`. */
+  readonly stem: string;
+  readonly uses: readonly ExpressionUses[];
 }
 
 export interface RulesImport {
@@ -116,21 +130,26 @@ export function importRules(planned: readonly PlannedRuleInput[], options: Rules
   const recordedNames = new Set<string>();
   for (const { rule } of parsed.values()) if (rule.record) recordedNames.add(rule.record);
   const facts = new Map<string, { uses: SeriesUse[]; labels: Set<string>; stem: string }>();
+  const read = (stem: string, { uses, labels }: ExpressionUses) => {
+    for (const use of uses) {
+      if (recordedNames.has(use.series) || options.existing.has(use.series) || use.series.includes(':'))
+        continue;
+      const entry = facts.get(use.series) ?? { uses: [], labels: new Set<string>(), stem };
+      entry.uses.push(use);
+      for (const l of labels) entry.labels.add(l);
+      facts.set(use.series, entry);
+    }
+  };
   for (const { input, stem } of planned) {
     for (const group of input.groups) {
-      for (const rule of group.rules) {
-        const { uses, labels } = expressionUses(parsed.get(rule)!.node);
-        for (const use of uses) {
-          if (recordedNames.has(use.series) || options.existing.has(use.series) || use.series.includes(':'))
-            continue;
-          const entry = facts.get(use.series) ?? { uses: [], labels: new Set<string>(), stem };
-          entry.uses.push(use);
-          for (const l of labels) entry.labels.add(l);
-          facts.set(use.series, entry);
-        }
-      }
+      for (const rule of group.rules) read(stem, expressionUses(parsed.get(rule)!.node));
     }
   }
+  const readers = [
+    ...planned.map(({ stem }) => ({ stem, module: `rules/${stem}.ts` })),
+    ...(options.otherReaders ?? []),
+  ];
+  for (const reader of options.otherReaders ?? []) for (const uses of reader.uses) read(reader.stem, uses);
   const seriesFacts: SeriesFacts[] = [...facts].map(([series, f]) => ({
     series,
     uses: f.uses,
@@ -145,11 +164,11 @@ export function importRules(planned: readonly PlannedRuleInput[], options: Rules
   ]);
   const bindings = new Map<string, SeriesBinding>(options.existing);
   const modules: GeneratedModule[] = [];
-  for (const { stem } of planned) {
+  for (const { stem, module } of readers) {
     const mine = inferred.filter((m) => facts.get(m.series[0]!)?.stem === stem);
     if (mine.length === 0) continue;
     const path = `${CATALOG_DIR}/${stem}.ts`;
-    const header = `// Declared by o11y import for rules/${stem}.ts: the metrics its expressions read.`;
+    const header = `// Declared by o11y import for ${module}: the metrics its expressions read.`;
     const declared = declareMetrics(path, mine, names, header);
     modules.push(declared.module);
     for (const [series, binding] of declared.series) bindings.set(series, binding);
