@@ -94,7 +94,7 @@ export const routingTests = alertmanagerTests(config)
     [stagingChannel],
   )
   .routes(
-    "a staging SLO ticket goes to the staging channel, not production's tickets",
+    'a ticket of a staging SLO goes to the staging channel, not to #slo-tickets',
     sloAlert('payments', 'availability', 'ticket', 'staging'),
     [stagingChannel],
   )

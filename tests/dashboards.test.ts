@@ -46,9 +46,14 @@ async function dashboardsOf(out: string): Promise<Map<string, DashboardJson>> {
 }
 
 /** A selector as a comparable key: name and matchers, sorted (`__name__` dropped). */
+/**
+ * A selector as `name{matchers}`, matchers sorted. The environment is left out: a panel chooses it with
+ * `$environment` and an SLO alert may be limited to some (page for production); the tests that compare
+ * panels with alerts check the panel's environment filter apart.
+ */
 function selectorKey(selector: VectorSelector): string {
   const matchers = selector.matchers
-    .filter((m) => m.name !== '__name__')
+    .filter((m) => m.name !== '__name__' && m.name !== 'environment')
     .map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`)
     .sort();
   return `${selector.name}{${matchers.join(',')}}`;
@@ -178,8 +183,9 @@ describe('the sample organisation', () => {
       expect(more).toEqual([]);
       expect(compared!.threshold).toBe(constant);
       for (const title of panels) expect(thresholdsOf(panelOf(red, title))).toEqual([constant]);
-      // The headline stat shows exactly the series the alert compares.
+      // The headline stat shows exactly the series the alert compares, in the environments chosen.
       expect(seriesOf(panelOf(red, panels[0]))).toEqual([compared!.series]);
+      expect(panelOf(red, panels[0]).targets?.[0]?.expr).toContain('environment=~"$environment"');
     }
   });
 
@@ -201,6 +207,7 @@ describe('the sample organisation', () => {
         const panel = panelOf(board, `Error ratio · ${severity} windows`, row);
         expect(thresholdsOf(panel)).toEqual(constants);
         expect(seriesOf(panel).sort()).toEqual(compared.map((c) => c.series).sort());
+        expect(panel.targets?.every((t) => t.expr?.includes('environment=~"$environment"'))).toBe(true);
       }
     }
   });
