@@ -46,25 +46,22 @@ interface PanelJson {
 
 type Values = PreviewPage['payload']['panels'][number]['results'][number]['series'][number]['values'];
 
-/** Finite values at neighbouring steps a series needs before its line is a few pixels long. */
-const VISIBLE_RUN = 5;
-
 /**
- * Whether a line a person can see is drawn: VISIBLE_RUN numbers at neighbouring steps of one series. A
- * ratio of zeros or a quantile of nothing is NaN, and a lone number between NaNs is a point Grafana does
- * not show on a dense line (points are drawn only when there are few), so a rarely called service's p95
- * may draw nothing at all; two neighbouring numbers at the edge of a 15-minute range are a line about one
- * pixel long, which anti-aliasing leaves without a coloured pixel.
+ * Whether a line can be drawn: two numbers at neighbouring steps of one series. A ratio of zeros or a
+ * quantile of nothing is NaN, and a lone number between NaNs is a point Grafana does not show on a
+ * dense line (points are drawn only when there are few), so a rarely called service's p95 may draw
+ * nothing at all.
  */
 function hasSegment(values: Values): boolean {
   const times = values.map(([t]) => t);
   const step = Math.min(...times.slice(1).map((t, i) => t - times[i]!));
-  let run = 0;
-  return values.some(([t, v], i) => {
-    const finite = Number.isFinite(Number(v));
-    run = finite && i > 0 && t - values[i - 1]![0] <= step ? run + 1 : finite ? 1 : 0;
-    return run >= VISIBLE_RUN;
-  });
+  return values.some(
+    ([t, v], i) =>
+      i > 0 &&
+      Number.isFinite(Number(v)) &&
+      Number.isFinite(Number(values[i - 1]![1])) &&
+      t - values[i - 1]![0] <= step,
+  );
 }
 
 const drawable = (results: PreviewPage['payload']['panels'][number]['results']) =>
