@@ -188,6 +188,16 @@ describe('generated promtool tests', () => {
   }, 60_000);
 });
 
+/** The labels of every alert a promtool test file's case expects to fire. */
+function expectedAlerts(testFile: string, name: string | undefined): object[] | undefined {
+  const suite = parse(testFile) as {
+    tests: Array<{ name: string; alert_rule_test: Array<{ exp_alerts: Array<{ exp_labels: object }> }> }>;
+  };
+  return suite.tests
+    .find((t) => t.name === name)
+    ?.alert_rule_test.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels));
+}
+
 describe('SLOs per environment', () => {
   const perEnvironment = (alerting: SloAlerting) =>
     slo({
@@ -225,12 +235,7 @@ describe('SLOs per environment', () => {
     const caseName = `tests/slo/shop-deployed.yml: ${isolation?.name}`;
     expect(report.cases.map((c) => c.name)).toContain(caseName);
     // Staging's ticket fires at the end of the burst, with staging's labels; production is not listed.
-    const suite = parse(file('prometheus/tests/slo/shop-deployed.yml')) as {
-      tests: Array<{ name: string; alert_rule_test: Array<{ exp_alerts: Array<{ exp_labels: object }> }> }>;
-    };
-    const expected = suite.tests
-      .find((t) => t.name === isolation?.name)
-      ?.alert_rule_test.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels));
+    const expected = expectedAlerts(file('prometheus/tests/slo/shop-deployed.yml'), isolation?.name);
     expect(expected).toEqual([expect.objectContaining({ environment: 'staging', slo_severity: 'ticket' })]);
 
     // The same tests against rules that sum the environments together, as before dimensions: they fail.
@@ -263,12 +268,7 @@ describe('SLOs per environment', () => {
     const { dir, file } = await build([s]);
     const report = await tester.run(dir, { root, log: () => {} });
     expect(report.cases.filter((c) => !c.passed)).toEqual([]);
-    const suite = parse(file('prometheus/tests/slo/shop-clustered.yml')) as {
-      tests: Array<{ name: string; alert_rule_test: Array<{ exp_alerts: Array<{ exp_labels: object }> }> }>;
-    };
-    const expected = suite.tests
-      .find((t) => t.name === name)
-      ?.alert_rule_test.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels));
+    const expected = expectedAlerts(file('prometheus/tests/slo/shop-clustered.yml'), name);
     // us-1 pages (and, its ticket having no where, opens a ticket); eu-1 is in no expected alert.
     expect(expected).toContainEqual(expect.objectContaining({ cluster: 'us-1', slo_severity: 'page' }));
     expect(expected?.every((labels) => (labels as { cluster: string }).cluster === 'us-1')).toBe(true);

@@ -1,6 +1,6 @@
 import { compareCodePoints, formatDuration, parseDuration, stableStringify } from '@o11y/core';
 import { parse } from 'yaml';
-import { isRecord, type Json } from '../json.ts';
+import { isRecord, type Json, recordsOf } from '../json.ts';
 import { matcherMeaning, matchersOf } from './matchers.ts';
 
 const ROUTE_DURATIONS = ['group_wait', 'group_interval', 'repeat_interval'];
@@ -44,15 +44,13 @@ function routeMeanings(route: Json, at: string, into: Map<string, string>): void
 }
 
 const byName = (items: unknown): Json[] =>
-  (Array.isArray(items) ? items.filter(isRecord) : []).sort((a, b) =>
-    compareCodePoints(String(a.name), String(b.name)),
-  );
+  recordsOf(items).sort((a, b) => compareCodePoints(String(a.name), String(b.name)));
 
 const periodFields = ['weekdays', 'days_of_month', 'months', 'years'];
 
 /** A time interval with its lists as strings, names lower-case, as Alertmanager reads them. */
 function intervalMeaning(interval: Json): string {
-  const periods = Array.isArray(interval.time_intervals) ? interval.time_intervals.filter(isRecord) : [];
+  const periods = recordsOf(interval.time_intervals);
   return stableStringify(
     periods.map((period) => ({
       ...period,
@@ -86,10 +84,7 @@ export function alertmanagerMeaning(document: Json): Map<string, string> {
   if (sortedStrings(templates)) parts.set('templates', stableStringify(sortedStrings(templates)));
   if (isRecord(route)) routeMeanings(route, 'route', parts);
   for (const receiver of byName(receivers)) parts.set(`receiver ${receiver.name}`, stableStringify(receiver));
-  for (const [index, rule] of (Array.isArray(inhibit_rules)
-    ? inhibit_rules.filter(isRecord)
-    : []
-  ).entries()) {
+  for (const [index, rule] of recordsOf(inhibit_rules).entries()) {
     parts.set(
       `inhibit rule ${rule.name ?? index + 1}`,
       stableStringify({

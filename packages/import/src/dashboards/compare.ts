@@ -1,4 +1,4 @@
-import { isRecord, type Json } from '../json.ts';
+import { isRecord, type Json, recordsOf } from '../json.ts';
 
 const allObjects = (values: readonly unknown[]) => values.every(isRecord);
 
@@ -73,7 +73,7 @@ export function compareDashboards(input: Json, built: Json): string[] {
       if (overlay !== undefined) note(`variable ${name}`, overlay);
     }
   }
-  const panels = (json: Json) => (Array.isArray(json.panels) ? json.panels.filter(isRecord) : []);
+  const panels = (json: Json) => recordsOf(json.panels);
   const inputPanels = panels(input);
   const builtPanels = panels(built);
   if (inputPanels.length !== builtPanels.length)

@@ -10,7 +10,7 @@ import {
   table,
   timeseries,
 } from '@o11y/dashboards';
-import { isRecord, type Json } from '../json.ts';
+import { isRecord, type Json, recordsOf } from '../json.ts';
 import { camelCase, constantCase, NameAllocator } from '../names.ts';
 import type { PassthroughItem } from '../report.ts';
 import type { PlannedFile } from '../write.ts';
@@ -128,7 +128,7 @@ function planPanel(
 ): PanelPlan {
   const title = typeof input.title === 'string' && input.title.trim() !== '' ? input.title : 'Untitled';
   const type = input.type;
-  const targets = Array.isArray(input.targets) ? input.targets.filter(isRecord) : [];
+  const targets = recordsOf(input.targets);
   const prometheus =
     targets.length > 0 &&
     targets.every(
@@ -179,7 +179,7 @@ function planPanel(
     }
   }
   const thresholds = isRecord(defaults.thresholds) ? defaults.thresholds : {};
-  const steps = Array.isArray(thresholds.steps) ? thresholds.steps.filter(isRecord) : [];
+  const steps = recordsOf(thresholds.steps);
   if (
     (thresholds.mode ?? 'absolute') === 'absolute' &&
     steps.length > 1 &&

@@ -1,10 +1,6 @@
 import { parseDashboardQuery } from '@o11y/promql';
 import { type ExpressionUses, expressionUses } from '../catalog/usage.ts';
-import { isRecord, type Json } from '../json.ts';
-
-function objects(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
-}
+import { isRecord, type Json, recordsOf } from '../json.ts';
 
 function datasourceType(value: unknown): string | undefined {
   return isRecord(value) && typeof value.type === 'string' ? value.type : undefined;
@@ -17,11 +13,11 @@ function datasourceType(value: unknown): string | undefined {
  */
 export function dashboardReads(json: Json): ExpressionUses[] {
   const templating = isRecord(json.templating) ? json.templating : {};
-  const variables = objects(templating.list).flatMap((v) => (typeof v.name === 'string' ? [v.name] : []));
-  const panels = objects(json.panels).flatMap((p) => [p, ...objects(p.panels)]);
+  const variables = recordsOf(templating.list).flatMap((v) => (typeof v.name === 'string' ? [v.name] : []));
+  const panels = recordsOf(json.panels).flatMap((p) => [p, ...recordsOf(p.panels)]);
   const reads: ExpressionUses[] = [];
   for (const panel of panels) {
-    for (const target of objects(panel.targets)) {
+    for (const target of recordsOf(panel.targets)) {
       const type = datasourceType(target.datasource) ?? datasourceType(panel.datasource);
       if ((type !== undefined && type !== 'prometheus') || typeof target.expr !== 'string') continue;
       const expr = target.expr;
