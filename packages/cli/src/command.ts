@@ -7,8 +7,11 @@ export interface Command {
   readonly name: string;
   /** One line for `o11y --help`. */
   readonly summary: string;
-  /** The full `o11y <verb> --help` text: usage, options, exit codes. */
-  readonly help: string;
+  /**
+   * The full `o11y <verb> --help` text: usage, options, exit codes. A function when the text comes
+   * from modules too heavy to load for every command (the publishers).
+   */
+  readonly help: string | (() => Promise<string>);
   /** Returns the exit code: 0 ok, 1 findings or failures, 2 usage or internal error. */
   run(args: readonly string[], io: CommandIO): Promise<number>;
 }
@@ -22,6 +25,11 @@ export interface CommandIO {
   readonly colour: boolean;
   /** Whether a person watches stderr (a TTY): progress and timings are shown without being asked for. */
   readonly terminal?: boolean;
+}
+
+/** A verb's help text, whichever form the verb gives it in. */
+export async function helpOf(command: Command): Promise<string> {
+  return typeof command.help === 'string' ? command.help : command.help();
 }
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

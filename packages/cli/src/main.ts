@@ -10,7 +10,7 @@ import {
   toDiagnostics,
   useColour,
 } from '@o11y/core';
-import { type Command, type CommandIO, EXIT, UsageError } from './command.ts';
+import { type Command, type CommandIO, EXIT, helpOf, UsageError } from './command.ts';
 
 const here = fileURLToPath(import.meta.url);
 const commandsDir = path.join(path.dirname(here), 'commands');
@@ -61,32 +61,35 @@ Colour is used only on a terminal and never when NO_COLOR is set.
 }
 
 export async function main(argv: readonly string[], io?: Partial<CommandIO>): Promise<number> {
-  const fullIO: CommandIO = {
-    stdout: io?.stdout ?? ((text) => process.stdout.write(text)),
-    stderr: io?.stderr ?? ((text) => process.stderr.write(text)),
-    root: io?.root ?? projectRootOf(process.cwd()),
-    colour: io?.colour ?? useColour(),
-    terminal: io?.terminal ?? process.stderr.isTTY === true,
-  };
+  const stdout = io?.stdout ?? ((text: string) => process.stdout.write(text));
+  const stderr = io?.stderr ?? ((text: string) => process.stderr.write(text));
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    fullIO.stdout(overview(await loadCommands()));
+    stdout(overview(await loadCommands()));
     return verb ? EXIT.ok : EXIT.usage;
   }
   const command = await loadCommand(verb);
   if (!command) {
-    fullIO.stderr(`o11y: unknown command "${verb}"\n\n${overview(await loadCommands())}`);
+    stderr(`o11y: unknown command "${verb}"\n\n${overview(await loadCommands())}`);
     return EXIT.usage;
   }
+  // Found only now: the overview reads no project, and looking for one costs start-up time.
+  const fullIO: CommandIO = {
+    stdout,
+    stderr,
+    root: io?.root ?? projectRootOf(process.cwd()),
+    colour: io?.colour ?? useColour(),
+    terminal: io?.terminal ?? process.stderr.isTTY === true,
+  };
   if (rest.includes('--help') || rest.includes('-h')) {
-    fullIO.stdout(`${command.help.trimEnd()}\n`);
+    fullIO.stdout(`${(await helpOf(command)).trimEnd()}\n`);
     return EXIT.ok;
   }
   try {
     return await command.run(rest, fullIO);
   } catch (error) {
     if (error instanceof UsageError) {
-      fullIO.stderr(`o11y ${verb}: ${error.message}\n\n${command.help.trimEnd()}\n`);
+      fullIO.stderr(`o11y ${verb}: ${error.message}\n\n${(await helpOf(command)).trimEnd()}\n`);
       return EXIT.usage;
     }
     if (error instanceof O11yError || error instanceof O11yErrors) {

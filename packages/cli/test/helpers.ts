@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { sha256 } from '@o11y/core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const bin = path.join(repoRoot, 'packages', 'cli', 'bin', 'o11y.mjs');
+export const bin = path.join(repoRoot, 'packages', 'cli', 'bin', 'o11y.mjs');
 
 /** Runs the real CLI in a child process, the way a user or CI does. */
 export function o11y(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadCommands } from '../src/main.ts';
-import { o11y } from './helpers.ts';
+import { bin, o11y, repoRoot } from './helpers.ts';
 
 const verbs = [...(await loadCommands()).keys()];
 
@@ -24,6 +25,37 @@ describe('every verb', () => {
     },
     30_000,
   );
+
+  it('o11y --help loads no library but @o11y/core: the verbs load theirs when they run', () => {
+    // A module hook reports every module the process loads (ESM and the CommonJS it requires).
+    const hook = `data:text/javascript,${encodeURIComponent(`
+      import { register } from 'node:module';
+      register('data:text/javascript,' + encodeURIComponent(
+        'export async function load(url, context, next) { process._rawDebug("loaded " + url); return next(url, context); }'));`)}`;
+    const run = spawnSync(process.execPath, ['--import', hook, bin, '--help'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    const loaded = run.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('loaded file:'))
+      .map((line) => line.slice('loaded '.length));
+    const packages = new Set(
+      loaded.map(
+        (url) =>
+          /\/packages\/([^/]+)\//.exec(url)?.[1] ?? /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1],
+      ),
+    );
+    expect([...packages].sort()).toEqual(['cli', 'core']);
+  });
+
+  it('o11y publish --help lists every publish target', async () => {
+    const { publishers } = await import('@o11y/publish');
+    const help = o11y(['publish', '--help']);
+    expect(help.status).toBe(0);
+    for (const publisher of publishers) expect(help.stdout).toContain(`o11y publish ${publisher.name}\n`);
+  });
 
   it('an unknown verb is a usage error', () => {
     const result = o11y(['frobnicate']);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Catalog, checkConformity, parseExposition } from '@o11y/catalog';
+import type { Catalog } from '@o11y/catalog';
 import { formatDiagnostic, loadProjectLayout, O11yError, paint, stableStringify } from '@o11y/core';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
@@ -80,6 +80,7 @@ Exit codes: 0 conforms (warnings allowed), 1 errors found, 2 usage or internal e
     }
     const module = values.catalog ?? (await loadProjectLayout(io.root)).catalog;
     const catalog = await loadCatalog(path.resolve(io.root, module));
+    const { checkConformity, parseExposition } = await import('@o11y/catalog');
     const families = parseExposition(await readExposition(target, io.root));
     const report = checkConformity(catalog, families, values.job === undefined ? {} : { job: values.job });
     const errors = report.findings.filter((f) => f.severity === 'error').length;

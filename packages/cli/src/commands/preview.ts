@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { formatDiagnostic, toDiagnostics } from '@o11y/core';
-import { preview, readBuiltDashboards, selectDashboards } from '@o11y/preview';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
@@ -63,6 +62,8 @@ export const command: Command = {
     const data = dataOptions(values);
     const uids = values.dashboards?.flatMap((v) => v.split(',')).filter((v) => v !== '');
     const outDir = path.resolve(io.root, values.out ?? 'dist-preview');
+    // The renderer is loaded here, not at the top: every other verb's start-up would pay for it.
+    const { preview, readBuiltDashboards, selectDashboards } = await import('@o11y/preview');
     try {
       const all = await readBuiltDashboards(path.resolve(io.root, values.dist ?? 'dist'));
       const pages = await preview({

@@ -1,5 +1,5 @@
 import { formatDiagnostic, toDiagnostics } from '@o11y/core';
-import { init, type ParserOptions, type PromQLError, parse, prettify } from '@o11y/promql';
+import type { ParserOptions, PromQLError } from '@o11y/promql';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
@@ -59,6 +59,7 @@ export const command: Command = {
       binopFillModifiers: values['binop-fill-modifiers'] ?? false,
       durationExpressions: !values['no-duration-expressions'],
     };
+    const { init, parse, prettify } = await import('@o11y/promql');
     try {
       await init();
     } catch (error) {

@@ -1,16 +1,12 @@
 import path from 'node:path';
 import { type Diagnostic, type Formatters, formatDiagnostic, toDiagnostics, UsageError } from '@o11y/core';
-import {
-  currentCommit,
-  type OptionValues,
-  type PublishContext,
-  type Publisher,
-  type PublisherOption,
-  type PublishOutcome,
-  type PublishPlan,
-  publishers,
-  publishMessage,
-  readDistTree,
+import type {
+  OptionValues,
+  PublishContext,
+  Publisher,
+  PublisherOption,
+  PublishOutcome,
+  PublishPlan,
 } from '@o11y/publish';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, type CommandIO, EXIT } from '../command.ts';
@@ -39,8 +35,16 @@ function optionLines(options: Readonly<Record<string, PublisherOption>>): string
   return rows.map(([flag, description]) => `    ${flag!.padEnd(width)}  ${description}`).join('\n');
 }
 
+/**
+ * The publishers, loaded only when publishing or asked for this verb's help: they pull in every
+ * client, and `o11y --help` must not pay for them.
+ */
+async function loadPublishers(): Promise<readonly Publisher[]> {
+  return (await import('@o11y/publish')).publishers;
+}
+
 /** The help, from the publishers: a new target shows up here by its registration alone. */
-function help(): string {
+function help(publishers: readonly Publisher[]): string {
   const width = Math.max(...publishers.map((p) => p.name.length));
   const targets = publishers.map((p) => `  ${p.name.padEnd(width)}  ${p.summary}`).join('\n');
   const details = publishers
@@ -141,6 +145,7 @@ async function publish(publisher: Publisher, args: readonly string[], io: Comman
   const dryRun = values['dry-run'] === true;
   const stdout = (text: string) => io.stdout(redact(text));
   const report: { plan?: PublishPlan; outcome?: PublishOutcome; problems: Diagnostic[] } = { problems: [] };
+  const { currentCommit, publishMessage, readDistTree } = await import('@o11y/publish');
   try {
     const context: PublishContext = {
       tree: await readDistTree(path.resolve(io.root, (values.dist as string | undefined) ?? 'dist')),
@@ -170,10 +175,11 @@ async function publish(publisher: Publisher, args: readonly string[], io: Comman
 
 export const command: Command = {
   name: 'publish',
-  summary: `publish the build: ${publishers.map((p) => p.name).join(', ')}`,
-  help: help(),
+  summary: 'publish the build to Grafana, a ruler, Alertmanager… (o11y publish --help lists the targets)',
+  help: async () => help(await loadPublishers()),
   async run(args, io) {
     const [target, ...rest] = args;
+    const publishers = await loadPublishers();
     if (target === undefined || target.startsWith('-'))
       throw new UsageError(`say what to publish: ${publishers.map((p) => p.name).join(', ')}`);
     const publisher = publishers.find((p) => p.name === target);
