@@ -3,10 +3,13 @@ import { environments } from './services.ts';
 
 /**
  * One Prometheus per cluster, each with `external_labels: { cluster }`: off while we run one cluster, so
- * no dashboard asks for a cluster. Turn it on when a second cluster writes to the same Cortex: dashboards
- * then get a `$cluster` variable that filters every panel.
+ * no dashboard asks for a cluster. Turn it on when a second cluster writes to the same Cortex: the build
+ * then writes a prometheus.yml per cluster (rules/prometheus.ts), each with its own cluster label.
  */
 export const multiCluster = false;
+
+/** Our clusters; the first is the one we run while multiCluster is off. */
+export const clusters = ['production-eu', 'production-us'] as const;
 
 /**
  * Our deployment dimensions, declared once: every recording rule and alert keeps `environment` (lint's
@@ -16,5 +19,5 @@ export const multiCluster = false;
  */
 export const dimensions = defineDimensions({
   environment: { values: environments, source: 'relabel' },
-  cluster: { source: 'external_labels', enabled: multiCluster },
+  cluster: { values: clusters, source: 'external_labels', enabled: multiCluster },
 });

@@ -2,6 +2,8 @@ import { prometheusConfig, scrapeJob } from '@o11y/rules';
 import {
   blackboxJob,
   catalog,
+  clusters,
+  multiCluster,
   nodeExporterJob,
   postgresExporterJob,
   redisExporterJob,
@@ -24,14 +26,23 @@ const probed = [
   'https://status.stripe.com/',
 ];
 
+/** Each cluster's Prometheus writes to the central Mimir as its own user. */
+const mimir = (cluster: string) => ({
+  name: 'mimir',
+  url: 'https://mimir.example.com/api/v1/push',
+  basicAuth: { username: `prometheus-${cluster}`, passwordFile: '/etc/prometheus/secrets/mimir-password' },
+});
+
 /**
  * The organisation's Prometheus: one job per service (its replicas as targets), the exporters, the
- * blackbox prober. Sample and label limits follow from the catalogue's label budgets of each job.
+ * blackbox prober. Sample and label limits follow from the catalogue's label budgets of each job. With
+ * multiCluster on, one server per cluster (dist/prometheus/servers/<cluster>/prometheus.yml), each
+ * with its cluster label; the services have the same names in every cluster.
  */
 export const prometheus = prometheusConfig({
   scrapeInterval: '15s',
   evaluationInterval: '30s',
-  externalLabels: { cluster: 'production-eu' },
+  externalLabels: { cluster: clusters[0] },
   catalog,
   alertmanagers: ['alertmanager:9093'],
   jobs: [
@@ -64,14 +75,14 @@ export const prometheus = prometheusConfig({
       ],
     }),
   ],
-  remoteWrite: [
-    {
-      name: 'mimir',
-      url: 'https://mimir.example.com/api/v1/push',
-      basicAuth: {
-        username: 'prometheus-production-eu',
-        passwordFile: '/etc/prometheus/secrets/mimir-password',
-      },
-    },
-  ],
+  remoteWrite: [mimir(clusters[0])],
+  ...(multiCluster
+    ? {
+        servers: clusters.map((cluster) => ({
+          name: cluster,
+          externalLabels: { cluster },
+          remoteWrite: [mimir(cluster)],
+        })),
+      }
+    : {}),
 });

@@ -9,6 +9,8 @@ export const DIST = {
   manifest: 'manifest.json',
   prometheus: {
     config: 'prometheus/prometheus.yml',
+    /** The config of one server of several (`prometheusConfig({ servers })`). */
+    serverConfig: (server: string) => `prometheus/servers/${server}/prometheus.yml`,
     rulesDir: 'prometheus/rules',
     rules: (file: string) => `prometheus/rules/${file}.yml`,
     tests: (file: string) => `prometheus/tests/${file}.yml`,

@@ -2,6 +2,7 @@ export {
   jobLimits,
   type PrometheusConfig,
   type PrometheusConfigOptions,
+  type PrometheusServer,
   prometheusConfig,
   prometheusYaml,
   type RelabelConfig,

@@ -3,9 +3,11 @@ import {
   captureSource,
   DEFINITION,
   type Definition,
+  type Diagnostic,
   type Duration,
   formatDuration,
   O11yError,
+  O11yErrors,
   parseDuration,
   type SourceLocation,
 } from '@o11y/core';
@@ -96,15 +98,117 @@ export interface PrometheusConfigOptions {
   /** `host:port` of each Alertmanager. */
   readonly alertmanagers: readonly string[];
   readonly remoteWrite?: readonly RemoteWrite[];
+  /**
+   * One Prometheus per cluster (or environment): each server gets its own prometheus.yml from this one
+   * definition, with what differs between them. Without servers the build writes one prometheus.yml.
+   */
+  readonly servers?: readonly PrometheusServer[];
+}
+
+/** One Prometheus server of several: what it changes of the shared configuration. */
+export interface PrometheusServer {
+  /** Names its folder: dist/prometheus/servers/<name>/prometheus.yml. */
+  readonly name: string;
+  /** Added to (and overriding) the shared external labels: the cluster label of a multi-cluster setup. */
+  readonly externalLabels?: Readonly<Record<string, string>>;
+  /** Its scrape jobs, when its targets differ from the shared `jobs`. */
+  readonly jobs?: readonly ScrapeJob[];
+  readonly alertmanagers?: readonly string[];
+  readonly remoteWrite?: readonly RemoteWrite[];
+  /** The rule files (as named by their groups' `file`) it evaluates; default: every rule file. */
+  readonly ruleFiles?: (file: string) => boolean;
 }
 
 export interface PrometheusConfig extends Definition, PrometheusConfigOptions {}
 
-/** The Prometheus server config: scrape jobs, rule files (every emitted rule file), Alertmanagers, remote write. */
-export function prometheusConfig(options: PrometheusConfigOptions): PrometheusConfig {
-  const source = captureSource();
+/** One server's configuration: the shared options with its own applied over them. */
+export interface ServerConfig {
+  /** Undefined for the one server of a configuration without `servers`. */
+  readonly name: string | undefined;
+  readonly config: PrometheusConfig;
+  readonly ruleFiles: (file: string) => boolean;
+}
+
+/** The servers a configuration deploys: one per declared server, or the configuration itself. */
+export function serverConfigs(config: PrometheusConfig): readonly ServerConfig[] {
+  if (!config.servers) return [{ name: undefined, config, ruleFiles: () => true }];
+  return config.servers.map((server) => ({
+    name: server.name,
+    config: {
+      ...config,
+      externalLabels: { ...config.externalLabels, ...server.externalLabels },
+      jobs: server.jobs ?? config.jobs,
+      alertmanagers: server.alertmanagers ?? config.alertmanagers,
+      ...((server.remoteWrite ?? config.remoteWrite) && {
+        remoteWrite: server.remoteWrite ?? config.remoteWrite,
+      }),
+    },
+    ruleFiles: server.ruleFiles ?? (() => true),
+  }));
+}
+
+const SERVER_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * Servers must be told apart in the central store: each needs a distinct name and, for every enabled
+ * dimension the catalogue takes from `external_labels`, its own value of that label (a declared one
+ * when the dimension lists its values). Two servers with the same cluster label would write one series.
+ */
+function checkServers(options: PrometheusConfigOptions, source: SourceLocation): void {
+  const servers = options.servers;
+  if (!servers) return;
+  const problems: Diagnostic[] = [];
+  const fail = (message: string, hint: string) =>
+    problems.push({ severity: 'error', id: 'prometheus/servers', message, source, hint });
+  if (servers.length === 0)
+    fail('servers is empty', 'list each server, or leave servers out for one prometheus.yml');
+  const names = new Set<string>();
+  for (const server of servers) {
+    if (!SERVER_NAME.test(server.name))
+      fail(`server "${server.name}": not a folder name`, 'use lower-case letters, digits, ".", "_" and "-"');
+    if (names.has(server.name))
+      fail(`server ${server.name} is declared twice`, 'give each server its own name');
+    names.add(server.name);
+  }
+  const fromExternalLabels = (options.catalog?.dimensions?.enabled ?? []).filter(
+    (d) => d.source === 'external_labels',
+  );
+  for (const dimension of fromExternalLabels) {
+    const seen = new Map<string, string>();
+    for (const server of servers) {
+      const value = server.externalLabels?.[dimension.label] ?? options.externalLabels?.[dimension.label];
+      if (value === undefined) {
+        fail(
+          `server ${server.name} sets no ${dimension.label} external label`,
+          `the ${dimension.name} dimension comes from external_labels: give the server externalLabels: { ${dimension.label}: '…' }`,
+        );
+        continue;
+      }
+      if (dimension.values && !dimension.values.includes(value))
+        fail(
+          `server ${server.name}: ${dimension.label}="${value}" is not a declared value of ${dimension.name}`,
+          `declared: ${dimension.values.join(', ')}`,
+        );
+      const other = seen.get(value);
+      if (other !== undefined)
+        fail(
+          `servers ${other} and ${server.name} both set ${dimension.label}="${value}"`,
+          'their series would merge in the central store: give each server its own value',
+        );
+      seen.set(value, server.name);
+    }
+  }
+  if (problems.length > 0) throw new O11yErrors(problems);
+}
+
+/** Jobs of one name twice, and remote-write URLs that are not http(s) or carry credentials. */
+function checkJobsAndRemoteWrite(
+  jobs: readonly ScrapeJob[],
+  remoteWrite: readonly RemoteWrite[] | undefined,
+  source: SourceLocation,
+): void {
   const seen = new Set<string>();
-  for (const job of options.jobs) {
+  for (const job of jobs) {
     if (seen.has(job.name)) {
       throw new O11yError(`scrape job ${job.name} is defined twice`, {
         source: job.source,
@@ -113,7 +217,7 @@ export function prometheusConfig(options: PrometheusConfigOptions): PrometheusCo
     }
     seen.add(job.name);
   }
-  for (const remote of options.remoteWrite ?? []) {
+  for (const remote of remoteWrite ?? []) {
     if (!/^https?:\/\//.test(remote.url)) {
       throw new O11yError(`remote write ${remote.name}: "${remote.url}" is not an http(s) URL`, {
         source,
@@ -128,6 +232,15 @@ export function prometheusConfig(options: PrometheusConfigOptions): PrometheusCo
       });
     }
   }
+}
+
+/** The Prometheus server config: scrape jobs, rule files (every emitted rule file), Alertmanagers, remote write. */
+export function prometheusConfig(options: PrometheusConfigOptions): PrometheusConfig {
+  const source = captureSource();
+  checkJobsAndRemoteWrite(options.jobs, options.remoteWrite, source);
+  for (const server of options.servers ?? [])
+    checkJobsAndRemoteWrite(server.jobs ?? [], server.remoteWrite, source);
+  checkServers(options, source);
   return Object.freeze({ [DEFINITION]: KIND.config, source, ...options });
 }
 

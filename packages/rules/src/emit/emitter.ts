@@ -10,12 +10,13 @@ import {
   type Emitter,
   type ProjectModel,
   type RuleGroupModel,
+  type SourceLocation,
   stableStringify,
   toDiagnostics,
   toolPath,
 } from '@o11y/core';
 import { init } from '@o11y/promql';
-import { prometheusYaml } from '../config/prometheus.ts';
+import { prometheusYaml, serverConfigs } from '../config/prometheus.ts';
 import { KIND } from '../kinds.ts';
 import { timeCompression } from '../profile.ts';
 import { promtoolCheckRules, syntaxErrors } from '../promtool/check-rules.ts';
@@ -136,15 +137,19 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
     });
   }
   if (p.config) {
-    const ruleFiles = p.ruleFiles.map(({ file }) =>
-      path.posix.relative('prometheus', DIST.prometheus.rules(file)),
-    );
-    artifacts.push({
-      path: DIST.prometheus.config,
-      kind: 'prometheus-config',
-      content: toYaml(prometheusYaml(p.config, ruleFiles, context.profile)),
-      source: p.config.source,
-    });
+    for (const server of serverConfigs(p.config)) {
+      const configPath =
+        server.name === undefined ? DIST.prometheus.config : DIST.prometheus.serverConfig(server.name);
+      const ruleFiles = p.ruleFiles
+        .filter(({ file }) => server.ruleFiles(file))
+        .map(({ file }) => path.posix.relative(path.posix.dirname(configPath), DIST.prometheus.rules(file)));
+      artifacts.push({
+        path: configPath,
+        kind: 'prometheus-config',
+        content: toYaml(prometheusYaml(server.config, ruleFiles, context.profile)),
+        source: p.config.source,
+      });
+    }
   }
   return artifacts;
 }
@@ -174,8 +179,7 @@ async function verify(
       dir,
     )),
   ];
-  const config = artifacts.find((a) => a.kind === 'prometheus-config');
-  if (config) {
+  for (const config of artifacts.filter((a) => a.kind === 'prometheus-config')) {
     const result = await run(promtool, ['check', 'config', '--lint=all', '--lint-fatal', config.path], dir);
     if (result.code !== 0) {
       diagnostics.push({
@@ -214,11 +218,20 @@ function model(definitions: readonly Definition[], context: BuildContext): Parti
       })),
     })),
   );
-  const scrapeJobs = (p.config?.jobs ?? []).map((job) => ({
-    job: job.name,
-    scrapeInterval: job.scrapeInterval ?? p.config!.scrapeInterval,
-    source: job.source,
-  }));
+  // Every server's jobs, each once: the servers of several clusters scrape jobs of the same names.
+  const scrapeJobs: { job: string; scrapeInterval: string; source: SourceLocation }[] = [];
+  const seen = new Set<string>();
+  for (const server of p.config ? serverConfigs(p.config) : []) {
+    for (const job of server.config.jobs) {
+      if (seen.has(job.name)) continue;
+      seen.add(job.name);
+      scrapeJobs.push({
+        job: job.name,
+        scrapeInterval: job.scrapeInterval ?? server.config.scrapeInterval,
+        source: job.source,
+      });
+    }
+  }
   return { ruleGroups, scrapeJobs };
 }
 

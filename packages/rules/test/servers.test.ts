@@ -1,0 +1,168 @@
+import { defineCatalog, defineDimensions, max, sum } from '@o11y/catalog';
+import { O11yErrors } from '@o11y/core';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { emitter, prometheusConfig, record, ruleGroup, scrapeJob } from '../src/index.ts';
+import { queueDepth, requests, shopJob } from './fixtures.ts';
+import { build, context } from './helpers.ts';
+
+const clusters = ['eu-1', 'us-1'];
+const dimensions = defineDimensions({
+  environment: { values: ['production', 'staging'], source: 'target' },
+  cluster: { values: clusters, source: 'external_labels' },
+});
+const catalog = defineCatalog([requests, queueDepth], { dimensions });
+
+const recorded = ruleGroup('shop-recorded', {
+  file: 'shop/recorded',
+  rules: [record('shop:queue_depth:sum', sum(queueDepth))],
+});
+const alerting = ruleGroup('shop-alerts', {
+  file: 'shop/alerts',
+  rules: [record('shop:queue_depth:max', max(queueDepth))],
+});
+
+/** One Prometheus per cluster; the US cluster has its own targets and evaluates only the recording rules. */
+function perCluster() {
+  return prometheusConfig({
+    scrapeInterval: '15s',
+    evaluationInterval: '30s',
+    externalLabels: { region_team: 'sre' },
+    catalog,
+    jobs: [scrapeJob({ job: shopJob, targets: ['shop-eu-1:3000'] })],
+    alertmanagers: ['alertmanager:9093'],
+    servers: [
+      { name: 'eu-1', externalLabels: { cluster: 'eu-1' } },
+      {
+        name: 'us-1',
+        externalLabels: { cluster: 'us-1' },
+        jobs: [scrapeJob({ job: shopJob, targets: ['shop-us-1:3000', 'shop-us-2:3000'] })],
+        ruleFiles: (file) => file !== 'shop/alerts',
+      },
+    ],
+  });
+}
+
+describe('one definition, a Prometheus per cluster', () => {
+  it('writes a prometheus.yml per server with its external labels, targets and rule files, and no shared one', async () => {
+    const config = perCluster();
+    const { file, artifacts } = await build([recorded, alerting, config]);
+    expect(artifacts.filter((a) => a.kind === 'prometheus-config').map((a) => a.path)).toEqual([
+      'prometheus/servers/eu-1/prometheus.yml',
+      'prometheus/servers/us-1/prometheus.yml',
+    ]);
+    const eu = parse(file('prometheus/servers/eu-1/prometheus.yml'));
+    const us = parse(file('prometheus/servers/us-1/prometheus.yml'));
+    expect(eu.global.external_labels).toEqual({ region_team: 'sre', cluster: 'eu-1' });
+    expect(us.global.external_labels).toEqual({ region_team: 'sre', cluster: 'us-1' });
+    // Rule files are relative to each config, as Prometheus resolves them.
+    expect(eu.rule_files).toEqual(['../../rules/shop/alerts.yml', '../../rules/shop/recorded.yml']);
+    expect(us.rule_files).toEqual(['../../rules/shop/recorded.yml']);
+    expect(eu.scrape_configs[0].static_configs[0].targets).toEqual(['shop-eu-1:3000']);
+    expect(us.scrape_configs[0].static_configs[0].targets).toEqual(['shop-us-1:3000', 'shop-us-2:3000']);
+  });
+
+  it('passes promtool check config on every server, with the rule files where each config points', async () => {
+    const config = perCluster();
+    const definitions = [recorded, alerting, config];
+    const { dir, artifacts } = await build(definitions);
+    expect(await emitter.verify!(artifacts, dir, context(definitions))).toEqual([]);
+  });
+
+  it('reports a server whose config promtool refuses, naming its file', async () => {
+    const config = prometheusConfig({
+      scrapeInterval: '15s',
+      evaluationInterval: '30s',
+      jobs: [scrapeJob({ job: shopJob, targets: ['shop-1:3000'] })],
+      alertmanagers: ['alertmanager:9093'],
+      servers: [
+        { name: 'eu-1' },
+        {
+          name: 'bad',
+          jobs: [scrapeJob({ job: shopJob, targets: ['shop-1:3000'], relabel: [{ regex: '(' }] })],
+        },
+      ],
+    });
+    const { dir, artifacts } = await build([recorded, config]);
+    const problems = await emitter.verify!(artifacts, dir, context([recorded, config]));
+    expect(problems.map((p) => [p.id, p.source])).toEqual([['promtool/check-config', config.source]]);
+    expect(problems[0]!.message).toContain('dist/prometheus/servers/bad/prometheus.yml');
+  });
+
+  it('gives lint every server’s scrape jobs once', async () => {
+    const config = perCluster();
+    const model = await emitter.model!([recorded, config], context([recorded, config]));
+    expect(model.scrapeJobs?.map((j) => j.job)).toEqual(['shop']);
+  });
+
+  it('refuses servers the central store could not tell apart', () => {
+    const servers =
+      (...list: { name: string; externalLabels?: Record<string, string> }[]) =>
+      () =>
+        prometheusConfig({
+          scrapeInterval: '15s',
+          evaluationInterval: '30s',
+          catalog,
+          jobs: [scrapeJob({ job: shopJob, targets: ['shop-1:3000'] })],
+          alertmanagers: ['alertmanager:9093'],
+          servers: list,
+        });
+    const messages = (make: () => unknown) => {
+      try {
+        make();
+      } catch (error) {
+        expect(error).toBeInstanceOf(O11yErrors);
+        return (error as O11yErrors).diagnostics.map((d) => d.message);
+      }
+      return [];
+    };
+    expect(messages(servers({ name: 'eu-1' }))).toEqual(['server eu-1 sets no cluster external label']);
+    expect(messages(servers({ name: 'eu-1', externalLabels: { cluster: 'mars' } }))).toEqual([
+      'server eu-1: cluster="mars" is not a declared value of cluster',
+    ]);
+    expect(
+      messages(
+        servers(
+          { name: 'a', externalLabels: { cluster: 'eu-1' } },
+          { name: 'b', externalLabels: { cluster: 'eu-1' } },
+        ),
+      ),
+    ).toEqual(['servers a and b both set cluster="eu-1"']);
+    expect(
+      messages(
+        servers(
+          { name: 'a', externalLabels: { cluster: 'eu-1' } },
+          { name: 'a', externalLabels: { cluster: 'us-1' } },
+        ),
+      ),
+    ).toEqual(['server a is declared twice']);
+    expect(messages(servers({ name: 'EU 1', externalLabels: { cluster: 'eu-1' } }))).toEqual([
+      'server "EU 1": not a folder name',
+    ]);
+    expect(() =>
+      prometheusConfig({
+        scrapeInterval: '15s',
+        evaluationInterval: '30s',
+        jobs: [scrapeJob({ job: shopJob, targets: ['shop-1:3000'] })],
+        alertmanagers: ['alertmanager:9093'],
+        servers: [
+          { name: 'eu-1', remoteWrite: [{ name: 'central', url: 'https://u:p@mimir.example.com/push' }] },
+        ],
+      }),
+    ).toThrow('remote write central: credentials in the URL');
+  });
+
+  it('keeps one prometheus.yml when no servers are declared (the single-cluster default)', async () => {
+    const config = prometheusConfig({
+      scrapeInterval: '15s',
+      evaluationInterval: '30s',
+      jobs: [scrapeJob({ job: shopJob, targets: ['shop-1:3000'] })],
+      alertmanagers: ['alertmanager:9093'],
+    });
+    const { artifacts, file } = await build([recorded, config]);
+    expect(artifacts.filter((a) => a.kind === 'prometheus-config').map((a) => a.path)).toEqual([
+      'prometheus/prometheus.yml',
+    ]);
+    expect(parse(file('prometheus/prometheus.yml')).rule_files).toEqual(['rules/shop/recorded.yml']);
+  });
+});
