@@ -46,7 +46,7 @@ const promClientHttpLabels = {
   status_code: label.values(httpStatusCodes),
 };
 const promClientHttpCaps = [
-  { labels: ['service', 'route'] as const, max: ROUTES_PER_SERVICE * promClientServices.length },
+  { labels: ['route'] as const, per: ['service'] as const, max: ROUTES_PER_SERVICE },
 ];
 
 export const httpRequestsTotal = counter('http_requests_total', {
@@ -88,7 +88,7 @@ export const httpServerRequestDurationSeconds = histogram('http_server_request_d
     otel_scope_name: label.cardinality(2),
   },
   jointCaps: [
-    { labels: ['service_name', 'http_route'], max: ROUTES_PER_SERVICE * otelServices.length },
+    { labels: ['http_route'], per: ['service_name'], max: ROUTES_PER_SERVICE },
     // One value, under two names.
     { labels: ['deployment_environment_name', 'environment'], max: environments.length },
   ],

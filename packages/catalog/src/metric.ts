@@ -81,10 +81,22 @@ export type Unit =
   | 'count'
   | keyof CustomUnits;
 
-/** At most `max` distinct combinations of these labels exist together (e.g. `pod` and `instance`). */
+/**
+ * At most `max` distinct combinations of these labels exist together (e.g. `pod` and `instance`); with
+ * `per`, at most `max` for each combination of the `per` labels' values (15 `route`s per `service`):
+ * a selector of one service then counts that service's routes, not every service's.
+ */
 export interface JointCap<N extends string = string> {
   readonly labels: readonly N[];
+  readonly per?: readonly N[];
   readonly max: number;
+}
+
+/** A cap's bound for these label counts: how many combinations of its labels (and `per` labels) exist at most. */
+export function capBound(cap: JointCap, count: (label: string) => number): { inside: number; max: number } {
+  const per = cap.per ?? [];
+  const product = (labels: readonly string[]) => labels.reduce((n, l) => n * count(l), 1);
+  return { inside: product([...cap.labels, ...per]), max: cap.max * product(per) };
 }
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'native-histogram' | 'summary' | 'recorded';
@@ -180,7 +192,7 @@ function declare(input: DeclarationInput, series: (d: MetricDeclaration) => Seri
     ...input.extraLabels,
   };
   for (const cap of spec.jointCaps ?? []) {
-    const unknown = cap.labels.filter((l) => !labels[l]);
+    const unknown = [...cap.labels, ...(cap.per ?? [])].filter((l) => !labels[l]);
     if (unknown.length > 0) throw problem(`joint cap names unknown labels ${unknown.join(', ')}`);
     if (!Number.isInteger(cap.max) || cap.max < 1) throw problem(`joint cap max must be a positive integer`);
   }

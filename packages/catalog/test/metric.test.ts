@@ -89,6 +89,9 @@ describe('declarations', () => {
     expect(() => gauge('x', { ...spec, jointCaps: [{ labels: ['nope' as 'job'], max: 3 }] })).toThrow(
       'joint cap names unknown labels nope',
     );
+    expect(() =>
+      gauge('x', { ...spec, jointCaps: [{ labels: ['instance'], per: ['nope' as 'job'], max: 3 }] }),
+    ).toThrow('joint cap names unknown labels nope');
     expect(() => label.values(['a', 'a'])).toThrow('lists a value twice');
     expect(() => label.cardinality(0)).toThrow('must be a positive integer');
     expect(() => job('j', { scrapeInterval: '15 s' as '15s', instances: 1 })).toThrow('invalid duration');

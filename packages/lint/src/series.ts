@@ -46,7 +46,9 @@ export function catalogueSeries(catalog: MetricCatalog | undefined): Map<string,
         kind: series.kind,
         type: declaration.type,
         specs: series.specs,
-        jointCaps: declaration.jointCaps.filter((cap) => cap.labels.every((l) => l in series.specs)),
+        jointCaps: declaration.jointCaps.filter((cap) =>
+          [...cap.labels, ...(cap.per ?? [])].every((l) => l in series.specs),
+        ),
         scrapedBy: declaration.jobs.map((job) => ({
           job: job.name,
           intervalMs: parseDuration(job.scrapeInterval),

@@ -1,13 +1,14 @@
+import { counter, defineCatalog, label } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
 import { estimateCardinality, formatCardinalityTable } from '../src/cardinality.ts';
 import { lint } from '../src/lint.ts';
-import { testCatalog } from './catalog.ts';
+import { api, testCatalog } from './catalog.ts';
 import { alert, modelOf, recordItems, records, rules } from './helpers.ts';
 
 /** The estimate of each rule: the expressions recorded in one group (so outputs feed back), after `alerts`. */
-async function estimates(exprs: Record<string, string>, alerts = '') {
+async function estimates(exprs: Record<string, string>, alerts = '', catalog = testCatalog) {
   const { model } = modelOf(rules(alerts + recordItems(exprs)));
-  const { project } = await lint(model, { config: { catalog: testCatalog }, checks: [] });
+  const { project } = await lint(model, { config: { catalog }, checks: [] });
   const report = estimateCardinality(project);
   return Object.fromEntries(
     report.rules.map((e) => [e.target.kind === 'rule' ? e.target.rule.name : '', e.series]),
@@ -15,6 +16,34 @@ async function estimates(exprs: Record<string, string>, alerts = '') {
 }
 
 describe('static cardinality estimates', () => {
+  it('a cap per value bounds one service’s routes, however many services the catalogue lists', async () => {
+    // 3 api targets × 4 services × 40 routes in all, but at most 10 routes per service.
+    const perService = counter('service_requests_total', {
+      help: 'Requests per service and route.',
+      unit: 'requests',
+      jobs: [api],
+      labels: { service: label.values(['a', 'b', 'c', 'd']), route: label.cardinality(40) },
+      jointCaps: [{ labels: ['route'], per: ['service'], max: 10 }],
+    });
+    const catalog = defineCatalog([perService]);
+    expect(
+      await estimates(
+        {
+          // 3 × 4 × 40 = 480, capped to 3 × (4 services × 10 routes) = 120
+          'a:all:x': 'service_requests_total',
+          // one service: 3 × 10 routes
+          'a:one:x': 'service_requests_total{service="a"}',
+          // its routes: 10, not the catalogue's 40
+          'route:one:x': 'sum by (route) (rate(service_requests_total{service="a"}[5m]))',
+          // two services: up to 20 routes
+          'route:two:x': 'sum by (route) (rate(service_requests_total{service=~"a|b"}[5m]))',
+        },
+        '',
+        catalog,
+      ),
+    ).toEqual({ 'a:all:x': 120, 'a:one:x': 30, 'route:one:x': 10, 'route:two:x': 20 });
+  });
+
   it('selectors: the product of label counts after matchers, (job, instance) pairs counted once', async () => {
     expect(
       await estimates({

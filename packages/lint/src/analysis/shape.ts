@@ -1,4 +1,4 @@
-import type { LabelSpec, SampleKind } from '@o11y/catalog';
+import { capBound, type LabelSpec, type SampleKind } from '@o11y/catalog';
 import type { KnownSeries } from '../series.ts';
 import type { Node, NodeOf } from './ast.ts';
 import { literalAlternatives, matcherRegex } from './regex.ts';
@@ -239,8 +239,14 @@ function narrowedShape(
   }
   let total = product([...labels.values()].map((b) => b.count));
   for (const cap of caps) {
-    const inside = product(cap.labels.map((l) => labels.get(l)?.count ?? 1));
-    if (inside > cap.max) total = (total / inside) * cap.max;
+    const { inside, max } = capBound(cap, (l) => labels.get(l)?.count ?? 1);
+    if (inside > max) total = (total / inside) * max;
+    // Per value, the cap bounds each of its labels too: the routes of one service, whoever aggregates them.
+    if (cap.per)
+      for (const name of cap.labels) {
+        const bound = labels.get(name);
+        if (bound && bound.count > max) labels.set(name, { ...bound, count: max });
+      }
   }
   return { value: 'vector', series: total, labels, open: false, complete: true, kind: series.kind };
 }
