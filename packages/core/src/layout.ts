@@ -12,6 +12,8 @@ export const DIST = {
     rulesDir: 'prometheus/rules',
     rules: (file: string) => `prometheus/rules/${file}.yml`,
     tests: (file: string) => `prometheus/tests/${file}.yml`,
+    /** The whole rule file of groups whose alerts Grafana evaluates: only the promtool tests load it. */
+    testRules: (file: string) => `prometheus/tests/rules/${file}.yml`,
     operator: (file: string) => `prometheus/operator/${file}.yaml`,
     alerts: 'prometheus/alerts.json',
     index: 'prometheus/index.json',

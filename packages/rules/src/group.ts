@@ -132,3 +132,19 @@ export function makeRuleGroup(name: string, options: RuleGroupOptions, source: S
     ...(options.alerting !== undefined && { alerting: options.alerting }),
   });
 }
+
+/** Who evaluates a group's alerts: its own choice, else the project's (`alerting` of o11y.config.ts). */
+export function alertEvaluator(group: RuleGroup, projectDefault: AlertEvaluator): AlertEvaluator {
+  return group.alerting ?? projectDefault;
+}
+
+/**
+ * The group as Prometheus evaluates it: without its alerting rules when Grafana alone evaluates them
+ * (recording rules are always Prometheus's); undefined when nothing is left.
+ */
+export function prometheusPart(group: RuleGroup, projectDefault: AlertEvaluator): RuleGroup | undefined {
+  if (alertEvaluator(group, projectDefault) !== 'grafana') return group;
+  const records = group.rules.filter((rule) => rule.kind === 'record');
+  if (records.length === 0) return undefined;
+  return Object.freeze({ ...group, rules: Object.freeze(records) });
+}

@@ -16,7 +16,7 @@ import {
   shortHash,
   toDiagnostics,
 } from '@o11y/core';
-import { type AlertingRule, plan, type RuleGroup } from '@o11y/rules';
+import { type AlertingRule, alertEvaluator, plan, type RuleGroup } from '@o11y/rules';
 import { DATASOURCE_UIDS } from '../emit/provisioning.ts';
 
 /** Grafana's server-side expressions are queries against this pseudo-datasource. */
@@ -40,15 +40,6 @@ export interface GrafanaRuleGroup {
   /** The group as the alerting provisioning HTTP API and the foundation SDK's RuleGroup spell it. */
   readonly group: alerting.RuleGroup;
   readonly source: SourceLocation;
-}
-
-/** Who evaluates a group's alerts: its own choice, else the project's. */
-export function evaluatorOf(group: RuleGroup, projectDefault: AlertEvaluator): AlertEvaluator {
-  return group.alerting ?? projectDefault;
-}
-
-export function grafanaEvaluates(evaluator: AlertEvaluator): boolean {
-  return evaluator !== 'prometheus';
 }
 
 /** `o11y-alerts-<file>` with `/` and `.` as `-`, hashed when longer than Grafana's 40-character uid. */
@@ -222,7 +213,7 @@ export function grafanaRuleGroups(
   const problems: Diagnostic[] = [];
   for (const { file, groups } of plan(definitions, profile).ruleFiles) {
     const folder = folderOf(file);
-    const managed = groups.filter((group) => grafanaEvaluates(evaluatorOf(group, projectDefault)));
+    const managed = groups.filter((group) => alertEvaluator(group, projectDefault) !== 'prometheus');
     const titles = titlesIn(managed.flatMap((group) => alertsOf(group).map((rule) => ({ group, rule }))));
     for (const group of managed) {
       const alerts = alertsOf(group);
