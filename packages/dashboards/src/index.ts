@@ -1,4 +1,5 @@
 export * from './alerting/emitter.ts';
+export * from './alerting/notifications.ts';
 export * from './alerting/rules.ts';
 export * from './builder/dashboard.ts';
 export * from './builder/datasources.ts';

@@ -167,10 +167,10 @@ describe('emitted files', () => {
     ]);
   });
 
-  it('refuse two groups of one name', async () => {
+  it('refuse two groups of one name', () => {
     const a = ruleGroup('same', { rules: [record('a:b:c', queueDepth)] });
     const b = ruleGroup('same', { file: 'other', rules: [record('a:b:d', queueDepth)] });
-    await expect(async () => emitter.emit([a, b], context([a, b]))).rejects.toThrow(O11yErrors);
+    expect(() => emitter.emit([a, b], context([a, b]))).toThrow(O11yErrors);
   });
 });
 
@@ -345,7 +345,7 @@ describe('promtool tests and rule-test coverage', () => {
     expect(gap.failure?.source).toEqual(recordingRuleOf(rps)?.source);
   }, 30_000);
 
-  it('renders label templates in expected annotations and refuses to guess $value', async () => {
+  it('renders label templates in expected annotations and refuses to guess $value', () => {
     const { backlog, group } = shopRules();
     const valued = alert('QueueValue', {
       expr: queueDepth.gt(1),
@@ -365,9 +365,9 @@ describe('promtool tests and rule-test coverage', () => {
         }),
       ],
     });
-    await expect(async () =>
-      emitter.emit([group, other, suite], context([group, other, suite])),
-    ).rejects.toThrow(/cannot predict the rendering of "The queue holds \{\{ \$value \}\} jobs."/);
+    expect(() => emitter.emit([group, other, suite], context([group, other, suite]))).toThrow(
+      /cannot predict the rendering of "The queue holds \{\{ \$value \}\} jobs."/,
+    );
   });
 });
 
@@ -399,7 +399,11 @@ describe('alerts Grafana evaluates', () => {
         }),
       ],
     });
-    const { dir, artifacts, file } = await build([group, alertsOnly, suite, shopConfig()]);
+    const { dir, artifacts, file } = await build(
+      [group, alertsOnly, suite, shopConfig()],
+      'default',
+      'grafana',
+    );
     const deployed = parse(file('prometheus/rules/shop/web.yml')) as { groups: { rules: object[] }[] };
     expect(deployed.groups[0]!.rules).toEqual([expect.objectContaining({ record: rps.name })]);
     expect(artifacts.map((a) => a.path)).not.toContain('prometheus/rules/shop/alerts.yml');

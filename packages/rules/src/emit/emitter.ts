@@ -9,7 +9,6 @@ import {
   DIST,
   type Diagnostic,
   type Emitter,
-  loadProjectLayout,
   type ProjectModel,
   type RuleGroupModel,
   stableStringify,
@@ -106,10 +105,9 @@ function alertsJson(p: Plan) {
     .sort((a, b) => compareCodePoints(a.alert, b.alert) || compareCodePoints(a.group, b.group));
 }
 
-async function emit(definitions: readonly Definition[], context: BuildContext): Promise<Artifact[]> {
+function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
   const p = plan(definitions, context.profile);
-  const { alerting } = await loadProjectLayout(context.root);
-  const artifacts = ruleFileArtifacts(p, context, alerting);
+  const artifacts = ruleFileArtifacts(p, context, context.alerting ?? 'prometheus');
   artifacts.push(...sloArtifacts(p));
   const testOnly = new Set(artifacts.filter((a) => a.kind === 'promtool-test-rules').map((a) => a.path));
   const suites = p.tests.map((suite) => ({
