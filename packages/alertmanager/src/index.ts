@@ -21,9 +21,23 @@ export type {
   WebhookOptions,
 } from './receivers.ts';
 export { Receiver, receiver } from './receivers.ts';
-export { type RenderedFile, renderConfig, renderDeployable, validateConfig } from './render.ts';
+export {
+  type RenderedFile,
+  referenced,
+  renderConfig,
+  renderDeployable,
+  validateConfig,
+} from './render.ts';
 export { Route, type RouteTiming } from './route.ts';
-export { describeSecretLiteral, type EnvSecret, type FileSecret, type Secret, secret } from './secrets.ts';
+export {
+  describeSecretLiteral,
+  type EnvSecret,
+  type FileSecret,
+  isSecret,
+  type Secret,
+  secret,
+  secretKind,
+} from './secrets.ts';
 export type { AllowedUnrouted, InhibitionCase, RoutingCase, TestsFile } from './testing/cases.ts';
 export { ALERTMANAGER_TESTS, AlertmanagerTests, alertmanagerTests } from './testing/cases.ts';
 export type { AlertEntry } from './testing/coverage.ts';
@@ -43,4 +57,4 @@ export {
   startWebhookSink,
   type WebhookSink,
 } from './testing/webhook-sink.ts';
-export { TimeInterval, type TimePeriod, timeInterval } from './time-intervals.ts';
+export { renderTimeInterval, TimeInterval, type TimePeriod, timeInterval } from './time-intervals.ts';

@@ -58,7 +58,10 @@ function routesOf(route: AnyRoute): AnyRoute[] {
 }
 
 /** The receivers and time intervals the config uses, each once, sorted by name. */
-function referenced(config: AnyConfig): { receivers: Receiver[]; intervals: TimeInterval[] } {
+export function referenced<V extends LabelVocabulary>(
+  typed: AlertmanagerConfig<V>,
+): { receivers: Receiver[]; intervals: TimeInterval[] } {
+  const config = erase(typed);
   const receivers = new Set<Receiver>(config.receivers);
   const intervals = new Set<TimeInterval>(config.timeIntervals);
   for (const route of routesOf(config.root)) {

@@ -2,6 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  type AlertEvaluator,
   type Artifact,
   type BuildContext,
   compareCodePoints,
@@ -45,6 +46,8 @@ export interface BuildOptions {
   readonly beforeSwap?: () => Promise<void>;
   /** How definition modules are imported; `o11y dev` re-imports them fresh after an edit. */
   readonly importModule?: (file: string) => Promise<Record<string, unknown>>;
+  /** Who evaluates the alerts of groups that do not choose; default: `alerting` of o11y.config.ts. */
+  readonly alerting?: AlertEvaluator;
 }
 
 /** The build's stages, in the order they run. */
@@ -216,11 +219,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const profile = options.profile ?? 'default';
   const verify = options.verify !== false;
   const timings = new Map<Stage, number>();
-  const { definitions, config } = await timed(timings, 'load', async () => ({
+  const { definitions, config, alerting } = await timed(timings, 'load', async () => ({
     definitions: await loadDefinitions(root, options.importModule),
     config: options.config ?? (await loadConfig(root)),
+    alerting: options.alerting ?? (await loadProjectLayout(root)).alerting,
   }));
-  const context: BuildContext = { root, definitions, profile, log };
+  const context: BuildContext = { root, definitions, profile, log, alerting };
   const { artifacts, emitted, model } = await timed(timings, 'emit', async () => ({
     ...(await emitAll(definitions, context)),
     model: await projectModel(context),

@@ -1,11 +1,11 @@
 import { emitter as alertmanager } from '@o11y/alertmanager';
 import type { Emitter } from '@o11y/core';
-import { emitter as dashboards } from '@o11y/dashboards';
+import { emitter as dashboards, alertingEmitter as grafanaAlerting } from '@o11y/dashboards';
 import { emitter as rules } from '@o11y/rules';
 
 /**
  * The builder packages' emitters. Each emits from the definitions alone (the dashboards emitter reads
- * the rule definitions, not the rules emitter's output), so their order only fixes the order of the
- * verify stage's messages.
+ * the rule definitions, not the rules emitter's output; Grafana alerting reads the rule groups and the
+ * Alertmanager config), so their order only fixes the order of the verify stage's messages.
  */
-export const emitters: readonly Emitter[] = [rules, dashboards, alertmanager];
+export const emitters: readonly Emitter[] = [rules, dashboards, grafanaAlerting, alertmanager];

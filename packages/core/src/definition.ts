@@ -1,5 +1,6 @@
 import type { Diagnostic } from './errors.ts';
 import type { ProjectModel } from './model.ts';
+import type { AlertEvaluator } from './project.ts';
 import type { SourceLocation } from './source.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface BuildContext {
   /** `default`, or `test` for shortened intervals in end-to-end runs. */
   readonly profile: string;
   readonly log: (line: string) => void;
+  /** Who evaluates alerts of groups that do not choose (`alerting` of o11y.config.ts); default `prometheus`. */
+  readonly alerting?: AlertEvaluator;
 }
 
 /** A package's contribution to `o11y build`: turns definitions of its kinds into artifacts, then checks them. */

@@ -60,3 +60,18 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/**
+ * Go's `time.Duration.String()` (whole milliseconds): `90s` → `1m30s`, `1h` → `1h0m0s`. Grafana answers
+ * with it (`for` of an alert rule, `$__rate_interval`).
+ */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = (ms % 60_000) / 1000;
+  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0) return `${minutes}m${seconds}s`;
+  return `${seconds}s`;
+}

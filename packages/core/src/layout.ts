@@ -14,6 +14,8 @@ export const DIST = {
     rulesDir: 'prometheus/rules',
     rules: (file: string) => `prometheus/rules/${file}.yml`,
     tests: (file: string) => `prometheus/tests/${file}.yml`,
+    /** The whole rule file of groups whose alerts Grafana evaluates: only the promtool tests load it. */
+    testRules: (file: string) => `prometheus/tests/rules/${file}.yml`,
     operator: (file: string) => `prometheus/operator/${file}.yaml`,
     alerts: 'prometheus/alerts.json',
     index: 'prometheus/index.json',
@@ -33,6 +35,19 @@ export const DIST = {
     provisioning: {
       dashboards: 'grafana/provisioning/dashboards/o11y.yaml',
       datasources: 'grafana/provisioning/datasources/o11y.yaml',
+      /** Grafana's alerting file provisioning: one file per resource kind, `apiVersion: 1`. */
+      alerting: (kind: 'rules' | 'contact-points' | 'policies' | 'mute-timings') =>
+        `grafana/provisioning/alerting/${kind}.yaml`,
+    },
+    /** Grafana-managed alerting as the provisioning HTTP API takes it, read by `o11y publish`. */
+    alerting: {
+      dir: 'grafana/alerting',
+      ruleGroup: (folderUid: string, group: string) =>
+        `grafana/alerting/rule-groups/${folderUid}/${group}.json`,
+      folders: 'grafana/alerting/folders.json',
+      contactPoints: 'grafana/alerting/contact-points.json',
+      policies: 'grafana/alerting/policies.json',
+      muteTimings: 'grafana/alerting/mute-timings.json',
     },
   },
   alertmanager: {

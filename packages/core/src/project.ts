@@ -16,14 +16,25 @@ export interface ProjectLayout {
   readonly definitions: readonly string[];
   /** The module that exports the metric catalogue as `catalog`. */
   readonly catalog: string;
+  /** Who evaluates the alerting rules of groups that do not choose themselves (default `prometheus`). */
+  readonly alerting: AlertEvaluator;
   /** The line of `o11y.config.ts` that declared it; absent for the defaults. */
   readonly source?: SourceLocation;
 }
+
+/**
+ * Who evaluates an alerting rule: Prometheus (rule files), Grafana (Grafana-managed alert rules on
+ * the same PromQL), or both. Recording rules are always Prometheus's.
+ */
+export type AlertEvaluator = 'prometheus' | 'grafana' | 'both';
+
+export const ALERT_EVALUATORS: readonly AlertEvaluator[] = ['prometheus', 'grafana', 'both'];
 
 /** The layout of a project whose `o11y.config.ts` declares none. */
 export const DEFAULT_LAYOUT: ProjectLayout = Object.freeze({
   definitions: Object.freeze(['rules', 'dashboards', 'alertmanager']),
   catalog: 'catalog/index.ts',
+  alerting: 'prometheus',
 });
 
 /** A path inside the project: relative, forward slashes, never leaving the root. */
@@ -51,6 +62,8 @@ export function defineProject(spec: Partial<Omit<ProjectLayout, 'source'>>): Pro
   }
   const catalogProblem = problemWith(layout.catalog);
   if (catalogProblem) problems.push(`catalog ${catalogProblem}`);
+  if (!ALERT_EVALUATORS.includes(layout.alerting))
+    problems.push(`alerting must be one of ${ALERT_EVALUATORS.join(', ')}`);
   if (problems.length > 0) {
     throw new O11yErrors(
       problems.map((message) => ({
@@ -65,6 +78,7 @@ export function defineProject(spec: Partial<Omit<ProjectLayout, 'source'>>): Pro
   return Object.freeze({
     definitions: Object.freeze([...layout.definitions]),
     catalog: layout.catalog,
+    alerting: layout.alerting,
     source,
   });
 }
@@ -90,5 +104,5 @@ export async function loadProjectLayout(root: string): Promise<ProjectLayout> {
       hint: "export const project = defineProject({ … }) with defineProject from '@o11y/core'",
     });
   }
-  return module.project;
+  return { ...DEFAULT_LAYOUT, ...module.project };
 }

@@ -1,3 +1,6 @@
+export * from './alerting/emitter.ts';
+export * from './alerting/notifications.ts';
+export * from './alerting/rules.ts';
 export * from './builder/dashboard.ts';
 export * from './builder/datasources.ts';
 export * from './builder/folder.ts';

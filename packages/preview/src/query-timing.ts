@@ -4,6 +4,7 @@
  * Node bundle. `$__rate_interval` follows Grafana's Prometheus data source:
  * max(`$__interval` + scrape interval, 4 × scrape interval), printed as a Go duration.
  */
+import { goDuration } from '@o11y/core';
 import type { GrafanaData } from './renderer.ts';
 
 /** Grafana caps a query at this many points per series (its "safe" resolution). */
@@ -37,17 +38,6 @@ export function resolveTime(grafana: GrafanaData, text: string, now: number, rou
     throw new Error(`"${text}" is not a time Grafana understands (e.g. now-1h, now, 2026-01-01T00:00:00Z)`);
   }
   return value;
-}
-
-/** Go's `time.Duration.String()`, which Grafana's Prometheus back end uses for `$__rate_interval`. */
-export function goDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const hours = Math.floor(ms / 3_600_000);
-  const minutes = Math.floor((ms % 3_600_000) / 60_000);
-  const seconds = (ms % 60_000) / 1000;
-  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
 }
 
 export function queryTiming(

@@ -40,6 +40,15 @@ export {
   type GrafanaPublishOptions,
   publishGrafana,
 } from './grafana/run.ts';
+export {
+  type AlertingPlan,
+  alertingRefusals,
+  applyAlerting,
+  CHECKSUM_ANNOTATION,
+  PROVENANCE_HEADER,
+  planAlerting,
+  verifyAlerting,
+} from './grafana-alerting/rules.ts';
 export { HttpClient, type HttpClientOptions, type RetryPolicy } from './http/client.ts';
 export type {
   OptionValues,

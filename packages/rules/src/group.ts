@@ -1,5 +1,7 @@
 import type { Recorded } from '@o11y/catalog';
 import {
+  ALERT_EVALUATORS,
+  type AlertEvaluator,
   captureSource,
   DEFINITION,
   type Definition,
@@ -23,6 +25,8 @@ export interface RuleGroup extends Definition {
   readonly queryOffset?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly rules: readonly Rule[];
+  /** Who evaluates the group's alerts when the group chooses; otherwise `alerting` of o11y.config.ts. */
+  readonly alerting?: AlertEvaluator;
 }
 
 export interface RuleGroupOptions {
@@ -35,6 +39,11 @@ export interface RuleGroupOptions {
   readonly labels?: Readonly<Record<string, string>>;
   /** Alerting rules from `alert()` and recording rules from `record()`, in evaluation order. */
   readonly rules: readonly (AlertingRule | Recorded)[];
+  /**
+   * Who evaluates this group's alerting rules: `prometheus` (its rule file), `grafana` (Grafana-managed
+   * rules on the same PromQL) or `both`. Default: `alerting` of o11y.config.ts's defineProject.
+   */
+  readonly alerting?: AlertEvaluator;
 }
 
 const FILE_NAME = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
@@ -101,6 +110,12 @@ export function makeRuleGroup(name: string, options: RuleGroupOptions, source: S
       });
     }
   }
+  if (options.alerting !== undefined && !ALERT_EVALUATORS.includes(options.alerting)) {
+    throw new O11yError(`${what}: alerting must be one of ${ALERT_EVALUATORS.join(', ')}`, {
+      source,
+      id: 'rules/group-alerting',
+    });
+  }
   const rules = options.rules.map((entry) => toRule(entry, name, source));
   const interval = duration(options.interval, 'interval');
   const queryOffset = duration(options.queryOffset, 'queryOffset');
@@ -114,5 +129,22 @@ export function makeRuleGroup(name: string, options: RuleGroupOptions, source: S
     ...(queryOffset !== undefined && { queryOffset }),
     labels,
     rules: Object.freeze(rules),
+    ...(options.alerting !== undefined && { alerting: options.alerting }),
   });
+}
+
+/** Who evaluates a group's alerts: its own choice, else the project's (`alerting` of o11y.config.ts). */
+export function alertEvaluator(group: RuleGroup, projectDefault: AlertEvaluator): AlertEvaluator {
+  return group.alerting ?? projectDefault;
+}
+
+/**
+ * The group as Prometheus evaluates it: without its alerting rules when Grafana alone evaluates them
+ * (recording rules are always Prometheus's); undefined when nothing is left.
+ */
+export function prometheusPart(group: RuleGroup, projectDefault: AlertEvaluator): RuleGroup | undefined {
+  if (alertEvaluator(group, projectDefault) !== 'grafana') return group;
+  const records = group.rules.filter((rule) => rule.kind === 'record');
+  if (records.length === 0) return undefined;
+  return Object.freeze({ ...group, rules: Object.freeze(records) });
 }

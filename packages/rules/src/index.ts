@@ -13,7 +13,8 @@ export {
   seriesPerTarget,
 } from './config/prometheus.ts';
 export { emitter, mimirNamespace } from './emit/emitter.ts';
-export { type RuleGroup, type RuleGroupOptions, ruleGroup } from './group.ts';
+export { type Plan, plan } from './emit/plan.ts';
+export { alertEvaluator, type RuleGroup, type RuleGroupOptions, ruleGroup } from './group.ts';
 export { type EventSeries, eventSeries } from './import/event-series.ts';
 export { importOpenSlo, parseOpenSlo } from './import/openslo.ts';
 export { type ImportOptions, importSloth, parseSloth } from './import/sloth.ts';

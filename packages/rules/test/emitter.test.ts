@@ -379,3 +379,41 @@ describe('the tester without a build', () => {
     expect(report.summary).toEqual(['no Prometheus rules were built']);
   });
 });
+
+describe('alerts Grafana evaluates', () => {
+  it('leave the Prometheus rule files, while promtool still tests them on the same PromQL', async () => {
+    const { rps, backlog } = shopRules();
+    const group = ruleGroup('shop', { file: 'shop/web', rules: [rps, backlog], alerting: 'grafana' });
+    const alertsOnly = ruleGroup('shop-alerts', {
+      file: 'shop/alerts',
+      rules: [backlog],
+      alerting: 'grafana',
+    });
+    const suite = ruleTests('shop', {
+      rules: [group],
+      tests: [
+        testCase('backlog fires after 10m', {
+          interval: '1m',
+          input: [series(queueDepth, { instance: 'shop-1:3000', job: 'shop' }, constant(500, 30))],
+          alerts: [fires(backlog, '15m', [{ labels: { instance: 'shop-1:3000', job: 'shop' } }])],
+        }),
+      ],
+    });
+    const { dir, artifacts, file } = await build(
+      [group, alertsOnly, suite, shopConfig()],
+      'default',
+      'grafana',
+    );
+    const deployed = parse(file('prometheus/rules/shop/web.yml')) as { groups: { rules: object[] }[] };
+    expect(deployed.groups[0]!.rules).toEqual([expect.objectContaining({ record: rps.name })]);
+    expect(artifacts.map((a) => a.path)).not.toContain('prometheus/rules/shop/alerts.yml');
+    expect(parse(file('prometheus/prometheus.yml')).rule_files).toEqual(['rules/shop/web.yml']);
+    const whole = parse(file('prometheus/tests/rules/shop/web.yml')) as {
+      groups: { rules: { alert?: string }[] }[];
+    };
+    expect(whole.groups[0]!.rules.map((r) => r.alert)).toEqual([undefined, 'QueueBacklog']);
+    expect(parse(file('prometheus/tests/shop.yml')).rule_files).toEqual(['rules/shop/web.yml']);
+    const report = await tester.run(dir, { root, log: () => {} });
+    expect(report.cases.find((c) => c.name === 'tests/shop.yml: backlog fires after 10m')?.passed).toBe(true);
+  }, 30_000);
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { O11yError } from '@o11y/core';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { SchemaFile } from './generate.ts';
+import { SCHEMA_SOURCES, type SchemaFile } from './schema-sources.ts';
 
 /**
  * Written by this package's `build` script from the foundation SDK's TypeScript types, or by
@@ -19,7 +19,7 @@ export function validatorFor(file: SchemaFile): ValidateFunction {
   if (cached) return cached;
   const schemaPath = path.join(SCHEMA_DIR, file);
   if (!existsSync(schemaPath)) {
-    throw new O11yError(`the dashboard JSON schema ${file} has not been generated`, {
+    throw new O11yError(`the JSON schema ${file} has not been generated`, {
       id: 'dashboards/schema-missing',
       hint: 'run `npm run build -w @o11y/dashboards` (it derives the schema from the foundation SDK types)',
     });
@@ -35,11 +35,7 @@ export function validatorFor(file: SchemaFile): ValidateFunction {
  * The generator (and TypeScript with it) is loaded only then.
  */
 export async function ensureSchemas(): Promise<void> {
-  const files: SchemaFile[] = [
-    'dashboard.schema.json',
-    'dashboardv2beta1.schema.json',
-    ...Object.values(QUERY_SCHEMAS),
-  ];
+  const files = Object.keys(SCHEMA_SOURCES) as SchemaFile[];
   if (files.every((file) => existsSync(path.join(SCHEMA_DIR, file)))) return;
   const { generateSchemas } = await import('./generate.ts');
   mkdirSync(SCHEMA_DIR, { recursive: true });

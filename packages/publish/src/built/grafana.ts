@@ -56,7 +56,8 @@ export function derivedFolderUid(dirPath: string): string {
   return `${slug.slice(0, UID_MAX_LENGTH - 9).replace(/-$/, '')}-${suffix}`;
 }
 
-function parseJson(
+/** A JSON object file of the build, or undefined with a problem naming it. */
+export function parseJson(
   tree: DistTree,
   file: string,
   problems: Diagnostic[],

@@ -7,6 +7,8 @@ export interface SimRequest {
   readonly segments: readonly string[];
   readonly body: unknown;
   readonly who: Identity;
+  /** Request headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface SimResponse {

@@ -1,3 +1,4 @@
+export type { StoredAlertRule } from './alerting-routes.ts';
 export type { FaultOptions } from './faults.ts';
 export { launchGrafanaSimulator, parseFaults, type SimulatorLaunch } from './launch.ts';
 export {

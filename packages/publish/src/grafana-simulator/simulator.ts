@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LocalHttpService } from '../testing/local-server.ts';
+import { AlertingStore, alertingRoutes, type StoredAlertRule } from './alerting-routes.ts';
 import { apisRoutes } from './apis-routes.ts';
 import { classicRoutes } from './classic-routes.ts';
 import { FaultInjector, type FaultOptions } from './faults.ts';
@@ -47,6 +48,8 @@ const VERSIONS = { 11: '11.6.3', 12: '12.2.1', 13: '13.0.1' } as const;
 
 export class GrafanaSimulator extends LocalHttpService {
   readonly store = new SimulatorStore();
+  /** Grafana-managed alerting, in the same database (folders, the write count) as the dashboards. */
+  readonly alerting = new AlertingStore(this.store);
   readonly faults: FaultInjector;
   readonly requests: RequestRecord[] = [];
   readonly grafanaVersion: 11 | 12 | 13;
@@ -63,7 +66,10 @@ export class GrafanaSimulator extends LocalHttpService {
       this.identities.set(token, { ...identity, ref: identity.ref ?? `service-account:${identity.login}` });
     }
     const version = VERSIONS[this.grafanaVersion];
-    this.routes = [classicRoutes(this.store, { version, listVersionsAsObject: this.grafanaVersion >= 12 })];
+    this.routes = [
+      classicRoutes(this.store, { version, listVersionsAsObject: this.grafanaVersion >= 12 }),
+      alertingRoutes(this.alerting),
+    ];
     if (this.grafanaVersion >= 12) {
       this.routes.push(
         apisRoutes(this.store, {
@@ -104,6 +110,27 @@ export class GrafanaSimulator extends LocalHttpService {
       },
       { login, ref: `user:${login}`, role: 'Editor' },
     );
+  }
+
+  /**
+   * Act as a person editing an alert rule in the Grafana UI. The UI refuses rules with a provenance
+   * (written by file provisioning, or by the API without `X-Disable-Provenance`): they are read-only there.
+   */
+  editAlertRuleAsHuman(uid: string, change: (rule: JsonObject) => void): StoredAlertRule {
+    const existing = this.alerting.rules.get(uid);
+    if (!existing) throw new Error(`simulator: no alert rule ${uid}`);
+    if (existing.provenance !== '')
+      throw new Error(
+        `simulator: alert rule ${uid} is provisioned (${existing.provenance}) and read-only in the UI`,
+      );
+    const edited = structuredClone(existing) as JsonObject;
+    change(edited);
+    return this.alerting.save(edited, '', uid);
+  }
+
+  /** A rule as Grafana's file provisioning writes it at startup: provenance `file`. */
+  provisionAlertRuleFromFile(rule: JsonObject): StoredAlertRule {
+    return this.alerting.save(rule, 'file', undefined);
   }
 
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -164,7 +191,14 @@ export class GrafanaSimulator extends LocalHttpService {
         return respond(res, 400, errorBody(isApis, new SimulatorError(400, { message: 'bad request data' })));
       }
     }
-    const request: SimRequest = { method, url, segments: url.pathname.split('/').filter(Boolean), body, who };
+    const request: SimRequest = {
+      method,
+      url,
+      segments: url.pathname.split('/').filter(Boolean),
+      body,
+      who,
+      headers: req.headers,
+    };
     let response: SimResponse;
     try {
       response = this.route(request);
@@ -220,6 +254,11 @@ function respond(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
+  if (status === 204) {
+    res.writeHead(204, headers);
+    res.end();
+    return;
+  }
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',

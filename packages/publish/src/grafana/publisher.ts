@@ -1,5 +1,5 @@
 import { choice, flag, optionalString, positiveInt, requiredSecret, requiredString } from '../options.ts';
-import type { Publisher, PublishPlan } from '../publisher.ts';
+import type { Publisher, PublisherOption, PublishPlan } from '../publisher.ts';
 import type { GrafanaApi } from './api.ts';
 import {
   applyGrafanaPlan,
@@ -10,6 +10,22 @@ import {
   verifyGrafanaPlan,
 } from './publish.ts';
 import { connectGrafana, DEFAULT_CONCURRENCY } from './run.ts';
+
+/** The options every Grafana target takes: where Grafana is, which organisation, how many requests at once. */
+export const GRAFANA_OPTIONS: Readonly<Record<'url' | 'org-id' | 'concurrency', PublisherOption>> = {
+  url: {
+    type: 'string',
+    value: '<grafana-url>',
+    description: 'Grafana, e.g. https://grafana.example.com',
+    url: true,
+  },
+  'org-id': { type: 'string', value: '<n>', description: 'organisation (default 1)' },
+  concurrency: {
+    type: 'string',
+    value: '<n>',
+    description: `requests in flight (default ${DEFAULT_CONCURRENCY})`,
+  },
+};
 
 interface GrafanaPublishPlan extends PublishPlan {
   readonly grafana: GrafanaPlan;
@@ -27,22 +43,11 @@ Detects Grafana 12+ /apis (dashboard.grafana.app) or uses the classic /api. Dash
 Grafana since o11y wrote them, and dashboards o11y does not own, are left alone while everything
 else is published; the publish then fails naming each, with what --force would do to it.`,
   options: {
-    url: {
-      type: 'string',
-      value: '<grafana-url>',
-      description: 'Grafana, e.g. https://grafana.example.com',
-      url: true,
-    },
+    ...GRAFANA_OPTIONS,
     api: { type: 'string', value: 'auto|classic|apis', description: 'which API to use (default auto)' },
-    'org-id': { type: 'string', value: '<n>', description: 'organisation (default 1)' },
     namespace: { type: 'string', value: '<ns>', description: '/apis namespace (e.g. stacks-123)' },
     force: { type: 'boolean', description: 'overwrite dashboards edited in Grafana since o11y wrote them' },
     prune: { type: 'boolean', description: 'delete dashboards o11y owns that the build no longer defines' },
-    concurrency: {
-      type: 'string',
-      value: '<n>',
-      description: `requests in flight (default ${DEFAULT_CONCURRENCY})`,
-    },
   },
   async plan(context) {
     const url = requiredString(context, 'url');

@@ -50,6 +50,8 @@ export interface RequestOptions {
   /** `json` (default) serialises `body`; `yaml` / `text` send it as is. */
   readonly contentType?: 'json' | 'yaml' | 'text';
   readonly query?: Readonly<Record<string, string | number | undefined>>;
+  /** Headers of this request only, e.g. Grafana's `X-Disable-Provenance`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -121,7 +123,11 @@ export class HttpClient {
         : contentType === 'json'
           ? JSON.stringify(options.body)
           : String(options.body);
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.options.headers,
+      ...options.headers,
+    };
     if (body !== undefined) {
       headers['content-type'] =
         contentType === 'json'

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isRaw, toPromQL } from '@o11y/catalog';
 import {
+  type AlertEvaluator,
   type Artifact,
   type BuildContext,
   compareCodePoints,
@@ -17,6 +18,7 @@ import {
 } from '@o11y/core';
 import { init } from '@o11y/promql';
 import { prometheusYaml, serverConfigs } from '../config/prometheus.ts';
+import { prometheusPart } from '../group.ts';
 import { KIND } from '../kinds.ts';
 import { timeCompression } from '../profile.ts';
 import { promtoolCheckRules, syntaxErrors } from '../promtool/check-rules.ts';
@@ -32,13 +34,27 @@ export function mimirNamespace(file: string): string {
   return file.split('/')[0]!;
 }
 
-function ruleFileArtifacts(p: Plan, context: BuildContext): Artifact[] {
+/**
+ * The rule files Prometheus loads (with their PrometheusRule and Mimir copies), without the alerts
+ * Grafana alone evaluates; a file that lost some keeps its whole self under tests/rules/ for promtool.
+ */
+function ruleFileArtifacts(p: Plan, context: BuildContext, alerting: AlertEvaluator): Artifact[] {
   const dropIntervals = timeCompression(context.profile) !== undefined;
   const artifacts: Artifact[] = [];
   const namespaces = new Map<string, { groups: unknown[]; source: Artifact['source'] }>();
   for (const { file, groups } of p.ruleFiles) {
-    const yamlGroups = groups.map((g) => groupYaml(g, { dropIntervals }));
     const source = groups[0]!.source;
+    const deployed = groups.flatMap((g) => prometheusPart(g, alerting) ?? []);
+    if (deployed.length !== groups.length || deployed.some((g, i) => g !== groups[i])) {
+      artifacts.push({
+        path: DIST.prometheus.testRules(file),
+        kind: 'promtool-test-rules',
+        content: toYaml({ groups: groups.map((g) => groupYaml(g, { dropIntervals })) }),
+        source,
+      });
+    }
+    if (deployed.length === 0) continue;
+    const yamlGroups = deployed.map((g) => groupYaml(g, { dropIntervals }));
     artifacts.push({
       path: DIST.prometheus.rules(file),
       kind: 'prometheus-rules',
@@ -92,9 +108,13 @@ function alertsJson(p: Plan) {
 
 function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
   const p = plan(definitions, context.profile);
-  const artifacts = ruleFileArtifacts(p, context);
+  const artifacts = ruleFileArtifacts(p, context, context.alerting ?? 'prometheus');
   artifacts.push(...sloArtifacts(p));
-  const suites = p.tests.map((suite) => ({ suite, emitted: suiteYaml(suite, p) }));
+  const testOnly = new Set(artifacts.filter((a) => a.kind === 'promtool-test-rules').map((a) => a.path));
+  const suites = p.tests.map((suite) => ({
+    suite,
+    emitted: suiteYaml(suite, p, (file) => testOnly.has(DIST.prometheus.testRules(file))),
+  }));
   for (const { suite, emitted } of suites) {
     artifacts.push({
       path: DIST.prometheus.tests(suite.file),
@@ -137,11 +157,13 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
     });
   }
   if (p.config) {
+    // Rule files left with no Prometheus-evaluated rule (alerting: 'grafana') are not written.
+    const written = new Set(artifacts.filter((a) => a.kind === 'prometheus-rules').map((a) => a.path));
     for (const server of serverConfigs(p.config)) {
       const configPath =
         server.name === undefined ? DIST.prometheus.config : DIST.prometheus.serverConfig(server.name);
       const ruleFiles = p.ruleFiles
-        .filter(({ file }) => server.ruleFiles(file))
+        .filter(({ file }) => written.has(DIST.prometheus.rules(file)) && server.ruleFiles(file))
         .map(({ file }) => path.posix.relative(path.posix.dirname(configPath), DIST.prometheus.rules(file)));
       artifacts.push({
         path: configPath,

@@ -160,8 +160,15 @@ function testCaseYaml(test: RuleTestCase, loaded: Loaded) {
   return { yaml, covers: [...unique.values()] };
 }
 
-/** A promtool test file for a suite, and what each of its tests covers. */
-export function suiteYaml(suite: RuleTests, plan: Plan): EmittedSuite {
+/**
+ * A promtool test file for a suite, and what each of its tests covers. `testOnly` names the rule files
+ * whose whole self (Grafana-evaluated alerts included) is written under tests/rules/ for the tests.
+ */
+export function suiteYaml(
+  suite: RuleTests,
+  plan: Plan,
+  testOnly: (file: string) => boolean = () => false,
+): EmittedSuite {
   const files = [...new Set(suite.groups.map((g) => plan.fileOf.get(g) ?? g.file))];
   const testPath = `tests/${suite.file}.yml`;
   const loadedGroups = plan.ruleFiles.filter((f) => files.includes(f.file)).flatMap((f) => f.groups);
@@ -172,7 +179,12 @@ export function suiteYaml(suite: RuleTests, plan: Plan): EmittedSuite {
   return {
     file: suite.file,
     yaml: {
-      rule_files: files.map((f) => path.posix.relative(path.posix.dirname(testPath), `rules/${f}.yml`)),
+      rule_files: files.map((f) =>
+        path.posix.relative(
+          path.posix.dirname(testPath),
+          testOnly(f) ? `tests/rules/${f}.yml` : `rules/${f}.yml`,
+        ),
+      ),
       evaluation_interval: suite.evaluationInterval,
       group_eval_order: loadedGroups.map((g) => g.name),
       tests: cases.map((c) => c.yaml),
