@@ -1,4 +1,14 @@
 export {
+  isMetricQuery,
+  keptLabels,
+  type LineFilter,
+  type LineFilterOperator,
+  lineFilterChains,
+  type RangeAggregation,
+  rangeAggregations,
+} from './analysis.ts';
+export {
+  caretLines,
   type LogqlError,
   type LogqlParseResult,
   type MatchOperator,
