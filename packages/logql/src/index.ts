@@ -9,6 +9,7 @@ export {
 } from './analysis.ts';
 export {
   caretLines,
+  holdsVariable,
   type LogqlError,
   type LogqlParseResult,
   type MatchOperator,

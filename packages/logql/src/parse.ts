@@ -25,6 +25,11 @@ export type LogqlParseResult =
 /** `$name`, `${name}`, `${name:format}` and `[[name]]`, as Grafana's template service matches them. */
 const VARIABLE = /\$(\w+)|\[\[(\w+?)(?::\w+)?\]\]|\$\{(\w+)(?::[^}]+)?\}/g;
 
+/** Whether text (a matcher's value) holds a Grafana variable: what it matches is only known once Grafana substitutes it. */
+export function holdsVariable(text: string): boolean {
+  return /\$\w|\$\{|\[\[/.test(text);
+}
+
 /** Where the string literals are: "…" with escapes, and `…` raw strings. */
 function stringRegions(query: string): Span[] {
   const regions: Span[] = [];

@@ -18,6 +18,8 @@ import { estimateExceeded } from './live/estimate-exceeded.ts';
 import { seriesMissing } from './live/series-missing.ts';
 import { syntax as logqlSyntax } from './logql/syntax.ts';
 import { unboundedSelector as logqlUnboundedSelector } from './logql/unbounded-selector.ts';
+import { unknownStreamLabel } from './logql/unknown-stream-label.ts';
+import { unknownStreamLabelValue } from './logql/unknown-stream-label-value.ts';
 import { absent } from './promql/absent.ts';
 import { divisionNaN } from './promql/division-nan.ts';
 import { fragileAggregation } from './promql/fragile-aggregation.ts';
@@ -57,6 +59,8 @@ export const allChecks: readonly Check[] = [
   vectorMatching,
   logqlSyntax,
   logqlUnboundedSelector,
+  unknownStreamLabel,
+  unknownStreamLabelValue,
   unknownMetric,
   unknownLabel,
   unknownLabelValue,
