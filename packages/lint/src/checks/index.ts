@@ -16,6 +16,8 @@ import { tooManyPanels } from './dashboard/too-many-panels.ts';
 import { variableIgnored } from './dashboard/variable-ignored.ts';
 import { estimateExceeded } from './live/estimate-exceeded.ts';
 import { seriesMissing } from './live/series-missing.ts';
+import { impossibleLineFilter } from './logql/impossible-line-filter.ts';
+import { rangeTooShort as logqlRangeTooShort } from './logql/range-too-short.ts';
 import { syntax as logqlSyntax } from './logql/syntax.ts';
 import { unboundedSelector as logqlUnboundedSelector } from './logql/unbounded-selector.ts';
 import { unknownStreamLabel } from './logql/unknown-stream-label.ts';
@@ -59,6 +61,8 @@ export const allChecks: readonly Check[] = [
   vectorMatching,
   logqlSyntax,
   logqlUnboundedSelector,
+  impossibleLineFilter,
+  logqlRangeTooShort,
   unknownStreamLabel,
   unknownStreamLabelValue,
   unknownMetric,
