@@ -1,9 +1,10 @@
 import { type AlertLabels, alertmanagerTests } from '@o11y/alertmanager';
 import { captureSource, O11yError } from '@o11y/core';
-import type { AlertingRule } from '@o11y/rules';
+import type { AlertingRule, LokiAlertingRule } from '@o11y/rules';
 import type { Environment, ServiceName } from '../catalog/services.ts';
 import { transactionFailureRateHigh } from '../rules/business.ts';
 import { postgresReplicationLag } from '../rules/infrastructure.ts';
+import { errorLogBursts, paymentFailuresLogged } from '../rules/logs.ts';
 import { serviceRules } from '../rules/services.ts';
 import { sloOf } from '../rules/slos.ts';
 import {
@@ -24,8 +25,8 @@ type Alert = AlertLabels<OrgAlertLabels>;
  * taken from the rule itself so a case follows it. The rule's labels are a plain record; `o11y build`
  * checks each case against dist/prometheus/alerts.json.
  */
-function firing(rule: AlertingRule, environment: Environment = 'production'): Alert {
-  const kept = rule.expr.labels.includes('environment');
+function firing(rule: AlertingRule | LokiAlertingRule, environment: Environment = 'production'): Alert {
+  const kept = ('keptLabels' in rule ? (rule.keptLabels ?? []) : rule.expr.labels).includes('environment');
   return { alertname: rule.name, ...rule.labels, ...(kept && { environment }) } as Alert;
 }
 
@@ -50,6 +51,13 @@ function sloAlert(
 ): Alert {
   const rule = sloOf(service, slo).alerts[kind];
   return rule ? firing(rule, environment) : missing(`the ${kind} alert of the ${service} ${slo} SLO`);
+}
+
+function errorLogBurstOf(service: ServiceName): LokiAlertingRule {
+  return (
+    errorLogBursts.find((rule) => rule.labels.service === service) ??
+    missing(`the error-log burst alert of ${service}`)
+  );
 }
 
 const ordersDown = serviceAlert('orders', 'TargetDown');
@@ -80,6 +88,16 @@ export const routingTests = alertmanagerTests(config)
     infrastructureDiscord,
     alertsChannel,
   ])
+  .routes(
+    'payment failures in the logs page, and reach the payments team by e-mail',
+    firing(paymentFailuresLogged),
+    [paymentsEmail, oncallPager, alertsChannel],
+  )
+  .routes(
+    'an error-log burst of a staging service posts to #alerts-staging only',
+    firing(errorLogBurstOf('orders'), 'staging'),
+    [stagingChannel],
+  )
   .routes('an SLO page alert pages', ordersSloPage, [oncallPager])
   .routes('an SLO page alert of payments pages and e-mails', paymentsSloPage, [paymentsEmail, oncallPager])
   .routes('an SLO ticket alert posts to #slo-tickets', sloAlert('auth', 'latency', 'ticket'), [sloTickets])

@@ -7,6 +7,7 @@ import * as node from './exporters/node.ts';
 import * as postgres from './exporters/postgres.ts';
 import * as redis from './exporters/redis.ts';
 import * as http from './http.ts';
+import { logStreams } from './log-streams.ts';
 import * as runtime from './runtime.ts';
 import * as targets from './targets.ts';
 
@@ -20,6 +21,7 @@ export * from './exporters/redis.ts';
 export * from './exposure.ts';
 export * from './http.ts';
 export * from './jobs.ts';
+export * from './log-streams.ts';
 export * from './runtime.ts';
 export * from './services.ts';
 export * from './targets.ts';
@@ -31,8 +33,8 @@ function entriesOf(module: Record<string, unknown>): CatalogueEntry[] {
   );
 }
 
-/** The organisation's metric catalogue: every metric dashboards, rules and lint may query, and our dimensions. */
+/** The organisation's metric catalogue: every metric dashboards, rules and lint may query, our dimensions and log streams. */
 export const catalog = defineCatalog(
   [targets, http, runtime, app, business, node, blackbox, postgres, redis].flatMap(entriesOf),
-  { dimensions },
+  { dimensions, logStreams },
 );

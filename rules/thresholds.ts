@@ -17,6 +17,10 @@ export const PROCESS_MEMORY_BYTES = 1.5 * 1024 ** 3;
 export const PREMIUM_ACTIVE_USERS_MIN = 5;
 /** Share of payment transactions that fail above which payments alerts (5 %). */
 export const TRANSACTION_FAILURE_RATE = 0.05;
+/** Error lines one service may log in 5 minutes before it alerts (a burst, not the usual trickle). */
+export const ERROR_LOG_LINES_5M = 100;
+/** Payment failures the payments service may log in 10 minutes before it alerts. */
+export const PAYMENT_FAILURE_LOG_LINES_10M = 20;
 
 /** A filesystem predicted to be full within this many hours alerts. */
 export const DISK_FULL_WITHIN_HOURS = 4;

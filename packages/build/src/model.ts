@@ -16,6 +16,7 @@ export async function projectModel(context: BuildContext): Promise<ProjectModel>
   const ruleGroups: RuleGroupModel[] = [];
   const dashboards: DashboardModel[] = [];
   const scrapeJobs: ScrapeJobModel[] = [];
+  const lokiRuleGroups: RuleGroupModel[] = [];
   const failures: Diagnostic[] = [];
   for (const emitter of emitters) {
     if (!emitter.model) continue;
@@ -25,10 +26,11 @@ export async function projectModel(context: BuildContext): Promise<ProjectModel>
       ruleGroups.push(...(part.ruleGroups ?? []));
       dashboards.push(...(part.dashboards ?? []));
       scrapeJobs.push(...(part.scrapeJobs ?? []));
+      lokiRuleGroups.push(...(part.lokiRuleGroups ?? []));
     } catch (error) {
       failures.push(...toDiagnostics(error));
     }
   }
   if (failures.length > 0) throw new O11yErrors(failures);
-  return { ruleGroups, dashboards, scrapeJobs };
+  return { ruleGroups, dashboards, scrapeJobs, lokiRuleGroups };
 }

@@ -1,6 +1,7 @@
 import { compareCodePoints, type Diagnostic, formatSource, O11yErrors } from '@o11y/core';
 import type { Dimensions } from './dimensions.ts';
 import type { SeriesInfo } from './expr/selector.ts';
+import type { LogStreams } from './log-streams.ts';
 import type { CatalogueEntry, Job, MetricDeclaration } from './metric.ts';
 
 /**
@@ -11,11 +12,14 @@ export class Catalog {
   readonly metrics: readonly MetricDeclaration[];
   /** The organisation's deployment dimensions, when it declares them. */
   readonly dimensions: Dimensions | undefined;
+  /** The stream labels of the organisation's logs, when it declares them. */
+  readonly logStreams: LogStreams | undefined;
   private readonly byMetric = new Map<string, MetricDeclaration>();
   private readonly bySeries = new Map<string, SeriesInfo>();
 
   constructor(entries: readonly CatalogueEntry[], options: CatalogOptions = {}) {
     this.dimensions = options.dimensions;
+    this.logStreams = options.logStreams;
     const problems: Diagnostic[] = [];
     for (const { declaration } of entries) {
       const previous = this.byMetric.get(declaration.name);
@@ -58,6 +62,7 @@ export class Catalog {
   with(entries: readonly CatalogueEntry[]): Catalog {
     return new Catalog([...this.metrics.map((declaration) => ({ declaration })), ...entries], {
       ...(this.dimensions && { dimensions: this.dimensions }),
+      ...(this.logStreams && { logStreams: this.logStreams }),
     });
   }
 }
@@ -74,6 +79,7 @@ function duplicate(what: string, declaration: MetricDeclaration, previous: Metri
 
 export interface CatalogOptions {
   readonly dimensions?: Dimensions;
+  readonly logStreams?: LogStreams;
 }
 
 export function defineCatalog(entries: readonly CatalogueEntry[], options: CatalogOptions = {}): Catalog {

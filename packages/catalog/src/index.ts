@@ -12,5 +12,6 @@ export * from './expr/raw.ts';
 export * from './expr/selector.ts';
 export * from './expr/vector.ts';
 export * from './labels.ts';
+export * from './log-streams.ts';
 export * from './metric.ts';
 export * from './service.ts';

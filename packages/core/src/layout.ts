@@ -24,6 +24,11 @@ export const DIST = {
     dir: 'mimir',
     namespace: (namespace: string) => `mimir/${namespace}.yml`,
   },
+  loki: {
+    /** Loki's ruler files, one per namespace; Loki's local rule storage reads them from `<directory>/<tenant>/`. */
+    rulesDir: 'loki/rules',
+    rules: (namespace: string) => `loki/rules/${namespace}.yml`,
+  },
   grafana: {
     dashboardsDir: 'grafana/dashboards',
     /** A dashboard in its folder path; dashboards without a folder go to `general`. */

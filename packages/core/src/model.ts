@@ -88,4 +88,6 @@ export interface ProjectModel {
   readonly ruleGroups: readonly RuleGroupModel[];
   readonly dashboards: readonly DashboardModel[];
   readonly scrapeJobs: readonly ScrapeJobModel[];
+  /** Rule groups of Loki's ruler: the same shape, with LogQL expressions. */
+  readonly lokiRuleGroups?: readonly RuleGroupModel[];
 }

@@ -47,9 +47,9 @@ export interface QueryEntry {
   readonly expression: Expression;
 }
 
-/** One LogQL query of a dashboard (a Loki panel or target), parsed once with Grafana's grammar. */
+/** One LogQL query (a Loki panel's target or a Loki rule's expression), parsed once with Grafana's grammar. */
 export interface LogQueryEntry {
-  readonly target: QueryTarget;
+  readonly target: QueryTarget | RuleTarget;
   readonly text: string;
   readonly parsed: LogqlParseResult;
 }
@@ -137,17 +137,26 @@ export class LintProject {
       );
     });
     this.expressions = [...this.rules.map((r) => r.expression), ...this.queries.map((q) => q.expression)];
-    this.logQueries = model.dashboards.flatMap((dashboard) =>
-      dashboard.panels.flatMap((panel) =>
-        panel.queries
-          .filter((query) => queryDatasource(query, panel, dashboard) === 'loki')
-          .map((query) => ({
-            target: { kind: 'query', dashboard, panel, query } as const,
-            text: query.expr,
-            parsed: parseLogql(query.expr),
-          })),
+    this.logQueries = [
+      ...model.dashboards.flatMap((dashboard) =>
+        dashboard.panels.flatMap((panel) =>
+          panel.queries
+            .filter((query) => queryDatasource(query, panel, dashboard) === 'loki')
+            .map((query) => ({
+              target: { kind: 'query', dashboard, panel, query } as const,
+              text: query.expr,
+              parsed: parseLogql(query.expr),
+            })),
+        ),
       ),
-    );
+      ...(model.lokiRuleGroups ?? []).flatMap((group) =>
+        group.rules.map((rule) => ({
+          target: { kind: 'rule', group, rule } as const,
+          text: rule.expr,
+          parsed: parseLogql(rule.expr),
+        })),
+      ),
+    ];
     for (const entry of this.rules) {
       if (entry.rule.kind !== 'record') continue;
       const list = this.recorders.get(entry.rule.name) ?? [];

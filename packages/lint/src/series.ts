@@ -2,8 +2,8 @@ import type { Catalog, JointCap, LabelSpec, MetricDeclaration, MetricType, Sampl
 import { parseDuration, type RuleGroupModel, type RuleModel } from '@o11y/core';
 
 /** What lint needs of the metric catalogue: every declared metric, to look series up by name. */
-/** What lint reads of a catalogue: its metrics, and the deployment dimensions when it declares them. */
-export type MetricCatalog = Pick<Catalog, 'metrics'> & Partial<Pick<Catalog, 'dimensions'>>;
+/** What lint reads of a catalogue: its metrics, and the deployment dimensions and log streams when it declares them. */
+export type MetricCatalog = Pick<Catalog, 'metrics'> & Partial<Pick<Catalog, 'dimensions' | 'logStreams'>>;
 
 export interface ScrapedBy {
   readonly job: string;

@@ -140,3 +140,28 @@ export function logsDashboard(...exprs: string[]): Record<string, string> {
     ),
   };
 }
+
+/** Lints Loki rules (one recording rule per expression, in group `logs`) with one check. */
+export async function runLokiRules(
+  check: Check,
+  exprs: readonly string[],
+  config: LintConfig = {},
+): Promise<LintFinding[]> {
+  const source = { file: 'rules/logs.ts', line: 1, column: 1 };
+  const group = {
+    name: 'logs',
+    file: 'dist/loki/rules/logs.yml',
+    source,
+    rules: exprs.map((expr, index) => ({
+      kind: 'record' as const,
+      name: `logs:rule${index}`,
+      expr,
+      labels: {},
+      annotations: {},
+      source: { ...source, line: index + 2 },
+    })),
+  };
+  const model: ProjectModel = { ruleGroups: [], dashboards: [], scrapeJobs: [], lokiRuleGroups: [group] };
+  const result = await lint(model, { checks: [check], config: { catalog: testCatalog, ...config } });
+  return [...result.findings];
+}

@@ -1,4 +1,15 @@
 export {
+  isMetricQuery,
+  keptLabels,
+  type LineFilter,
+  type LineFilterOperator,
+  lineFilterChains,
+  type RangeAggregation,
+  rangeAggregations,
+} from './analysis.ts';
+export {
+  caretLines,
+  holdsVariable,
   type LogqlError,
   type LogqlParseResult,
   type MatchOperator,

@@ -25,6 +25,11 @@ export type LogqlParseResult =
 /** `$name`, `${name}`, `${name:format}` and `[[name]]`, as Grafana's template service matches them. */
 const VARIABLE = /\$(\w+)|\[\[(\w+?)(?::\w+)?\]\]|\$\{(\w+)(?::[^}]+)?\}/g;
 
+/** Whether text (a matcher's value) holds a Grafana variable: what it matches is only known once Grafana substitutes it. */
+export function holdsVariable(text: string): boolean {
+  return /\$\w|\$\{|\[\[/.test(text);
+}
+
 /** Where the string literals are: "…" with escapes, and `…` raw strings. */
 function stringRegions(query: string): Span[] {
   const regions: Span[] = [];
@@ -45,7 +50,7 @@ function stringRegions(query: string): Span[] {
  * `$__interval`, `$__range`), a number elsewhere (`topk($k, …)`). Inside strings they stay: Loki gets
  * the substituted text there, and the grammar reads any text.
  */
-function withPlaceholders(query: string): string {
+export function withPlaceholders(query: string): string {
   const strings = stringRegions(query);
   return query.replace(VARIABLE, (text, _plain, _bracket, _braced, offset: number) => {
     if (strings.some((s) => offset >= s.start && offset < s.end)) return text;
@@ -109,13 +114,23 @@ export interface StreamSelector extends Span {
   readonly matchers: readonly StreamMatcher[];
 }
 
-function unquote(literal: string): string {
+export function unquote(literal: string): string {
   if (literal.startsWith('`')) return literal.slice(1, -1);
   try {
     return JSON.parse(literal) as string;
   } catch {
     return literal.slice(1, -1);
   }
+}
+
+/**
+ * The lines that show an error under the query: the line of the query it is on, then a caret under the
+ * text it could not read (at least one, never past the end of that line), each indented by `indent`.
+ */
+export function caretLines(query: string, error: LogqlError, indent = '    '): string {
+  const line = query.split('\n')[error.line - 1] ?? '';
+  const width = Math.max(1, Math.min(error.end - error.start, line.length - error.column + 1));
+  return `${indent}${line}\n${indent}${' '.repeat(error.column - 1)}${'^'.repeat(width)}`;
 }
 
 /** The stream selectors `{…}` of a query that parses, with their matchers, in the order written. */
@@ -147,7 +162,7 @@ export function streamSelectors(query: string): StreamSelector[] {
 }
 
 /** A node of the grammar's tree (its type is @lezer/common's, reached without depending on it). */
-type SyntaxNode = ReturnType<ReturnType<typeof parser.parse>['cursor']>['node'];
+export type SyntaxNode = ReturnType<ReturnType<typeof parser.parse>['cursor']>['node'];
 
 /** `Matchers` nests to the left (`Matchers , Matcher`), so the matchers are gathered in order. */
 function collectMatchers(node: SyntaxNode): SyntaxNode[] {

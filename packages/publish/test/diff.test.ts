@@ -244,6 +244,55 @@ receivers:
   });
 });
 
+describe('diff of two builds with Loki rules', () => {
+  const lokiRules = (expr: string, threshold: number) =>
+    treeFromFiles({
+      'loki/rules/logs.yml': `groups:
+  - name: service-logs
+    rules:
+      - alert: ErrorLogBurst
+        expr: sum by (service) (count_over_time({service="payments"} |= "error" [5m])) > ${threshold}
+        for: 5m
+        labels: { severity: warning }
+      - record: service:log_lines:rate5m
+        expr: ${expr}
+`,
+    });
+
+  it('reports a Loki rule whose LogQL or threshold changed, as written, in its own section', () => {
+    const report = diffTrees(
+      lokiRules('sum by (service) (rate({service="payments"}[5m]))', 50),
+      lokiRules('sum by (service) (rate({service="payments"} |= "error" [5m]))', 100),
+      { formatQuery },
+    );
+    const loki = report.sections.find((s) => s.name === 'Loki rules')!;
+    expect(
+      loki.items.map((i) => [i.title, i.changes.map((c) => c.lines?.map((l) => `${l.op} ${l.text}`))]),
+    ).toEqual([
+      [
+        'service-logs/ErrorLogBurst',
+        [
+          [
+            '- sum by (service) (count_over_time({service="payments"} |= "error" [5m])) > 50',
+            '+ sum by (service) (count_over_time({service="payments"} |= "error" [5m])) > 100',
+          ],
+        ],
+      ],
+      [
+        'service-logs/service:log_lines:rate5m',
+        [
+          [
+            '- sum by (service) (rate({service="payments"}[5m]))',
+            '+ sum by (service) (rate({service="payments"} |= "error" [5m]))',
+          ],
+        ],
+      ],
+    ]);
+    expect(report.sections.find((s) => s.name === 'Rules')!.items).toEqual([]);
+    expect(renderText(report)).toContain('Loki rules: 0 added, 0 removed, 2 changed');
+  });
+});
+
 describe('building a git ref in a temporary worktree', () => {
   it('diffs HEAD~1 against the working tree: exactly the one changed query', async () => {
     const repo = await mkdtemp(path.join(tmpdir(), 'o11y-diff-repo-'));

@@ -66,21 +66,17 @@ export function ruleGroup(name: string, options: RuleGroupOptions): RuleGroup {
   return makeRuleGroup(name, options, captureSource());
 }
 
-/** `ruleGroup` for generators (SLOs, imports) that pass the source of their own definition. */
-export function makeRuleGroup(name: string, options: RuleGroupOptions, source: SourceLocation): RuleGroup {
-  const what = `rule group ${name}`;
+/** The checks every rule group passes (name, rules, interval, limit), and its canonical interval. */
+export function checkGroup(
+  what: string,
+  name: string,
+  options: { readonly rules: readonly unknown[]; readonly interval?: Duration; readonly limit?: number },
+  source: SourceLocation,
+): { interval?: string; limit?: number } {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9:._-]*$/.test(name)) {
     throw new O11yError(`${what}: the name must be letters, digits, and . _ - :`, {
       source,
       id: 'rules/group-name',
-    });
-  }
-  const file = options.file ?? name;
-  if (!FILE_NAME.test(file)) {
-    throw new O11yError(`${what}: file "${file}" is not a plain relative name`, {
-      source,
-      id: 'rules/group-file',
-      hint: 'use lower-case letters, digits, . _ - and / between folders, without .yml',
     });
   }
   if (options.rules.length === 0) {
@@ -90,16 +86,30 @@ export function makeRuleGroup(name: string, options: RuleGroupOptions, source: S
       hint: 'add rules or remove the group',
     });
   }
-  const duration = (value: string | undefined, key: string) => {
-    if (value === undefined) return undefined;
-    const ms = parseDuration(value);
-    if (ms === 0 && key === 'interval') {
-      throw new O11yError(`${what}: interval must be positive`, { source, id: 'rules/group-interval' });
-    }
-    return formatDuration(ms);
-  };
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
     throw new O11yError(`${what}: limit must be a whole number ≥ 0`, { source, id: 'rules/group-limit' });
+  }
+  const interval = options.interval === undefined ? undefined : parseDuration(options.interval);
+  if (interval === 0) {
+    throw new O11yError(`${what}: interval must be positive`, { source, id: 'rules/group-interval' });
+  }
+  return {
+    ...(interval !== undefined && { interval: formatDuration(interval) }),
+    ...(options.limit !== undefined && options.limit > 0 && { limit: options.limit }),
+  };
+}
+
+/** `ruleGroup` for generators (SLOs, imports) that pass the source of their own definition. */
+export function makeRuleGroup(name: string, options: RuleGroupOptions, source: SourceLocation): RuleGroup {
+  const what = `rule group ${name}`;
+  const checked = checkGroup(what, name, options, source);
+  const file = options.file ?? name;
+  if (!FILE_NAME.test(file)) {
+    throw new O11yError(`${what}: file "${file}" is not a plain relative name`, {
+      source,
+      id: 'rules/group-file',
+      hint: 'use lower-case letters, digits, . _ - and / between folders, without .yml',
+    });
   }
   const labels = Object.freeze({ ...(options.labels ?? {}) });
   for (const labelName of Object.keys(labels)) {
@@ -117,15 +127,14 @@ export function makeRuleGroup(name: string, options: RuleGroupOptions, source: S
     });
   }
   const rules = options.rules.map((entry) => toRule(entry, name, source));
-  const interval = duration(options.interval, 'interval');
-  const queryOffset = duration(options.queryOffset, 'queryOffset');
+  const queryOffset =
+    options.queryOffset === undefined ? undefined : formatDuration(parseDuration(options.queryOffset));
   return Object.freeze({
     [DEFINITION]: KIND.group,
     source,
     name,
     file,
-    ...(interval !== undefined && { interval }),
-    ...(options.limit !== undefined && options.limit > 0 && { limit: options.limit }),
+    ...checked,
     ...(queryOffset !== undefined && { queryOffset }),
     labels,
     rules: Object.freeze(rules),

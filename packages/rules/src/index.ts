@@ -27,6 +27,17 @@ export {
   SLO_SEVERITIES,
   type SloSeverity,
 } from './labels.ts';
+export {
+  type LokiAlertingRule,
+  type LokiAlertOptions,
+  type LokiRecordingRule,
+  type LokiRule,
+  type LokiRuleGroup,
+  type LokiRuleGroupOptions,
+  lokiAlert,
+  lokiRecord,
+  lokiRuleGroup,
+} from './loki.ts';
 export { compressDuration, TEST_PROFILE, type TimeCompression, timeCompression } from './profile.ts';
 export {
   type AlertExpectation,

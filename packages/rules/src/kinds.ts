@@ -4,4 +4,5 @@ export const KIND = {
   slo: 'prometheus/slo',
   ruleTests: 'prometheus/rule-tests',
   config: 'prometheus/config',
+  lokiGroup: 'loki/rule-group',
 } as const;

@@ -64,7 +64,11 @@ export interface RecordOptions extends CoverageOptOut {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-function checkLabels(labels: Readonly<Record<string, string>>, what: string, source: SourceLocation): void {
+export function checkLabels(
+  labels: Readonly<Record<string, string>>,
+  what: string,
+  source: SourceLocation,
+): void {
   for (const [name, value] of Object.entries(labels)) {
     if (!isValidLabelName(name)) {
       throw new O11yError(`${what}: "${name}" is not a valid label name`, {
@@ -187,8 +191,15 @@ export function alert(name: string, options: AlertOptions): AlertingRule {
   return makeAlert(name, options, captureSource());
 }
 
-/** `alert` for generators (SLOs, imports) that pass the source of their own definition. */
-export function makeAlert(name: string, options: AlertOptions, source: SourceLocation): AlertingRule {
+/** An alert's fields other than its expression, as every alerting-rule builder checks and spells them. */
+export type AlertMetadata = Omit<AlertingRule, 'kind' | 'expr'>;
+
+/** The checked metadata of an alert (labels, annotations, durations) whatever language its expression is in. */
+export function alertMetadata(
+  name: string,
+  options: Omit<AlertOptions, 'expr'>,
+  source: SourceLocation,
+): AlertMetadata {
   const what = `alert ${name}`;
   if (name.trim() === '') throw new O11yError('an alert needs a name', { source, id: 'rules/alert-name' });
   const extra = options.labels ?? {};
@@ -210,10 +221,8 @@ export function makeAlert(name: string, options: AlertOptions, source: SourceLoc
   if (options.runbookUrl !== undefined) annotations.runbook_url = options.runbookUrl;
   const forDuration = canonicalDuration(options.for, `${what} for`, source);
   const keepFiringFor = canonicalDuration(options.keepFiringFor, `${what} keepFiringFor`, source);
-  return Object.freeze({
-    kind: 'alert',
+  return {
     name,
-    expr: options.expr,
     ...(forDuration !== undefined && forDuration !== '0s' && { for: forDuration }),
     ...(keepFiringFor !== undefined && keepFiringFor !== '0s' && { keepFiringFor }),
     severity: options.severity,
@@ -222,7 +231,12 @@ export function makeAlert(name: string, options: AlertOptions, source: SourceLoc
     annotations: Object.freeze(annotations),
     source,
     ...(options.untested !== undefined && { untested: options.untested }),
-  });
+  };
+}
+
+/** `alert` for generators (SLOs, imports) that pass the source of their own definition. */
+export function makeAlert(name: string, options: AlertOptions, source: SourceLocation): AlertingRule {
+  return Object.freeze({ kind: 'alert', expr: options.expr, ...alertMetadata(name, options, source) });
 }
 
 /** Whether a rule's expression goes through the raw-PromQL escape hatch anywhere. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@o11y/core';
-import { parseLogql } from '@o11y/logql';
+import { caretLines, parseLogql } from '@o11y/logql';
 import { parseDashboardQuery } from '@o11y/promql';
 import type { CompiledDashboard } from '../builder/dashboard.ts';
 import type { Panel } from '../builder/panel.ts';
@@ -43,11 +43,11 @@ export function checkLogQuery(
   if (target.expr === undefined) return [];
   const parsed = parseLogql(target.expr);
   if (parsed.ok) return [];
-  const lines = target.expr.split('\n');
+  const expr = target.expr;
   return parsed.errors.map((error) => ({
     severity: 'error',
     id: 'dashboards/logql-syntax',
-    message: `LogQL query ${target.refId ?? index} of panel "${panel.title}" does not parse at line ${error.line} column ${error.column}: ${error.message}\n    ${lines[error.line - 1]}\n    ${' '.repeat(error.column - 1)}${'^'.repeat(Math.max(1, Math.min(error.end - error.start, lines[error.line - 1]!.length - error.column + 1)))}`,
+    message: `LogQL query ${target.refId ?? index} of panel "${panel.title}" does not parse at line ${error.line} column ${error.column}: ${error.message}\n${caretLines(expr, error)}`,
     hint: "fix the query as Grafana's LogQL editor would: the caret is under the first token it cannot read",
     source: panel.queries[index]?.source ?? panel.source,
   }));

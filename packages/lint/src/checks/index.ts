@@ -16,8 +16,12 @@ import { tooManyPanels } from './dashboard/too-many-panels.ts';
 import { variableIgnored } from './dashboard/variable-ignored.ts';
 import { estimateExceeded } from './live/estimate-exceeded.ts';
 import { seriesMissing } from './live/series-missing.ts';
+import { impossibleLineFilter } from './logql/impossible-line-filter.ts';
+import { rangeTooShort as logqlRangeTooShort } from './logql/range-too-short.ts';
 import { syntax as logqlSyntax } from './logql/syntax.ts';
 import { unboundedSelector as logqlUnboundedSelector } from './logql/unbounded-selector.ts';
+import { unknownStreamLabel } from './logql/unknown-stream-label.ts';
+import { unknownStreamLabelValue } from './logql/unknown-stream-label-value.ts';
 import { absent } from './promql/absent.ts';
 import { divisionNaN } from './promql/division-nan.ts';
 import { fragileAggregation } from './promql/fragile-aggregation.ts';
@@ -57,6 +61,10 @@ export const allChecks: readonly Check[] = [
   vectorMatching,
   logqlSyntax,
   logqlUnboundedSelector,
+  impossibleLineFilter,
+  logqlRangeTooShort,
+  unknownStreamLabel,
+  unknownStreamLabelValue,
   unknownMetric,
   unknownLabel,
   unknownLabelValue,

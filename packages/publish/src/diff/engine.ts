@@ -2,7 +2,7 @@ import type { DistTree } from '../built/tree.ts';
 import { diffAlertmanager } from './alertmanager.ts';
 import { diffDashboards } from './dashboards.ts';
 import type { CardinalityDiff, DiffOptions, DiffReport } from './model.ts';
-import { diffRules } from './rules.ts';
+import { diffLokiRules, diffRules } from './rules.ts';
 import { diffSlos } from './slos.ts';
 
 /**
@@ -17,6 +17,7 @@ export function diffTrees(base: DistTree, head: DistTree, options: DiffOptions =
       diffRules(base, head, options),
       diffSlos(base, head),
       diffAlertmanager(base, head),
+      diffLokiRules(base, head, options),
     ],
     ...(cardinality && { cardinality }),
   };

@@ -14,6 +14,6 @@ export type {
 export { isEmpty } from './model.ts';
 export { promqlFormatter } from './promql.ts';
 export { COMMENT_LIMIT, type MarkdownOptions, renderJson, renderMarkdown, renderText } from './render.ts';
-export { diffRules } from './rules.ts';
+export { diffLokiRules, diffRules } from './rules.ts';
 export { diffSlos, SLO_KIND } from './slos.ts';
 export { type BuildCommand, buildRef, npmBuild } from './worktree.ts';

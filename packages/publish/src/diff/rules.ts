@@ -101,9 +101,15 @@ function titles(entries: readonly RuleEntry[]): Map<RuleEntry, string> {
  * Rules paired by name and content, then by name and labels, then by name: adding a service adds its
  * rules, without shifting the other services' rules of the same name.
  */
-export function diffRules(base: DistTree, head: DistTree, options: DiffOptions): SectionDiff {
-  const a = rulesOf(base, RULE_DIRS);
-  const b = rulesOf(head, RULE_DIRS);
+function diffRuleFiles(
+  name: string,
+  dirs: readonly string[],
+  base: DistTree,
+  head: DistTree,
+  options: DiffOptions,
+): SectionDiff {
+  const a = rulesOf(base, dirs);
+  const b = rulesOf(head, dirs);
   const titleA = titles(a);
   const titleB = titles(b);
   const { pairs, added, removed } = matchItems(a, b, [
@@ -131,5 +137,16 @@ export function diffRules(base: DistTree, head: DistTree, options: DiffOptions):
     const title = titleA.get(ra)!;
     items.push({ id: title, title, status: 'removed', location: ra.file, changes: [] });
   }
-  return { name: 'Rules', items: items.sort((x, y) => compareCodePoints(x.id, y.id)) };
+  return { name, items: items.sort((x, y) => compareCodePoints(x.id, y.id)) };
+}
+
+/** The Prometheus rules of two builds. */
+export function diffRules(base: DistTree, head: DistTree, options: DiffOptions): SectionDiff {
+  return diffRuleFiles('Rules', RULE_DIRS, base, head, options);
+}
+
+/** The Loki rules of two builds; their LogQL is shown as written (the query formatter is PromQL's). */
+export function diffLokiRules(base: DistTree, head: DistTree, options: DiffOptions): SectionDiff {
+  const { formatQuery: _promql, ...asWritten } = options;
+  return diffRuleFiles('Loki rules', [DIST.loki.rulesDir], base, head, asWritten);
 }

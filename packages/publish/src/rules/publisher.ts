@@ -101,9 +101,10 @@ async function planForPrometheus(context: PublishContext, url: string): Promise<
 /** Rule groups to a Mimir/Cortex ruler (per namespace of dist/mimir/) or to a plain Prometheus. */
 export const rulesPublisher: Publisher<RulesPlan> = {
   name: 'rules',
-  summary: 'rule groups to a Mimir/Cortex ruler, or rule files to a plain Prometheus',
+  summary: 'rule groups to a Mimir/Cortex/Loki ruler, or rule files to a plain Prometheus',
   description: `With --ruler-url: per namespace of dist/mimir/, create, update and delete groups through the
-ruler API; token (optional) from MIMIR_TOKEN or MIMIR_TOKEN_FILE. Namespaces o11y does not define are
+ruler API; token (optional) from MIMIR_TOKEN or MIMIR_TOKEN_FILE. With --api loki and Loki's URL as
+--ruler-url: the same for the Loki rules of dist/loki/rules/. Namespaces o11y does not define are
 left alone unless they start with --owned-prefix and --prune is given.
 With --prometheus-url and --rules-dir: write dist/prometheus/rules/ into the directory atomically,
 POST /-/reload (needs --web.enable-lifecycle), check every group loaded healthy; roll back otherwise.`,
@@ -111,8 +112,9 @@ POST /-/reload (needs --web.enable-lifecycle), check every group loaded healthy;
     'ruler-url': { type: 'string', value: '<url>', description: 'Mimir/Cortex ruler', url: true },
     api: {
       type: 'string',
-      value: 'mimir|cortex',
-      description: 'the ruler API path: Mimir /prometheus/config/v1/rules (default), Cortex /api/v1/rules',
+      value: 'mimir|cortex|loki',
+      description:
+        'the ruler API path: Mimir /prometheus/config/v1/rules (default), Cortex /api/v1/rules, Loki /loki/api/v1/rules',
     },
     tenant: {
       type: 'string',

@@ -15,17 +15,27 @@ import type { HttpClient, HttpResponse } from '../http/client.ts';
 import { mapBounded } from '../http/pool.ts';
 import { type TenantEndpoint, tenantClient } from '../http/tenant.ts';
 
-const MIMIR_DIR = DIST.mimir.dir;
 /** Every rule of the build with the TypeScript line that defined it (written by the rules emitter). */
 const RULE_INDEX = DIST.prometheus.index;
 
-/** The two servers of the same ruler configuration API; Mimir serves it under another prefix. */
-export type RulerApi = 'cortex' | 'mimir';
-export const RULER_APIS: readonly RulerApi[] = ['cortex', 'mimir'];
+/**
+ * The servers of the same ruler configuration API: Mimir serves it under another prefix, and Loki's
+ * ruler (Cortex's, with LogQL expressions) under its own.
+ */
+export type RulerApi = 'cortex' | 'mimir' | 'loki';
+export const RULER_APIS: readonly RulerApi[] = ['cortex', 'mimir', 'loki'];
 
 const PREFIX: Record<RulerApi, string> = {
   cortex: '/api/v1/rules',
   mimir: '/prometheus/config/v1/rules',
+  loki: '/loki/api/v1/rules',
+};
+
+/** Where a build keeps the namespaces of each API: Loki's rules are LogQL, the others' PromQL. */
+const NAMESPACES_DIR: Record<RulerApi, string> = {
+  cortex: DIST.mimir.dir,
+  mimir: DIST.mimir.dir,
+  loki: DIST.loki.rulesDir,
 };
 
 /** The path of all namespaces, of one namespace, or of one group of it, on the given API. */
@@ -58,7 +68,7 @@ export interface RulerStep {
 }
 
 export interface RulerPublishOptions extends TenantEndpoint {
-  /** `cortex` (`/api/v1/rules`) or `mimir` (`/prometheus/config/v1/rules`). */
+  /** `cortex` (`/api/v1/rules`), `mimir` (`/prometheus/config/v1/rules`) or `loki` (`/loki/api/v1/rules`). */
   readonly api: RulerApi;
   readonly tree: DistTree;
   readonly dryRun?: boolean;
@@ -78,10 +88,13 @@ export interface RulerPublishResult {
   readonly writes: number;
 }
 
-/** Namespaces of the build: `dist/mimir/<namespace>.yml` holding `groups:` (or mimirtool's `namespace:` + `groups:`). */
-export function desiredNamespaces(tree: DistTree): Map<string, RuleGroup[]> {
+/**
+ * Namespaces of the build: `dist/mimir/<namespace>.yml` holding `groups:` (or mimirtool's `namespace:` +
+ * `groups:`); for Loki's ruler, `dist/loki/rules/<namespace>.yml`.
+ */
+export function desiredNamespaces(tree: DistTree, api: RulerApi = 'mimir'): Map<string, RuleGroup[]> {
   const out = new Map<string, RuleGroup[]>();
-  for (const file of filesUnder(tree, MIMIR_DIR, ['.yml', '.yaml'])) {
+  for (const file of filesUnder(tree, NAMESPACES_DIR[api], ['.yml', '.yaml'])) {
     let parsed: { namespace?: unknown; groups?: RuleGroup[] };
     try {
       parsed = (parse(tree.files.get(file)!) ?? {}) as typeof parsed;
@@ -110,7 +123,7 @@ function refusal(response: HttpResponse, what: string, client: HttpClient, sourc
         response.status === 401 || response.status === 403
           ? 'check the tenant (--tenant / X-Scope-OrgID) and the token'
           : response.status === 404
-            ? 'check --ruler-url and --api (Cortex serves /api/v1/rules, Mimir /prometheus/config/v1/rules)'
+            ? 'check --ruler-url and --api (Cortex serves /api/v1/rules, Mimir /prometheus/config/v1/rules, Loki /loki/api/v1/rules)'
             : 'fix the rule at this line; `npm run o11y -- build` checks it with promtool',
     },
   );
@@ -135,8 +148,16 @@ function ruleSources(tree: DistTree, group: string): IndexedRule[] {
  * expression with an empty 400, so each rule is parsed with Prometheus's own parser to find it; any
  * other refusal points at the group's first rule, else at the namespace file.
  */
-function rejectedGroup(tree: DistTree, step: RulerStep, response: HttpResponse, client: HttpClient) {
-  const rules = step.body?.rules ?? [];
+function rejectedGroup(
+  tree: DistTree,
+  api: RulerApi,
+  step: RulerStep,
+  response: HttpResponse,
+  client: HttpClient,
+) {
+  const namespaceFile = sourceOf(tree, `${NAMESPACES_DIR[api]}/${step.namespace}.yml`);
+  // Loki's rules are LogQL, which `o11y build` already parsed; its refusal points at the namespace file.
+  const rules = api === 'loki' ? [] : (step.body?.rules ?? []);
   const sources = ruleSources(tree, step.group!);
   const sourceOfRule = (index: number) => {
     const name = String(rules[index]?.alert ?? rules[index]?.record ?? '');
@@ -149,7 +170,7 @@ function rejectedGroup(tree: DistTree, step: RulerStep, response: HttpResponse, 
     return new O11yError(
       `the ruler refused group ${step.namespace}/${step.group} (${response.status}): rule ${String(rule.alert ?? rule.record)} has invalid PromQL at ${first.line}:${first.column}: ${first.message}`,
       {
-        source: sourceOfRule(index) ?? sourceOf(tree, `${MIMIR_DIR}/${step.namespace}.yml`),
+        source: sourceOfRule(index) ?? namespaceFile,
         id: 'publish/ruler-rejected',
         hint: 'fix the expression at this line; `npm run o11y -- build` checks every rule with promtool',
       },
@@ -159,7 +180,7 @@ function rejectedGroup(tree: DistTree, step: RulerStep, response: HttpResponse, 
     response,
     `the ruler refused group ${step.namespace}/${step.group}`,
     client,
-    sources[0]?.source ?? sourceOf(tree, `${MIMIR_DIR}/${step.namespace}.yml`),
+    (api === 'loki' ? undefined : sources[0]?.source) ?? namespaceFile,
   );
 }
 
@@ -220,7 +241,7 @@ async function apply(
         contentType: 'yaml',
       });
       if (response.status === 200 || response.status === 202) return undefined;
-      if (response.status === 400) return rejectedGroup(tree, step, response, client).toDiagnostic();
+      if (response.status === 400) return rejectedGroup(tree, api, step, response, client).toDiagnostic();
       return refusal(
         response,
         `the ruler refused group ${step.namespace}/${step.group}`,
@@ -252,7 +273,7 @@ function toErrorDiagnostics(error: unknown): Diagnostic[] {
 export async function planRuler(options: RulerPublishOptions): Promise<RulerStep[]> {
   const client = tenantClient(options);
   const remote = await remoteNamespaces(client, options.api);
-  return planAgainst(desiredNamespaces(options.tree), remote, options);
+  return planAgainst(desiredNamespaces(options.tree, options.api), remote, options);
 }
 
 /** Carries out the writes of a plan (create, update, delete), each refusal at its TypeScript line. */

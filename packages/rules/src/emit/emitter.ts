@@ -18,11 +18,13 @@ import {
 } from '@o11y/core';
 import { init } from '@o11y/promql';
 import { prometheusYaml, serverConfigs } from '../config/prometheus.ts';
-import { prometheusPart } from '../group.ts';
+import { prometheusPart, type RuleGroup } from '../group.ts';
 import { KIND } from '../kinds.ts';
+import type { LokiRule, LokiRuleGroup } from '../loki.ts';
 import { timeCompression } from '../profile.ts';
 import { promtoolCheckRules, syntaxErrors } from '../promtool/check-rules.ts';
 import { run } from '../promtool/run.ts';
+import type { Rule } from '../rule.ts';
 import { allRules, type Plan, plan } from './plan.ts';
 import { groupYaml, sortedRecord } from './rule-yaml.ts';
 import { sloArtifacts } from './slo-json.ts';
@@ -90,25 +92,53 @@ function ruleFileArtifacts(p: Plan, context: BuildContext, alerting: AlertEvalua
   return artifacts;
 }
 
+/** Loki's ruler files: one per namespace, in the Prometheus rule-file format Loki reads. */
+function lokiArtifacts(p: Plan): Artifact[] {
+  return p.lokiNamespaces.map(({ namespace, groups }) => ({
+    path: DIST.loki.rules(namespace),
+    kind: 'loki-rules',
+    content: toYaml({ groups: groups.map((g) => groupYaml(g)) }),
+    source: groups[0]!.source,
+  }));
+}
+
+/** Every alert of the build, Prometheus's and Loki's: they go to the same Alertmanager. */
 function alertsJson(p: Plan) {
-  return allRules(p)
+  const prometheus = allRules(p)
     .filter(({ rule }) => rule.kind === 'alert')
-    .map(({ group, rule }) => {
-      const labels = sortedRecord({ ...group.labels, ...rule.labels });
-      return {
-        alert: rule.name,
-        group: group.name,
-        labels,
-        keptLabels: [...rule.expr.labels],
-        source: rule.source,
-      };
-    })
-    .sort((a, b) => compareCodePoints(a.alert, b.alert) || compareCodePoints(a.group, b.group));
+    .map(({ group, rule }) => ({
+      alert: rule.name,
+      group: group.name,
+      labels: sortedRecord({ ...group.labels, ...rule.labels }),
+      keptLabels: [...rule.expr.labels],
+      source: rule.source,
+    }));
+  const loki = p.lokiNamespaces.flatMap(({ groups }) =>
+    groups.flatMap((group) =>
+      group.rules.flatMap((rule) =>
+        rule.kind === 'alert'
+          ? [
+              {
+                alert: rule.name,
+                group: group.name,
+                labels: sortedRecord(rule.labels),
+                keptLabels: [...(rule.keptLabels ?? [])],
+                source: rule.source,
+              },
+            ]
+          : [],
+      ),
+    ),
+  );
+  return [...prometheus, ...loki].sort(
+    (a, b) => compareCodePoints(a.alert, b.alert) || compareCodePoints(a.group, b.group),
+  );
 }
 
 function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
   const p = plan(definitions, context.profile);
   const artifacts = ruleFileArtifacts(p, context, context.alerting ?? 'prometheus');
+  artifacts.push(...lokiArtifacts(p));
   artifacts.push(...sloArtifacts(p));
   const testOnly = new Set(artifacts.filter((a) => a.kind === 'promtool-test-rules').map((a) => a.path));
   const suites = p.tests.map((suite) => ({
@@ -123,7 +153,11 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
       source: suite.source,
     });
   }
-  const anchor = p.ruleFiles[0]?.groups[0]?.source ?? p.config?.source ?? p.tests[0]?.source;
+  const anchor =
+    p.ruleFiles[0]?.groups[0]?.source ??
+    p.lokiNamespaces[0]?.groups[0]?.source ??
+    p.config?.source ??
+    p.tests[0]?.source;
   if (anchor) {
     artifacts.push({
       path: DIST.prometheus.alerts,
@@ -215,30 +249,35 @@ async function verify(
   return diagnostics;
 }
 
+/** A rule group as lint and diff read it; a Loki group's expressions are its LogQL as written. */
+function groupModel(group: RuleGroup | LokiRuleGroup, file: string): RuleGroupModel {
+  const prometheus = 'labels' in group ? group : undefined;
+  return {
+    name: group.name,
+    file: `dist/${file}`,
+    ...(group.interval !== undefined && { interval: group.interval }),
+    ...(group.limit !== undefined && { limit: group.limit }),
+    ...(prometheus?.queryOffset !== undefined && { queryOffset: prometheus.queryOffset }),
+    ...(prometheus && Object.keys(prometheus.labels).length > 0 && { labels: prometheus.labels }),
+    source: group.source,
+    rules: group.rules.map((rule: Rule | LokiRule) => ({
+      kind: rule.kind,
+      name: rule.name,
+      expr: typeof rule.expr === 'string' ? rule.expr : toPromQL(rule.expr),
+      ...(rule.kind === 'alert' && rule.for !== undefined && { for: rule.for }),
+      ...(rule.kind === 'alert' && rule.keepFiringFor !== undefined && { keepFiringFor: rule.keepFiringFor }),
+      labels: rule.labels,
+      annotations: rule.kind === 'alert' ? rule.annotations : {},
+      source: rule.source,
+      ...(typeof rule.expr !== 'string' && isRaw(rule.expr) && { raw: true }),
+    })),
+  };
+}
+
 function model(definitions: readonly Definition[], context: BuildContext): Partial<ProjectModel> {
   const p = plan(definitions, context.profile);
-  const ruleGroups: RuleGroupModel[] = p.ruleFiles.flatMap(({ file, groups }) =>
-    groups.map((group) => ({
-      name: group.name,
-      file: `dist/${DIST.prometheus.rules(file)}`,
-      ...(group.interval !== undefined && { interval: group.interval }),
-      ...(group.limit !== undefined && { limit: group.limit }),
-      ...(group.queryOffset !== undefined && { queryOffset: group.queryOffset }),
-      ...(Object.keys(group.labels).length > 0 && { labels: group.labels }),
-      source: group.source,
-      rules: group.rules.map((rule) => ({
-        kind: rule.kind,
-        name: rule.name,
-        expr: toPromQL(rule.expr),
-        ...(rule.kind === 'alert' && rule.for !== undefined && { for: rule.for }),
-        ...(rule.kind === 'alert' &&
-          rule.keepFiringFor !== undefined && { keepFiringFor: rule.keepFiringFor }),
-        labels: rule.labels,
-        annotations: rule.kind === 'alert' ? rule.annotations : {},
-        source: rule.source,
-        ...(isRaw(rule.expr) && { raw: true }),
-      })),
-    })),
+  const ruleGroups = p.ruleFiles.flatMap(({ file, groups }) =>
+    groups.map((group) => groupModel(group, DIST.prometheus.rules(file))),
   );
   // Every server's jobs, each once: the servers of several clusters scrape jobs of the same names.
   const scrapeJobs: { job: string; scrapeInterval: string; source: SourceLocation }[] = [];
@@ -254,10 +293,13 @@ function model(definitions: readonly Definition[], context: BuildContext): Parti
       });
     }
   }
-  return { ruleGroups, scrapeJobs };
+  const lokiRuleGroups = p.lokiNamespaces.flatMap(({ namespace, groups }) =>
+    groups.map((group) => groupModel(group, DIST.loki.rules(namespace))),
+  );
+  return { ruleGroups, scrapeJobs, lokiRuleGroups };
 }
 
-/** Prometheus rule files, promtool tests, prometheus.yml, PrometheusRule and Mimir outputs; promtool checks. */
+/** Prometheus rule files, promtool tests, prometheus.yml, PrometheusRule, Mimir and Loki ruler outputs; promtool checks. */
 export const emitter: Emitter = {
   name: 'prometheus',
   kinds: Object.values(KIND),

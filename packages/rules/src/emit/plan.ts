@@ -10,6 +10,7 @@ import {
 import type { PrometheusConfig } from '../config/prometheus.ts';
 import type { RuleGroup } from '../group.ts';
 import { KIND } from '../kinds.ts';
+import type { LokiRuleGroup } from '../loki.ts';
 import { compressDuration, type TimeCompression, timeCompression } from '../profile.ts';
 import type { RuleTests } from '../promtool/suite.ts';
 import type { Rule } from '../rule.ts';
@@ -29,6 +30,11 @@ export interface Plan {
   readonly slos: readonly Slo[];
   /** Where each group lives. */
   readonly fileOf: ReadonlyMap<RuleGroup, string>;
+  /** Loki's rule groups by ruler namespace, namespaces in code-point order. */
+  readonly lokiNamespaces: readonly {
+    readonly namespace: string;
+    readonly groups: readonly LokiRuleGroup[];
+  }[];
 }
 
 /** The stable id of a rule in reports and in dist/prometheus/index.json: `group[index]`. */
@@ -82,6 +88,7 @@ export function plan(definitions: readonly Definition[], profile = 'default'): P
   const tests: RuleTests[] = [];
   const slos: Slo[] = [];
   const configs: PrometheusConfig[] = [];
+  const lokiGroups: LokiRuleGroup[] = [];
   for (const definition of definitions) {
     switch (kindOf(definition)) {
       case KIND.group:
@@ -99,6 +106,9 @@ export function plan(definitions: readonly Definition[], profile = 'default'): P
         break;
       case KIND.config:
         configs.push(definition as PrometheusConfig);
+        break;
+      case KIND.lokiGroup:
+        lokiGroups.push(definition as LokiRuleGroup);
         break;
     }
   }
@@ -131,6 +141,21 @@ export function plan(definitions: readonly Definition[], profile = 'default'): P
     }
     testFiles.set(suite.file, suite);
   }
+  const lokiNamespaces = new Map<string, LokiRuleGroup[]>();
+  for (const group of lokiGroups) {
+    const namespace = lokiNamespaces.get(group.namespace) ?? [];
+    const earlier = namespace.find((g) => g.name === group.name);
+    if (earlier) {
+      problems.push(
+        new O11yError(`two Loki rule groups of namespace ${group.namespace} are named ${group.name}`, {
+          source: group.source,
+          id: 'rules/duplicate-group',
+          hint: `the other is at ${formatSource(earlier.source)}; Loki's ruler keeps one group per name in a namespace`,
+        }).toDiagnostic(),
+      );
+    }
+    lokiNamespaces.set(group.namespace, [...namespace, group]);
+  }
   if (configs.length > 1) {
     problems.push(
       new O11yError('more than one Prometheus config is defined', {
@@ -156,5 +181,8 @@ export function plan(definitions: readonly Definition[], profile = 'default'): P
     config: configs[0],
     slos,
     fileOf,
+    lokiNamespaces: [...lokiNamespaces]
+      .sort(([a], [b]) => compareCodePoints(a, b))
+      .map(([namespace, groups]) => ({ namespace, groups })),
   };
 }

@@ -1,6 +1,7 @@
 import { toPromQL } from '@o11y/catalog';
 import { compareCodePoints } from '@o11y/core';
 import type { RuleGroup } from '../group.ts';
+import type { LokiRule, LokiRuleGroup } from '../loki.ts';
 import type { Rule } from '../rule.ts';
 
 export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
@@ -11,18 +12,22 @@ export function sortedRecord(record: Readonly<Record<string, string>>): Record<s
   );
 }
 
-/** A rule as Prometheus's rule-file format spells it, keys in the conventional order. */
-export function ruleYaml(rule: Rule): Record<string, unknown> {
+/**
+ * A rule as Prometheus's rule-file format spells it, keys in the conventional order; Loki's ruler reads
+ * the same format with LogQL expressions.
+ */
+export function ruleYaml(rule: Rule | LokiRule): Record<string, unknown> {
+  const expr = typeof rule.expr === 'string' ? rule.expr : toPromQL(rule.expr);
   if (rule.kind === 'record') {
     return {
       record: rule.name,
-      expr: toPromQL(rule.expr),
+      expr,
       ...(Object.keys(rule.labels).length > 0 && { labels: sortedRecord(rule.labels) }),
     };
   }
   return {
     alert: rule.name,
-    expr: toPromQL(rule.expr),
+    expr,
     ...(rule.for !== undefined && { for: rule.for }),
     ...(rule.keepFiringFor !== undefined && { keep_firing_for: rule.keepFiringFor }),
     labels: sortedRecord(rule.labels),
@@ -35,13 +40,18 @@ export interface GroupYamlOptions {
   readonly dropIntervals?: boolean;
 }
 
-export function groupYaml(group: RuleGroup, options: GroupYamlOptions = {}): Record<string, unknown> {
+export function groupYaml(
+  group: RuleGroup | LokiRuleGroup,
+  options: GroupYamlOptions = {},
+): Record<string, unknown> {
+  const prometheus = 'labels' in group ? group : undefined;
   return {
     name: group.name,
     ...(group.interval !== undefined && !options.dropIntervals && { interval: group.interval }),
     ...(group.limit !== undefined && { limit: group.limit }),
-    ...(group.queryOffset !== undefined && { query_offset: group.queryOffset }),
-    ...(Object.keys(group.labels).length > 0 && { labels: sortedRecord(group.labels) }),
+    ...(prometheus?.queryOffset !== undefined && { query_offset: prometheus.queryOffset }),
+    ...(prometheus &&
+      Object.keys(prometheus.labels).length > 0 && { labels: sortedRecord(prometheus.labels) }),
     rules: group.rules.map(ruleYaml),
   };
 }

@@ -1,8 +1,5 @@
-import { type StreamMatcher, streamSelectors } from '@o11y/logql';
+import { holdsVariable, type StreamMatcher, streamSelectors } from '@o11y/logql';
 import { defineCheck } from '../../check.ts';
-
-/** A Grafana variable in a value: what it matches is only known once Grafana substitutes it. */
-const VARIABLE = /\$\w|\$\{|\[\[/;
 
 /**
  * Whether Loki counts the matcher as narrowing the streams: an `=` or `=~` whose value cannot match the
@@ -11,7 +8,7 @@ const VARIABLE = /\$\w|\$\{|\[\[/;
  */
 function narrows(matcher: StreamMatcher): boolean {
   if (matcher.operator === '!=' || matcher.operator === '!~') return false;
-  if (VARIABLE.test(matcher.value)) return true;
+  if (holdsVariable(matcher.value)) return true;
   if (matcher.operator === '=') return matcher.value !== '';
   try {
     return !new RegExp(`^(?:${matcher.value})$`).test('');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unboundedSelector } from '../../../src/checks/logql/unbounded-selector.ts';
-import { logsDashboard, run } from '../../helpers.ts';
+import { logsDashboard, run, runLokiRules } from '../../helpers.ts';
 
 describe('logql/unbounded-selector', () => {
   it('reports selectors Loki refuses: only empty-matching or negative matchers', async () => {
@@ -21,5 +21,19 @@ describe('logql/unbounded-selector', () => {
       logsDashboard('{app="y"} |= "x"', '{app=~".+", env!=""}', '{app=~"$app"}', '{app=~"[[app]]", x!="1"}'),
     );
     expect(findings).toEqual([]);
+  });
+
+  it('checks the expressions of Loki rules too, at the rule’s line', async () => {
+    const findings = await runLokiRules(unboundedSelector, [
+      'sum(rate({app="y"}[5m]))',
+      'sum(rate({app=~".*"}[5m]))',
+    ]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        id: 'logql/unbounded-selector',
+        source: { file: 'rules/logs.ts', line: 3, column: 1 },
+        expression: { text: 'sum(rate({app=~".*"}[5m]))', span: { start: 9, end: 20 } },
+      }),
+    ]);
   });
 });
