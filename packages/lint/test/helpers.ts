@@ -140,3 +140,8 @@ export function logsDashboard(...exprs: string[]): Record<string, string> {
     ),
   };
 }
+
+/** The part of the expression a finding's caret is under. */
+export function caret(finding: LintFinding): string | undefined {
+  return finding.expression?.text.slice(finding.expression.span.start, finding.expression.span.end);
+}
