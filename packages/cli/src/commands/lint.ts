@@ -129,6 +129,7 @@ named with its line), 2 usage or internal error.`,
       config,
       origins: loaded.origins,
       ...(loaded.sources && { sources: loaded.sources }),
+      reportUnusedSuppressions: files.length === 0 || ownBuild,
       ...(values['prometheus-url'] && {
         prometheus: {
           client: new lib.PrometheusClient(values['prometheus-url'], token ? { token } : {}),
