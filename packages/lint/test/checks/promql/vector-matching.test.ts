@@ -1,6 +1,18 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { toolPath } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { vectorMatching } from '../../../src/checks/promql/vector-matching.ts';
 import { records, run } from '../../helpers.ts';
+
+/** Sides of which one selects metrics nothing declares, and still provably never match. */
+const UNMATCHABLE = {
+  'a:unless:sum': 'jobs_total{job="batch"} unless sum(jobs_total)',
+  'a:and:on': 'jobs_total{job="batch"} and on (job) sum by (queue) (queue_depth)',
+};
 
 describe('promql/vector-matching', () => {
   it('reports one-to-one matching between different label sets', async () => {
@@ -29,6 +41,59 @@ describe('promql/vector-matching', () => {
       '"*" matches no series: the "one" side has no route for group_left to copy',
     ]);
   });
+
+  it('reports sides that never match even when a metric is unknown, by the labels they provably keep or drop', async () => {
+    const findings = await run(
+      vectorMatching,
+      records({
+        ...UNMATCHABLE,
+        'a:maybe:x': 'jobs_total{job="batch"} / on (instance) sum by (instance) (queue_depth)',
+        'a:both:x': 'jobs_total{job="batch"} and queue_depth{job="batch"}',
+      }),
+    );
+    expect(findings.map((f) => f.message)).toEqual([
+      '"unless" matches no series: only the left side has job',
+      '"and" matches no series: only the left side has job',
+    ]);
+  });
+
+  it('is right: promtool finds no match where it reports none', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'o11y-unmatchable-'));
+    try {
+      // unless removes nothing, and returns every left series; and keeps nothing.
+      const rules = [
+        { alert: 'Unless', expr: `count(${UNMATCHABLE['a:unless:sum']}) == 2` },
+        { alert: 'And', expr: `absent(${UNMATCHABLE['a:and:on']})` },
+      ];
+      await writeFile(path.join(dir, 'rules.yml'), stringify({ groups: [{ name: 'g', rules }] }));
+      const tests = {
+        rule_files: ['rules.yml'],
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              { series: 'jobs_total{job="batch", instance="a"}', values: '1x5' },
+              { series: 'jobs_total{job="batch", instance="b"}', values: '1x5' },
+              { series: 'queue_depth{job="batch", queue="q"}', values: '1x5' },
+            ],
+            alert_rule_test: ['Unless', 'And'].map((alertname) => ({
+              eval_time: '2m',
+              alertname,
+              exp_alerts: [{ exp_labels: {} }],
+            })),
+          },
+        ],
+      };
+      await writeFile(path.join(dir, 'tests.yml'), stringify(tests));
+      const result = spawnSync(toolPath('promtool'), ['test', 'rules', 'tests.yml'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('accepts matching label sets, on() both sides share, and or', async () => {
     const findings = await run(
