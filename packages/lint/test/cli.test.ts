@@ -97,7 +97,10 @@ describe('o11y lint on plain files', () => {
     await mkdir(path.join(root, 'dist', 'prometheus'), { recursive: true });
     await writeFile(path.join(root, 'dist', 'prometheus', 'kubernetes.yml'), foreign);
     // The project's suppressions are about its own rules: only its build can leave one unused.
-    expect(await ids('dist/prometheus/kubernetes.yml')).toEqual(['promql/unknown-metric', 'lint/unused-suppression']);
+    expect(await ids('dist/prometheus/kubernetes.yml')).toEqual([
+      'promql/unknown-metric',
+      'lint/unused-suppression',
+    ]);
     const help = await o11y('--help');
     expect(help.stdout + help.stderr).toContain(
       "not checked against the project's metric catalogue unless --catalog",
