@@ -1,12 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { toolPath } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { vectorMatching } from '../../../src/checks/promql/vector-matching.ts';
-import { records, run } from '../../helpers.ts';
+import { promtoolTest, records, run } from '../../helpers.ts';
 
 /** Sides of which one selects metrics nothing declares, and still provably never match. */
 const UNMATCHABLE = {
@@ -58,16 +52,14 @@ describe('promql/vector-matching', () => {
   });
 
   it('is right: promtool finds no match where it reports none', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'o11y-unmatchable-'));
-    try {
-      // unless removes nothing, and returns every left series; and keeps nothing.
-      const rules = [
-        { alert: 'Unless', expr: `count(${UNMATCHABLE['a:unless:sum']}) == 2` },
-        { alert: 'And', expr: `absent(${UNMATCHABLE['a:and:on']})` },
-      ];
-      await writeFile(path.join(dir, 'rules.yml'), stringify({ groups: [{ name: 'g', rules }] }));
-      const tests = {
-        rule_files: ['rules.yml'],
+    // unless removes nothing, and returns every left series; and keeps nothing.
+    const rules = [
+      { alert: 'Unless', expr: `count(${UNMATCHABLE['a:unless:sum']}) == 2` },
+      { alert: 'And', expr: `absent(${UNMATCHABLE['a:and:on']})` },
+    ];
+    const output = await promtoolTest(
+      { groups: [{ name: 'g', rules }] },
+      {
         tests: [
           {
             interval: '1m',
@@ -83,16 +75,9 @@ describe('promql/vector-matching', () => {
             })),
           },
         ],
-      };
-      await writeFile(path.join(dir, 'tests.yml'), stringify(tests));
-      const result = spawnSync(toolPath('promtool'), ['test', 'rules', 'tests.yml'], {
-        cwd: dir,
-        encoding: 'utf8',
-      });
-      expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      },
+    );
+    expect(output).toContain('SUCCESS');
   }, 60_000);
 
   it('accepts matching label sets, on() both sides share, and or', async () => {

@@ -1,12 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { toolPath } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { templateLabelsOr } from '../../../src/checks/rules/template-labels-or.ts';
-import { alert, caret, rules, run } from '../../helpers.ts';
+import { alert, caret, promtoolTest, rules, run } from '../../helpers.ts';
 
 const annotations = (summary: string) => ({ summary, description: 'd', runbook_url: 'https://r' });
 const FALLBACK = 'up{job="api"} == 0 or absent(up{job="api"})';
@@ -46,42 +40,32 @@ describe('rules/template-labels-or', () => {
   });
 
   it('is right: promtool renders the label empty when absent() fires', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'o11y-or-absent-'));
-    try {
-      const rule = { alert: 'Down', expr: FALLBACK, annotations: { summary: '[{{ $labels.instance }}]' } };
-      await writeFile(path.join(dir, 'rules.yml'), stringify({ groups: [{ name: 'g', rules: [rule] }] }));
-      const test = (series: { series: string; values: string }[], instance: string) => ({
-        interval: '1m',
-        input_series: series,
-        alert_rule_test: [
-          {
-            eval_time: '5m',
-            alertname: 'Down',
-            exp_alerts: [
-              {
-                exp_labels: { job: 'api', ...(instance && { instance }) },
-                exp_annotations: { summary: `[${instance}]` },
-              },
-            ],
-          },
-        ],
-      });
-      const tests = {
-        rule_files: ['rules.yml'],
+    const rule = { alert: 'Down', expr: FALLBACK, annotations: { summary: '[{{ $labels.instance }}]' } };
+    const test = (series: { series: string; values: string }[], instance: string) => ({
+      interval: '1m',
+      input_series: series,
+      alert_rule_test: [
+        {
+          eval_time: '5m',
+          alertname: 'Down',
+          exp_alerts: [
+            {
+              exp_labels: { job: 'api', ...(instance && { instance }) },
+              exp_annotations: { summary: `[${instance}]` },
+            },
+          ],
+        },
+      ],
+    });
+    const output = await promtoolTest(
+      { groups: [{ name: 'g', rules: [rule] }] },
+      {
         tests: [
           test([{ series: 'up{job="api", instance="api-0"}', values: '0x10' }], 'api-0'),
           test([{ series: 'up{job="other", instance="x"}', values: '1x10' }], ''),
         ],
-      };
-      await writeFile(path.join(dir, 'tests.yml'), stringify(tests));
-      const result = spawnSync(toolPath('promtool'), ['test', 'rules', 'tests.yml'], {
-        cwd: dir,
-        encoding: 'utf8',
-      });
-      expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
-      expect(result.status).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      },
+    );
+    expect(output).toContain('SUCCESS');
   }, 60_000);
 });
