@@ -42,6 +42,11 @@ export interface LintOptions {
   readonly sources?: PlainSources;
   /** Live mode: compare the selectors and estimates with this Prometheus, over the last `lookbackMs`. */
   readonly prometheus?: { readonly client: PrometheusClient; readonly lookbackMs: number };
+  /**
+   * Report suppressions that silence nothing (default true). Off for files written outside the project: the
+   * suppressions name the project's rules and dashboards, which are not being linted.
+   */
+  readonly reportUnusedSuppressions?: boolean;
 }
 
 function suppressionMatches(suppression: Suppression, target: Target): boolean {
@@ -141,7 +146,7 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
       });
     }
   }
-  for (const suppression of suppressions) {
+  for (const suppression of options.reportUnusedSuppressions === false ? [] : suppressions) {
     if (used.has(suppression) || !resolved.some((r) => r.check.id === suppression.check)) continue;
     findings.push({
       id: 'lint/unused-suppression',

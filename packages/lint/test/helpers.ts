@@ -1,4 +1,9 @@
-import type { ProjectModel } from '@o11y/core';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type ProjectModel, toolPath } from '@o11y/core';
+import { stringify } from 'yaml';
 import type { Check } from '../src/check.ts';
 import type { LintConfig } from '../src/config.ts';
 import { type LintFinding, type LintOptions, lint } from '../src/lint.ts';
@@ -164,4 +169,25 @@ export async function runLokiRules(
   const model: ProjectModel = { ruleGroups: [], dashboards: [], scrapeJobs: [], lokiRuleGroups: [group] };
   const result = await lint(model, { checks: [check], config: { catalog: testCatalog, ...config } });
   return [...result.findings];
+}
+
+/** The part of the expression a finding's caret is under. */
+export function caret(finding: LintFinding): string | undefined {
+  return finding.expression?.text.slice(finding.expression.span.start, finding.expression.span.end);
+}
+
+/** Runs `promtool test rules` on a rule file and its unit tests (objects, written as YAML); what it prints. */
+export async function promtoolTest(rules: unknown, tests: Record<string, unknown>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'o11y-promtool-'));
+  try {
+    await writeFile(path.join(dir, 'rules.yml'), stringify(rules));
+    await writeFile(path.join(dir, 'tests.yml'), stringify({ rule_files: ['rules.yml'], ...tests }));
+    const run = spawnSync(toolPath('promtool'), ['test', 'rules', 'tests.yml'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    return `${run.stdout}${run.stderr}`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

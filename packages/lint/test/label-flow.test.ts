@@ -1,14 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { toolPath } from '@o11y/core';
 import { init, parse } from '@o11y/promql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { labelFlow } from '../src/analysis/label-flow.ts';
 import { LintProject } from '../src/project.ts';
 import { testCatalog } from './catalog.ts';
+import { promtoolTest } from './helpers.ts';
 
 /** Every label any case's series can carry, with the value it has in the input series below. */
 const VALUES: Readonly<Record<string, string>> = {
@@ -69,14 +64,11 @@ const SERIES = [
   ]),
 ];
 
-let dir: string;
 let project: LintProject;
 
 beforeAll(async () => {
   await init();
   project = new LintProject({ ruleGroups: [], dashboards: [], scrapeJobs: [] }, testCatalog);
-  dir = await mkdtemp(path.join(tmpdir(), 'o11y-label-flow-'));
-  return () => rm(dir, { recursive: true, force: true });
 });
 
 describe('the label-flow model', () => {
@@ -114,7 +106,6 @@ describe('the label-flow model', () => {
       ],
     };
     const tests = {
-      rule_files: ['rules.yml'],
       evaluation_interval: '1m',
       tests: [
         {
@@ -141,14 +132,7 @@ describe('the label-flow model', () => {
         },
       ],
     };
-    await writeFile(path.join(dir, 'rules.yml'), stringify(rules));
-    await writeFile(path.join(dir, 'tests.yml'), stringify(tests));
-    const run = spawnSync(toolPath('promtool'), ['test', 'rules', 'tests.yml'], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
     // promtool names each case (CaseN, in the order above) whose labels or annotations differ from the model.
-    expect(`${run.stdout}${run.stderr}`).toContain('SUCCESS');
-    expect(run.status).toBe(0);
+    expect(await promtoolTest(rules, tests)).toContain('SUCCESS');
   }, 60_000);
 });

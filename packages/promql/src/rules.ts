@@ -11,12 +11,21 @@ export interface RuleFileProblem {
   readonly rule?: number;
 }
 
+/** The bit of go/rules (SkipExpressions) that leaves every expression unparsed. */
+const SKIP_EXPRESSIONS = 1 << 8;
+
 /**
  * Validates a Prometheus rule file with upstream's own rulefmt, as the pinned `promtool check rules`
  * does: unknown fields, duplicate keys, durations, PromQL (with the given parser features), label
- * and annotation names, and the Go templates of alerts' labels and annotations. Needs
- * `await initRuleValidator()` once; never throws for any input afterwards.
+ * and annotation names, and the Go templates of alerts' labels and annotations. With
+ * `expressions: false` the PromQL is left to the caller, who parses it with the same parser anyway
+ * (about a tenth of the time). Needs `await initRuleValidator()` once; never throws for any input afterwards.
  */
-export function validateRuleFile(text: string, options?: ParserOptions): readonly RuleFileProblem[] {
-  return (JSON.parse(callValidator(text, optionFlags(options))) as { problems: RuleFileProblem[] }).problems;
+export function validateRuleFile(
+  text: string,
+  options?: ParserOptions,
+  { expressions = true }: { readonly expressions?: boolean } = {},
+): readonly RuleFileProblem[] {
+  const flags = optionFlags(options) | (expressions ? 0 : SKIP_EXPRESSIONS);
+  return (JSON.parse(callValidator(text, flags)) as { problems: RuleFileProblem[] }).problems;
 }

@@ -31,5 +31,13 @@ describe('validateRuleFile (upstream rulefmt, as promtool check rules)', () => {
       'could not parse expression: 1:1: parse error: function "sort_by_label" is not enabled',
     ]);
     expect(validateRuleFile(sorted, { experimentalFunctions: true })).toEqual([]);
+    // Left to the caller: every other check still runs.
+    expect(validateRuleFile(sorted, {}, { expressions: false })).toEqual([]);
+    const broken = file(
+      '      - alert: A\n        expr: up ==\n        annotations:\n          x: "{{ nope }}"\n',
+    );
+    expect(validateRuleFile(broken, {}, { expressions: false }).map((p) => p.message)).toEqual([
+      'annotation "x": template: __alert_A:1: function "nope" not defined',
+    ]);
   });
 });

@@ -26,6 +26,12 @@ function formatsOf(lib: typeof import('@o11y/lint')) {
   } satisfies Formatters<LintResult, LintReportOptions>;
 }
 
+/** The project's model from its TypeScript definitions, through the build's loaders. */
+async function projectModelOf(root: string, log: (line: string) => void) {
+  const { loadDefinitions, projectModel } = await import('@o11y/build');
+  return projectModel({ root, definitions: await loadDefinitions(root), profile: 'default', log });
+}
+
 export const command: Command = {
   name: 'lint',
   summary: 'check PromQL, rules and dashboards, and estimate label cardinality against budgets',
@@ -78,10 +84,7 @@ named with its line), 2 usage or internal error.`,
       },
       true,
     );
-    const [lib, { loadDefinitions, projectModel }] = await Promise.all([
-      import('@o11y/lint'),
-      import('@o11y/build'),
-    ]);
+    const lib = await import('@o11y/lint');
     const { estimateCardinality, formatCardinalityTable, lint, loadConfig, loadFiles, parserOptions } = lib;
     const formats = formatsOf(lib);
     const format = await chooseFormat(formats, values.format, 'lint', io.root);
@@ -114,12 +117,8 @@ named with its line), 2 usage or internal error.`,
       files.length > 0
         ? await loadFiles(files, io.root)
         : {
-            model: await projectModel({
-              root: io.root,
-              definitions: await loadDefinitions(io.root),
-              profile: 'default',
-              log,
-            }),
+            // Only the project needs the build's loaders (and the importers they bring); plain files do not.
+            model: await projectModelOf(io.root, log),
             origins: new Map(),
             sources: undefined,
             problems: [],
@@ -129,6 +128,7 @@ named with its line), 2 usage or internal error.`,
       config,
       origins: loaded.origins,
       ...(loaded.sources && { sources: loaded.sources }),
+      reportUnusedSuppressions: files.length === 0 || ownBuild,
       ...(values['prometheus-url'] && {
         prometheus: {
           client: new lib.PrometheusClient(values['prometheus-url'], token ? { token } : {}),

@@ -27,3 +27,11 @@ export function referencedLabels(templates: Readonly<Record<string, string>>[]):
   }
   return where;
 }
+
+const VALUE_REFERENCE = /\$value\b|(?:^|[^\w$.])\.Value\b/;
+
+/** Whether a Go template in an alert's labels or annotations reads the expression's value (`$value`, `.Value`). */
+export function readsValue(text: string): boolean {
+  for (const action of text.matchAll(ACTION)) if (VALUE_REFERENCE.test(action[1]!)) return true;
+  return false;
+}

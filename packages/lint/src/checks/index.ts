@@ -23,6 +23,7 @@ import { unboundedSelector as logqlUnboundedSelector } from './logql/unbounded-s
 import { unknownStreamLabel } from './logql/unknown-stream-label.ts';
 import { unknownStreamLabelValue } from './logql/unknown-stream-label-value.ts';
 import { absent } from './promql/absent.ts';
+import { counterRaw } from './promql/counter-raw.ts';
 import { divisionNaN } from './promql/division-nan.ts';
 import { fragileAggregation } from './promql/fragile-aggregation.ts';
 import { histogramQuantileLe } from './promql/histogram-quantile-le.ts';
@@ -36,22 +37,27 @@ import { unknownLabel } from './promql/unknown-label.ts';
 import { unknownLabelValue } from './promql/unknown-label-value.ts';
 import { unknownMetric } from './promql/unknown-metric.ts';
 import { vectorMatching } from './promql/vector-matching.ts';
+import { alertComparison } from './rules/alert-comparison.ts';
 import { alertFor } from './rules/alert-for.ts';
 import { droppedDimension } from './rules/dropped-dimension.ts';
 import { duplicate as rulesDuplicate } from './rules/duplicate.ts';
+import { groupInterval } from './rules/group-interval.ts';
 import { labelConflict } from './rules/label-conflict.ts';
 import { naming } from './rules/naming.ts';
 import { promtoolCheck } from './rules/promtool-check.ts';
 import { requiredAnnotations } from './rules/required-annotations.ts';
 import { requiredLabels } from './rules/required-labels.ts';
 import { templateLabels } from './rules/template-labels.ts';
+import { templateLabelsOr } from './rules/template-labels-or.ts';
 import { unusedRecording } from './rules/unused-recording.ts';
+import { valueInLabel } from './rules/value-in-label.ts';
 
 /** Every check, one per file under checks/<area>/<name>.ts; the id is `<area>/<name>`. */
 export const allChecks: readonly Check[] = [
   syntax,
   promtoolCheck,
   rateNonCounter,
+  counterRaw,
   histogramQuantileLe,
   rateOfAggregation,
   rangeTooShort,
@@ -75,10 +81,14 @@ export const allChecks: readonly Check[] = [
   requiredLabels,
   requiredAnnotations,
   alertFor,
+  alertComparison,
+  groupInterval,
+  valueInLabel,
   rulesDuplicate,
   unusedRecording,
   labelConflict,
   templateLabels,
+  templateLabelsOr,
   datasourceHardcoded,
   datasourceVariable,
   rateInterval,

@@ -145,8 +145,8 @@ function findScalar(node: Node | null | undefined, value: string): Node | undefi
 
 /**
  * What the pinned `promtool check rules` rejects in the rule file at `node`, through upstream's own
- * rulefmt (strict fields, durations, PromQL, label and annotation names, Go templates, duplicate keys),
- * each at the file:line it names or, when it names none, at the rule, annotation or value it is about.
+ * rulefmt (strict fields, durations, label and annotation names, Go templates, duplicate keys; not the
+ * PromQL, which promql/syntax parses with the same parser), each at the file:line it names or, when it names none, at the rule, annotation or value it is about.
  */
 export function validateRules(
   document: PositionedDocument,
@@ -154,7 +154,7 @@ export function validateRules(
   parser: ParserOptions,
 ): { message: string; source: SourceLocation }[] {
   const { text: content, place } = ruleFileText(document, node);
-  return validateRuleFile(content, parser).map((problem) => {
+  return validateRuleFile(content, parser, { expressions: false }).map((problem) => {
     const source =
       problem.line !== undefined
         ? place(problem.line, problem.column ?? 1)

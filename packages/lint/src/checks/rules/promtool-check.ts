@@ -2,9 +2,6 @@ import { initRuleValidator } from '@o11y/promql';
 import { defineCheck } from '../../check.ts';
 import { validateRules } from '../../load/rule-file.ts';
 
-/** How upstream's rulefmt prefixes the parser's error for a rule's expression. */
-const EXPRESSION_ERROR = 'could not parse expression: ';
-
 export const promtoolCheck = defineCheck({
   id: 'rules/promtool-check',
   severity: 'error',
@@ -24,8 +21,6 @@ definitions are checked by promtool itself in \`o11y test\`.`,
   *run({ project }) {
     for (const { document, node } of project.sources.ruleFiles) {
       for (const problem of validateRules(document, node, project.parser)) {
-        // The same parser's error, with a caret under the expression, is promql/syntax's.
-        if (problem.message.startsWith(EXPRESSION_ERROR)) continue;
         yield {
           target: { kind: 'file', file: document.file, source: problem.source },
           message: problem.message,
