@@ -99,6 +99,19 @@ function scaledServices(source, total) {
   return source.slice(0, end) + added.join('') + source.slice(end);
 }
 
+/**
+ * The organisation-wide budget of recorded series grows with the organisation, as its owners would
+ * raise it: without that, every size past the sample's fails the build on the total alone.
+ */
+function scaleTotalBudget(configFile, factor) {
+  const source = readFileSync(configFile, 'utf8');
+  const pattern = /recordedTotal: ([\d_]+)/;
+  const match = pattern.exec(source);
+  if (!match) return;
+  const scaled = Math.ceil((Number(match[1].replaceAll('_', '')) * factor) / 1000) * 1000;
+  writeFileSync(configFile, source.replace(pattern, `recordedTotal: ${scaled}`));
+}
+
 function git(cwd, args) {
   execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -111,7 +124,9 @@ function scratchOrganisation(total) {
       cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   }
   const servicesFile = path.join(dir, 'catalog', 'services.ts');
-  writeFileSync(servicesFile, scaledServices(readFileSync(servicesFile, 'utf8'), total));
+  const source = readFileSync(servicesFile, 'utf8');
+  writeFileSync(servicesFile, scaledServices(source, total));
+  scaleTotalBudget(path.join(dir, 'o11y.config.ts'), total / serviceEntries(source).entries.length);
   // A workspace root of its own (the CLI finds the project by `workspaces`) that borrows the checkout's
   // installed packages and pinned tools; `o11y diff` runs `npm run o11y -- build` on both sides.
   const manifest = {
