@@ -127,7 +127,7 @@ describe('o11y publish, as a person reads it', () => {
     await setup();
     const help = await o11y(['publish', '--help']);
     expect(help.stdout).toMatch(
-      /Targets:\n {2}grafana +dashboards and their folders\n {2}rules +.*\n {2}alertmanager +.*\n/,
+      /Targets:\n {2}grafana +dashboards and their folders\n {2}grafana-alerting +Grafana-managed alert rules.*\n {2}rules +.*\n {2}alertmanager +.*\n/,
     );
     expect(help.stdout).toContain('o11y publish rules');
     expect(help.stdout).toContain('--ruler-url <url>');
