@@ -22,6 +22,11 @@ export interface SampleServiceOptions {
    * send a server span per API request to; without it no spans are recorded (and no exemplars kept).
    */
   readonly otlpEndpoint?: string;
+  /**
+   * Share of requests traced (default 0.1): one process posing as dozens of instances on a busy
+   * machine would otherwise spend much of its time exporting spans.
+   */
+  readonly traceSampleRatio?: number;
 }
 
 export interface SampleService {
@@ -95,7 +100,10 @@ export async function startSampleService(options: SampleServiceOptions): Promise
   const faults = new Faults();
   const random = new Random(options.seed ?? 1);
   const startedAt = Date.now();
-  const tracing = options.otlpEndpoint === undefined ? undefined : otlpTracing(options.otlpEndpoint);
+  const tracing =
+    options.otlpEndpoint === undefined
+      ? undefined
+      : otlpTracing(options.otlpEndpoint, options.traceSampleRatio ?? 0.1);
   const targets: Target[] = await startTargets({
     estate: options.estate,
     faults,

@@ -147,6 +147,8 @@ async function startServiceInstance(
           [ATTR_URL_PATH]: url.pathname,
         },
       });
+      // Only a sampled request's trace reaches the backend: only its id makes an exemplar worth following.
+      const traceId = span?.isRecording() ? span.spanContext().traceId : undefined;
       req.resume();
       const seconds = environment.random.logNormal(median, LATENCY_SPREAD) + effect.addedLatencySeconds;
       await environment.sleep(seconds * 1000);
@@ -161,7 +163,7 @@ async function startServiceInstance(
         route: route.path,
         status,
         seconds: (performance.now() - started) / 1000,
-        ...(span && { traceId: span.spanContext().traceId }),
+        ...(traceId !== undefined && { traceId }),
       });
       return true;
     },

@@ -1,13 +1,16 @@
 import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 /** The instrumentation scope of the spans the HTTP server middleware records. */
 const HTTP_SCOPE = '@opentelemetry/instrumentation-http';
-/** Spans leave within half a second, so a trace is in the backend soon after its exemplar is scraped. */
-const EXPORT_DELAY_MS = 500;
 
 /** Where spans go: one tracer per service (its own `service.name` resource), all over one OTLP endpoint. */
 export interface Tracing {
@@ -18,10 +21,11 @@ export interface Tracing {
 
 /**
  * The OpenTelemetry trace SDK exporting over OTLP/HTTP to `endpoint` (`http://host:port`, the
- * Collector's OTLP HTTP receiver; spans are posted to `<endpoint>/v1/traces`). Each service instance
- * gets a provider of its own, as each would in its own process.
+ * Collector's OTLP HTTP receiver; spans are posted to `<endpoint>/v1/traces`), keeping the share
+ * `sampleRatio` of traces (head sampling by trace id; the rest are not recorded). Each service
+ * instance gets a provider of its own, as each would in its own process.
  */
-export function otlpTracing(endpoint: string): Tracing {
+export function otlpTracing(endpoint: string, sampleRatio: number): Tracing {
   const providers: TracerProvider[] = [];
   return {
     tracerFor(serviceName, instanceId) {
@@ -30,11 +34,11 @@ export function otlpTracing(endpoint: string): Tracing {
           [ATTR_SERVICE_NAME]: serviceName,
           'service.instance.id': instanceId,
         }),
+        sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
         spanProcessors: [
-          new BatchSpanProcessor({
-            exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }),
-            scheduledDelayMillis: EXPORT_DELAY_MS,
-          }),
+          // The SDK's default batching (every 5 s): one process posing as dozens of instances
+          // would otherwise spend its time exporting.
+          new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }) }),
         ],
       });
       providers.push(provider);

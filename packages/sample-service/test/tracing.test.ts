@@ -47,11 +47,15 @@ describe('traces and exemplars', () => {
 
   beforeAll(async () => {
     sink = await startOtlpSink();
-    service = await startSampleService({ estate, traffic: false, otlpEndpoint: sink.url });
+    service = await startSampleService({
+      estate,
+      traffic: false,
+      otlpEndpoint: sink.url,
+      traceSampleRatio: 1,
+    });
   });
 
-  afterAll(async () => {
-    await service?.stop();
+  afterAll(() => {
     sink?.server.close();
   });
 
@@ -60,24 +64,25 @@ describe('traces and exemplars', () => {
     const response = await fetch(`http://${target.address}/api/${target.service}/1234`);
     await response.body?.cancel();
 
-    const spans = async () => {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const found = sink.exports.flatMap((e) =>
-          e.resourceSpans.flatMap((r) =>
-            r.scopeSpans.flatMap((s) =>
-              s.spans.map((span) => ({
-                ...span,
-                service: r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue,
-              })),
-            ),
-          ),
-        );
-        if (found.length > 0) return found;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      return [];
-    };
-    const [span, ...others] = await spans();
+    const metrics = await fetch(`http://${target.address}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
+    const exemplars = (await metrics.text())
+      .split('\n')
+      .filter((line) => line.startsWith(`${estate.http['prom-client'].duration.name}_bucket{`))
+      .flatMap((line) => /# \{(\w+)="(\w+)"\}/.exec(line)?.slice(1) ?? []);
+
+    // Stopping exports the spans still batched.
+    await service.stop();
+    const [span, ...others] = sink.exports.flatMap((e) =>
+      e.resourceSpans.flatMap((r) =>
+        r.scopeSpans.flatMap((s) =>
+          s.spans.map((span) => ({
+            ...span,
+            service: r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue,
+          })),
+        ),
+      ),
+    );
     expect(others).toEqual([]);
     expect(span).toMatchObject({
       name: `GET /api/${target.service}/:id`,
@@ -88,13 +93,6 @@ describe('traces and exemplars', () => {
       key: 'http.route',
       value: { stringValue: `/api/${target.service}/:id` },
     });
-
-    const metrics = await fetch(`http://${target.address}/metrics`);
-    expect(metrics.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
-    const exemplars = (await metrics.text())
-      .split('\n')
-      .filter((line) => line.startsWith(`${estate.http['prom-client'].duration.name}_bucket{`))
-      .flatMap((line) => /# \{(\w+)="(\w+)"\}/.exec(line)?.slice(1) ?? []);
     expect(exemplars).toEqual([EXEMPLAR_TRACE_ID_LABEL, span!.traceId]);
   });
 });
