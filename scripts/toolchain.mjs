@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // Builds the pinned promtool, prometheus, amtool and alertmanager from their Go modules into .tools/bin;
-// with `--stack`, instead the programs of the end-to-end stack that come from Go source (Cortex).
+// with `--stack`, instead the programs of the end-to-end stack that come from Go source (Cortex, Jaeger,
+// the OpenTelemetry Collector).
 //
 // Pins (one place each):
 //   Prometheus   — packages/promql/go/go.mod, the same module the PromQL wasm parser is built from;
 //   Alertmanager — scripts/toolchain/alertmanager/go.mod;
-//   Cortex       — STACK_TOOLS below.
+//   Cortex, Jaeger — STACK_TOOLS below;
+//   Collector    — scripts/toolchain/otelcol/builder-config.yaml (`dist.version`, also the builder's version).
 // Builds are cached per version under ~/.cache/o11y/toolchain (or $O11Y_TOOLCHAIN_CACHE), so a fresh
 // clone on a machine that built them once only copies the binaries.
 //
 // Plain Node with no dependencies: it runs before `npm ci` has installed anything.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
@@ -62,10 +65,26 @@ const STACK_TOOLS = [
     pkg: './cmd/cortex',
     // Cortex's own Makefile's tags: without `slicelabels` the first rule upload dies out of memory.
     tags: 'netgo slicelabels',
-    // Where its `--version` reads the version from (Cortex's Makefile stamps main.Version).
-    versionPackage: 'main',
+    // What its `--version` prints (Cortex's Makefile stamps main.Version).
+    ldflags: (release, version) => versionStamp(release, version, 'main'),
+  },
+  {
+    name: 'jaeger',
+    module: 'github.com/jaegertracing/jaeger',
+    version: 'v1.75.0',
+    pkg: './cmd/jaeger',
+    tags: '',
+    // Jaeger's Makefile stamps these two (and a date, left out so that builds are reproducible).
+    ldflags: (_release, version) =>
+      ['latestVersion', 'commitSHA']
+        .map((name) => `-X github.com/jaegertracing/jaeger/internal/version.${name}=${version}`)
+        .join(' '),
   },
 ];
+
+/** The Collector is assembled by its own `builder` from the committed manifest. */
+const COLLECTOR_MANIFEST = path.join(root, 'scripts', 'toolchain', 'otelcol', 'builder-config.yaml');
+const COLLECTOR_BUILDER = 'go.opentelemetry.io/collector/cmd/builder';
 
 function fail(message, hint) {
   process.stderr.write(`toolchain: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`);
@@ -163,9 +182,9 @@ function alertmanagerSourceWithPlaceholderUI(moduleVersion, workDir) {
  * The cached binary of `name` at `release` for the Go in use; on a miss `build(workDir, output)` writes
  * it to `output` inside a scratch directory, and only a complete binary is moved into the cache.
  */
-function cachedBuild(name, release, what, build) {
+function cachedBuild(name, release, what, build, variant = '') {
   const goVersion = run('go', ['env', 'GOVERSION']).stdout.trim();
-  const cacheDir = path.join(cacheRoot, `${name}-${release}-${goVersion}`);
+  const cacheDir = path.join(cacheRoot, `${name}-${release}${variant}-${goVersion}`);
   const cached = path.join(cacheDir, name);
   if (existsSync(cached)) {
     process.stdout.write(`toolchain: ${name} ${release} from cache\n`);
@@ -218,12 +237,50 @@ function buildStackTool(tool) {
     const source = path.join(workDir, 'src');
     cpSync(JSON.parse(download.stdout).Dir, source, { recursive: true });
     run('chmod', ['-R', 'u+w', source]);
-    const ldflags = `-ldflags=${versionStamp(release, tool.version, tool.versionPackage)}`;
+    const ldflags = `-ldflags=${tool.ldflags(release, tool.version)}`;
     return run('go', ['build', '-trimpath', '-tags', tool.tags, ldflags, '-o', output, tool.pkg], {
       cwd: source,
       env: { CGO_ENABLED: '0' },
     });
   });
+  return { cached, release };
+}
+
+/**
+ * The Collector: `builder` at the manifest's `dist.version` generates a main package from the manifest
+ * and compiles it. The cache key holds a digest of the manifest, so editing its components rebuilds.
+ */
+function buildCollector() {
+  const manifest = readFileSync(COLLECTOR_MANIFEST, 'utf8');
+  const release = /^dist:\n(?:[ \t]+.*\n|[ \t]*#.*\n)*?[ \t]+version:[ \t]*(\S+)/m.exec(manifest)?.[1];
+  if (!release)
+    fail(
+      `${path.relative(root, COLLECTOR_MANIFEST)} has no dist.version`,
+      'set dist.version to the Collector release its components are pinned to',
+    );
+  const digest = createHash('sha256').update(manifest).digest('hex').slice(0, 8);
+  const what = `${COLLECTOR_BUILDER}@v${release}, ${path.relative(root, COLLECTOR_MANIFEST)}`;
+  const cached = cachedBuild(
+    'otelcol',
+    release,
+    what,
+    (workDir, output) => {
+      const builderBin = path.join(workDir, 'bin');
+      const builder = run('go', ['install', `${COLLECTOR_BUILDER}@v${release}`], {
+        cwd: workDir,
+        env: { GOBIN: builderBin, CGO_ENABLED: '0' },
+      });
+      if (builder.status !== 0) return builder;
+      copyFileSync(COLLECTOR_MANIFEST, path.join(workDir, 'builder-config.yaml'));
+      const result = run(path.join(builderBin, 'builder'), ['--config=builder-config.yaml'], {
+        cwd: workDir,
+        env: { CGO_ENABLED: '0' },
+      });
+      if (result.status === 0) renameSync(path.join(workDir, 'build', 'otelcol'), output);
+      return result;
+    },
+    `-${digest}`,
+  );
   return { cached, release };
 }
 
@@ -281,6 +338,9 @@ function main() {
       install(tool.name, cached);
       installed[tool.name] = release;
     }
+    const collector = buildCollector();
+    install('otelcol', collector.cached);
+    installed.otelcol = collector.release;
   } else {
     const versions = Object.fromEntries(
       Object.entries(MODULES).map(([name, spec]) => [name, pinnedVersion(spec)]),

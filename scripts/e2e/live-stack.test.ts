@@ -11,6 +11,7 @@ import {
   kindOf,
   parseDuration,
 } from '@o11y/core';
+import { DATASOURCE_UIDS } from '@o11y/dashboards';
 import { loadRenderer } from '@o11y/preview';
 import {
   type AlertingRule,
@@ -22,8 +23,11 @@ import {
   TEST_PROFILE,
   timeCompression,
 } from '@o11y/rules';
+import { EXEMPLAR_TRACE_ID_LABEL } from '@o11y/sample-service';
 import { main as o11y } from 'o11y';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { estate } from '../../catalog/estate.ts';
 // The organisation's catalogue (catalog/), whose targets.ts declares `up`; @o11y/catalog is the library.
 import { catalog, up } from '../../catalog/index.ts';
 import { ABSENT_IN_TEST_STACK, LEGITIMATELY_EMPTY, WARM_UP_MS } from './expectations.ts';
@@ -81,6 +85,23 @@ function alertingRules(definitions: readonly Definition[]): AlertingRule[] {
     kindOf(d) === KIND.group ? [d as RuleGroup] : kindOf(d) === KIND.slo ? (d as Slo).groups : [],
   );
   return groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => r.kind === 'alert');
+}
+
+interface ProvisionedDatasource {
+  readonly uid: string;
+  readonly type: string;
+  readonly url: string;
+  readonly jsonData?: {
+    readonly exemplarTraceIdDestinations?: ReadonlyArray<{ name: string; datasourceUid: string }>;
+  };
+}
+
+/** What Jaeger's query API answers for `/api/traces/<id>`. */
+interface JaegerTraces {
+  readonly data?: ReadonlyArray<{
+    readonly spans: ReadonlyArray<{ readonly operationName: string; readonly processID: string }>;
+    readonly processes: Readonly<Record<string, { readonly serviceName: string }>>;
+  }>;
 }
 
 /** Both profiles by default; `O11Y_E2E_PROFILES=single` (or `distributed`) runs one. */
@@ -148,6 +169,47 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
       (metric) => seriesPerTarget([metric]) * metric.jobs.reduce((sum, j) => sum + j.instances, 0),
     );
     expect(problems).toEqual([]);
+  });
+
+  it("follows a latency exemplar's trace id from Prometheus to its span in the provisioned Jaeger", async () => {
+    // Grafana's exemplar links: the Prometheus datasource names the Jaeger datasource, which is the running Jaeger.
+    const provisioned = parse(
+      await readFile(path.join(stack.distDir, 'grafana', 'provisioning', 'datasources', 'o11y.yaml'), 'utf8'),
+    ) as { datasources: ProvisionedDatasource[] };
+    const prometheus = provisioned.datasources.find((d) => d.uid === DATASOURCE_UIDS.prometheus);
+    const destinations = prometheus?.jsonData?.exemplarTraceIdDestinations ?? [];
+    expect(destinations.map((d) => d.name)).toEqual([EXEMPLAR_TRACE_ID_LABEL]);
+    const jaeger = provisioned.datasources.find((d) => d.uid === destinations[0]!.datasourceUid);
+    expect(jaeger).toMatchObject({ type: 'jaeger', url: stack.tracing.jaegerUrl });
+
+    // Exemplars are read from the scraping Prometheus in both profiles (Cortex is not sent them).
+    const { duration, labels } = estate.http['prom-client'];
+    const exemplar = await waitFor(`an exemplar on ${duration.name}_bucket`, stack, 30_000, async () => {
+      const series = await stack.prometheus.queryExemplars(
+        `${duration.name}_bucket`,
+        Date.now() - 60_000,
+        Date.now(),
+      );
+      for (const { seriesLabels, exemplars } of series) {
+        const traced = exemplars.find((e) => e.labels[EXEMPLAR_TRACE_ID_LABEL]);
+        if (traced) return { seriesLabels, traceId: traced.labels[EXEMPLAR_TRACE_ID_LABEL]! };
+      }
+      return undefined;
+    });
+    const { seriesLabels, traceId } = exemplar;
+    const operation = `${seriesLabels[labels.method]} ${seriesLabels[labels.route]}`;
+    const span = await waitFor(`trace ${traceId} in Jaeger (${operation})`, stack, 30_000, async () => {
+      const response = await fetch(`${jaeger!.url}/api/traces/${traceId}`);
+      if (!response.ok) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      const [trace] = ((await response.json()) as JaegerTraces).data ?? [];
+      return trace?.spans
+        .map((s) => ({ operation: s.operationName, service: trace.processes[s.processID]?.serviceName }))
+        .find((s) => s.operation === operation);
+    });
+    expect(span).toEqual({ operation, service: seriesLabels[labels.service] });
   });
 
   it('runs real exporters whose /metrics conform to the catalogue (o11y catalog check)', async () => {

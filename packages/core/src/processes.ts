@@ -37,6 +37,23 @@ const LOG_LINES_KEPT = 400;
 /** The free port is only free when we looked: another process may bind it first, so retry then. */
 const START_ATTEMPTS = 3;
 
+/**
+ * Children still running, killed if Node exits first: one `exit` listener for all of them (a stack
+ * runs more servers than Node's default of ten listeners per event before it warns).
+ */
+const running = new Set<ChildProcess>();
+let exitListenerAdded = false;
+
+function killOnExit(child: ChildProcess): void {
+  if (!exitListenerAdded) process.on('exit', killRunning);
+  exitListenerAdded = true;
+  running.add(child);
+}
+
+function killRunning(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** A port the OS considers free now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -113,8 +130,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(options.uid !== undefined && { uid: options.uid }),
       ...(options.gid !== undefined && { gid: options.gid }),
     });
-    const killOnExit = () => child.kill('SIGKILL');
-    process.once('exit', killOnExit);
+    killOnExit(child);
     const collect = (chunk: Buffer) => {
       logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
       if (logs.length > LOG_LINES_KEPT) logs.splice(0, logs.length - LOG_LINES_KEPT);
@@ -123,7 +139,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     child.stderr?.on('data', collect);
     const stop = async () => {
       await stopProcess(child);
-      process.removeListener('exit', killOnExit);
+      running.delete(child);
     };
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
     const ready = options.ready

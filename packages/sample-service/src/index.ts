@@ -7,7 +7,7 @@ export {
   type FaultTarget,
   parseFault,
 } from './faults.ts';
-export { otelPrometheusName } from './instrumentation.ts';
+export { EXEMPLAR_TRACE_ID_LABEL, otelPrometheusName } from './instrumentation.ts';
 export { type SampleService, type SampleServiceOptions, startSampleService } from './service.ts';
 export type { Behaviour } from './simulated.ts';
 export { probeTargetsOf, type TargetInfo, type TargetKind } from './targets.ts';

@@ -12,7 +12,14 @@ import {
   ATTR_URL_SCHEME,
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@opentelemetry/semantic-conventions';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Histogram,
+  type OpenMetricsContentType,
+  Registry,
+  type RegistryContentType,
+} from 'prom-client';
 import type { Estate } from './estate.ts';
 import type { EstateContext } from './label-sets.ts';
 import type { Random } from './random.ts';
@@ -25,7 +32,15 @@ export interface HttpObservation {
   readonly route: string;
   readonly status: string;
   readonly seconds: number;
+  /** The request's trace, when it was traced: prom-client's latency histogram keeps it as an exemplar. */
+  readonly traceId?: string;
 }
+
+/**
+ * The exemplar label that carries a trace id: the name Grafana's Prometheus datasource is provisioned
+ * to link to the tracing backend (`exemplarTraceIdDestinations`).
+ */
+export const EXEMPLAR_TRACE_ID_LABEL = 'trace_id';
 
 /** A service instance's metrics library: records requests, prints the `/metrics` exposition. */
 export interface Instrumentation {
@@ -57,7 +72,7 @@ export interface InstrumentationOptions extends SimulationContext {
 /** Registers a simulated metric for every declaration the registry does not already have. */
 export function simulateMissing(
   declarations: readonly MetricDeclaration[],
-  registry: Registry,
+  registry: Registry<RegistryContentType>,
   fixed: Readonly<Record<string, string>>,
   simulation: SimulationContext,
 ): void {
@@ -77,7 +92,9 @@ export function simulateMissing(
  */
 export function promClientInstrumentation(options: InstrumentationOptions): Instrumentation {
   const convention = options.estate.http['prom-client'];
-  const registry = new Registry();
+  // Exemplars exist only in the OpenMetrics exposition, which Prometheus asks for first.
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const fixed = {
     [convention.labels.service]: options.service.name,
     [convention.labels.environment]: ENVIRONMENT,
@@ -104,6 +121,7 @@ export function promClientInstrumentation(options: InstrumentationOptions): Inst
     labelNames: httpLabels,
     buckets: [...(convention.duration.declaration.buckets ?? [])],
     registers: [registry],
+    enableExemplars: true,
   });
   // Server-error series exist from the start, at zero, so an error ratio reads 0 instead of "no data".
   for (const route of options.routes) {
@@ -119,14 +137,18 @@ export function promClientInstrumentation(options: InstrumentationOptions): Inst
   simulateMissing(options.declarations, registry, fixed, options);
   return {
     contentType: registry.contentType,
-    record({ method, route, status, seconds }) {
+    record({ method, route, status, seconds, traceId }) {
       const labels = {
         [convention.labels.method]: method,
         [convention.labels.route]: route,
         [convention.labels.status]: status,
       };
       requests.inc(labels);
-      duration.observe(labels, seconds);
+      duration.observe({
+        labels,
+        value: seconds,
+        exemplarLabels: traceId === undefined ? {} : { [EXEMPLAR_TRACE_ID_LABEL]: traceId },
+      });
     },
     exposition: () => registry.metrics(),
   };

@@ -6,7 +6,7 @@ import type { Estate } from './estate.ts';
 import { startSampleService } from './service.ts';
 
 /**
- * `tsx src/main.ts [--estate <module>] [--port N] [--seed N] [--no-traffic]`: runs the estate the
+ * `tsx src/main.ts [--estate <module>] [--port N] [--seed N] [--no-traffic] [--otlp-endpoint URL]`: runs the estate the
  * module exports as `estate` (default: `estate.ts` beside the catalogue module that `o11y.config.ts`
  * names) until SIGTERM/SIGINT. Prints one JSON line `{"control": url, "targets": [...]}` once every
  * target listens.
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     'no-traffic': { type: 'boolean', default: false },
+    'otlp-endpoint': { type: 'string' },
   },
 });
 const root = projectRootOf(process.cwd());
@@ -28,6 +29,7 @@ const service = await startSampleService({
   controlPort: Number(values.port),
   seed: Number(values.seed),
   traffic: !values['no-traffic'],
+  ...(values['otlp-endpoint'] !== undefined && { otlpEndpoint: values['otlp-endpoint'] }),
 });
 process.stdout.write(`${JSON.stringify({ control: service.controlUrl, targets: service.targets })}\n`);
 const shutdown = () => {

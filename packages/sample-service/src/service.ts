@@ -5,6 +5,7 @@ import type { Estate } from './estate.ts';
 import { Faults, FaultValidationError, parseFault } from './faults.ts';
 import { Random } from './random.ts';
 import { startTargets, type Target, type TargetInfo } from './targets.ts';
+import { otlpTracing } from './tracing.ts';
 import { TrafficGenerator } from './traffic.ts';
 
 export interface SampleServiceOptions {
@@ -16,6 +17,16 @@ export interface SampleServiceOptions {
   readonly seed?: number;
   /** Start the traffic generator (default true). */
   readonly traffic?: boolean;
+  /**
+   * OTLP/HTTP endpoint (`http://host:port`, e.g. an OpenTelemetry Collector's) the service instances
+   * send a server span per API request to; without it no spans are recorded (and no exemplars kept).
+   */
+  readonly otlpEndpoint?: string;
+  /**
+   * Share of requests traced (default 0.1): one process posing as dozens of instances on a busy
+   * machine would otherwise spend much of its time exporting spans.
+   */
+  readonly traceSampleRatio?: number;
 }
 
 export interface SampleService {
@@ -89,6 +100,10 @@ export async function startSampleService(options: SampleServiceOptions): Promise
   const faults = new Faults();
   const random = new Random(options.seed ?? 1);
   const startedAt = Date.now();
+  const tracing =
+    options.otlpEndpoint === undefined
+      ? undefined
+      : otlpTracing(options.otlpEndpoint, options.traceSampleRatio ?? 0.1);
   const targets: Target[] = await startTargets({
     estate: options.estate,
     faults,
@@ -96,6 +111,7 @@ export async function startSampleService(options: SampleServiceOptions): Promise
     startedAt,
     now: Date.now,
     sleep: (ms) => sleep(ms),
+    ...(tracing && { tracing }),
   });
   const infos = targets.map((t) => t.info());
   const traffic = new TrafficGenerator(
@@ -113,6 +129,7 @@ export async function startSampleService(options: SampleServiceOptions): Promise
     });
   } catch (error) {
     await Promise.all(targets.map((t) => t.close()));
+    await tracing?.shutdown();
     throw error;
   }
   if (options.traffic !== false) traffic.start();
@@ -127,6 +144,7 @@ export async function startSampleService(options: SampleServiceOptions): Promise
       control.closeAllConnections();
       await new Promise<void>((resolve) => control.close(() => resolve()));
       await Promise.all(targets.map((t) => t.close()));
+      await tracing?.shutdown();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { MetricDeclaration, Unit } from '@o11y/catalog';
-import { Counter, Gauge, Histogram, type Registry, Summary } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry, type RegistryContentType, Summary } from 'prom-client';
 import { type EstateContext, exposedLabels, type LabelSet, labelSets } from './label-sets.ts';
 import type { Random } from './random.ts';
 
@@ -57,7 +57,7 @@ function observationRange(declaration: MetricDeclaration): [number, number] {
 }
 
 export interface SimulationOptions {
-  readonly registry: Registry;
+  readonly registry: Registry<RegistryContentType>;
   /** Labels the registry sets on every metric (a prom-client service's `service` and `environment`). */
   readonly fixed: Readonly<Record<string, string>>;
   readonly context: EstateContext;

@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Service } from '@o11y/catalog';
 import { type LocalServer, listenLocal } from '@o11y/core';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+} from '@opentelemetry/semantic-conventions';
 import { type Estate, metricsOfJob } from './estate.ts';
 import { withoutFamilies } from './exposition.ts';
 import type { FaultEffect, Faults } from './faults.ts';
@@ -12,6 +19,7 @@ import {
 } from './instrumentation.ts';
 import type { Random } from './random.ts';
 import { HEALTH_PATH, METRICS_PATH, matchRoute, type Route, routesOf, SERVER_ERRORS } from './routes.ts';
+import type { Tracing } from './tracing.ts';
 
 export type TargetKind = 'prom-client' | 'otel' | 'exporter' | 'blackbox' | 'site';
 
@@ -41,6 +49,8 @@ export interface TargetEnvironment {
   readonly startedAt: number;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Where service instances send their spans; none are recorded without it. */
+  readonly tracing?: Tracing;
 }
 
 /** Share of a service's error budget it spends at rest, so error series and panels have data. */
@@ -117,6 +127,7 @@ async function startServiceInstance(
   const kind = service.instrumentation === 'otel' ? 'otel' : 'prom-client';
   const instrumentation: Instrumentation =
     kind === 'otel' ? otelInstrumentation(options) : promClientInstrumentation(options);
+  const tracer = environment.tracing?.tracerFor(service.name, `${service.name}-${simulation.context.index}`);
   const baselineErrors = (1 - service.slo.availability) * BASELINE_BUDGET_SHARE;
   const median = service.slo.latency.threshold * MEDIAN_LATENCY_SHARE;
   const { server, address } = await startListener(
@@ -127,17 +138,32 @@ async function startServiceInstance(
       const route = matchRoute(routes, req.method ?? 'GET', url.pathname);
       if (!route) return false;
       const started = performance.now();
+      // The server span as the HTTP instrumentation names it: `{method} {route}`.
+      const span = tracer?.startSpan(`${route.method} ${route.path}`, {
+        kind: SpanKind.SERVER,
+        attributes: {
+          [ATTR_HTTP_REQUEST_METHOD]: route.method,
+          [ATTR_HTTP_ROUTE]: route.path,
+          [ATTR_URL_PATH]: url.pathname,
+        },
+      });
+      // Only a sampled request's trace reaches the backend: only its id makes an exemplar worth following.
+      const traceId = span?.isRecording() ? span.spanContext().traceId : undefined;
       req.resume();
       const seconds = environment.random.logNormal(median, LATENCY_SPREAD) + effect.addedLatencySeconds;
       await environment.sleep(seconds * 1000);
       const errorRatio = 1 - (1 - baselineErrors) * (1 - effect.errorRatio);
       const status = chooseStatus(route, errorRatio, environment.random);
       res.writeHead(Number(status)).end();
+      span?.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, Number(status));
+      if (Number(status) >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
+      span?.end();
       instrumentation.record({
         method: route.method,
         route: route.path,
         status,
         seconds: (performance.now() - started) / 1000,
+        ...(traceId !== undefined && { traceId }),
       });
       return true;
     },

@@ -39,6 +39,16 @@ export interface ScrapeTarget {
   readonly lastError: string;
 }
 
+/** The exemplars of one series (`/api/v1/query_exemplars`). */
+export interface SeriesExemplars {
+  readonly seriesLabels: Readonly<Record<string, string>>;
+  readonly exemplars: ReadonlyArray<{
+    readonly labels: Readonly<Record<string, string>>;
+    readonly value: string;
+    readonly timestamp: number;
+  }>;
+}
+
 export class PrometheusApiError extends Error {}
 
 export class PrometheusApi {
@@ -66,6 +76,14 @@ export class PrometheusApi {
       start: String(startMs / 1000),
       end: String(endMs / 1000),
       step: String(stepMs / 1000),
+    });
+  }
+
+  queryExemplars(expr: string, startMs: number, endMs: number): Promise<SeriesExemplars[]> {
+    return this.get('/api/v1/query_exemplars', {
+      query: expr,
+      start: String(startMs / 1000),
+      end: String(endMs / 1000),
     });
   }
 

@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inhibitionTestConfig, startWebhookSink, type WebhookSink } from '@o11y/alertmanager';
 import { build, loadDefinitions, projectModel } from '@o11y/build';
 import {
   type Definition,
+  isDefinition,
   kindOf,
   type ProjectModel,
   type RunningServer,
@@ -13,6 +14,7 @@ import {
   startPrometheus,
   startServer,
 } from '@o11y/core';
+import { STACK_KIND } from '@o11y/dashboards';
 import { DEFAULT_SCRAPE_INTERVAL } from '@o11y/preview';
 import { publishAlertmanagerConfigApi, publishRuler, readDistTree, treeFromFiles } from '@o11y/publish';
 import { startCortex } from '@o11y/publish/testing';
@@ -36,6 +38,7 @@ import {
 } from '../../../catalog/index.ts';
 import { type RealExporters, startRealExporters } from './exporters.ts';
 import { PrometheusApi } from './prometheus-api.ts';
+import { startTracing, type Tracing } from './traces.ts';
 
 const SAMPLE_SERVICE_MAIN = fileURLToPath(
   new URL('../../../packages/sample-service/src/main.ts', import.meta.url),
@@ -79,6 +82,8 @@ export interface Stack {
   readonly targets: readonly TargetInfo[];
   /** The real node, postgres, redis and blackbox exporters (over a real PostgreSQL and Redis). */
   readonly exporters: RealExporters;
+  /** Jaeger and the OpenTelemetry Collector the sample service sends its spans through. */
+  readonly tracing: Tracing;
   /** The scrape interval Grafana's Prometheus data source is configured with. */
   readonly grafanaScrapeInterval: string;
   injectFault(target: FaultTarget, fault: FaultSpec): Promise<number>;
@@ -164,6 +169,26 @@ async function grafanaScrapeInterval(distDir: string): Promise<string> {
 }
 
 /**
+ * How the build imports definition modules: as usual, except that the organisation's Grafana stack
+ * gets the running Jaeger's URL, so the provisioned Jaeger datasource (and the Prometheus datasource's
+ * exemplar links to it) point at traces that exist.
+ */
+function withJaegerAt(jaegerUrl: string): (file: string) => Promise<Record<string, unknown>> {
+  const replaced = new Map<Definition, Definition>();
+  return async (file) => {
+    const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(exports).map(([name, value]) => {
+        if (!isDefinition(value) || kindOf(value) !== STACK_KIND) return [name, value];
+        // One replacement per stack object, so a re-exported stack stays one definition.
+        if (!replaced.has(value)) replaced.set(value, Object.freeze({ ...value, jaegerUrl }));
+        return [name, replaced.get(value)];
+      }),
+    );
+  };
+}
+
+/**
  * Cortex's Alertmanager serves a tenant only once it has loaded the configuration stored through the
  * API (on its next poll); until then it answers 404 to the ruler, which sends a firing alert again only
  * after its resend delay (1m), later than the alert tests wait.
@@ -200,9 +225,17 @@ export async function startStack(
     await rm(work, { recursive: true, force: true });
   };
   try {
+    log('e2e: starting Jaeger and the OpenTelemetry Collector');
+    const tracing = await startTracing(path.join(work, 'tracing'));
+    running.push(tracing);
     const distDir = path.join(work, 'dist');
     log('e2e: building the organisation with the test profile');
-    await build({ root, out: distDir, profile: TEST_PROFILE.name });
+    await build({
+      root,
+      out: distDir,
+      profile: TEST_PROFILE.name,
+      importModule: withJaegerAt(tracing.jaegerUrl),
+    });
     const definitions = await loadDefinitions(root);
     const model = await projectModel({ root, definitions, profile: TEST_PROFILE.name, log: () => {} });
 
@@ -212,7 +245,15 @@ export async function startStack(
     log('e2e: starting the sample service');
     const service: RunningServer = await startServer({
       binary: process.execPath,
-      args: (port) => ['--import', 'tsx', SAMPLE_SERVICE_MAIN, '--port', String(port)],
+      args: (port) => [
+        '--import',
+        'tsx',
+        SAMPLE_SERVICE_MAIN,
+        '--port',
+        String(port),
+        '--otlp-endpoint',
+        tracing.otlpEndpoint,
+      ],
       readyPath: '/ready',
       cwd: root,
     });
@@ -281,7 +322,11 @@ export async function startStack(
     }
     log('e2e: starting Prometheus');
     await mkdir(path.join(work, 'prometheus-data'), { recursive: true });
-    const prometheus = await startPrometheus(promFile, path.join(work, 'prometheus-data'));
+    // Exemplars (trace ids on latency histograms) are kept only with this feature; in both profiles
+    // they are read from this Prometheus, which scrapes them.
+    const prometheus = await startPrometheus(promFile, path.join(work, 'prometheus-data'), [
+      '--enable-feature=exemplar-storage',
+    ]);
     running.push(prometheus);
     serverLogs.unshift(['Prometheus', prometheus]);
     const scraper = new PrometheusApi(prometheus.url);
@@ -298,6 +343,7 @@ export async function startStack(
       sink,
       targets,
       exporters,
+      tracing,
       grafanaScrapeInterval: await grafanaScrapeInterval(distDir),
       async injectFault(target, fault) {
         const response = await fetch(`${service.url}/faults`, {
@@ -322,6 +368,7 @@ export async function startStack(
           `--- sample service (last ${lines} lines)`,
           service.logTail(lines),
           exporters.logs(lines),
+          tracing.logs(lines),
         ].join('\n'),
       stop: stopAll,
     };
