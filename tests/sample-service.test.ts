@@ -10,8 +10,14 @@ import { estate } from '../catalog/estate.ts';
 const { probeJob } = estate;
 
 /** Families a text exposition declares (`# TYPE name type`). */
+/** Metric name → type; OpenMetrics (prom-client's exposition, for exemplars) names a counter's family without `_total`. */
 function families(text: string): Map<string, string> {
-  return new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  return new Map(
+    [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => [
+      type === 'counter' && !name!.endsWith('_total') ? `${name}_total` : name!,
+      type!,
+    ]),
+  );
 }
 
 async function get(url: string, timeoutMs = 5000): Promise<{ status: number; text: string }> {

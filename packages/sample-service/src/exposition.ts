@@ -10,7 +10,12 @@ const SAMPLE_SUFFIXES = ['_bucket', '_sum', '_count', '_total', '_created', '_in
 
 /** Whether a sample's name belongs to family `name` (`x_bucket` to the histogram `x`). */
 function belongsTo(sample: string, name: string): boolean {
-  return sample === name || SAMPLE_SUFFIXES.some((suffix) => sample === `${name}${suffix}`);
+  return (
+    sample === name ||
+    // OpenMetrics names a counter's family without `_total` (`# TYPE x counter`, samples `x_total`).
+    name === `${sample}_total` ||
+    SAMPLE_SUFFIXES.some((suffix) => sample === `${name}${suffix}`)
+  );
 }
 
 /**

@@ -31,4 +31,12 @@ describe('withoutFamilies', () => {
   it('returns the text unchanged when nothing is hidden', () => {
     expect(withoutFamilies(TEXT, new Set())).toBe(TEXT);
   });
+
+  it('drops an OpenMetrics counter family, whose metadata names it without _total', () => {
+    const openMetrics =
+      '# HELP jobs Jobs.\n# TYPE jobs counter\njobs_total 4\n# TYPE jobs_left gauge\njobs_left 1\n# EOF\n';
+    expect(withoutFamilies(openMetrics, new Set(['jobs_total']))).toBe(
+      '# TYPE jobs_left gauge\njobs_left 1\n# EOF\n',
+    );
+  });
 });

@@ -1,10 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EXEMPLAR_TRACE_ID_LABEL, type SampleService, startSampleService } from '@o11y/sample-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The sample organisation's estate: this package is its service.
-import { estate } from '../../../catalog/estate.ts';
-import { EXEMPLAR_TRACE_ID_LABEL } from '../src/instrumentation.ts';
-import { type SampleService, startSampleService } from '../src/service.ts';
+import { estate } from '../catalog/estate.ts';
 
 /** The parts of an OTLP/JSON trace export this test reads. */
 interface OtlpExport {
