@@ -7,7 +7,8 @@ import type {
   Severity,
   SourceLocation,
 } from '@o11y/core';
-import type { Span } from '@o11y/promql';
+import type { ParserOptions, Span } from '@o11y/promql';
+import type { PlainSources } from './load/files.ts';
 import type { LintProject } from './project.ts';
 
 /**
@@ -57,6 +58,12 @@ export type OptionValues<O> = { readonly [K in keyof O]: O[K] extends CheckOptio
 
 export type OptionSpecs = { readonly [name: string]: CheckOption<unknown> };
 
+/** What a check's `prepare` may read: the files as written, and the PromQL features. */
+export interface PrepareInput {
+  readonly sources: PlainSources;
+  readonly parser: ParserOptions;
+}
+
 export interface CheckContext<O extends OptionSpecs> {
   readonly project: LintProject;
   readonly options: OptionValues<O>;
@@ -72,8 +79,12 @@ export interface Check<O extends OptionSpecs = OptionSpecs> {
   readonly severity: Severity;
   readonly doc: string;
   readonly options?: O;
-  /** Loads what `run` needs that takes a while (a wasm program), before the checks run; only when enabled. */
-  prepare?(project: LintProject): Promise<void>;
+  /**
+   * Starts what `run` needs that takes a while (another program's verdicts on the files), only when the
+   * check is enabled. It runs alongside the project's analysis, on the other core, and is awaited before
+   * any check runs.
+   */
+  prepare?(input: PrepareInput): Promise<void>;
   run(context: CheckContext<O>): Iterable<Finding>;
 }
 

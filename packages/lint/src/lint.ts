@@ -92,12 +92,16 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
   const configSource = (config as DefinedConfig).source;
   const resolved = resolveConfig(options.checks ?? allChecks, config, configSource);
   const parser = parserOptions(config.enableFeatures ?? [], configSource);
-  const project = new LintProject(model, config.catalog, config.budgets, options.sources, parser);
+  const sources = options.sources ?? { ruleFiles: [], alertmanagers: [] };
+  const preparing = Promise.all(resolved.map(({ check }) => check.prepare?.({ sources, parser })));
+  // Awaited below; until then a failure must not count as unhandled if the analysis throws first.
+  preparing.catch(() => undefined);
+  const project = new LintProject(model, config.catalog, config.budgets, sources, parser);
   if (options.prometheus) {
     const { client, lookbackMs } = options.prometheus;
     project.live = await fetchLiveData(client, estimateCardinality(project), lookbackMs);
   }
-  for (const { check } of resolved) await check.prepare?.(project);
+  await preparing;
   const suppressions = config.suppressions ?? [];
   const used = new Set<Suppression>();
   const findings: LintFinding[] = [];

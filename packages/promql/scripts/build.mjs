@@ -1,4 +1,4 @@
-// Builds dist/promql.wasm (the Go shim for GOOS=js, its jumps threaded by thread-jumps.mjs), dist/rules.wasm
+// Builds dist/promql.wasm (the Go shim for GOOS=js, its jumps threaded by thread-jumps.mjs), dist/rules-native
 // (upstream's rule file validation, for lint), dist/wasm_exec.js (Go's loader, copied from the
 // toolchain that built the wasm, never committed) and dist/promql-native (the same shim built natively:
 // the oracle of the fidelity test and the native side of the benchmark).
@@ -70,9 +70,9 @@ const threadWasmJumps = (bytes) => {
 mkdirSync(dist, { recursive: true });
 goBuild(path.join(dist, 'promql.wasm'), './cmd/wasm', { GOOS: 'js', GOARCH: 'wasm' }, threadWasmJumps);
 goBuild(path.join(dist, 'promql-native'), './cmd/native', {});
-// The rule file validator (upstream's rulefmt, what `promtool check rules` runs): a program of its own,
-// loaded only by lint when it reads rule files.
-goBuild(path.join(dist, 'rules.wasm'), './cmd/rules-wasm', { GOOS: 'js', GOARCH: 'wasm' });
+// The rule file validator (upstream's rulefmt, what `promtool check rules` runs): a native program, started
+// only by lint when it reads rule files (see go/cmd/rules-native for why not wasm).
+goBuild(path.join(dist, 'rules-native'), './cmd/rules-native', {});
 
 const loader = ['lib/wasm/wasm_exec.js', 'misc/wasm/wasm_exec.js']
   .map((relative) => path.join(goroot, relative))
@@ -83,7 +83,7 @@ if (!loader) {
 }
 copyFileSync(loader, path.join(dist, 'wasm_exec.js'));
 console.log(
-  `@o11y/promql: built dist/promql.wasm, dist/rules.wasm, dist/wasm_exec.js and dist/promql-native with ${goversion}; ` +
+  `@o11y/promql: built dist/promql.wasm, dist/wasm_exec.js, dist/promql-native and dist/rules-native with ${goversion}; ` +
     `${threading.threaded} of ${threading.jumps} jumps threaded in ${threading.functions} functions` +
     (threading.unchanged ? ` (${threading.unchanged} functions left unchanged: unknown instructions)` : ''),
 );

@@ -7,6 +7,6 @@ export {
   type VariableUse,
 } from './grafana.ts';
 export { PromQLParseError, parse, prettify } from './parse.ts';
-export { type RuleFileProblem, validateRuleFile } from './rules.ts';
+export { type RuleFileProblem, validateRuleFiles } from './rules.ts';
 export { aggregations, children, functionsUsed, selectors, walk } from './walk.ts';
-export { init, initRuleValidator, type ParserOptions } from './wasm.ts';
+export { init, type ParserOptions } from './wasm.ts';

@@ -29,7 +29,6 @@ export function optionFlags(options: ParserOptions = {}): number {
 }
 
 export const WASM_URL = new URL('../dist/promql.wasm', import.meta.url);
-export const RULES_WASM_URL = new URL('../dist/rules.wasm', import.meta.url);
 const LOADER_URL = new URL('../dist/wasm_exec.js', import.meta.url);
 
 /**
@@ -68,7 +67,7 @@ type GoConstructor = new () => GoRuntime;
 const MIN_INPUT_CAPACITY = 1024;
 
 /**
- * One running Go program (the parser, or the rule file validator), whose exports are named
+ * One running Go program (the parser), whose exports are named
  * `<prefix>Input`, `<prefix>Output` and `<prefix><Call>`. Replaced by a fresh instance if it ever
  * traps, so one bad call cannot poison the next; `failure` renders the trap as the call's result.
  *
@@ -143,8 +142,6 @@ class Shim<Call extends string> {
 
 let loading: Promise<void> | undefined;
 let shim: Shim<'Parse' | 'Prettify'> | undefined;
-let validatorLoading: Promise<void> | undefined;
-let validator: Shim<'Validate'> | undefined;
 
 /** Loads the wasm once; later calls return the same promise. Parsing is synchronous afterwards. */
 export function init(): Promise<void> {
@@ -153,18 +150,6 @@ export function init(): Promise<void> {
     throw error;
   });
   return loading;
-}
-
-/**
- * Loads the rule file validator (dist/rules.wasm: upstream's rulefmt, what `promtool check rules`
- * runs) once. A separate program, so that parsing alone does not pay for its size.
- */
-export function initRuleValidator(): Promise<void> {
-  validatorLoading ??= loadValidator().catch((error: unknown) => {
-    validatorLoading = undefined;
-    throw error;
-  });
-  return validatorLoading;
 }
 
 async function compileProgram(url: URL, what: string): Promise<{ Go: GoConstructor; module: WasmModule }> {
@@ -202,13 +187,6 @@ async function load(): Promise<void> {
         },
       ],
     }),
-  );
-}
-
-async function loadValidator(): Promise<void> {
-  const { Go, module } = await compileProgram(RULES_WASM_URL, 'the rule file validator');
-  validator = new Shim(Go, module, 'rules', ['Validate'], (_text, message) =>
-    JSON.stringify({ problems: [{ message: `internal error in the rule file validator: ${message}` }] }),
   );
 }
 
@@ -265,15 +243,4 @@ export function callShim(kind: 'parse' | 'prettify', text: string, flags: number
     });
   }
   return shim.call(kind === 'parse' ? 'Parse' : 'Prettify', text, flags);
-}
-
-/** The raw JSON the rule file validator returns for a rule file's text. */
-export function callValidator(text: string, flags: number): string {
-  if (!validator) {
-    throw new O11yError('the rule file validator is used before initRuleValidator()', {
-      id: 'promql/not-initialised',
-      hint: 'await initRuleValidator() from @o11y/promql once before validating rule files',
-    });
-  }
-  return validator.call('Validate', text, flags);
 }

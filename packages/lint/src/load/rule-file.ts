@@ -1,5 +1,5 @@
 import type { Diagnostic, RuleGroupModel, RuleModel, SourceLocation } from '@o11y/core';
-import { type ParserOptions, validateRuleFile } from '@o11y/promql';
+import { type ParserOptions, validateRuleFiles } from '@o11y/promql';
 import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import {
   asMap,
@@ -144,21 +144,31 @@ function findScalar(node: Node | null | undefined, value: string): Node | undefi
 }
 
 /**
- * What the pinned `promtool check rules` rejects in the rule file at `node`, through upstream's own
- * rulefmt (strict fields, durations, label and annotation names, Go templates, duplicate keys; not the
- * PromQL, which promql/syntax parses with the same parser), each at the file:line it names or, when it names none, at the rule, annotation or value it is about.
+ * What the pinned `promtool check rules` rejects in each rule file (a document's `node`: the whole
+ * document, or a PrometheusRule's `spec`), through upstream's own rulefmt (strict fields, durations,
+ * label and annotation names, Go templates, duplicate keys; not the PromQL, which promql/syntax parses
+ * with the same parser), each at the file:line it names or, when it names none, at the rule,
+ * annotation or value it is about. One list per file, in order.
  */
-export function validateRules(
-  document: PositionedDocument,
-  node: Node,
+export async function validateRules(
+  files: readonly { readonly document: PositionedDocument; readonly node: Node }[],
   parser: ParserOptions,
-): { message: string; source: SourceLocation }[] {
-  const { text: content, place } = ruleFileText(document, node);
-  return validateRuleFile(content, parser, { expressions: false }).map((problem) => {
-    const source =
-      problem.line !== undefined
-        ? place(problem.line, problem.column ?? 1)
-        : document.locate(locateProblem(node, problem) ?? node);
-    return { message: problem.message, source };
+): Promise<{ message: string; source: SourceLocation }[][]> {
+  const texts = files.map(({ document, node }) => ruleFileText(document, node));
+  const results = await validateRuleFiles(
+    texts.map(({ text }) => text),
+    parser,
+    { expressions: false },
+  );
+  return results.map((problems, index) => {
+    const { document, node } = files[index]!;
+    const { place } = texts[index]!;
+    return problems.map((problem) => {
+      const source =
+        problem.line !== undefined
+          ? place(problem.line, problem.column ?? 1)
+          : document.locate(locateProblem(node, problem) ?? node);
+      return { message: problem.message, source };
+    });
   });
 }
