@@ -1,5 +1,5 @@
 import { O11yError } from '@o11y/core';
-import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, type RegistryContentType, Summary } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { checkConformity, defineCatalog, defineDimensions, parseExposition } from '../src/index.ts';
 import { fixtureCatalog } from './fixture.ts';
@@ -93,6 +93,87 @@ describe('parseExposition', () => {
       ['rpc_latency', 'summary', ['rpc_latency', 'rpc_latency_sum', 'rpc_latency_count']],
       ['rpc_latency_total', 'untyped', ['rpc_latency_total']],
     ]);
+  });
+
+  it('reads OpenMetrics (exemplars, UNIT, # EOF) as the families Prometheus stores, like the text format', async () => {
+    // The same metrics and observations exposed by two registries, one per format.
+    const expose = async (openMetrics: boolean) => {
+      const registry = new Registry<RegistryContentType>();
+      if (openMetrics) registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+      const requests = new Counter({
+        name: 'app_requests_total',
+        help: 'Requests.',
+        labelNames: ['route'],
+        registers: [registry],
+        enableExemplars: openMetrics,
+      });
+      const latency = new Histogram({
+        name: 'app_latency_seconds',
+        help: 'Latency.',
+        labelNames: ['route'],
+        buckets: [0.1, 1],
+        registers: [registry],
+        enableExemplars: openMetrics,
+      });
+      new Gauge({ name: 'app_up', help: 'Up.', registers: [registry] }).set(1);
+      if (openMetrics) {
+        const exemplarLabels: Record<string, string> = { trace_id: 'abc' };
+        requests.inc({ labels: { route: '/a' }, value: 2, exemplarLabels });
+        latency.observe({ labels: { route: '/a' }, value: 0.05, exemplarLabels });
+      } else {
+        requests.inc({ route: '/a' }, 2);
+        latency.observe({ route: '/a' }, 0.05);
+      }
+      return registry.metrics();
+    };
+    const shape = (text: string) =>
+      parseExposition(text).map((f) => [
+        f.name,
+        f.type,
+        f.samples.map((sample) => [sample.name, sample.labels, sample.value]),
+      ]);
+    const text = await expose(false);
+    const openMetrics = await expose(true);
+    expect(openMetrics).toContain('# {trace_id="abc"}');
+    expect(openMetrics.trimEnd().endsWith('# EOF')).toBe(true);
+    expect(shape(openMetrics)).toEqual(shape(text));
+    expect(shape(openMetrics).map(([name, type]) => [name, type])).toEqual([
+      ['app_requests_total', 'counter'],
+      ['app_latency_seconds', 'histogram'],
+      ['app_up', 'gauge'],
+    ]);
+  });
+
+  it('reads OpenMetrics types, suffixes and timestamps in seconds', () => {
+    const families = parseExposition(
+      [
+        '# TYPE build info',
+        'build_info{version="1.2"} 1',
+        '# TYPE jobs counter',
+        '# UNIT jobs jobs',
+        'jobs_total 3 1520879607.789 # {id="x"} 1 1520879607.7',
+        'jobs_created 1520430000.123',
+        '# TYPE queue gaugehistogram',
+        'queue_bucket{le="+Inf"} 4',
+        'queue_gsum 2',
+        'queue_gcount 4',
+        '# TYPE mystery unknown',
+        'mystery 1',
+        '# EOF',
+      ].join('\n'),
+    );
+    expect(families.map((f) => [f.name, f.type, f.samples.map((s) => s.name)])).toEqual([
+      ['build_info', 'gauge', ['build_info']],
+      ['jobs_total', 'counter', ['jobs_total', 'jobs_created']],
+      ['queue', 'histogram', ['queue_bucket', 'queue_gsum', 'queue_gcount']],
+      ['mystery', 'untyped', ['mystery']],
+    ]);
+    expect(families[1]!.samples[0]!.timestamp).toBe(1520879607789);
+    // The same lines without `# EOF` are the text format, where neither is allowed.
+    expect(() => parseExposition('# TYPE jobs counter\njobs_total 3 # {id="x"} 1')).toThrow(
+      'exposition line 2: unexpected "# {id="x"} 1" after the sample',
+    );
+    expect(() => parseExposition('# TYPE build info')).toThrow('invalid TYPE line for build');
   });
 
   it.each([

@@ -19,14 +19,37 @@ export interface ExpositionFamily {
   readonly samples: readonly ExpositionSample[];
 }
 
-const TYPES: readonly string[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
-const SUFFIXES: Record<ExpositionType, readonly string[]> = {
-  counter: [''],
-  gauge: [''],
-  untyped: [''],
-  histogram: ['_bucket', '_sum', '_count', '_created'],
-  summary: ['', '_sum', '_count', '_created'],
+/** A TYPE line's type: the text format's, and OpenMetrics' own. */
+type DeclaredType = ExpositionType | 'unknown' | 'info' | 'stateset' | 'gaugehistogram';
+
+/**
+ * Each format's types, the suffixes their samples carry, the type Prometheus stores them as, and
+ * the suffix of the series name it stores (an OpenMetrics counter `x` is stored as `x_total`, an info
+ * metric `x` as the gauge `x_info`; the text format names the series itself).
+ */
+interface TypeRule {
+  readonly suffixes: readonly string[];
+  readonly stored: ExpositionType;
+  readonly storedSuffix: string;
+}
+const TEXT_TYPES: Readonly<Partial<Record<DeclaredType, TypeRule>>> = {
+  counter: { suffixes: [''], stored: 'counter', storedSuffix: '' },
+  gauge: { suffixes: [''], stored: 'gauge', storedSuffix: '' },
+  untyped: { suffixes: [''], stored: 'untyped', storedSuffix: '' },
+  histogram: { suffixes: ['_bucket', '_sum', '_count', '_created'], stored: 'histogram', storedSuffix: '' },
+  summary: { suffixes: ['', '_sum', '_count', '_created'], stored: 'summary', storedSuffix: '' },
 };
+const OPENMETRICS_TYPES: Readonly<Partial<Record<DeclaredType, TypeRule>>> = {
+  counter: { suffixes: ['_total', '_created'], stored: 'counter', storedSuffix: '_total' },
+  gauge: TEXT_TYPES.gauge!,
+  unknown: { suffixes: [''], stored: 'untyped', storedSuffix: '' },
+  stateset: { suffixes: [''], stored: 'gauge', storedSuffix: '' },
+  info: { suffixes: ['_info'], stored: 'gauge', storedSuffix: '_info' },
+  histogram: TEXT_TYPES.histogram!,
+  gaugehistogram: { suffixes: ['_bucket', '_gsum', '_gcount'], stored: 'histogram', storedSuffix: '' },
+  summary: TEXT_TYPES.summary!,
+};
+const ALL_SUFFIXES = ['_bucket', '_sum', '_count', '_created', '_total', '_info', '_gsum', '_gcount'];
 const NAME_START = /[a-zA-Z_:]/;
 const NAME_CHAR = /[a-zA-Z0-9_:]/;
 
@@ -111,11 +134,11 @@ function parseValue(reader: Reader, text: string): number {
   return Number(text);
 }
 
-/** `name{labels} value [timestamp]`, where the name may also be a quoted string inside the braces. */
-function parseSample(reader: Reader): Omit<ExpositionSample, 'line'> {
-  let name = reader.peek() === '{' ? '' : reader.name();
-  const labels: Record<string, string> = {};
+/** `{labels}` after a name, or alone, where a quoted first key is the name (`{"name", …}`). */
+function parseLabels(reader: Reader, named: string): { name: string; labels: Record<string, string> } {
+  let name = named;
   reader.skipBlanks();
+  const labels: Record<string, string> = {};
   if (reader.peek() === '{') {
     reader.index++;
     for (;;) {
@@ -140,45 +163,91 @@ function parseSample(reader: Reader): Omit<ExpositionSample, 'line'> {
     }
     reader.expect('}');
   }
+  return { name, labels };
+}
+
+/**
+ * A timestamp in milliseconds: the text format writes integer milliseconds, OpenMetrics seconds with
+ * an optional fraction.
+ */
+function parseTimestamp(reader: Reader, text: string, openMetrics: boolean): number {
+  if (openMetrics) {
+    if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) reader.fail(`invalid timestamp "${text}"`);
+    return Math.round(Number(text) * 1000);
+  }
+  if (!/^-?\d+$/.test(text)) reader.fail(`invalid timestamp "${text}"`);
+  return Number(text);
+}
+
+/**
+ * `name{labels} value [timestamp]`, where the name may also be a quoted string inside the braces; in
+ * OpenMetrics, optionally followed by an exemplar `# {labels} value [timestamp]`, read and left out.
+ */
+function parseSample(reader: Reader, openMetrics: boolean): Omit<ExpositionSample, 'line'> {
+  const read = parseLabels(reader, reader.peek() === '{' ? '' : reader.name());
+  const { name, labels } = read;
   if (name === '') reader.fail('sample without a metric name');
   reader.skipBlanks();
   const valueText = reader.token();
   if (valueText === '') reader.fail('sample without a value');
   const value = parseValue(reader, valueText);
   reader.skipBlanks();
-  const timestampText = reader.token();
+  const timestampText = reader.peek() === '#' ? '' : reader.token();
   reader.skipBlanks();
+  if (openMetrics && reader.peek() === '#') parseExemplar(reader);
   if (reader.rest() !== '') reader.fail(`unexpected "${reader.rest()}" after the sample`);
   if (timestampText === '') return { name, labels, value };
-  if (!/^-?\d+$/.test(timestampText)) reader.fail(`invalid timestamp "${timestampText}"`);
-  return { name, labels, value, timestamp: Number(timestampText) };
+  return { name, labels, value, timestamp: parseTimestamp(reader, timestampText, openMetrics) };
+}
+
+/** ` # {labels} value [timestamp]` after an OpenMetrics sample (a trace id, usually). */
+function parseExemplar(reader: Reader): void {
+  reader.expect('#');
+  reader.skipBlanks();
+  if (reader.peek() !== '{') reader.fail(`expected an exemplar's "{" at column ${reader.index + 1}`);
+  parseLabels(reader, '');
+  reader.skipBlanks();
+  const valueText = reader.token();
+  if (valueText === '') reader.fail('exemplar without a value');
+  parseValue(reader, valueText);
+  reader.skipBlanks();
+  const timestampText = reader.token();
+  if (timestampText !== '') parseTimestamp(reader, timestampText, true);
+  reader.skipBlanks();
 }
 
 interface FamilyBuilder {
   name: string;
-  type: ExpositionType;
+  type: DeclaredType;
   help?: string;
   samples: ExpositionSample[];
   sawSample: boolean;
   typed: boolean;
 }
 
-/** The family a sample belongs to: its own name, or the histogram/summary whose suffix it carries. */
-function familyOf(families: Map<string, FamilyBuilder>, sampleName: string): FamilyBuilder | undefined {
+/** The family a sample belongs to: its own name, or the family whose type gives its suffix. */
+function familyOf(
+  families: Map<string, FamilyBuilder>,
+  sampleName: string,
+  types: typeof TEXT_TYPES,
+): FamilyBuilder | undefined {
   const own = families.get(sampleName);
-  if (own && SUFFIXES[own.type].includes('')) return own;
-  for (const suffix of ['_bucket', '_sum', '_count', '_created']) {
+  if (own && types[own.type]?.suffixes.includes('')) return own;
+  for (const suffix of ALL_SUFFIXES) {
     if (!sampleName.endsWith(suffix)) continue;
     const family = families.get(sampleName.slice(0, -suffix.length));
-    if (family && SUFFIXES[family.type].includes(suffix)) return family;
+    if (family && types[family.type]?.suffixes.includes(suffix)) return family;
   }
   return own;
 }
 
 /**
- * Parses the Prometheus text exposition format (version 0.0.4): HELP and TYPE lines, label value and
- * HELP escapes, histograms and summaries grouped with their `_bucket`/`_sum`/`_count` series, optional
- * timestamps. Throws an O11yError naming the line on malformed input.
+ * Parses the Prometheus text exposition format (version 0.0.4) and OpenMetrics 1.0 (a text that ends
+ * with `# EOF`): HELP and TYPE lines, label value and HELP escapes, histograms and summaries grouped
+ * with their `_bucket`/`_sum`/`_count` series, optional timestamps; OpenMetrics' UNIT lines, exemplars
+ * and types. Families are named and typed as Prometheus stores them (an OpenMetrics counter `x` is
+ * `x_total`), so both formats of one target give the same families. Throws an O11yError naming the
+ * line on malformed input.
  */
 export function parseExposition(text: string): ExpositionFamily[] {
   const families = new Map<string, FamilyBuilder>();
@@ -190,9 +259,12 @@ export function parseExposition(text: string): ExpositionFamily[] {
     }
     return existing;
   };
-  const lines = text.split('\n');
-  lines.forEach((raw, index) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const lines = text.split('\n').map((raw) => (raw.endsWith('\r') ? raw.slice(0, -1) : raw));
+  const last = lines.findLastIndex((line) => line.trim() !== '');
+  const openMetrics = last >= 0 && lines[last] === '# EOF';
+  const types = openMetrics ? OPENMETRICS_TYPES : TEXT_TYPES;
+  lines.forEach((line, index) => {
+    if (openMetrics && index >= last) return;
     const reader = new Reader(line, index + 1);
     reader.skipBlanks();
     if (reader.rest() === '') return;
@@ -200,10 +272,11 @@ export function parseExposition(text: string): ExpositionFamily[] {
       reader.index++;
       reader.skipBlanks();
       const keyword = reader.token();
-      if (keyword !== 'HELP' && keyword !== 'TYPE') return;
+      if (keyword !== 'HELP' && keyword !== 'TYPE' && !(openMetrics && keyword === 'UNIT')) return;
       reader.skipBlanks();
       const name = reader.name();
       const target = family(name);
+      if (keyword === 'UNIT') return;
       if (keyword === 'HELP') {
         if (target.help !== undefined) reader.fail(`second HELP line for ${name}`);
         if (reader.peek() !== undefined && reader.peek() !== ' ' && reader.peek() !== '\t') {
@@ -216,22 +289,26 @@ export function parseExposition(text: string): ExpositionFamily[] {
       reader.skipBlanks();
       const type = reader.token();
       reader.skipBlanks();
-      if (!TYPES.includes(type) || reader.rest() !== '') reader.fail(`invalid TYPE line for ${name}`);
+      if (!Object.hasOwn(types, type) || reader.rest() !== '') reader.fail(`invalid TYPE line for ${name}`);
       if (target.sawSample) reader.fail(`TYPE line for ${name} comes after its samples`);
       if (target.typed) reader.fail(`second TYPE line for ${name}`);
       target.typed = true;
-      target.type = type as ExpositionType;
+      target.type = type as DeclaredType;
       return;
     }
-    const sample = parseSample(reader);
-    const owner = familyOf(families, sample.name) ?? family(sample.name);
+    const sample = parseSample(reader, openMetrics);
+    const owner = familyOf(families, sample.name, types) ?? family(sample.name);
     owner.sawSample = true;
     owner.samples.push({ ...sample, line: index + 1 });
   });
-  return [...families.values()].map(({ name, type, help, samples }) => ({
-    name,
-    type,
-    ...(help !== undefined && { help }),
-    samples,
-  }));
+  return [...families.values()].map(({ name, type, help, samples }) => {
+    // An untyped family (no TYPE line) is the text format's untyped in both formats.
+    const rule = types[type] ?? TEXT_TYPES.untyped!;
+    return {
+      name: `${name}${rule.storedSuffix}`,
+      type: rule.stored,
+      ...(help !== undefined && { help }),
+      samples,
+    };
+  });
 }
