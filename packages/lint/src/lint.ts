@@ -118,9 +118,10 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
     }
     const owner = expressionOf(finding.target);
     const origin = owner && finding.span ? options.origins?.get(owner) : undefined;
+    // A project-wide finding (a total over its budget) is about the configuration that sets the limit.
     const source: SourceLocation | undefined = origin
       ? origin(finding.span!.start)
-      : sourceOf(finding.target);
+      : (sourceOf(finding.target) ?? (finding.target.kind === 'project' ? configSource : undefined));
     const text = owner && (owner as { expr?: string }).expr;
     findings.push({
       id: check.id,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { budget } from '../../../src/checks/cardinality/budget.ts';
+import { defineConfig } from '../../../src/config.ts';
 import { dashboard, records, run } from '../../helpers.ts';
 
 const files = {
@@ -24,6 +25,14 @@ describe('cardinality/budget', () => {
       'group test produces up to 30 series, over the per-group budget of 25',
       'recording rule job_route:http_requests:rate5m produces up to 20 series, over the per-rule budget of 15',
     ]);
+  });
+
+  it('puts the project-wide total at the configuration that sets its budget', async () => {
+    const config = defineConfig({ budgets: { recordedTotal: 29 } });
+    const [total] = await run(budget, files, config);
+    expect(total?.message).toBe('recording rules add up to 30 series, over the total budget of 29');
+    expect(total?.source).toEqual(config.source);
+    expect(total?.source?.file).toMatch(/budget\.test\.ts$/);
   });
 
   it('accepts estimates within the budgets, and no budgets at all', async () => {
