@@ -18,6 +18,28 @@ async function lintFolder(...targets: string[]) {
 }
 
 describe('the formats of a real repository', () => {
+  it('reads a Loki ruler file as LogQL, and judges it by the LogQL checks only', async () => {
+    const loaded = await loadFiles(['loki/rules.yml'], path.join(formats, '..'));
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.model.ruleGroups).toEqual([]);
+    expect(loaded.sources.ruleFiles).toEqual([]);
+    expect(loaded.model.lokiRuleGroups?.map((g) => `${g.file} ${g.name} ${g.rules.length}`)).toEqual([
+      'loki/rules.yml payments-logs 2',
+    ]);
+    const { findings } = await lint(loaded.model, {
+      origins: loaded.origins,
+      sources: loaded.sources,
+      checks: allChecks,
+    });
+    expect(
+      findings
+        .filter(
+          (f) => f.id.startsWith('logql/') || f.id.startsWith('promql/') || f.id.startsWith('rules/promtool'),
+        )
+        .map((f) => `${f.id} ${f.source?.file}:${f.source?.line}`),
+    ).toEqual(['logql/unbounded-selector loki/rules.yml:11']);
+  }, 30_000);
+
   it('reads Kubernetes manifests, dashboards of every kind and alertmanager.yml, and skips the rest quietly', async () => {
     const { loaded } = await lintFolder('.');
     expect(loaded.problems).toEqual([]);

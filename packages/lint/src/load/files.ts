@@ -7,6 +7,8 @@ import {
   type ProjectModel,
   type RuleGroupModel,
 } from '@o11y/core';
+import { parseLogql } from '@o11y/logql';
+import { init, parse } from '@o11y/promql';
 import { isScalar, type Node, type YAMLMap } from 'yaml';
 import { type AlertmanagerSource, isAlertmanagerConfig } from './alertmanager-file.ts';
 import {
@@ -42,6 +44,8 @@ export interface LoadedFiles {
 
 interface Collected {
   groups: RuleGroupModel[];
+  /** Groups of Loki ruler files: LogQL, for the logql/* checks. */
+  lokiGroups: RuleGroupModel[];
   dashboards: DashboardModel[];
   origins: Map<object, ExpressionOrigin>;
   ruleFiles: RuleFileSource[];
@@ -116,6 +120,12 @@ function loadDocument(document: PositionedDocument, node: Node | null, into: Col
   const groupsOwner = field(root, 'groups') ? root : kind === 'PrometheusRule' && spec ? spec : undefined;
   if (groupsOwner) {
     const loaded = loadRuleGroups(document, field(groupsOwner, 'groups')!);
+    if (isLokiRuleFile(loaded.groups)) {
+      // Loki's ruler reads the same format with LogQL expressions; Prometheus would refuse the file.
+      into.lokiGroups.push(...loaded.groups);
+      for (const [rule, origin] of loaded.origins) into.origins.set(rule, origin);
+      return true;
+    }
     into.groups.push(...loaded.groups);
     for (const [rule, origin] of loaded.origins) into.origins.set(rule, origin);
     // A Mimir namespace file adds `namespace` beside `groups`, which Prometheus itself would refuse.
@@ -142,13 +152,39 @@ function loadDocument(document: PositionedDocument, node: Node | null, into: Col
   return false;
 }
 
+/**
+ * A Loki ruler file, told from a Prometheus one by its first expression that Grafana's LogQL grammar
+ * reads and Prometheus's parser does not. The first expression LogQL cannot read makes it Prometheus's
+ * file, and so does an expression read both ways (`sum(rate({job="x"}[5m]))`) followed by nothing
+ * else: Prometheus accepts those. (A Loki file whose first expression is broken LogQL is thus judged as
+ * PromQL.) Prometheus's own files are decided by their first expression, without a PromQL parse.
+ */
+function isLokiRuleFile(groups: readonly RuleGroupModel[]): boolean {
+  for (const group of groups) {
+    for (const { expr } of group.rules) {
+      if (!parseLogql(expr).ok) return false;
+      if (!parse(expr).ok) return true;
+    }
+  }
+  return false;
+}
+
 function collector(): Collected {
-  return { groups: [], dashboards: [], origins: new Map(), ruleFiles: [], alertmanagers: [], problems: [] };
+  return {
+    groups: [],
+    lokiGroups: [],
+    dashboards: [],
+    origins: new Map(),
+    ruleFiles: [],
+    alertmanagers: [],
+    problems: [],
+  };
 }
 
 /**
  * Parses one file's text (every YAML document in it); what each document is, is decided by its
- * content. A file `named` on the command line that holds nothing lint reads is a problem; one found in
+ * content. A rule file whose first expression is LogQL needs `await init()` from @o11y/promql first
+ * (`loadFiles` does it): telling it from a Prometheus file parses the expression as PromQL too. A file `named` on the command line that holds nothing lint reads is a problem; one found in
  * a folder is skipped quietly (a folder of Kubernetes manifests holds Deployments too).
  */
 export function loadText(file: string, content: string, options: { named?: boolean } = {}) {
@@ -156,6 +192,7 @@ export function loadText(file: string, content: string, options: { named?: boole
   readInto(file, content, options.named ?? true, into);
   return {
     groups: into.groups,
+    lokiGroups: into.lokiGroups,
     dashboards: into.dashboards,
     origins: into.origins,
     sources: { ruleFiles: into.ruleFiles, alertmanagers: into.alertmanagers } as PlainSources,
@@ -193,11 +230,12 @@ function readInto(file: string, content: string, named: boolean, into: Collected
 }
 
 /**
- * Loads plain Prometheus rule files, Grafana dashboards, Alertmanager configurations and Kubernetes
+ * Loads plain Prometheus rule files, Loki ruler files, Grafana dashboards, Alertmanager configurations and Kubernetes
  * manifests holding them (files or folders of them) into the model the checks run on. Locations are
  * relative to `root`.
  */
 export async function loadFiles(targets: readonly string[], root: string): Promise<LoadedFiles> {
+  await init();
   const into = collector();
   for (const target of targets) {
     const absolute = path.resolve(root, target);
@@ -219,7 +257,12 @@ export async function loadFiles(targets: readonly string[], root: string): Promi
     }
   }
   return {
-    model: { ruleGroups: into.groups, dashboards: into.dashboards, scrapeJobs: [] },
+    model: {
+      ruleGroups: into.groups,
+      dashboards: into.dashboards,
+      scrapeJobs: [],
+      ...(into.lokiGroups.length > 0 && { lokiRuleGroups: into.lokiGroups }),
+    },
     origins: into.origins,
     sources: { ruleFiles: into.ruleFiles, alertmanagers: into.alertmanagers },
     problems: into.problems,
