@@ -1,9 +1,10 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { histogramQuantile, increase, type LabelMap, rate, re, type Selector, sum } from '@o11y/catalog';
-import { dashboard, labelValues, ref, stat, timeseries } from '@o11y/dashboards';
+import { dashboard, dimensionScope, stat, timeseries } from '@o11y/dashboards';
 import {
   activeUsers,
   apiUsageTotal,
+  dimensions,
   orderProcessingDurationSeconds,
   revenueTotal,
   transactionsTotal,
@@ -12,9 +13,8 @@ import {
 import { PREMIUM_ACTIVE_USERS_MIN, TRANSACTION_FAILURE_RATE } from '../rules/thresholds.ts';
 import { overviewFolder } from './folders.ts';
 
-const environment = labelValues('environment', activeUsers);
-const env = <S extends Selector<LabelMap>>(metric: S): S =>
-  metric.select({ environment: re(ref(environment)) }) as S;
+const chosen = dimensionScope(dimensions, activeUsers);
+const env = <S extends Selector<LabelMap>>(metric: S): S => chosen.select(metric);
 const perSecond = (metric: Selector<LabelMap, 'counter'>, by: readonly string[]) =>
   sum(rate(env(metric).range('$__rate_interval'))).by(...by);
 const transactions = perSecond(transactionsTotal, ['outcome']);
@@ -34,7 +34,7 @@ export const businessKpis = dashboard('Business KPIs')
   .description(
     'Users, sign-ups, transactions, orders, API usage and revenue, from the services’ business metrics.',
   )
-  .variables(environment)
+  .variables(...chosen.variables)
   .header([
     stat('Active users')
       .description('Users with a session active in the last 5 minutes.')

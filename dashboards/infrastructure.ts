@@ -1,4 +1,5 @@
 import { blackboxDashboard, nodeDashboard, postgresDashboard, redisDashboard } from '@o11y/dashboards';
+import { dimensions } from '../catalog/dimensions.ts';
 import * as catalog from '../catalog/index.ts';
 import {
   NODE_CPU_USAGE,
@@ -14,6 +15,7 @@ const folder = teamFolder('infrastructure');
 export const nodes = nodeDashboard({
   job: catalog.nodeExporterJob.name,
   folder,
+  dimensions,
   metrics: {
     cpuSeconds: catalog.nodeCpuSecondsTotal,
     memoryAvailable: catalog.nodeMemoryMemAvailableBytes,
@@ -32,6 +34,7 @@ export const nodes = nodeDashboard({
 export const postgres = postgresDashboard({
   job: catalog.postgresExporterJob.name,
   folder,
+  dimensions,
   metrics: {
     up: catalog.pgUp,
     maxConnections: catalog.pgSettingsMaxConnections,
@@ -53,6 +56,7 @@ export const postgres = postgresDashboard({
 export const redis = redisDashboard({
   job: catalog.redisExporterJob.name,
   folder,
+  dimensions,
   metrics: {
     up: catalog.redisUp,
     connectedClients: catalog.redisConnectedClients,
@@ -69,6 +73,7 @@ export const redis = redisDashboard({
 export const blackbox = blackboxDashboard({
   job: catalog.blackboxJob.name,
   folder,
+  dimensions,
   metrics: {
     success: catalog.probeSuccess,
     duration: catalog.probeDurationSeconds,

@@ -1,12 +1,10 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { filterSelectors, increase, max, rate, re, sum } from '@o11y/catalog';
+import { increase, max, rate, re, sum } from '@o11y/catalog';
 import {
   dashboard,
   EVERY_SLO,
   goldenSignalsDashboard,
-  overviewScope,
   overviewVariables,
-  ref,
   sloLegend,
   sloOverviewDashboard,
   slosOfBuild,
@@ -25,6 +23,7 @@ const HOUR = '1h';
 export const goldenSignals = goldenSignalsDashboard({
   http,
   up: catalog.up,
+  dimensions: catalog.dimensions,
   folder: overviewFolder,
   thresholds: { errorRatio: API_ERROR_RATE, p95Latency: P95_LATENCY_SECONDS },
   // What saturates a Node.js service here: CPU, memory, the event loop and the database pool.
@@ -57,9 +56,9 @@ export const goldenSignals = goldenSignalsDashboard({
   ],
 });
 
-const { environment, service } = overviewVariables(http, catalog.up);
-/** The environments the variable chooses; business numbers are the shop's, whichever `$service` shows. */
-const chosen = { environment: re(ref(environment)) };
+const overview = overviewVariables(http, catalog.up, catalog.dimensions);
+/** The dimension values the variables choose; business numbers are the shop's, whichever `$service` shows. */
+const chosen = overview.dimensions;
 const availability = stat('Availability over the range')
   .description('Share of requests not answered with a 5xx status over the selected range, per service.')
   .unit(units.PercentUnit)
@@ -69,7 +68,7 @@ const traffic = timeseries('Requests')
   .description('Requests per second, all services.')
   .unit(units.RequestsPerSecond);
 for (const convention of http) {
-  const requests = overviewScope(convention.requests, convention);
+  const requests = overview.scope(convention.requests);
   const total = sum(increase(requests.range('$__range'))).by('job');
   const failed = sum(
     increase(requests.select({ [convention.labels.status]: re('5..') }).range('$__range')),
@@ -89,7 +88,7 @@ export const executiveSummary = dashboard('Executive summary')
   .tags('overview', 'executive')
   .description('Availability, traffic, users, revenue and error budgets at a glance.')
   .time('now-7d')
-  .variables(environment, service)
+  .variables(...overview.variables)
   .linkTagged('overview', 'Overviews')
   .header([availability])
   .row('Business', [
@@ -97,12 +96,12 @@ export const executiveSummary = dashboard('Executive summary')
     timeseries('Active users')
       .description('Users with a session active in the last 5 minutes.')
       .unit(units.Short)
-      .query(sum(catalog.activeUsers.select(chosen)), 'active users'),
+      .query(sum(chosen.select(catalog.activeUsers)), 'active users'),
     timeseries('Revenue')
       .description('Revenue of confirmed orders per hour, by currency: each point sums the hour before it.')
       .unit(units.Short)
       .query(
-        sum(increase(catalog.revenueTotal.select(chosen).range(HOUR))).by('currency'),
+        sum(increase(chosen.select(catalog.revenueTotal).range(HOUR))).by('currency'),
         '{{currency}}',
         // An amount per hour, whatever the zoom: a fixed window, not $__rate_interval.
         { fixedWindow: HOUR },
@@ -112,11 +111,11 @@ export const executiveSummary = dashboard('Executive summary')
   // Every SLO the build collects, whichever module defines it.
   .fromBuild((definitions) => {
     for (const slo of slosOfBuild(definitions))
-      budgets.query(
-        filterSelectors(slo.errorBudgetRemaining, { environment: chosen.environment }),
-        sloLegend(slo, `${slo.service} ${slo.name}`),
-      );
+      budgets.query(chosen.filter(slo.errorBudgetRemaining), sloLegend(slo, `${slo.service} ${slo.name}`));
   });
 
 /** Error budgets and burn rates of every SLO the build collects. */
-export const sloOverview = sloOverviewDashboard(EVERY_SLO, { folder: overviewFolder });
+export const sloOverview = sloOverviewDashboard(EVERY_SLO, {
+  folder: overviewFolder,
+  dimensions: catalog.dimensions,
+});

@@ -1,4 +1,5 @@
 import { EVERY_SLO, redDashboard, sloDashboard } from '@o11y/dashboards';
+import { dimensions } from '../catalog/dimensions.ts';
 import { httpConventionOf, type OrgService, services } from '../catalog/index.ts';
 import { serviceRules } from '../rules/services.ts';
 import { API_ERROR_RATE, P95_LATENCY_SECONDS, RUNBOOKS } from '../rules/thresholds.ts';
@@ -15,6 +16,7 @@ function serviceDashboards(service: OrgService) {
   const red = redDashboard({
     service,
     http: httpConventionOf(service),
+    dimensions,
     folder,
     thresholds: { errorRatio: API_ERROR_RATE, p95Latency: P95_LATENCY_SECONDS },
     ...(rules && { recorded: rules.red }),
@@ -24,6 +26,7 @@ function serviceDashboards(service: OrgService) {
   const slo = sloDashboard(EVERY_SLO, {
     service: service.name,
     folder,
+    dimensions,
     // The runbook the SLOs' burn-rate alerts link to.
     runbook: `${RUNBOOKS}/SLOErrorBudgetBurn`,
   });

@@ -180,4 +180,18 @@ describe('filterSelectors', () => {
     expect(filtered.labels).toEqual(ratio.labels);
     expect(filterSelectors(ratio, {})).toBe(ratio);
   });
+
+  it('puts the matchers of external labels on every selector, whose series then carries them', () => {
+    const ratio = sum(rate(requests.range('5m'))).div(sum(memory));
+    const filtered = filterSelectors(ratio, { cluster: re('$cluster') }, { external: ['cluster'] });
+    expect(toPromQL(filtered)).toBe(
+      'sum(rate(http_requests_total{cluster=~"$cluster"}[5m])) / sum(process_resident_memory_bytes{cluster=~"$cluster"})',
+    );
+    // Without `external`, no series declares the label: nothing to filter.
+    expect(toPromQL(filterSelectors(ratio, { cluster: re('$cluster') }))).toBe(toPromQL(ratio));
+    // A selector stays a selector that carries the label: it can be narrowed and listed by it.
+    const selector = filterSelectors(memory, {}, { external: ['cluster'] });
+    expect(selector.labels).toContain('cluster');
+    expect(toPromQL(selector.select({ cluster: 'eu' }))).toBe('process_resident_memory_bytes{cluster="eu"}');
+  });
 });

@@ -14,6 +14,7 @@ export * from './emit/provisioning.ts';
 export * from './emit/resources.ts';
 export * from './emit/stack.ts';
 export { V2_CODES, V2_DEFAULT_REFRESH_INTERVALS } from './emit/v2.ts';
+export * from './kits/dimensions.ts';
 export * from './kits/exporters.ts';
 export * from './kits/http.ts';
 export * from './kits/overview.ts';

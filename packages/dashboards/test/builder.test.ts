@@ -14,7 +14,15 @@ import {
   timeseries,
   uidFrom,
 } from '../src/index.ts';
-import { httpConventions, httpRequestsTotal, redRecordings, salesTotal, services, sloOf } from './fixture.ts';
+import {
+  dimensions,
+  httpConventions,
+  httpRequestsTotal,
+  redRecordings,
+  salesTotal,
+  services,
+  sloOf,
+} from './fixture.ts';
 
 const requests = sum(rate(httpRequestsTotal.range('$__rate_interval')));
 const THIS_FILE = 'packages/dashboards/test/builder.test.ts';
@@ -150,6 +158,7 @@ describe('RED dashboard', () => {
       http: httpConventions[service.instrumentation],
       folder: folder(service.team),
       thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
+      dimensions: dimensions.environment,
     }).compile();
 
   it('builds prom-client and OpenTelemetry naming from the same builder', () => {
@@ -160,11 +169,11 @@ describe('RED dashboard', () => {
       'http_request_duration_seconds_bucket',
     );
     expect(b.panels.flatMap((p) => p.queries.map((q) => q.expr)).join('\n')).toContain(
-      'http_server_request_duration_seconds_bucket{deployment_environment_name=~"$environment"',
+      'http_server_request_duration_seconds_bucket{environment=~"$environment"',
     );
     // One series per route and environment: staging's are never drawn as production's.
     expect(b.panels.find((p) => p.title === 'Requests by route')!.queries[0]!.legendFormat).toBe(
-      '{{http_route}} · {{deployment_environment_name}}',
+      '{{http_route}} · {{environment}}',
     );
   });
 
@@ -205,6 +214,7 @@ describe('RED dashboard on recording rules', () => {
       folder: folder(service.team),
       thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
       recorded: redRecordings(service),
+      dimensions: dimensions.environment,
     }).compile().model;
   const exprOf = (model: ReturnType<typeof build>, title: string) =>
     model.panels.find((p) => p.title === title)!.queries.map((q) => q.expr);
@@ -237,7 +247,10 @@ describe('RED dashboard on recording rules', () => {
 describe('SLO dashboard', () => {
   it('shows every SLO of one service in a row of its own, with each alert window threshold drawn', () => {
     const slos = [sloOf('checkout', 'availability'), sloOf('checkout', 'latency')];
-    const { json, model } = sloDashboard(slos, { folder: folder('tills') }).compile();
+    const { json, model } = sloDashboard(slos, {
+      folder: folder('tills'),
+      dimensions: dimensions.environment,
+    }).compile();
     expect((json.panels ?? []).filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
       'availability · 99.95% over 30d',
       'latency · 99% over 30d',
@@ -255,7 +268,10 @@ describe('SLO dashboard', () => {
 
   it("reads the SLO's recorded objective, budget and period: objective beside the SLI, budget left as outage time", () => {
     const slo = sloOf('checkout', 'availability');
-    const { model } = sloDashboard([slo], { folder: folder('tills') }).compile();
+    const { model } = sloDashboard([slo], {
+      folder: folder('tills'),
+      dimensions: dimensions.environment,
+    }).compile();
     const queries = (title: string) =>
       model.panels.find((p) => p.title === title)!.queries.map((q) => [q.legendFormat, q.expr]);
     const selector = '{service="checkout",slo="availability"}';
@@ -277,6 +293,7 @@ describe('SLO dashboard', () => {
     const error = errorOf(() =>
       sloDashboard([sloOf('checkout', 'availability'), sloOf('ledger', 'availability')], {
         folder: folder('x'),
+        dimensions: dimensions.environment,
       }),
     );
     expect(error.message).toContain(
@@ -294,8 +311,15 @@ describe('SLO dashboards of every SLO the build collects', () => {
   ];
 
   it('fill the overview and a service’s dashboard when emitted, pointing at the line that asked', () => {
-    const overview = sloOverviewDashboard(EVERY_SLO, { folder: folder('overview') });
-    const own = sloDashboard(EVERY_SLO, { service: 'checkout', folder: folder('tills') });
+    const overview = sloOverviewDashboard(EVERY_SLO, {
+      folder: folder('overview'),
+      dimensions: dimensions.environment,
+    });
+    const own = sloDashboard(EVERY_SLO, {
+      service: 'checkout',
+      folder: folder('tills'),
+      dimensions: dimensions.environment,
+    });
     const models = compileAll([overview, own], build).map((c) => c.model);
     const overviewModel = models.find((m) => m.uid === overview.uid);
     const ownModel = models.find((m) => m.uid === own.uid);
@@ -314,10 +338,16 @@ describe('SLO dashboards of every SLO the build collects', () => {
   });
 
   it('say at the line that asked when the build has no SLO of the service', () => {
-    const none = sloDashboard(EVERY_SLO, { service: 'warehouse', folder: folder('x') });
+    const none = sloDashboard(EVERY_SLO, {
+      service: 'warehouse',
+      folder: folder('x'),
+      dimensions: dimensions.environment,
+    });
     const error = errorOf(() => compileAll([none], build));
     expect(error.message).toContain('needs the SLOs of one service, got none');
     expect(error.source?.file).toBe(THIS_FILE);
-    expect(() => sloDashboard(EVERY_SLO, { folder: folder('x') })).toThrow('got no service');
+    expect(() =>
+      sloDashboard(EVERY_SLO, { folder: folder('x'), dimensions: dimensions.environment }),
+    ).toThrow('got no service');
   });
 });

@@ -20,7 +20,7 @@ import {
   timeseries,
 } from '../src/index.ts';
 import { conventionViolations, type DashboardJson } from './conventions.ts';
-import { httpConventions, httpRequestDurationSeconds, services, up } from './fixture.ts';
+import { dimensions, httpConventions, httpRequestDurationSeconds, services, up } from './fixture.ts';
 
 const context = (definitions: BuildContext['definitions'] = []): BuildContext => ({
   root: '/nonexistent',
@@ -35,6 +35,7 @@ const reds = services.map((service) =>
     http: httpConventions[service.instrumentation],
     folder: folder(service.team),
     thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
+    dimensions: dimensions.environment,
   }),
 );
 // Golden signals over both namings, with a saturation row of the organisation's own (folder `overview`).
@@ -42,6 +43,7 @@ const goldenSignals = goldenSignalsDashboard({
   http: [httpConventions['prom-client'], httpConventions.otel],
   up,
   folder: folder('overview', 'Overview'),
+  dimensions: dimensions.environment,
   thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
   saturation: (byService) => [
     timeseries('Slowest bucket')

@@ -1,6 +1,7 @@
 import {
   counter,
   defineCatalog,
+  defineDimensions,
   gauge,
   histogram,
   histogramQuantile,
@@ -46,6 +47,16 @@ export type FixtureService = (typeof services)[number];
 const [checkout, ledger] = services;
 
 const environments = label.values(['production', 'staging']);
+
+/** The fixture organisation's deployment dimensions: environments, and clusters from `external_labels`. */
+export const dimensions = {
+  none: defineDimensions({}),
+  environment: defineDimensions({ environment: { values: ['production', 'staging'], source: 'relabel' } }),
+  both: defineDimensions({
+    environment: { values: ['production', 'staging'], source: 'relabel' },
+    cluster: { source: 'external_labels' },
+  }),
+};
 const statuses = label.values(['200', '404', '500', '503']);
 
 const promClientLabels = {
@@ -78,6 +89,8 @@ export const httpServerRequestDurationSeconds = histogram('http_server_request_d
   labels: {
     service_name: label.values([ledger.name]),
     deployment_environment_name: environments,
+    // The scrape copies the resource attribute into the `environment` dimension's label.
+    environment: environments,
     http_request_method: label.values(['GET', 'POST']),
     http_route: label.cardinality(10),
     http_response_status_code: statuses,

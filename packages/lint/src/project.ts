@@ -175,6 +175,16 @@ export class LintProject {
     return this.recorders.get(name) ?? [];
   }
 
+  /**
+   * Labels of the deployment dimensions set by `external_labels` (`cluster`): the central store, so every
+   * dashboard query, sees them on every series; the catalogue and the scraping Prometheus's rules do not.
+   */
+  get externalLabels(): readonly string[] {
+    return (this.catalog?.dimensions?.enabled ?? [])
+      .filter((d) => d.source === 'external_labels')
+      .map((d) => d.label);
+  }
+
   /** The catalogue's declaration of a series name, ignoring recording rules. */
   catalogued(name: string): KnownSeries | undefined {
     return this.catalogue.get(name);

@@ -7,21 +7,41 @@ import { InstantVector } from './vector.ts';
  * deep: a dashboard variable such as `environment=~"$environment"` then filters a whole query (both
  * sides of a ratio, the alert expression a panel counts), never half of it. Selectors of series without
  * the label, and hand-written PromQL, are left as they are.
+ *
+ * `external` names labels every series carries where the query runs though the catalogue does not
+ * declare them (`external_labels` such as `cluster`, seen by a central store): every selector's series
+ * then carries them, so their matchers go on every selector (and `.select()`, `labelValues` and later
+ * filters accept them).
+ * A selector in gives a selector out.
  */
+export function filterSelectors<S extends Selector>(
+  expr: S,
+  matchers: Readonly<Record<string, Match>>,
+  options?: FilterOptions,
+): S;
 export function filterSelectors<L extends string, K extends InstantVector['kind']>(
   expr: InstantVector<L, K>,
   matchers: Readonly<Record<string, Match>>,
+  options?: FilterOptions,
+): InstantVector<L, K>;
+export function filterSelectors<L extends string, K extends InstantVector['kind']>(
+  expr: InstantVector<L, K>,
+  matchers: Readonly<Record<string, Match>>,
+  options: FilterOptions = {},
 ): InstantVector<L, K> {
   const entries = Object.entries(matchers);
-  if (entries.length === 0) return expr;
+  const external = options.external ?? [];
+  if (entries.length === 0 && external.length === 0) return expr;
   const selector = (node: SelectorNode): SelectorNode => {
-    const series = seriesOfNode(node);
-    if (!series) return node;
+    const known = seriesOfNode(node);
+    if (!known) return node;
+    const carried = external.filter((label) => !known.labels.includes(label));
+    const series = carried.length === 0 ? known : { ...known, labels: [...known.labels, ...carried].sort() };
     const added = entries
       .filter(([label]) => series.labels.includes(label))
       .map(([label, match]) => ({ label, op: match.op, value: match.value }));
     // A Selector registers its node's series, so lint and later filters still know what it reads.
-    return added.length === 0
+    return added.length === 0 && carried.length === 0
       ? node
       : new Selector(series, { ...node, matchers: [...node.matchers, ...added] }).node;
   };
@@ -44,5 +64,13 @@ export function filterSelectors<L extends string, K extends InstantVector['kind'
         return node;
     }
   };
-  return new InstantVector(rewrite(expr.node), expr.labels, expr.kind, expr.specs);
+  const node = rewrite(expr.node);
+  if (expr instanceof Selector && node.type === 'selector')
+    return new Selector(seriesOfNode(node)!, node) as unknown as InstantVector<L, K>;
+  return new InstantVector(node, expr.labels, expr.kind, expr.specs);
+}
+
+export interface FilterOptions {
+  /** Labels added to every selector whether or not its series declares them (`external_labels`). */
+  readonly external?: readonly string[];
 }

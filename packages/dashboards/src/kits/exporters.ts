@@ -17,19 +17,35 @@ import { Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
 import { stat, table, timeseries } from '../builder/panels.ts';
 import { labelValues, ref } from '../builder/variables.ts';
+import { type DashboardDimensions, dimensionScope } from './dimensions.ts';
 
 type Counter = Selector<LabelMap, 'counter'>;
 type Gauge = Selector<LabelMap, 'gauge'>;
 
-/** An exporter dashboard: instances of one scrape job, picked with `$instance`. */
-function exporterDashboard(title: string, job: string, anyMetric: Selector<LabelMap>, folder: Folder) {
-  const instance = labelValues('instance', anyMetric.select({ job }));
+/** What every exporter dashboard is given. */
+export interface ExporterOptions {
+  readonly job: string;
+  readonly folder: Folder;
+  /** The organisation's deployment dimensions: a variable for each its series carry, filtering every panel. */
+  readonly dimensions: DashboardDimensions;
+}
+
+/**
+ * An exporter dashboard: instances of one scrape job, picked with `$instance` among those of the chosen
+ * deployment dimensions.
+ */
+function exporterDashboard(title: string, anyMetric: Selector<LabelMap>, options: ExporterOptions) {
+  const { job } = options;
+  const dimensions = dimensionScope(options.dimensions, anyMetric.select({ job }));
+  const ofJob = <S extends Selector<LabelMap>>(metric: S): S =>
+    dimensions.select(metric.select({ job }) as S);
+  const instance = labelValues('instance', ofJob(anyMetric));
   const board = new Dashboard(title, captureSource())
-    .folder(folder)
+    .folder(options.folder)
     .tags('infrastructure', job)
-    .variables(instance);
+    .variables(...dimensions.variables, instance);
   const pick = <S extends Selector<LabelMap>>(metric: S): S =>
-    metric.select({ job, instance: re(ref(instance)) }) as S;
+    ofJob(metric).select({ instance: re(ref(instance)) }) as S;
   return { board, pick };
 }
 
@@ -52,14 +68,14 @@ export interface NodeMetrics {
 }
 
 /** USE for hosts: utilisation and saturation of CPU, memory, disk and network per instance. */
-export function nodeDashboard(options: {
-  readonly job: string;
-  readonly metrics: NodeMetrics;
-  readonly folder: Folder;
-  readonly thresholds: { readonly cpuUtilisation: number; readonly memoryUtilisation: number };
-}): Dashboard {
+export function nodeDashboard(
+  options: ExporterOptions & {
+    readonly metrics: NodeMetrics;
+    readonly thresholds: { readonly cpuUtilisation: number; readonly memoryUtilisation: number };
+  },
+): Dashboard {
   const { metrics: m, thresholds } = options;
-  const { board, pick } = exporterDashboard('Nodes · USE', options.job, m.memoryTotal, options.folder);
+  const { board, pick } = exporterDashboard('Nodes · USE', m.memoryTotal, options);
   const idle = sum(rate(pick(m.cpuSeconds).select({ mode: 'idle' }).range('$__rate_interval'))).by(
     'instance',
   );
@@ -122,14 +138,14 @@ export interface PostgresMetrics {
 }
 
 /** PostgreSQL: availability, connections against the limit, throughput, cache hits, replication. */
-export function postgresDashboard(options: {
-  readonly job: string;
-  readonly metrics: PostgresMetrics;
-  readonly folder: Folder;
-  readonly thresholds: { readonly connectionUtilisation: number; readonly replicationLagSeconds: number };
-}): Dashboard {
+export function postgresDashboard(
+  options: ExporterOptions & {
+    readonly metrics: PostgresMetrics;
+    readonly thresholds: { readonly connectionUtilisation: number; readonly replicationLagSeconds: number };
+  },
+): Dashboard {
   const { metrics: m, thresholds } = options;
-  const { board, pick } = exporterDashboard('PostgreSQL', options.job, m.up, options.folder);
+  const { board, pick } = exporterDashboard('PostgreSQL', m.up, options);
   const backends = sum(pick(m.backends)).by('instance');
   return board
     .description(
@@ -193,14 +209,14 @@ export interface RedisMetrics {
 }
 
 /** Redis: availability, memory against maxmemory, commands, keyspace hit ratio, evictions. */
-export function redisDashboard(options: {
-  readonly job: string;
-  readonly metrics: RedisMetrics;
-  readonly folder: Folder;
-  readonly thresholds: { readonly memoryUtilisation: number };
-}): Dashboard {
+export function redisDashboard(
+  options: ExporterOptions & {
+    readonly metrics: RedisMetrics;
+    readonly thresholds: { readonly memoryUtilisation: number };
+  },
+): Dashboard {
   const { metrics: m, thresholds } = options;
-  const { board, pick } = exporterDashboard('Redis', options.job, m.up, options.folder);
+  const { board, pick } = exporterDashboard('Redis', m.up, options);
   const hits = ratePerInstance(pick(m.hits));
   return board
     .description('Redis instances (redis exporter): up, clients, memory, commands, keyspace hit ratio.')
@@ -251,13 +267,13 @@ export interface BlackboxMetrics {
 }
 
 /** Uptime as users see it: probe success, probe latency and certificate expiry per target. */
-export function blackboxDashboard(options: {
-  readonly job: string;
-  readonly metrics: BlackboxMetrics;
-  readonly folder: Folder;
-}): Dashboard {
+export function blackboxDashboard(
+  options: ExporterOptions & {
+    readonly metrics: BlackboxMetrics;
+  },
+): Dashboard {
   const { metrics: m } = options;
-  const { board, pick } = exporterDashboard('Blackbox uptime', options.job, m.success, options.folder);
+  const { board, pick } = exporterDashboard('Blackbox uptime', m.success, options);
   return board
     .description('Synthetic probes (blackbox exporter) of every public endpoint and service health check.')
     .header([

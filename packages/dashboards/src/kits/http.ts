@@ -32,11 +32,14 @@ function grouped(total: Aggregate<string>, by: readonly string[]): InstantVector
   return by.length > 0 ? total.by(...by) : total;
 }
 
+/** Narrows a selector to what the dashboard's variables select. */
+export type Scope = <S extends Selector<LabelMap>>(selector: S) => S;
+
 /** The request selectors of one service (or of `$service`), filtered by the dashboard's variables. */
 export class HttpQueries {
   constructor(
     readonly http: HttpMetrics,
-    private readonly filters: Matchers<LabelMap>,
+    private readonly scope: Scope,
   ) {}
 
   get labels(): HttpMetrics['labels'] {
@@ -44,7 +47,7 @@ export class HttpQueries {
   }
 
   requests(extra: Matchers<LabelMap> = {}): Selector<LabelMap, 'counter'> {
-    return this.http.requests.select({ ...this.filters, ...extra });
+    return this.scope(this.http.requests).select(extra);
   }
 
   /** Requests per second, summed by the given labels. */
@@ -59,7 +62,7 @@ export class HttpQueries {
 
   /** The φ-quantile of request duration in seconds, from the histogram's buckets. */
   latency(phi: number, by: readonly string[] = []): InstantVector {
-    const buckets = this.http.duration.bucket.select(this.filters);
+    const buckets = this.scope(this.http.duration.bucket);
     return histogramQuantile(phi, sum(rate(buckets.range('$__rate_interval'))).by('le', ...by));
   }
 }

@@ -14,39 +14,54 @@ import type { Folder } from '../builder/folder.ts';
 import type { Panel } from '../builder/panel.ts';
 import { timeseries } from '../builder/panels.ts';
 import { labelValues, ref, type Variable } from '../builder/variables.ts';
+import { type DashboardDimensions, type DimensionScope, dimensionScope } from './dimensions.ts';
 import type { HttpMetrics } from './http.ts';
 
 type Gauge = Selector<LabelMap, 'gauge'>;
 
 /**
- * Narrows any selector to the series of the services chosen in `$service` (their scrape jobs) and, when
- * its series carry the environment label, of the environments chosen in `$environment`.
+ * Narrows any selector to the series of the services chosen in `$service` (their scrape jobs) and of
+ * the dimension values chosen in `$environment`, `$cluster`… (those its series carry).
  */
 export type ByService = <S extends Selector<LabelMap>>(metric: S) => S;
 
-/**
- * `$environment` and `$service` (a service's scrape job is named after it), for overviews across
- * services: the environments come from the first convention's request counter, the services from `up`.
- */
+/** The variables of an overview across services and the scope they select. */
+export interface Overview {
+  /** The dimensions' variables (values from the first convention's request counter), then `$service`. */
+  readonly variables: readonly Variable[];
+  readonly dimensions: DimensionScope;
+  /** `$service`: a service's scrape job is named after it, listed from `up`. */
+  readonly service: Variable;
+  /** Selects the series of the chosen dimension values and services (HTTP metrics). */
+  readonly scope: ByService;
+  /** Selects the series of the chosen services and dimension values (any metric). */
+  readonly byService: ByService;
+}
+
+/** The variables of an overview across services: one per deployment dimension, and `$service`. */
 export function overviewVariables(
   http: readonly HttpMetrics[],
   up: Gauge,
-): { environment: Variable; service: Variable } {
-  const first = http[0]!;
+  dimensions: DashboardDimensions,
+): Overview {
+  const scope = dimensionScope(dimensions, http[0]!.requests);
+  const service = labelValues('service', up, { label: 'job' });
   return {
-    environment: labelValues('environment', first.requests, { label: first.labels.environment }),
-    service: labelValues('service', up, { label: 'job' }),
+    variables: [...scope.variables, service],
+    dimensions: scope,
+    service,
+    scope: (metric) => scope.select(metric).select({ job: re(ref(service)) }) as typeof metric,
+    byService: (metric) => scope.select(metric.select({ job: re(ref(service)) }) as typeof metric),
   };
 }
 
-/** Selects one convention's series of the services and environments chosen in `$service` and `$environment`. */
-export function overviewScope<S extends Selector<LabelMap>>(metric: S, http: HttpMetrics): S {
-  return metric.select({ [http.labels.environment]: re('$environment'), job: re('$service') }) as S;
-}
-
 /** Requests per second by service (scrape job), summed over one naming convention. */
-function trafficBy(http: HttpMetrics, extra: Record<string, ReturnType<typeof re>> = {}): InstantVector {
-  return sum(rate(overviewScope(http.requests, http).select(extra).range('$__rate_interval'))).by('job');
+function trafficBy(
+  overview: Overview,
+  http: HttpMetrics,
+  extra: Record<string, ReturnType<typeof re>> = {},
+): InstantVector {
+  return sum(rate(overview.scope(http.requests).select(extra).range('$__rate_interval'))).by('job');
 }
 
 /**
@@ -58,12 +73,14 @@ function trafficBy(http: HttpMetrics, extra: Record<string, ReturnType<typeof re
 export function goldenSignalsDashboard(options: {
   readonly http: readonly HttpMetrics[];
   readonly up: Gauge;
+  /** The organisation's deployment dimensions: a variable for each, filtering every panel. */
+  readonly dimensions: DashboardDimensions;
   readonly folder: Folder;
   readonly thresholds: { readonly errorRatio: number; readonly p95Latency: number };
   readonly saturation: (byService: ByService) => readonly Panel[];
 }): Dashboard {
   const { http, thresholds } = options;
-  const { environment, service } = overviewVariables(http, options.up);
+  const overview = overviewVariables(http, options.up, options.dimensions);
   const latency = timeseries('p95 latency')
     .description('95th percentile request duration per service. Dashed: the latency alert threshold.')
     .unit(units.Seconds)
@@ -76,27 +93,23 @@ export function goldenSignalsDashboard(options: {
     .unit(units.PercentUnit)
     .threshold(thresholds.errorRatio);
   for (const convention of http) {
-    const buckets = overviewScope(convention.duration.bucket, convention).range('$__rate_interval');
+    const buckets = overview.scope(convention.duration.bucket).range('$__rate_interval');
     latency.query(histogramQuantile(0.95, sum(rate(buckets)).by('le', 'job')), '{{job}}');
-    traffic.query(trafficBy(convention), '{{job}}');
+    traffic.query(trafficBy(overview, convention), '{{job}}');
     errors.query(
-      trafficBy(convention, { [convention.labels.status]: re('5..') }).div(trafficBy(convention)),
+      trafficBy(overview, convention, { [convention.labels.status]: re('5..') }).div(
+        trafficBy(overview, convention),
+      ),
       '{{job}}',
     );
   }
-  const environmentLabel = http[0]!.labels.environment;
-  const byService: ByService = (metric) =>
-    metric.select({
-      job: re(ref(service)),
-      ...(metric.labels.includes(environmentLabel) && { [environmentLabel]: re(ref(environment)) }),
-    }) as typeof metric;
   return new Dashboard('Golden signals', captureSource())
     .folder(options.folder)
     .tags('overview', 'golden-signals')
     .description('Latency, traffic, errors and saturation of every service.')
-    .variables(environment, service)
+    .variables(...overview.variables)
     .linkTagged('red', 'RED dashboards')
     .row('Latency and traffic', [latency, traffic])
     .row('Errors', [errors])
-    .row('Saturation', options.saturation(byService));
+    .row('Saturation', options.saturation(overview.byService));
 }

@@ -1,11 +1,11 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import {
-  filterSelectors,
   histogramQuantile,
   type InstantVector,
-  type Match,
+  type LabelMap,
   type Recorded,
   re,
+  type Selector,
   type Service,
   sum,
 } from '@o11y/catalog';
@@ -14,6 +14,7 @@ import { Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
 import { logs, stat, timeseries } from '../builder/panels.ts';
 import { labelValues, ref } from '../builder/variables.ts';
+import { type DashboardDimensions, type DimensionScope, dimensionScope } from './dimensions.ts';
 import { type HttpMetrics, HttpQueries } from './http.ts';
 
 /** Alert thresholds the RED panels draw: pass the constants the alert rules use. */
@@ -50,6 +51,8 @@ export interface RedRecordings {
 export interface RedOptions {
   readonly service: Pick<Service, 'name' | 'description' | 'team'>;
   readonly http: HttpMetrics;
+  /** The organisation's deployment dimensions: a variable for each, filtering every panel. */
+  readonly dimensions: DashboardDimensions;
   readonly folder: Folder;
   readonly thresholds: RedThresholds;
   /**
@@ -76,8 +79,8 @@ interface RedSeries {
   latency(phi: number, byRoute?: boolean): InstantVector;
 }
 
-function rawSeries(q: HttpQueries): RedSeries {
-  const by = (byRoute = false) => [q.labels.environment, ...(byRoute ? [q.labels.route] : [])];
+function rawSeries(q: HttpQueries, dimensions: DimensionScope): RedSeries {
+  const by = (byRoute = false) => [...dimensions.carried, ...(byRoute ? [q.labels.route] : [])];
   return {
     route: q.labels.route,
     window: 'over the rate interval',
@@ -90,15 +93,11 @@ function rawSeries(q: HttpQueries): RedSeries {
 /** The quantile the `p95` recording rules hold. */
 const RECORDED_QUANTILE = 0.95;
 
-function recordedSeries(
-  rules: RedRecordings,
-  service: string,
-  environment: { readonly label: string; readonly match: Match },
-): RedSeries {
-  // Rules that keep the environment are filtered by it; rules that sum environments cannot be.
+function recordedSeries(rules: RedRecordings, service: string, dimensions: DimensionScope): RedSeries {
+  // Rules that keep a dimension are filtered by it; rules that sum it away cannot be.
   const mine = (recorded: RedRecordings[keyof RedRecordings]) =>
-    filterSelectors(recorded.select({ service }), { [environment.label]: environment.match });
-  const perEnvironment = rules.buckets.labels.includes(environment.label) ? [environment.label] : [];
+    dimensions.filter(recorded.select({ service }));
+  const perEnvironment = dimensions.carried.filter((label) => rules.buckets.labels.includes(label));
   return {
     route: 'route',
     window: 'over 5 minutes, as the recording rules hold it (all instances)',
@@ -126,44 +125,33 @@ export function serviceTag(service: { name: string }): string {
 export function redDashboard(options: RedOptions): Dashboard {
   const { service, http, folder, thresholds } = options;
   const { labels } = http;
-  const environment = labelValues('environment', http.requests.select({ [labels.service]: service.name }), {
-    label: labels.environment,
-  });
-  const job = labelValues(
-    'job',
-    http.requests.select({ [labels.service]: service.name, [labels.environment]: re(ref(environment)) }),
+  const dimensions = dimensionScope(
+    options.dimensions,
+    http.requests.select({ [labels.service]: service.name }),
   );
-  const instance = labelValues(
-    'instance',
-    http.requests.select({
-      [labels.service]: service.name,
-      [labels.environment]: re(ref(environment)),
-      job: re(ref(job)),
-    }),
+  const mine = <S extends Selector<LabelMap>>(metric: S): S =>
+    dimensions.select(metric.select({ [labels.service]: service.name }) as S);
+  const job = labelValues('job', mine(http.requests));
+  const instance = labelValues('instance', mine(http.requests).select({ job: re(ref(job)) }));
+  const q = new HttpQueries(
+    http,
+    (metric) => mine(metric).select({ job: re(ref(job)), instance: re(ref(instance)) }) as typeof metric,
   );
-  const q = new HttpQueries(http, {
-    [labels.service]: service.name,
-    [labels.environment]: re(ref(environment)),
-    job: re(ref(job)),
-    instance: re(ref(instance)),
-  });
   const red = options.recorded
-    ? recordedSeries(options.recorded, service.name, {
-        label: labels.environment,
-        match: re(ref(environment)),
-      })
-    : rawSeries(q);
-  /** A legend that also names the environment, when the query returns one series per environment. */
+    ? recordedSeries(options.recorded, service.name, dimensions)
+    : rawSeries(q, dimensions);
+  /** A legend that also names the dimensions (`{{environment}}`) the query returns one series per value of. */
   const legend = (expr: InstantVector, ...parts: string[]) =>
-    [...parts, ...(expr.labels.includes(labels.environment) ? [`{{${labels.environment}}}`] : [])].join(
-      ' · ',
-    ) || undefined;
+    [
+      ...parts,
+      ...dimensions.carried.filter((label) => expr.labels.includes(label)).map((label) => `{{${label}}}`),
+    ].join(' · ') || undefined;
 
   const board = new Dashboard(`${service.name} · RED`, captureSource())
     .folder(folder)
     .tags('red', serviceTag(service), `team:${service.team}`)
     .description(`Rate, errors and duration of ${service.name}: ${service.description}.`)
-    .variables(environment, job, instance)
+    .variables(...dimensions.variables, job, instance)
     .deployments('deployment', service.name)
     .linkTagged(serviceTag(service), `${service.name} dashboards`)
     .header([
@@ -240,7 +228,13 @@ export function redDashboard(options: RedOptions): Dashboard {
     .row('Logs', [
       logs('Service logs')
         .description(`Log lines of ${service.name} in the selected environments, newest first.`)
-        .logql(`{service="${service.name}", environment=~"$environment"}`),
+        // The streams carry the dimensions the services' own series do, not those of `external_labels`.
+        .logql(
+          `{${[
+            `service="${service.name}"`,
+            ...dimensions.carried.map((label) => `${label}=~"${ref(dimensions.variableOf[label]!)}"`),
+          ].join(', ')}}`,
+        ),
     ]);
   if (options.runbook) board.runbook(options.runbook);
   return board;

@@ -1,5 +1,5 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { count, filterSelectors, type InstantVector, type Match, re, vector } from '@o11y/catalog';
+import { count, filterSelectors, type InstantVector, type Match, max, re, vector } from '@o11y/catalog';
 import { captureSource, type Definition, kindOf, O11yError } from '@o11y/core';
 import { KIND } from '@o11y/rules';
 import { Dashboard } from '../builder/dashboard.ts';
@@ -7,6 +7,7 @@ import type { Folder } from '../builder/folder.ts';
 import type { Panel } from '../builder/panel.ts';
 import { stat, timeseries } from '../builder/panels.ts';
 import { labelValues, ref, type Variable } from '../builder/variables.ts';
+import type { DashboardDimensions } from './dimensions.ts';
 import { serviceTag } from './red.ts';
 
 /**
@@ -82,27 +83,44 @@ const SECONDS_PER_DAY = 86_400;
  * only `slo` and `service`, the remaining share also the grouping labels: many-to-one on those two.
  */
 function outageTimeLeft(slo: SloReference, filter: Filter): InstantVector {
-  const budgetSeconds = slo.errorBudgetRatio.times(slo.periodDays).times(SECONDS_PER_DAY);
+  const recorded = filter(slo.errorBudgetRatio.times(slo.periodDays).times(SECONDS_PER_DAY));
+  // Every cluster records the same constants (one build): with several selected, keep one of each.
+  const budgetSeconds = filter.external ? max(recorded).by('slo', 'service') : recorded;
   return filter(slo.errorBudgetRemaining).times(budgetSeconds).on('slo', 'service').groupLeft();
 }
 
-/** Adds the dashboard's grouping variables to every selector of a query that carries their labels. */
-type Filter = (expr: InstantVector) => InstantVector;
+/** Adds the dashboard's variables to every selector of a query that carries their labels. */
+interface Filter {
+  (expr: InstantVector): InstantVector;
+  /** Whether it filters by `external_labels` (every series carries them). */
+  readonly external: boolean;
+}
 
 /**
- * A multi-value variable (with All) for each grouping label of the SLOs (`environment`, `cluster`), and
- * the filter that applies them to every query: staging's budget is never shown as production's.
+ * A multi-value variable (with All) for each grouping label of the SLOs (`environment`) and each
+ * dimension from `external_labels` (`cluster`, on every series of the central store), and the filter that
+ * applies them to every query: staging's budget is never shown as production's.
  */
-function groupingFilter(slos: readonly SloReference[]): { variables: Variable[]; filter: Filter } {
+function groupingFilter(
+  slos: readonly SloReference[],
+  dimensions: DashboardDimensions,
+): { variables: Variable[]; filter: Filter } {
+  const external = dimensions.enabled.filter((d) => d.source === 'external_labels').map((d) => d.label);
   const variables: Variable[] = [];
   const matchers: Record<string, Match> = {};
-  for (const label of [...new Set(slos.flatMap((slo) => slo.grouping))].sort()) {
-    const carrier = slos.find((slo) => slo.grouping.includes(label))!;
-    const variable = labelValues(label, carrier.errorBudgetRemaining);
+  const filter = Object.assign((expr: InstantVector) => filterSelectors(expr, matchers, { external }), {
+    external: external.length > 0,
+  });
+  const grouping = [...new Set(slos.flatMap((slo) => slo.grouping))].sort();
+  for (const label of [...grouping, ...external.filter((l) => !grouping.includes(l))]) {
+    const carrier = slos.find((slo) => slo.grouping.includes(label)) ?? slos[0];
+    if (!carrier) continue;
+    const name = dimensions.enabled.find((d) => d.label === label)?.name ?? label;
+    const variable = labelValues(name, filter(carrier.errorBudgetRemaining), { label });
     variables.push(variable);
     matchers[label] = re(ref(variable));
   }
-  return { variables, filter: (expr) => filterSelectors(expr, matchers) };
+  return { variables, filter };
 }
 
 /**
@@ -127,7 +145,7 @@ function sloPanels(slo: SloReference, filter: Filter): Panel[] {
       )
       .unit(units.PercentUnit)
       .query(filter(slo.sli(slo.period)).negate().plus(1), per('SLI'))
-      .query(slo.objectiveRatio, 'objective')
+      .query(filter(slo.objectiveRatio), 'objective')
       .threshold(slo.objective, { when: 'below' }),
     stat('Error budget remaining')
       .description(
@@ -183,7 +201,7 @@ function sloPanels(slo: SloReference, filter: Filter): Panel[] {
       .description(`Share of good events over ${shortest.short}, against the recorded objective.`)
       .unit(units.PercentUnit)
       .query(filter(slo.sli(shortest.short)).negate().plus(1), per('SLI'))
-      .query(slo.objectiveRatio, 'objective')
+      .query(filter(slo.objectiveRatio), 'objective')
       .threshold(slo.objective, { when: 'below' }),
   );
   return panels;
@@ -197,6 +215,8 @@ export function sloDashboard(
   slos: SloSelection,
   options: {
     readonly folder: Folder;
+    /** The organisation's deployment dimensions: a variable for each, filtering every panel. */
+    readonly dimensions: DashboardDimensions;
     readonly runbook?: string;
     /** The service whose SLOs to show; required with `EVERY_SLO`, else that of the SLOs. */
     readonly service?: string;
@@ -231,7 +251,7 @@ export function sloDashboard(
         `Service level objectives of ${name}: ${own.map((s) => `${s.description} (${percent(s.objective)} over ${s.period})`).join('; ')}.`,
       )
       .time(`now-${first.period}`);
-    const { variables, filter } = groupingFilter(own);
+    const { variables, filter } = groupingFilter(own, options.dimensions);
     board.variables(...variables);
     for (const slo of own)
       board.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo, filter));
@@ -239,7 +259,14 @@ export function sloDashboard(
 }
 
 /** Every SLO of the organisation on one page: SLI over the period and error budget left. */
-export function sloOverviewDashboard(slos: SloSelection, options: { readonly folder: Folder }): Dashboard {
+export function sloOverviewDashboard(
+  slos: SloSelection,
+  options: {
+    readonly folder: Folder;
+    /** The organisation's deployment dimensions: a variable for each, filtering every panel. */
+    readonly dimensions: DashboardDimensions;
+  },
+): Dashboard {
   const budget = stat('Error budget remaining')
     .description('Share of each SLO’s error budget left in its period; red once spent.')
     .unit(units.PercentUnit)
@@ -259,7 +286,7 @@ export function sloOverviewDashboard(slos: SloSelection, options: { readonly fol
     .row('Budgets', [budget])
     .row('Burn', [burn]);
   return withSlos(board, slos, (all) => {
-    const { variables, filter } = groupingFilter(all);
+    const { variables, filter } = groupingFilter(all, options.dimensions);
     board.variables(...variables);
     for (const slo of all) {
       const legend = sloLegend(slo, `${slo.service} ${slo.name}`);

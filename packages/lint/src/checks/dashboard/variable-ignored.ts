@@ -16,7 +16,8 @@ export const variableIgnored = defineCheck({
 it selects. A panel whose queries read series that carry the label but never use the variable shows every
 environment anyway: with "staging" selected, it still mixes in production. Each such panel is reported. Panels
 whose series do not carry the label (a node exporter's memory on a service dashboard) are not: the variable cannot
-apply to them. Filter the query by the variable (\`{environment=~"$environment"}\`; the dashboard builders'
+apply to them. Every series carries the label of a deployment dimension set by \`external_labels\` (\`$cluster\`):
+the central store dashboards read adds it, so every panel must filter by it. Filter the query by the variable (\`{environment=~"$environment"}\`; the dashboard builders'
 \`filterSelectors\` adds it to every selector of a query), or say in a suppression why the panel shows them all.`,
   *run({ project }) {
     const panels = new Map<object, QueryEntry[]>();
@@ -31,11 +32,13 @@ apply to them. Filter the query by the variable (\`{environment=~"$environment"}
         const label = variable.type === 'query' ? LABEL_VALUES.exec(variable.query ?? '')?.[1] : undefined;
         if (!label) continue;
         if (entries.some((e) => references(e.query.expr, variable.name))) continue;
-        const carried = nodesOf(
-          project,
-          'VectorSelector',
-          entries.map((e) => e.expression),
-        ).some(({ node }) => project.shapes.shape(node).labels.has(label));
+        const carried =
+          project.externalLabels.includes(label) ||
+          nodesOf(
+            project,
+            'VectorSelector',
+            entries.map((e) => e.expression),
+          ).some(({ node }) => project.shapes.shape(node).labels.has(label));
         if (!carried) continue;
         yield {
           target: { kind: 'panel', dashboard, panel },

@@ -10,7 +10,9 @@ export const unknownLabel = defineCheck({
   doc: `A label used in a matcher, in \`by (…)\` / \`without (…)\`, or in \`on (…)\` / \`ignoring (…)\` must be one the
 series carries: its declared labels plus \`job\` and \`instance\` (and \`le\` for histogram buckets, \`quantile\` for
 summaries), or the labels a recording rule's expression keeps. A matcher on a label the series lacks matches
-nothing (or everything, for \`!=\`); grouping by it groups nothing. Only reported when the labels are fully known.`,
+nothing (or everything, for \`!=\`); grouping by it groups nothing. Only reported when the labels are fully known.
+Dashboard queries may also match the labels of the deployment dimensions set by \`external_labels\` (\`cluster\`):
+the central store they read puts them on every series, though the catalogue does not list them.`,
   *run({ project }) {
     const report = (expression: Expression, span: Node, label: string, where: string): Finding => ({
       target: expression.target,
@@ -24,6 +26,7 @@ nothing (or everything, for \`!=\`); grouping by it groups nothing. Only reporte
       if (!series) continue;
       for (const matcher of node.matchers) {
         if (matcher.name === '__name__' || matcher.name in series.specs) continue;
+        if (expression.target.kind === 'query' && project.externalLabels.includes(matcher.name)) continue;
         yield report(expression, node, matcher.name, name!);
       }
     }

@@ -1,5 +1,7 @@
+import { defineCatalog, defineDimensions } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
 import { variableIgnored } from '../../../src/checks/dashboard/variable-ignored.ts';
+import { httpDuration, httpRequests, memoryAvailable, up } from '../../catalog.ts';
 import { dashboard, run } from '../../helpers.ts';
 
 const templating = {
@@ -48,5 +50,31 @@ describe('dashboard/variable-ignored', () => {
       ),
     );
     expect(findings).toEqual([]);
+  });
+
+  it('holds every panel to a $cluster of external_labels: the central store puts it on every series', async () => {
+    const files = {
+      'dashboard.json': dashboard(
+        [
+          { title: 'Filtered', targets: [{ expr: 'sum(node_memory_available_bytes{cluster=~"$cluster"})' }] },
+          { title: 'Unfiltered', targets: [{ expr: 'sum(node_memory_available_bytes)' }] },
+        ],
+        {
+          templating: {
+            list: [
+              { name: 'datasource', type: 'datasource', query: 'prometheus' },
+              { name: 'cluster', type: 'query', query: 'label_values(up, cluster)' },
+            ],
+          },
+        },
+      ),
+    };
+    const clustered = defineCatalog([httpRequests, httpDuration, memoryAvailable, up], {
+      dimensions: defineDimensions({ cluster: { source: 'external_labels' } }),
+    });
+    const findings = await run(variableIgnored, files, { catalog: clustered });
+    expect(findings.map((f) => f.message)).toEqual([
+      'panel "Unfiltered" ignores $cluster: its series carry "cluster", but no query filters by it',
+    ]);
   });
 });
