@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { alertmanager, matchRoutes, receiver, secret, timeInterval } from '@o11y/alertmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { grafanaNotifications, policyRoutes, provisionedNotifications } from '../src/index.ts';
+import {
+  alertingEmitter,
+  grafanaNotifications,
+  policyRoutes,
+  provisionedNotifications,
+} from '../src/index.ts';
 import { ensureSchemas, validatorFor } from '../src/verify/schema.ts';
 
 type Labels = { readonly team: 'tills' | 'books'; readonly severity: 'critical' | 'warning' };
@@ -97,5 +104,46 @@ describe('Grafana notification policies, contact points and mute timings', () =>
     expect(() => grafanaNotifications(alertmanager<Labels>().defaultReceiver(teams))).toThrow(
       /msteams is not a contact point/,
     );
+  });
+});
+
+describe('inhibition under Grafana-managed alerting', () => {
+  it('warns once per inhibit rule, at its line, saying what is lost and what to do', async () => {
+    const inhibiting = alertmanager<Labels>()
+      .defaultReceiver(hook)
+      .inhibit('critical-mutes-warning', (r) =>
+        r
+          .whenFiring((m) => m.where('severity', 'critical'))
+          .mutes((m) => m.where('severity', 'warning'))
+          .equal('team'),
+      );
+    const warnings = await alertingEmitter.verify!([], '/nonexistent', {
+      root: '/nonexistent',
+      definitions: [inhibiting],
+      profile: 'default',
+      log: () => {},
+    });
+    expect(warnings).toHaveLength(1);
+    const [warning] = warnings;
+    expect(warning).toMatchObject({ severity: 'warning', id: 'grafana/inhibition' });
+    expect(warning!.message).toBe(
+      'inhibit rule "critical-mutes-warning" does not apply to Grafana-managed alerts (Grafana\'s Alertmanager has no inhibition): alerts matching {severity="warning"} that Grafana evaluates still notify while {severity="critical"} fires',
+    );
+    expect(warning!.hint).toContain("alerting: 'prometheus'");
+    expect(warning!.source?.file).toMatch(/alerting-notifications\.test\.ts$/);
+    // The line of `.inhibit(...)` in this file: where the warning must point.
+    const line =
+      readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(".inhibit('critical-mutes-warning'")) + 1;
+    expect(warning!.source?.line).toBe(line);
+    expect(
+      await alertingEmitter.verify!([], '/nonexistent', {
+        root: '/',
+        definitions: [config],
+        profile: 'default',
+        log: () => {},
+      }),
+    ).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import { DATASOURCE_UIDS } from '../emit/provisioning.ts';
 import { ensureSchemas, formatSchemaError, validatorFor } from '../verify/schema.ts';
 import type { SchemaFile } from '../verify/schema-sources.ts';
-import { grafanaNotifications, provisionedNotifications } from './notifications.ts';
+import { grafanaNotifications, lostInhibitions, provisionedNotifications } from './notifications.ts';
 import { type GrafanaRuleGroup, grafanaRuleGroups, provisionedGroup } from './rules.ts';
 
 export const ALERTING_ARTIFACT_KIND = {
@@ -61,6 +61,11 @@ function ruleArtifacts(groups: readonly GrafanaRuleGroup[]): Artifact[] {
     },
   ];
 }
+
+const alertmanagerConfig = (definitions: readonly Definition[]) =>
+  definitions.find((d) => kindOf(d) === ALERTMANAGER_CONFIG) as
+    | AlertmanagerConfig<LabelVocabulary>
+    | undefined;
 
 /** The Alertmanager config as Grafana's notification policies, contact points and mute timings. */
 function notificationArtifacts(config: AlertmanagerConfig<LabelVocabulary>): Artifact[] {
@@ -115,17 +120,22 @@ export const alertingEmitter: Emitter = {
     const groups = grafanaRuleGroups(context.definitions, context.profile, context.alerting ?? 'prometheus');
     if (groups.length === 0) return [];
     // Grafana's alerts notify through Grafana's own Alertmanager: it gets the organisation's routing.
-    const config = context.definitions.find((d) => kindOf(d) === ALERTMANAGER_CONFIG);
-    return [
-      ...ruleArtifacts(groups),
-      ...(config ? notificationArtifacts(config as AlertmanagerConfig<LabelVocabulary>) : []),
-    ];
+    const config = alertmanagerConfig(context.definitions);
+    return [...ruleArtifacts(groups), ...(config ? notificationArtifacts(config) : [])];
   },
 
-  /** Every API-shaped artifact against the schema generated from the SDK's alerting types. */
-  async verify(artifacts: readonly Artifact[], dir: string): Promise<readonly Diagnostic[]> {
+  /**
+   * Every API-shaped artifact against the schema generated from the SDK's alerting types; and a warning
+   * for each inhibit rule, which Grafana's Alertmanager cannot apply.
+   */
+  async verify(
+    artifacts: readonly Artifact[],
+    dir: string,
+    context: BuildContext,
+  ): Promise<readonly Diagnostic[]> {
     await ensureSchemas();
-    const problems: Diagnostic[] = [];
+    const config = alertmanagerConfig(context.definitions);
+    const problems: Diagnostic[] = config ? lostInhibitions(config) : [];
     const check = (artifact: Artifact, schema: SchemaFile, json: unknown, prefix = '') => {
       const validate = validatorFor(schema);
       if (validate(json)) return;

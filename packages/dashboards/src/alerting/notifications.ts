@@ -1,6 +1,7 @@
 import * as alerting from '@grafana/grafana-foundation-sdk/alerting';
 import {
   type AlertmanagerConfig,
+  formatMatcher,
   isSecret,
   type LabelVocabulary,
   type Matcher,
@@ -219,4 +220,20 @@ export function policyRoutes(policy: alerting.NotificationPolicy, inherited = ''
     continues: policy.continue === true,
     routes: (policy.routes ?? []).map((child) => policyRoutes(child, receiver)),
   };
+}
+
+/**
+ * What Grafana-managed alerting loses of the Alertmanager definition: Grafana's Alertmanager has no
+ * inhibition, so each inhibit rule goes on muting only the alerts Prometheus evaluates. One warning per
+ * rule, at its line.
+ */
+export function lostInhibitions<V extends LabelVocabulary>(typed: AlertmanagerConfig<V>): Diagnostic[] {
+  const matchers = (list: readonly Matcher[]) => `{${list.map(formatMatcher).join(', ')}}`;
+  return typed.inhibitRules.map((rule) => ({
+    severity: 'warning',
+    id: 'grafana/inhibition',
+    message: `inhibit rule "${rule.name}" does not apply to Grafana-managed alerts (Grafana's Alertmanager has no inhibition): alerts matching ${matchers(rule.targetMatching.matchers)} that Grafana evaluates still notify while ${matchers(rule.sourceMatching.matchers)} fires`,
+    source: rule.source,
+    hint: "keep the rule groups of the muted alerts Prometheus-managed (alerting: 'prometheus'), or express the muting in Grafana (a notification policy or mute timing for those labels)",
+  }));
 }
