@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alertmanager, matchRoutes, receiver, secret, timeInterval } from '@o11y/alertmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +107,57 @@ describe('Grafana notification policies, contact points and mute timings', () =>
     expect(() => grafanaNotifications(alertmanager<Labels>().defaultReceiver(teams))).toThrow(
       /msteams is not a contact point/,
     );
+  });
+});
+
+describe("mute timings against the schema of Grafana's API format", () => {
+  beforeAll(ensureSchemas, 120_000);
+
+  it("accepts what the build writes and rejects the SDK's spelling and malformed ranges, at the definition", async () => {
+    const validate = validatorFor('alerting-mute-timing.schema.json');
+    const written = grafanaNotifications(config).muteTimings;
+    expect(written.map((m) => validate(m))).toEqual([true]);
+    // The foundation SDK's MuteTiming types a period as from/to and numeric ranges: not what the API takes.
+    expect(validate({ name: 'sdk', time_intervals: [{ times: [{ from: '00:00', to: '06:00' }] }] })).toBe(
+      false,
+    );
+    const dir = await mkdtemp(path.join(tmpdir(), 'o11y-mute-'));
+    try {
+      const bad = [
+        {
+          name: 'night',
+          time_intervals: [{ times: [{ start_time: '0:00', end_time: '25:00' }], weekdays: ['mon'] }],
+        },
+      ];
+      await writeFile(path.join(dir, 'mute-timings.json'), JSON.stringify(bad));
+      const source = { file: 'alertmanager/config.ts', line: 7, column: 1 };
+      const problems = await alertingEmitter.verify!(
+        [{ path: 'mute-timings.json', kind: 'grafana-mute-timings', content: '', source }],
+        dir,
+        { root: dir, definitions: [], profile: 'default', log: () => {} },
+      );
+      expect(problems.map((p) => [p.id, p.source, p.message.replace(/ does not match.*?: /, ': ')])).toEqual([
+        [
+          'grafana/alerting-schema',
+          source,
+          'mute-timings.json: /0/time_intervals/0/times/0/end_time: must match pattern "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"',
+        ],
+        [
+          'grafana/alerting-schema',
+          source,
+          'mute-timings.json: /0/time_intervals/0/times/0/start_time: must match pattern "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"',
+        ],
+        [
+          'grafana/alerting-schema',
+          source,
+          expect.stringMatching(
+            /^mute-timings\.json: \/0\/time_intervals\/0\/weekdays\/0: must match pattern/,
+          ),
+        ],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

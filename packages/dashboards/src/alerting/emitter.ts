@@ -34,6 +34,12 @@ const SCHEMA_OF: Readonly<Record<string, SchemaFile>> = {
   [ALERTING_ARTIFACT_KIND.policies]: 'alerting-notification-policy.schema.json',
 };
 
+/** The artifacts that are lists, and the schema each item is validated against. */
+const ITEM_SCHEMA_OF: Readonly<Record<string, SchemaFile>> = {
+  [ALERTING_ARTIFACT_KIND.contactPoints]: 'alerting-contact-point.schema.json',
+  [ALERTING_ARTIFACT_KIND.muteTimings]: 'alerting-mute-timing.schema.json',
+};
+
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 
 function ruleArtifacts(groups: readonly GrafanaRuleGroup[]): Artifact[] {
@@ -150,12 +156,13 @@ export const alertingEmitter: Emitter = {
     };
     for (const artifact of artifacts) {
       const schema = SCHEMA_OF[artifact.kind];
-      if (!schema && artifact.kind !== ALERTING_ARTIFACT_KIND.contactPoints) continue;
+      const itemSchema = ITEM_SCHEMA_OF[artifact.kind];
+      if (!schema && !itemSchema) continue;
       const json = JSON.parse(await readFile(path.join(dir, artifact.path), 'utf8')) as alerting.RuleGroup;
       if (schema) check(artifact, schema, json);
-      if (artifact.kind === ALERTING_ARTIFACT_KIND.contactPoints) {
-        for (const [index, point] of (json as unknown[]).entries())
-          check(artifact, 'alerting-contact-point.schema.json', point, `/${index}`);
+      if (itemSchema) {
+        for (const [index, item] of (json as unknown[]).entries())
+          check(artifact, itemSchema, item, `/${index}`);
       }
       // The rule group schema leaves query models open: a Prometheus query is checked as one.
       for (const [r, rule] of (json.rules ?? []).entries()) {

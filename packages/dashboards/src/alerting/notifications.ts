@@ -15,6 +15,7 @@ import {
   type TimeInterval,
 } from '@o11y/alertmanager';
 import { type Diagnostic, O11yErrors, type SourceLocation, shortHash } from '@o11y/core';
+import type { MuteTiming } from './mute-timing.ts';
 import { GRAFANA_ORG_ID } from './rules.ts';
 
 type AnyConfig = AlertmanagerConfig<LabelVocabulary>;
@@ -91,7 +92,7 @@ export interface GrafanaNotifications {
   readonly contactPoints: readonly alerting.ContactPoint[];
   readonly policy: alerting.NotificationPolicy;
   /** In Alertmanager's (and Grafana's API) wire spelling: the SDK's TimeInterval type differs from it. */
-  readonly muteTimings: ReadonlyArray<{ name: string; time_intervals: unknown[] }>;
+  readonly muteTimings: readonly MuteTiming[];
   readonly templates: ReadonlyArray<{ name: string; template: string }>;
   readonly source: SourceLocation;
 }
@@ -169,7 +170,7 @@ export function grafanaNotifications<V extends LabelVocabulary>(
     contactPoints: JSON.parse(JSON.stringify(points)),
     policy: JSON.parse(JSON.stringify(policyOf(config.root).build())),
     muteTimings: intervals.map(
-      (interval: TimeInterval) => renderTimeInterval(interval) as { name: string; time_intervals: unknown[] },
+      (interval: TimeInterval) => renderTimeInterval(interval) as unknown as MuteTiming,
     ),
     templates: config.templates.map((t) => ({ name: t.fileName.replace(/\.tmpl$/, ''), template: t.text })),
     source: config.source,
