@@ -15,6 +15,12 @@ import { HttpClient } from '../src/http/client.ts';
 const TOKEN = 'glsa_notifications_canary_0123456789';
 const SLACK_URL = 'https://hooks.slack.example/services/T000/B000/canary-secret-value';
 const env = { O11Y_TEST_SLACK_URL: SLACK_URL, O11Y_TEST_PD_KEY: 'pd-canary-key-0123' };
+const secrets = {
+  env,
+  readFile: (file: string): string => {
+    throw Object.assign(new Error(file), { code: 'ENOENT' });
+  },
+};
 const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
 type Json = Record<string, unknown>;
@@ -81,9 +87,9 @@ async function publish(
   options = { force: false, prune: false },
 ) {
   const plan = await planNotifications(tree(points, tree_, timings), client, options);
-  const secrets: string[] = [];
-  const summary = await applyNotifications(plan, client, (v) => secrets.push(v), env);
-  return { plan, summary, secrets, refusals: notificationRefusals(plan) };
+  const sent: string[] = [];
+  const summary = await applyNotifications(plan, client, (v) => sent.push(v), secrets);
+  return { plan, summary, secrets: sent, refusals: notificationRefusals(plan) };
 }
 
 const actions = (plan: Awaited<ReturnType<typeof publish>>['plan']) =>
@@ -259,7 +265,9 @@ describe('publish contact points, the policy tree and mute timings (simulator)',
       force: false,
       prune: false,
     });
-    const error = await applyNotifications(plan, client, () => {}, {}).catch((e: Error) => e);
+    const error = await applyNotifications(plan, client, () => {}, { ...secrets, env: {} }).catch(
+      (e: Error) => e,
+    );
     expect(String(error)).toContain(
       'contact point payments-slack: O11Y_TEST_SLACK_URL, which its url refers to, is not set',
     );

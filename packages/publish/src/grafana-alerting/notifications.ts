@@ -299,6 +299,17 @@ export const notificationWrites = (plan: NotificationPlan) =>
 
 const REFERENCE = /^\$__(env|file)\{([^}]*)\}$/;
 
+/** Where secret references are resolved: the publishing machine's environment and files. */
+export interface SecretSource {
+  readonly env: NodeJS.ProcessEnv;
+  readonly readFile: (path: string) => string;
+}
+
+export const LOCAL_SECRETS: SecretSource = {
+  env: process.env,
+  readFile: (file) => readFileSync(file, 'utf8'),
+};
+
 /**
  * The contact point as the API takes it: each `$__env{VAR}` / `$__file{path}` setting replaced by the
  * value from the publishing machine, registered with `secret` before it leaves this function.
@@ -306,7 +317,7 @@ const REFERENCE = /^\$__(env|file)\{([^}]*)\}$/;
 export function resolvedContactPoint(
   point: Json,
   secret: (value: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
+  source: SecretSource = LOCAL_SECRETS,
 ): Json {
   const settings: Json = {};
   for (const [key, value] of Object.entries((point.settings ?? {}) as Json)) {
@@ -318,7 +329,7 @@ export function resolvedContactPoint(
     const [, kind, name] = match as unknown as [string, 'env' | 'file', string];
     let resolved: string | undefined;
     try {
-      resolved = kind === 'env' ? env[name] : readFileSync(name, 'utf8').replace(/\r?\n$/, '');
+      resolved = kind === 'env' ? source.env[name] : source.readFile(name).replace(/\r?\n$/, '');
     } catch (error) {
       throw new O11yError(
         `contact point ${String(point.name)}: cannot read the file ${name} its ${key} refers to (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
@@ -357,7 +368,7 @@ export async function applyNotifications(
   plan: NotificationPlan,
   client: HttpClient,
   secret: (value: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
+  source: SecretSource = LOCAL_SECRETS,
 ): Promise<NotificationSummary> {
   const values: string[] = [];
   const register = (value: string) => {
@@ -387,7 +398,7 @@ export async function applyNotifications(
     );
   }
   for (const step of of('contact point', ['create', 'update'])) {
-    const body = resolvedContactPoint(step.desired!, register, env);
+    const body = resolvedContactPoint(step.desired!, register, source);
     await write(
       step,
       step.action === 'create'
