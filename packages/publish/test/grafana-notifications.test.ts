@@ -1,5 +1,5 @@
 import { O11yErrors } from '@o11y/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { treeFromFiles } from '../src/built/tree.ts';
 import {
   applyNotifications,
@@ -8,9 +8,9 @@ import {
   planNotifications,
   STATE_TEMPLATE,
 } from '../src/grafana-alerting/notifications.ts';
-import { GrafanaSimulator } from '../src/grafana-simulator/index.ts';
 import { REDACTED } from '../src/grafana-simulator/notification-routes.ts';
-import { HttpClient } from '../src/http/client.ts';
+import type { HttpClient } from '../src/http/client.ts';
+import { alertingSimulator } from './support/alerting-simulator.ts';
 
 const TOKEN = 'glsa_notifications_canary_0123456789';
 const SLACK_URL = 'https://hooks.slack.example/services/T000/B000/canary-secret-value';
@@ -21,7 +21,6 @@ const secrets = {
     throw Object.assign(new Error(file), { code: 'ENOENT' });
   },
 };
-const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
 type Json = Record<string, unknown>;
 
@@ -60,24 +59,11 @@ function tree(points: Json[], tree: Json, timings: Json[]) {
   });
 }
 
-let simulator: GrafanaSimulator | undefined;
-afterEach(async () => {
-  await simulator?.stop();
-  simulator = undefined;
-});
-
-async function start() {
-  simulator = new GrafanaSimulator({ tokens: { [TOKEN]: { login: 'sa-o11y-ci', role: 'Editor' } } });
-  await simulator.start();
-  const client = (secrets: string[] = []) =>
-    new HttpClient({
-      baseUrl: simulator!.url,
-      headers: { authorization: `Bearer ${TOKEN}` },
-      secrets: [TOKEN, ...secrets],
-      retry: fast,
-    });
-  return { sim: simulator, client: client(), other: client() };
-}
+const startSimulator = alertingSimulator(TOKEN);
+const start = async () => {
+  const { sim, client, another } = await startSimulator();
+  return { sim, client, other: another() };
+};
 
 async function publish(
   client: HttpClient,
