@@ -245,15 +245,17 @@ describe('publish contact points, the policy tree and mute timings (simulator)',
     );
   });
 
-  it('says which variable is missing, without any value', async () => {
-    const { client } = await start();
-    const plan = await planNotifications(tree([slack()], policy([]), []), client, {
+  it('says which variable is missing, without any value, before writing anything', async () => {
+    const { sim, client } = await start();
+    const plan = await planNotifications(tree([slack(), pager], policy(), [offHours]), client, {
       force: false,
       prune: false,
     });
-    const error = await applyNotifications(plan, client, () => {}, { ...secrets, env: {} }).catch(
-      (e: Error) => e,
-    );
+    const before = sim.mutations;
+    const only = { ...secrets, env: { O11Y_TEST_PD_KEY: env.O11Y_TEST_PD_KEY } };
+    const error = await applyNotifications(plan, client, () => {}, only).catch((e: Error) => e);
+    expect(sim.mutations - before).toBe(0);
+    expect(String(error)).not.toContain(env.O11Y_TEST_PD_KEY);
     expect(String(error)).toContain(
       'contact point payments-slack: O11Y_TEST_SLACK_URL, which its url refers to, is not set',
     );

@@ -317,7 +317,8 @@ export const LOCAL_SECRETS: SecretSource = {
 export function resolvedContactPoint(
   point: Json,
   secret: (value: string) => void,
-  source: SecretSource = LOCAL_SECRETS,
+  secrets: SecretSource = LOCAL_SECRETS,
+  at?: SourceLocation,
 ): Json {
   const settings: Json = {};
   for (const [key, value] of Object.entries((point.settings ?? {}) as Json)) {
@@ -329,12 +330,13 @@ export function resolvedContactPoint(
     const [, kind, name] = match as unknown as [string, 'env' | 'file', string];
     let resolved: string | undefined;
     try {
-      resolved = kind === 'env' ? source.env[name] : source.readFile(name).replace(/\r?\n$/, '');
+      resolved = kind === 'env' ? secrets.env[name] : secrets.readFile(name).replace(/\r?\n$/, '');
     } catch (error) {
       throw new O11yError(
         `contact point ${String(point.name)}: cannot read the file ${name} its ${key} refers to (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
         {
           id: 'publish/grafana-contact-point-secret',
+          ...(at && { source: at }),
           hint: `make ${name} readable where o11y publish runs: Grafana's API does not expand $__file{}`,
         },
       );
@@ -344,6 +346,7 @@ export function resolvedContactPoint(
         `contact point ${String(point.name)}: ${name}, which its ${key} refers to, is not set`,
         {
           id: 'publish/grafana-contact-point-secret',
+          ...(at && { source: at }),
           hint: `set ${name} where o11y publish runs: Grafana's API does not expand $__env{}, so o11y sends the value`,
         },
       );
@@ -368,7 +371,7 @@ export async function applyNotifications(
   plan: NotificationPlan,
   client: HttpClient,
   secret: (value: string) => void,
-  source: SecretSource = LOCAL_SECRETS,
+  secrets: SecretSource = LOCAL_SECRETS,
 ): Promise<NotificationSummary> {
   const values: string[] = [];
   const register = (value: string) => {
@@ -376,73 +379,92 @@ export async function applyNotifications(
     secret(value);
   };
   const redact = (text: string) => values.reduce((out, v) => out.split(v).join('***'), client.redact(text));
+  const of = (kind: Kind, actions: readonly NotificationAction[]) =>
+    plan.steps.filter((s) => s.kind === kind && actions.includes(s.action));
+  // Every secret is resolved before the first write: a missing one must not leave half a publish.
   const problems: Diagnostic[] = [];
+  const bodies = new Map<NotificationStep, Json>();
+  for (const step of of('contact point', ['create', 'update'])) {
+    try {
+      bodies.set(step, resolvedContactPoint(step.desired!, register, secrets, step.source));
+    } catch (error) {
+      if (!(error instanceof O11yError)) throw error;
+      problems.push(error.toDiagnostic());
+    }
+  }
+  if (problems.length > 0) throw new O11yErrors(problems);
+  const done = new Set<NotificationStep>();
   const write = async (step: NotificationStep, response: Promise<HttpResponse>, verb: string) => {
     const answer = await response;
-    if (!isOk(answer))
+    if (isOk(answer)) done.add(step);
+    else
       problems.push(
         grafanaError(`${verb} ${step.kind} ${step.label}`, answer, redact, step.source).toDiagnostic(),
       );
   };
   const enc = encodeURIComponent;
-  const of = (kind: Kind, actions: readonly NotificationAction[]) =>
-    plan.steps.filter((s) => s.kind === kind && actions.includes(s.action));
   const options = { headers: PROVENANCE_HEADER };
-  for (const step of of('mute timing', ['create', 'update'])) {
-    await write(
-      step,
-      step.action === 'create'
-        ? client.request('POST', `${BASE}/mute-timings`, { ...options, body: step.desired })
-        : client.request('PUT', `${BASE}/mute-timings/${enc(step.key)}`, { ...options, body: step.desired }),
-      step.action === 'create' ? 'creating' : 'updating',
-    );
-  }
-  for (const step of of('contact point', ['create', 'update'])) {
-    const body = resolvedContactPoint(step.desired!, register, source);
-    await write(
-      step,
-      step.action === 'create'
-        ? client.request('POST', `${BASE}/contact-points`, { ...options, body })
-        : client.request('PUT', `${BASE}/contact-points/${enc(step.key)}`, { ...options, body }),
-      step.action === 'create' ? 'creating' : 'updating',
-    );
-  }
-  // The tree refers to the mute timings and contact points: it is written only when they all were.
-  if (problems.length === 0) {
-    for (const step of of('policy tree', ['update']))
+  try {
+    for (const step of of('mute timing', ['create', 'update'])) {
       await write(
         step,
-        client.request('PUT', `${BASE}/policies`, { ...options, body: step.desired }),
-        'replacing',
+        step.action === 'create'
+          ? client.request('POST', `${BASE}/mute-timings`, { ...options, body: step.desired })
+          : client.request('PUT', `${BASE}/mute-timings/${enc(step.key)}`, {
+              ...options,
+              body: step.desired,
+            }),
+        step.action === 'create' ? 'creating' : 'updating',
       );
-  }
-  if (problems.length === 0) {
-    for (const step of of('contact point', ['delete']))
+    }
+    for (const [step, body] of bodies) {
       await write(
         step,
-        client.request('DELETE', `${BASE}/contact-points/${enc(step.key)}`, options),
-        'deleting',
+        step.action === 'create'
+          ? client.request('POST', `${BASE}/contact-points`, { ...options, body })
+          : client.request('PUT', `${BASE}/contact-points/${enc(step.key)}`, { ...options, body }),
+        step.action === 'create' ? 'creating' : 'updating',
       );
-    for (const step of of('mute timing', ['delete']))
-      await write(
-        step,
-        client.request('DELETE', `${BASE}/mute-timings/${enc(step.key)}`, options),
-        'deleting',
-      );
+    }
+    // The tree refers to the mute timings and contact points: it is written only when they all were.
+    if (problems.length === 0) {
+      for (const step of of('policy tree', ['update']))
+        await write(
+          step,
+          client.request('PUT', `${BASE}/policies`, { ...options, body: step.desired }),
+          'replacing',
+        );
+    }
+    if (problems.length === 0) {
+      for (const step of of('contact point', ['delete']))
+        await write(
+          step,
+          client.request('DELETE', `${BASE}/contact-points/${enc(step.key)}`, options),
+          'deleting',
+        );
+      for (const step of of('mute timing', ['delete']))
+        await write(
+          step,
+          client.request('DELETE', `${BASE}/mute-timings/${enc(step.key)}`, options),
+          'deleting',
+        );
+    }
+  } finally {
+    // Even after a failure, what was written is recorded: the next plan must not call it drift.
+    if (done.size > 0) await saveState(plan, done, client, redact);
   }
-  const writes = plan.steps.filter((s) => ['create', 'update', 'delete'].includes(s.action));
-  // Even after a failure, what was written is recorded: the next plan must not call it drift.
-  if (writes.length > 0) await saveState(plan, client, redact);
   if (problems.length > 0) throw new O11yErrors(problems);
-  return {
-    created: writes.filter((s) => s.action === 'create').length,
-    updated: writes.filter((s) => s.action === 'update').length,
-    deleted: writes.filter((s) => s.action === 'delete').length,
-  };
+  const count = (action: NotificationAction) => [...done].filter((s) => s.action === action).length;
+  return { created: count('create'), updated: count('update'), deleted: count('delete') };
 }
 
 /** The stamps after a publish: Grafana's answers for what o11y wrote, kept for what it did not touch. */
-async function saveState(plan: NotificationPlan, client: HttpClient, redact: (text: string) => string) {
+async function saveState(
+  plan: NotificationPlan,
+  done: ReadonlySet<NotificationStep>,
+  client: HttpClient,
+  redact: (text: string) => string,
+) {
   const [points, timings, policy] = await Promise.all([
     readJson<Json[]>(client, `${BASE}/contact-points`, 'listing contact points'),
     readJson<Json[]>(client, `${BASE}/mute-timings`, 'listing mute timings'),
@@ -458,10 +480,10 @@ async function saveState(plan: NotificationPlan, client: HttpClient, redact: (te
     'mute timing': { ...plan.state.muteTimings },
     'policy tree': plan.state.policies ? { policies: plan.state.policies } : {},
   };
-  for (const step of plan.steps) {
+  for (const step of done) {
     const now = remote[step.kind].get(step.key);
     if (step.action === 'delete' && !now) delete stamps[step.kind][step.key];
-    else if ((step.action === 'create' || step.action === 'update') && now && !locked(now))
+    else if (step.action !== 'delete' && now && !locked(now))
       stamps[step.kind][step.key] = { build: digest(step.desired), remote: remoteDigest(step.kind, now) };
   }
   const state: PublishedState = {
