@@ -256,6 +256,16 @@ describe('publish contact points, the policy tree and mute timings (simulator)',
     const error = await applyNotifications(plan, client, () => {}, only).catch((e: Error) => e);
     expect(sim.mutations - before).toBe(0);
     expect(String(error)).not.toContain(env.O11Y_TEST_PD_KEY);
+    // Two contact points need the same variable: one error names both.
+    const twice = { ...slack(), uid: 'o11y-cccccccccccccccccccc', name: 'payments-slack-2' };
+    const both = await planNotifications(tree([slack(), twice], policy([]), []), client, {
+      force: false,
+      prune: false,
+    });
+    const once = await applyNotifications(both, client, () => {}, only).catch((e: O11yErrors) => e);
+    expect((once as O11yErrors).diagnostics.map((d) => d.message)).toEqual([
+      'contact point payments-slack: O11Y_TEST_SLACK_URL, which its url refers to, is not set (and for payments-slack-2)',
+    ]);
     expect(String(error)).toContain(
       'contact point payments-slack: O11Y_TEST_SLACK_URL, which its url refers to, is not set',
     );

@@ -382,17 +382,29 @@ export async function applyNotifications(
   const of = (kind: Kind, actions: readonly NotificationAction[]) =>
     plan.steps.filter((s) => s.kind === kind && actions.includes(s.action));
   // Every secret is resolved before the first write: a missing one must not leave half a publish.
-  const problems: Diagnostic[] = [];
+  // One error per missing secret (its hint names it), listing every contact point that needs it.
+  const missing = new Map<string, { diagnostic: Diagnostic; also: string[] }>();
   const bodies = new Map<NotificationStep, Json>();
   for (const step of of('contact point', ['create', 'update'])) {
     try {
       bodies.set(step, resolvedContactPoint(step.desired!, register, secrets, step.source));
     } catch (error) {
       if (!(error instanceof O11yError)) throw error;
-      problems.push(error.toDiagnostic());
+      const diagnostic = error.toDiagnostic();
+      const seen = missing.get(diagnostic.hint ?? diagnostic.message);
+      if (seen) seen.also.push(String(step.desired!.name));
+      else missing.set(diagnostic.hint ?? diagnostic.message, { diagnostic, also: [] });
     }
   }
-  if (problems.length > 0) throw new O11yErrors(problems);
+  if (missing.size > 0)
+    throw new O11yErrors(
+      [...missing.values()].map(({ diagnostic, also }) =>
+        also.length === 0
+          ? diagnostic
+          : { ...diagnostic, message: `${diagnostic.message} (and for ${also.join(', ')})` },
+      ),
+    );
+  const problems: Diagnostic[] = [];
   const done = new Set<NotificationStep>();
   const write = async (step: NotificationStep, response: Promise<HttpResponse>, verb: string) => {
     const answer = await response;
