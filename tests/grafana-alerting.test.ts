@@ -3,9 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { matchRoutes } from '@o11y/alertmanager';
 import { build } from '@o11y/build';
-import { DIST } from '@o11y/core';
+import { DIST, type Diagnostic } from '@o11y/core';
 import { policyRoutes } from '@o11y/dashboards';
-import { applyAlerting, HttpClient, planAlerting, readDistTree } from '@o11y/publish';
+import {
+  applyAlerting,
+  applyNotifications,
+  HttpClient,
+  notificationRefusals,
+  planAlerting,
+  planNotifications,
+  readDistTree,
+} from '@o11y/publish';
 import { GrafanaSimulator } from '@o11y/publish/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -14,9 +22,10 @@ import { root } from './organisation.ts';
 
 /** The organisation built with every alert Grafana-managed and Prometheus-managed (`alerting: 'both'`). */
 let dist: string;
+let warnings: readonly Diagnostic[];
 beforeAll(async () => {
   dist = await mkdtemp(path.join(os.tmpdir(), 'o11y-organisation-grafana-'));
-  await build({ root, out: dist, alerting: 'both', log: () => {} });
+  ({ warnings } = await build({ root, out: dist, alerting: 'both', log: () => {} }));
 });
 afterAll(() => rm(dist, { recursive: true, force: true }));
 
@@ -97,9 +106,38 @@ describe('the sample organisation’s alerts, Grafana-managed', () => {
       expect(second.rules.every((s) => s.action === 'unchanged')).toBe(true);
       await applyAlerting(second, client, 8);
       expect(sim.mutations).toBe(writes);
+
+      // Its routing: contact points (secrets from the publishing machine), policy tree, mute timings.
+      const secrets = {
+        env: { PAGERDUTY_ROUTING_KEY: 'pd-organisation-canary' },
+        readFile: (file: string) => `https://hooks.example.org/${path.basename(file)}`,
+      };
+      const routing = await planNotifications(tree, client, { force: false, prune: true });
+      expect(notificationRefusals(routing)).toEqual([]);
+      const published = await applyNotifications(routing, client, () => {}, secrets);
+      expect(published.created).toBe(routing.steps.length - 1);
+      expect(sim.notifications.policy.receiver).toBe(
+        JSON.parse(await read(DIST.grafana.alerting.policies)).receiver,
+      );
+      const routed = sim.mutations;
+      const again = await planNotifications(tree, client, { force: false, prune: true });
+      expect(again.steps.every((s) => s.action === 'unchanged')).toBe(true);
+      await applyNotifications(again, client, () => {}, secrets);
+      expect(sim.mutations).toBe(routed);
     } finally {
       await sim.stop();
     }
+  });
+});
+
+describe('the sample organisation’s inhibition, Grafana-managed', () => {
+  it('warns once, at the inhibit rule, that Grafana-managed alerts lose it', async () => {
+    const inhibition = warnings.filter((w) => w.id === 'grafana/inhibition');
+    const rules = (await readFile(path.join(root, 'alertmanager/config.ts'), 'utf8')).split('\n');
+    expect(inhibition.map((w) => `${w.source?.file}:${w.source?.line}`)).toEqual(
+      rules.flatMap((line, i) => (line.includes('.inhibit(') ? [`alertmanager/config.ts:${i + 1}`] : [])),
+    );
+    expect(inhibition[0]!.message).toContain('does not apply to Grafana-managed alerts');
   });
 });
 

@@ -41,6 +41,12 @@ export {
   publishGrafana,
 } from './grafana/run.ts';
 export {
+  applyNotifications,
+  notificationRefusals,
+  planNotifications,
+  type SecretSource,
+} from './grafana-alerting/notifications.ts';
+export {
   type AlertingPlan,
   alertingRefusals,
   applyAlerting,

@@ -293,6 +293,115 @@ describe('diff of two builds with Loki rules', () => {
   });
 });
 
+describe('diff of two builds with Grafana-managed alerting', () => {
+  const grafana = (o: {
+    expr: string;
+    forDuration: string;
+    channel: string;
+    pager: boolean;
+    critical: string;
+    nights: string;
+  }) =>
+    treeFromFiles({
+      'grafana/alerting/rule-groups/o11y-alerts-payments/payments.json': JSON.stringify({
+        title: 'payments',
+        folderUid: 'o11y-alerts-payments',
+        interval: 60,
+        rules: [
+          {
+            uid: 'o11y-errors',
+            title: 'PaymentsErrors',
+            condition: 'C',
+            data: [{ refId: 'A', datasourceUid: 'o11y-prometheus', model: { refId: 'A', expr: o.expr } }],
+            for: o.forDuration,
+            labels: { severity: 'critical' },
+            annotations: { summary: 'Payments fail' },
+          },
+        ],
+      }),
+      'grafana/alerting/contact-points.json': JSON.stringify([
+        {
+          uid: 'o11y-slack',
+          name: 'chat',
+          type: 'slack',
+          settings: { url: '$__env{SLACK_URL}', recipient: o.channel },
+        },
+        ...(o.pager
+          ? [
+              {
+                uid: 'o11y-pager',
+                name: 'pager',
+                type: 'pagerduty',
+                settings: { integrationKey: '$__env{PD_KEY}' },
+              },
+            ]
+          : []),
+      ]),
+      'grafana/alerting/policies.json': JSON.stringify({
+        receiver: 'chat',
+        routes: [
+          { receiver: 'chat', object_matchers: [['severity', '=', o.critical]] },
+          ...(o.pager ? [{ receiver: 'pager', object_matchers: [['team', '=', 'payments']] }] : []),
+        ],
+      }),
+      'grafana/alerting/mute-timings.json': JSON.stringify([
+        { name: 'nights', time_intervals: [{ times: [{ start_time: o.nights, end_time: '06:00' }] }] },
+      ]),
+    });
+  const before = {
+    expr: 'sum(rate(errors_total[5m])) > 0',
+    forDuration: '5m',
+    channel: '#pay',
+    pager: false,
+    critical: 'critical',
+    nights: '00:00',
+  };
+
+  it('reports alert rules, contact points, the policy tree and mute timings, never a setting value', () => {
+    const after = {
+      expr: 'sum(rate(errors_total[5m])) > 1',
+      forDuration: '10m',
+      channel: '#payments',
+      pager: true,
+      critical: 'page',
+      nights: '22:00',
+    };
+    const report = diffTrees(grafana(before), grafana(after), { formatQuery });
+    const section = report.sections.find((s) => s.name === 'Grafana alerting')!;
+    expect(
+      section.items.map((i) => [
+        i.status,
+        i.title,
+        i.changes.map((c) => `${c.subject}: ${c.before ?? ''} → ${c.after ?? ''}`),
+      ]),
+    ).toEqual([
+      [
+        'changed',
+        'alert rule "PaymentsErrors"',
+        ['query: sum(rate(errors_total[5m])) > 0 → sum(rate(errors_total[5m])) > 1', 'for: 5m → 10m'],
+      ],
+      ['added', 'contact point pager (pagerduty)', ['type:  → pagerduty']],
+      ['changed', 'contact point chat (slack)', ['settings.recipient:  → ']],
+      ['changed', 'policy root > severity="page"', ['matchers: severity="critical" → severity="page"']],
+      ['added', 'policy root > team="payments"', ['receiver:  → pager']],
+      ['changed', 'mute timing nights', [expect.stringContaining('22:00')]],
+    ]);
+    expect(section.items[0]!.location).toBe('o11y-alerts-payments/payments');
+    expect(renderText(report)).toContain('Grafana alerting: 2 added, 0 removed, 4 changed');
+    const all = renderText(report) + renderMarkdown(report) + renderJson(report);
+    expect(all).not.toContain('#payments');
+    expect(all).not.toContain('SLACK_URL');
+  });
+
+  it('says nothing when the Grafana alerting is the same', () => {
+    expect(
+      diffTrees(grafana(before), grafana(before), { formatQuery }).sections.every(
+        (s) => s.items.length === 0,
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('building a git ref in a temporary worktree', () => {
   it('diffs HEAD~1 against the working tree: exactly the one changed query', async () => {
     const repo = await mkdtemp(path.join(tmpdir(), 'o11y-diff-repo-'));

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { treeFromFiles } from '../src/built/tree.ts';
 import {
   alertingRefusals,
@@ -8,11 +8,10 @@ import {
   type RuleJson,
   verifyAlerting,
 } from '../src/grafana-alerting/rules.ts';
-import { GrafanaSimulator } from '../src/grafana-simulator/index.ts';
-import { HttpClient } from '../src/http/client.ts';
+import type { HttpClient } from '../src/http/client.ts';
+import { alertingSimulator } from './support/alerting-simulator.ts';
 
 const TOKEN = 'glsa_alerting_canary_0123456789';
-const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
 /** A rule as the build writes it (dashboards' alerting emitter): query A, reduce B, threshold C. */
 function rule(uid: string, title: string, expr: string, group = 'checkout'): RuleJson {
@@ -72,23 +71,7 @@ function tree(rules: RuleJson[], interval = 30) {
 const errors = rule('o11y-errors', 'HighErrors', 'sum(rate(errors_total[5m])) > 0');
 const latency = rule('o11y-latency', 'HighLatency', 'histogram_quantile(0.99, x) > 1');
 
-let simulator: GrafanaSimulator | undefined;
-afterEach(async () => {
-  await simulator?.stop();
-  simulator = undefined;
-});
-
-async function start() {
-  simulator = new GrafanaSimulator({ tokens: { [TOKEN]: { login: 'sa-o11y-ci', role: 'Editor' } } });
-  await simulator.start();
-  const client = new HttpClient({
-    baseUrl: simulator.url,
-    headers: { authorization: `Bearer ${TOKEN}` },
-    secrets: [TOKEN],
-    retry: fast,
-  });
-  return { sim: simulator, client };
-}
+const start = alertingSimulator(TOKEN);
 
 async function publish(
   client: HttpClient,

@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import { DATASOURCE_UIDS } from '../emit/provisioning.ts';
 import { ensureSchemas, formatSchemaError, validatorFor } from '../verify/schema.ts';
 import type { SchemaFile } from '../verify/schema-sources.ts';
-import { grafanaNotifications, provisionedNotifications } from './notifications.ts';
+import { grafanaNotifications, lostInhibitions, provisionedNotifications } from './notifications.ts';
 import { type GrafanaRuleGroup, grafanaRuleGroups, provisionedGroup } from './rules.ts';
 
 export const ALERTING_ARTIFACT_KIND = {
@@ -32,6 +32,12 @@ export const ALERTING_ARTIFACT_KIND = {
 const SCHEMA_OF: Readonly<Record<string, SchemaFile>> = {
   [ALERTING_ARTIFACT_KIND.ruleGroup]: 'alerting-rule-group.schema.json',
   [ALERTING_ARTIFACT_KIND.policies]: 'alerting-notification-policy.schema.json',
+};
+
+/** The artifacts that are lists, and the schema each item is validated against. */
+const ITEM_SCHEMA_OF: Readonly<Record<string, SchemaFile>> = {
+  [ALERTING_ARTIFACT_KIND.contactPoints]: 'alerting-contact-point.schema.json',
+  [ALERTING_ARTIFACT_KIND.muteTimings]: 'alerting-mute-timing.schema.json',
 };
 
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
@@ -61,6 +67,11 @@ function ruleArtifacts(groups: readonly GrafanaRuleGroup[]): Artifact[] {
     },
   ];
 }
+
+const alertmanagerConfig = (definitions: readonly Definition[]) =>
+  definitions.find((d) => kindOf(d) === ALERTMANAGER_CONFIG) as
+    | AlertmanagerConfig<LabelVocabulary>
+    | undefined;
 
 /** The Alertmanager config as Grafana's notification policies, contact points and mute timings. */
 function notificationArtifacts(config: AlertmanagerConfig<LabelVocabulary>): Artifact[] {
@@ -115,17 +126,22 @@ export const alertingEmitter: Emitter = {
     const groups = grafanaRuleGroups(context.definitions, context.profile, context.alerting ?? 'prometheus');
     if (groups.length === 0) return [];
     // Grafana's alerts notify through Grafana's own Alertmanager: it gets the organisation's routing.
-    const config = context.definitions.find((d) => kindOf(d) === ALERTMANAGER_CONFIG);
-    return [
-      ...ruleArtifacts(groups),
-      ...(config ? notificationArtifacts(config as AlertmanagerConfig<LabelVocabulary>) : []),
-    ];
+    const config = alertmanagerConfig(context.definitions);
+    return [...ruleArtifacts(groups), ...(config ? notificationArtifacts(config) : [])];
   },
 
-  /** Every API-shaped artifact against the schema generated from the SDK's alerting types. */
-  async verify(artifacts: readonly Artifact[], dir: string): Promise<readonly Diagnostic[]> {
+  /**
+   * Every API-shaped artifact against the schema generated from the SDK's alerting types; and a warning
+   * for each inhibit rule, which Grafana's Alertmanager cannot apply.
+   */
+  async verify(
+    artifacts: readonly Artifact[],
+    dir: string,
+    context: BuildContext,
+  ): Promise<readonly Diagnostic[]> {
     await ensureSchemas();
-    const problems: Diagnostic[] = [];
+    const config = alertmanagerConfig(context.definitions);
+    const problems: Diagnostic[] = config ? lostInhibitions(config) : [];
     const check = (artifact: Artifact, schema: SchemaFile, json: unknown, prefix = '') => {
       const validate = validatorFor(schema);
       if (validate(json)) return;
@@ -140,12 +156,13 @@ export const alertingEmitter: Emitter = {
     };
     for (const artifact of artifacts) {
       const schema = SCHEMA_OF[artifact.kind];
-      if (!schema && artifact.kind !== ALERTING_ARTIFACT_KIND.contactPoints) continue;
+      const itemSchema = ITEM_SCHEMA_OF[artifact.kind];
+      if (!schema && !itemSchema) continue;
       const json = JSON.parse(await readFile(path.join(dir, artifact.path), 'utf8')) as alerting.RuleGroup;
       if (schema) check(artifact, schema, json);
-      if (artifact.kind === ALERTING_ARTIFACT_KIND.contactPoints) {
-        for (const [index, point] of (json as unknown[]).entries())
-          check(artifact, 'alerting-contact-point.schema.json', point, `/${index}`);
+      if (itemSchema) {
+        for (const [index, item] of (json as unknown[]).entries())
+          check(artifact, itemSchema, item, `/${index}`);
       }
       // The rule group schema leaves query models open: a Prometheus query is checked as one.
       for (const [r, rule] of (json.rules ?? []).entries()) {

@@ -1,6 +1,7 @@
 import * as alerting from '@grafana/grafana-foundation-sdk/alerting';
 import {
   type AlertmanagerConfig,
+  formatMatcher,
   isSecret,
   type LabelVocabulary,
   type Matcher,
@@ -14,6 +15,7 @@ import {
   type TimeInterval,
 } from '@o11y/alertmanager';
 import { type Diagnostic, O11yErrors, type SourceLocation, shortHash } from '@o11y/core';
+import type { MuteTiming } from './mute-timing.ts';
 import { GRAFANA_ORG_ID } from './rules.ts';
 
 type AnyConfig = AlertmanagerConfig<LabelVocabulary>;
@@ -90,7 +92,7 @@ export interface GrafanaNotifications {
   readonly contactPoints: readonly alerting.ContactPoint[];
   readonly policy: alerting.NotificationPolicy;
   /** In Alertmanager's (and Grafana's API) wire spelling: the SDK's TimeInterval type differs from it. */
-  readonly muteTimings: ReadonlyArray<{ name: string; time_intervals: unknown[] }>;
+  readonly muteTimings: readonly MuteTiming[];
   readonly templates: ReadonlyArray<{ name: string; template: string }>;
   readonly source: SourceLocation;
 }
@@ -168,7 +170,7 @@ export function grafanaNotifications<V extends LabelVocabulary>(
     contactPoints: JSON.parse(JSON.stringify(points)),
     policy: JSON.parse(JSON.stringify(policyOf(config.root).build())),
     muteTimings: intervals.map(
-      (interval: TimeInterval) => renderTimeInterval(interval) as { name: string; time_intervals: unknown[] },
+      (interval: TimeInterval) => renderTimeInterval(interval) as unknown as MuteTiming,
     ),
     templates: config.templates.map((t) => ({ name: t.fileName.replace(/\.tmpl$/, ''), template: t.text })),
     source: config.source,
@@ -219,4 +221,20 @@ export function policyRoutes(policy: alerting.NotificationPolicy, inherited = ''
     continues: policy.continue === true,
     routes: (policy.routes ?? []).map((child) => policyRoutes(child, receiver)),
   };
+}
+
+/**
+ * What Grafana-managed alerting loses of the Alertmanager definition: Grafana's Alertmanager has no
+ * inhibition, so each inhibit rule goes on muting only the alerts Prometheus evaluates. One warning per
+ * rule, at its line.
+ */
+export function lostInhibitions<V extends LabelVocabulary>(typed: AlertmanagerConfig<V>): Diagnostic[] {
+  const matchers = (list: readonly Matcher[]) => `{${list.map(formatMatcher).join(', ')}}`;
+  return typed.inhibitRules.map((rule) => ({
+    severity: 'warning',
+    id: 'grafana/inhibition',
+    message: `inhibit rule "${rule.name}" does not apply to Grafana-managed alerts (Grafana's Alertmanager has no inhibition): alerts matching ${matchers(rule.targetMatching.matchers)} that Grafana evaluates still notify while ${matchers(rule.sourceMatching.matchers)} fires`,
+    source: rule.source,
+    hint: "keep the rule groups of the muted alerts Prometheus-managed (alerting: 'prometheus'), or express the muting in Grafana (a notification policy or mute timing for those labels)",
+  }));
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { stableStringify } from '@o11y/core';
 import { createGenerator } from 'ts-json-schema-generator';
+import { SCHEMA_DIR } from './schema.ts';
 import { SCHEMA_SOURCES, type SchemaFile } from './schema-sources.ts';
 
 interface Schema {
@@ -17,14 +18,18 @@ interface Schema {
 export function generateSchemas(): { file: SchemaFile; content: string }[] {
   const require = createRequire(import.meta.url);
   const sdkDist = path.dirname(path.dirname(require.resolve('@grafana/grafana-foundation-sdk/dashboard')));
-  return Object.entries(SCHEMA_SOURCES).map(([file, { module, type }]) => {
+  // This package's own types live in its src/, next to dist/ whichever of the two this runs from.
+  const ownSrc = path.join(SCHEMA_DIR, '..', 'src');
+  return Object.entries(SCHEMA_SOURCES).map(([file, source]) => {
+    const { type } = source;
     const schema = createGenerator({
-      path: path.join(sdkDist, module),
+      path: 'own' in source ? path.join(ownSrc, source.own) : path.join(sdkDist, source.module),
       type,
       skipTypeCheck: true,
       expose: 'export',
       topRef: true,
-      jsDoc: 'basic',
+      // Own types carry their patterns as JSDoc tags.
+      jsDoc: 'own' in source ? 'extended' : 'basic',
     }).createSchema(type) as Schema;
     if (schema.definitions?.Dataquery && (file === 'dashboard.schema.json' || file.startsWith('alerting-'))) {
       schema.definitions.Dataquery = {

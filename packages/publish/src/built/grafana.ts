@@ -62,15 +62,30 @@ export function parseJson(
   file: string,
   problems: Diagnostic[],
 ): Record<string, unknown> | undefined {
+  return parseShaped(tree, file, problems, 'object') as Record<string, unknown> | undefined;
+}
+
+/** A generated JSON list (contact points, mute timings), reported like parseJson when it is not one. */
+export function parseJsonList(tree: DistTree, file: string, problems: Diagnostic[]): unknown[] | undefined {
+  return parseShaped(tree, file, problems, 'list') as unknown[] | undefined;
+}
+
+function parseShaped(
+  tree: DistTree,
+  file: string,
+  problems: Diagnostic[],
+  shape: 'object' | 'list',
+): unknown {
   try {
     const value = JSON.parse(tree.files.get(file)!) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (shape === 'list' ? Array.isArray(value) : value && typeof value === 'object' && !Array.isArray(value))
+      return value;
   } catch {
     // reported below
   }
   problems.push({
     severity: 'error',
-    message: `dist/${file} is not a JSON object`,
+    message: `dist/${file} is not a JSON ${shape}`,
     source: sourceOf(tree, file),
     id: 'publish/grafana-json',
     hint: 'rebuild with `npm run o11y -- build`; files under dist/ are generated',

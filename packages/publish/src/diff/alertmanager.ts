@@ -65,7 +65,7 @@ function subtree(route: Json, path: string, status: 'added' | 'removed'): ItemDi
  * settings, then their matchers, then their receiver and settings (changed matchers), so a changed
  * matcher is one change of that route and not its whole subtree removed and added again.
  */
-function routeChanges(a: Json, b: Json, path: string): ItemDiff[] {
+export function routeChanges(a: Json, b: Json, path: string): ItemDiff[] {
   const items: ItemDiff[] = [];
   const title = `route ${path}`;
   const changes: Change[] = ROUTE_FIELDS.filter((f) => !equal(a[f], b[f])).map((f) => ({

@@ -1,6 +1,7 @@
 import type { DistTree } from '../built/tree.ts';
 import { diffAlertmanager } from './alertmanager.ts';
 import { diffDashboards } from './dashboards.ts';
+import { diffGrafanaAlerting } from './grafana-alerting.ts';
 import type { CardinalityDiff, DiffOptions, DiffReport } from './model.ts';
 import { diffLokiRules, diffRules } from './rules.ts';
 import { diffSlos } from './slos.ts';
@@ -17,6 +18,7 @@ export function diffTrees(base: DistTree, head: DistTree, options: DiffOptions =
       diffRules(base, head, options),
       diffSlos(base, head),
       diffAlertmanager(base, head),
+      diffGrafanaAlerting(base, head, options),
       diffLokiRules(base, head, options),
     ],
     ...(cardinality && { cardinality }),

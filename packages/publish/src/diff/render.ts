@@ -134,7 +134,8 @@ const NOTE_ROOM = 1_000;
  */
 export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}): string {
   const head = ['## o11y diff', ''];
-  if (isEmpty(report)) return `${head.join('\n')}No changes to dashboards, rules, SLOs or Alertmanager.\n`;
+  if (isEmpty(report))
+    return `${head.join('\n')}No changes to dashboards, rules, SLOs, Alertmanager or Grafana alerting.\n`;
   head.push('| Area | Added | Removed | Changed |', '|---|---:|---:|---:|');
   const sections = report.sections.filter((s) => s.items.length > 0);
   for (const section of sections) {

@@ -32,7 +32,7 @@ import { mapBounded } from '../http/pool.ts';
 export const CHECKSUM_ANNOTATION = 'o11y_checksum';
 export const PROVENANCE_HEADER = { 'x-disable-provenance': 'true' } as const;
 
-const BASE = '/api/v1/provisioning';
+export const BASE = '/api/v1/provisioning';
 
 export interface RuleJson {
   uid: string;
@@ -291,7 +291,7 @@ export interface AlertingSummary {
   readonly intervalsSet: number;
 }
 
-const isOk = (response: HttpResponse) => response.status >= 200 && response.status < 300;
+export const isOk = (response: HttpResponse) => response.status >= 200 && response.status < 300;
 
 /** Folders first, then rules (creates and updates, then deletions), then group intervals. */
 export async function applyAlerting(

@@ -152,7 +152,7 @@ function validRule(
 }
 
 /** Grafana's rule: a resource may change provenance only from none, or stay with its own. */
-function checkProvenance(stored: string, requested: string): void {
+export function checkProvenance(stored: string, requested: string): void {
   if (stored === requested || stored === '') return;
   const name = (p: string) => (p === '' ? 'none' : p);
   throw new SimulatorError(403, {
@@ -163,7 +163,7 @@ function checkProvenance(stored: string, requested: string): void {
 }
 
 /** The writer's provenance: `api`, or none when the request sends `X-Disable-Provenance` (any value). */
-function provenanceOf(request: SimRequest): string {
+export function provenanceOf(request: SimRequest): string {
   return request.headers['x-disable-provenance'] !== undefined ? '' : 'api';
 }
 

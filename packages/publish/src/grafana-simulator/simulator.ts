@@ -5,6 +5,7 @@ import { apisRoutes } from './apis-routes.ts';
 import { classicRoutes } from './classic-routes.ts';
 import { FaultInjector, type FaultOptions } from './faults.ts';
 import { ForbiddenError, isWriteMethod, type SimRequest, type SimResponse } from './http.ts';
+import { NotificationStore, notificationRoutes } from './notification-routes.ts';
 import {
   type Identity,
   type JsonObject,
@@ -50,6 +51,8 @@ export class GrafanaSimulator extends LocalHttpService {
   readonly store = new SimulatorStore();
   /** Grafana-managed alerting, in the same database (folders, the write count) as the dashboards. */
   readonly alerting = new AlertingStore(this.store);
+  /** Contact points, the notification policy tree, mute timings and templates of Grafana's Alertmanager. */
+  readonly notifications = new NotificationStore(this.store);
   readonly faults: FaultInjector;
   readonly requests: RequestRecord[] = [];
   readonly grafanaVersion: 11 | 12 | 13;
@@ -69,6 +72,7 @@ export class GrafanaSimulator extends LocalHttpService {
     this.routes = [
       classicRoutes(this.store, { version, listVersionsAsObject: this.grafanaVersion >= 12 }),
       alertingRoutes(this.alerting),
+      notificationRoutes(this.notifications),
     ];
     if (this.grafanaVersion >= 12) {
       this.routes.push(
