@@ -76,6 +76,7 @@ describe('o11y diff --base HEAD~1 on the sample organisation', () => {
         { name: 'Rules', items: [] },
         { name: 'SLOs', items: [] },
         { name: 'Alertmanager', items: [] },
+        { name: 'Grafana alerting', items: [] },
         { name: 'Loki rules', items: [] },
       ],
     });

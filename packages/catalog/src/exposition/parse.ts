@@ -260,7 +260,9 @@ export function parseExposition(text: string): ExpositionFamily[] {
     return existing;
   };
   const lines = text.split('\n').map((raw) => (raw.endsWith('\r') ? raw.slice(0, -1) : raw));
-  const last = lines.findLastIndex((line) => line.trim() !== '');
+  // Not findLastIndex: the organisation's own TypeScript settings type-check this file too (ES2022 suffices).
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last]!.trim() === '') last--;
   const openMetrics = last >= 0 && lines[last] === '# EOF';
   const types = openMetrics ? OPENMETRICS_TYPES : TEXT_TYPES;
   lines.forEach((line, index) => {
