@@ -49,7 +49,12 @@ const OPENMETRICS_TYPES: Readonly<Partial<Record<DeclaredType, TypeRule>>> = {
   gaugehistogram: { suffixes: ['_bucket', '_gsum', '_gcount'], stored: 'histogram', storedSuffix: '' },
   summary: TEXT_TYPES.summary!,
 };
-const ALL_SUFFIXES = ['_bucket', '_sum', '_count', '_created', '_total', '_info', '_gsum', '_gcount'];
+/** Every suffix a sample may carry after its family's name, in either format. */
+const ALL_SUFFIXES = [
+  ...new Set(
+    [...Object.values(TEXT_TYPES), ...Object.values(OPENMETRICS_TYPES)].flatMap((rule) => rule.suffixes),
+  ),
+].filter((suffix) => suffix !== '');
 const NAME_START = /[a-zA-Z_:]/;
 const NAME_CHAR = /[a-zA-Z0-9_:]/;
 
