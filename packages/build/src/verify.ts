@@ -1,6 +1,5 @@
 import type { Diagnostic, ProjectModel, Severity } from '@o11y/core';
 import { type LintConfig, LintProject, lint } from '@o11y/lint';
-import { init } from '@o11y/promql';
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
@@ -30,6 +29,5 @@ export async function lintStage(model: ProjectModel, config: LintConfig, failOn:
 
 /** The analysed project without running any check: what the series estimates need when verify is off. */
 export async function unverifiedProject(model: ProjectModel, config: LintConfig): Promise<LintProject> {
-  await init();
-  return new LintProject(model, config.catalog, config.budgets);
+  return LintProject.analyse(model, config.catalog, config.budgets);
 }

@@ -1,5 +1,4 @@
 import { compareCodePoints, type Diagnostic, type ProjectModel, type SourceLocation } from '@o11y/core';
-import { init } from '@o11y/promql';
 import { estimateCardinality } from './cardinality.ts';
 import { type Check, describeTarget, type Finding, type Span, sourceOf, type Target } from './check.ts';
 import { allChecks } from './checks/index.ts';
@@ -87,7 +86,6 @@ function compareFindings(a: LintFinding, b: LintFinding): number {
  * ones get removed.
  */
 export async function lint(model: ProjectModel, options: LintOptions = {}): Promise<LintResult> {
-  await init();
   const config = options.config ?? {};
   const configSource = (config as DefinedConfig).source;
   const resolved = resolveConfig(options.checks ?? allChecks, config, configSource);
@@ -96,7 +94,7 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
   const preparing = Promise.all(resolved.map(({ check }) => check.prepare?.({ sources, parser })));
   // Awaited below; until then a failure must not count as unhandled if the analysis throws first.
   preparing.catch(() => undefined);
-  const project = new LintProject(model, config.catalog, config.budgets, sources, parser);
+  const project = await LintProject.analyse(model, config.catalog, config.budgets, sources, parser);
   if (options.prometheus) {
     const { client, lookbackMs } = options.prometheus;
     project.live = await fetchLiveData(client, estimateCardinality(project), lookbackMs);

@@ -11,9 +11,11 @@ import {
 import { type LogqlParseResult, parseLogql } from '@o11y/logql';
 import {
   type DashboardParseResult,
+  init,
   type ParseResult,
   type ParserOptions,
   parse,
+  parseAll,
   parseDashboardQuery,
 } from '@o11y/promql';
 import { type LabelBound, mergeBound, narrowLabel, type Shape, ShapeResolver } from './analysis/shape.ts';
@@ -106,8 +108,11 @@ export class LintProject {
     readonly sources: PlainSources = { ruleFiles: [], alertmanagers: [] },
     /** The PromQL features the Prometheus that runs these expressions enables. */
     readonly parser: ParserOptions = {},
+    /** The rules' expressions already parsed, in the order of the model's groups and rules (`analyse`). */
+    parsedRules?: readonly ParseResult[],
   ) {
     this.catalogue = catalogueSeries(catalog);
+    let index = 0;
     this.rules = model.ruleGroups.flatMap((group) =>
       group.rules.map((rule) => ({
         group,
@@ -115,7 +120,7 @@ export class LintProject {
         expression: {
           target: { kind: 'rule', group, rule },
           text: rule.expr,
-          parsed: parse(rule.expr, parser),
+          parsed: parsedRules?.[index++] ?? parse(rule.expr, parser),
         },
       })),
     );
@@ -168,6 +173,26 @@ export class LintProject {
     // The Prometheus configuration of the build is what really runs; it wins over the catalogue.
     for (const job of model.scrapeJobs) this.intervals.set(job.job, parseDuration(job.scrapeInterval));
     this.shapes = new ShapeResolver((name) => this.series(name));
+  }
+
+  /**
+   * The project analysed as lint and build read it: every rule's expression parsed at once by the
+   * native build of the parser (`parseAll`: the bulk of a large project's parsing, on the other core),
+   * and the wasm parser loaded meanwhile only for the dashboards' queries.
+   */
+  static async analyse(
+    model: ProjectModel,
+    catalog: MetricCatalog | undefined,
+    budgets?: Budgets,
+    sources?: PlainSources,
+    parser: ParserOptions = {},
+  ): Promise<LintProject> {
+    const exprs = model.ruleGroups.flatMap((group) => group.rules.map((rule) => rule.expr));
+    const [parsedRules] = await Promise.all([
+      parseAll(exprs, parser),
+      model.dashboards.length > 0 ? init() : undefined,
+    ]);
+    return new LintProject(model, catalog, budgets, sources, parser, parsedRules);
   }
 
   /** The recording rules of the project that write series `name`. */

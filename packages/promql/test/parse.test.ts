@@ -7,6 +7,7 @@ import {
   type ParseResult,
   PromQLParseError,
   parse,
+  parseAll,
   prettify,
   selectors,
   walk,
@@ -215,6 +216,30 @@ describe('parse', () => {
     expect(tree(`{a="${value}"}`)).toMatchObject({ matchers: [{ name: 'a', value }] });
     expect(parse(short)).toEqual(expected);
     expect(tree('up')).toMatchObject({ type: 'VectorSelector', name: 'up', start: 0, end: 2 });
+  });
+});
+
+describe('parseAll', () => {
+  beforeAll(() => init());
+
+  it("gives parse()'s result for every expression, in order, with the same features", async () => {
+    const exprs = [
+      'sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) / on (job) group_left () up',
+      'x > Inf or y < -Inf or z != NaN',
+      'sum(rate(x[5m]) by (job)',
+      '',
+      '\ud800',
+      '{a="\xff"}',
+      'limitk(1, x)',
+      `{a="${'ü'.repeat(100_000)}"}`,
+      'sum(rate(x[5m]) by (job)',
+    ];
+    for (const options of [undefined, { experimentalFunctions: true }]) {
+      const all = await parseAll(exprs, options);
+      expect(all).toEqual(exprs.map((expr) => parse(expr, options)));
+      expect(all.filter((result) => result.ok)).toHaveLength(options ? 5 : 4);
+    }
+    expect(await parseAll([])).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   type RuleGroupModel,
 } from '@o11y/core';
 import { parseLogql } from '@o11y/logql';
-import { init, parse } from '@o11y/promql';
+import { init, parse, type RuleFileProblem, validateRuleFiles } from '@o11y/promql';
 import { isScalar, type Node, type YAMLMap } from 'yaml';
 import { type AlertmanagerSource, isAlertmanagerConfig } from './alertmanager-file.ts';
 import {
@@ -25,6 +25,11 @@ export interface RuleFileSource {
   readonly document: PositionedDocument;
   /** The map holding `groups`: the document, or a PrometheusRule's `spec`. */
   readonly node: Node;
+  /**
+   * What upstream's rulefmt says of the whole file, when the file is this rule file and nothing else:
+   * asked before any YAML of the run was read, so it is ready when the checks need it.
+   */
+  readonly validated?: Promise<readonly RuleFileProblem[]>;
 }
 
 /** What plain files hold beyond the project model: the rule files and Alertmanager configurations themselves. */
@@ -51,6 +56,8 @@ interface Collected {
   ruleFiles: RuleFileSource[];
   alertmanagers: AlertmanagerSource[];
   problems: Diagnostic[];
+  /** The file being read, when it holds one document, and what the validator says of all of it. */
+  whole?: { readonly text: string; readonly validated: Promise<readonly RuleFileProblem[]> };
 }
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
@@ -129,7 +136,14 @@ function loadDocument(document: PositionedDocument, node: Node | null, into: Col
     into.groups.push(...loaded.groups);
     for (const [rule, origin] of loaded.origins) into.origins.set(rule, origin);
     // A Mimir namespace file adds `namespace` beside `groups`, which Prometheus itself would refuse.
-    if (!field(root, 'namespace')) into.ruleFiles.push({ document, node: groupsOwner });
+    if (!field(root, 'namespace')) {
+      const whole = into.whole && groupsOwner === document.root && document.text === into.whole.text;
+      into.ruleFiles.push({
+        document,
+        node: groupsOwner,
+        ...(whole && { validated: into.whole!.validated }),
+      });
+    }
     return true;
   }
   const dashboard = asMap(field(root, 'dashboard'));
@@ -200,7 +214,13 @@ export function loadText(file: string, content: string, options: { named?: boole
   };
 }
 
-function readInto(file: string, content: string, named: boolean, into: Collected): void {
+function readInto(
+  file: string,
+  content: string,
+  named: boolean,
+  into: Collected,
+  validated?: Promise<readonly RuleFileProblem[]>,
+): void {
   const { documents, errors } = PositionedDocument.parseAll(file, content);
   if (errors.length > 0) {
     into.problems.push(
@@ -216,7 +236,9 @@ function readInto(file: string, content: string, named: boolean, into: Collected
     return;
   }
   let found = false;
+  into.whole = validated && documents.length === 1 ? { text: content, validated } : undefined;
   for (const document of documents) found = loadDocument(document, document.root, into) || found;
+  into.whole = undefined;
   if (!found && named) {
     into.problems.push({
       severity: 'error',
@@ -237,6 +259,7 @@ function readInto(file: string, content: string, named: boolean, into: Collected
 export async function loadFiles(targets: readonly string[], root: string): Promise<LoadedFiles> {
   await init();
   const into = collector();
+  const read: { file: string; named: boolean }[] = [];
   for (const target of targets) {
     const absolute = path.resolve(root, target);
     let files: string[];
@@ -251,10 +274,25 @@ export async function loadFiles(targets: readonly string[], root: string): Promi
       });
       continue;
     }
-    for (const file of files) {
-      const relative = path.relative(root, file).split(path.sep).join('/');
-      readInto(relative, await readFile(file, 'utf8'), file === absolute, into);
-    }
+    for (const file of files) read.push({ file, named: file === absolute });
+  }
+  const contents = await Promise.all(read.map(({ file }) => readFile(file, 'utf8')));
+  // Upstream's rulefmt judges every YAML file whole, on the other core, while this thread reads them.
+  const yamlFiles = read.flatMap(({ file }, index) => (file.endsWith('.json') ? [] : [index]));
+  const validating = validateRuleFiles(
+    yamlFiles.map((index) => contents[index]!),
+    {},
+    { expressions: false },
+  );
+  // Awaited by rules/promtool-check; until then a failure must not count as unhandled.
+  validating.catch(() => undefined);
+  const positions = new Map(yamlFiles.map((index, position) => [index, position]));
+  for (const [index, { file, named }] of read.entries()) {
+    const relative = path.relative(root, file).split(path.sep).join('/');
+    const position = positions.get(index);
+    const validated = position === undefined ? undefined : validating.then((results) => results[position]!);
+    validated?.catch(() => undefined);
+    readInto(relative, contents[index]!, named, into, validated);
   }
   return {
     model: {

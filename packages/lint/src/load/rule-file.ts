@@ -10,6 +10,7 @@ import {
   stringRecord,
   text,
 } from './document.ts';
+import type { RuleFileSource } from './files.ts';
 
 export interface LoadedRules {
   readonly groups: RuleGroupModel[];
@@ -77,13 +78,19 @@ function loadRule(document: PositionedDocument, rule: YAMLMap | undefined, loade
  * The rule file inside `node` (a whole document, or a PrometheusRule's `spec`) as text of its own, and
  * where its line:column are in the document: a block mapping is cut out and dedented, a flow one kept.
  */
-function ruleFileText(
-  document: PositionedDocument,
-  node: Node,
-): { text: string; place: (line: number, column: number) => SourceLocation } {
+function ruleFileText(document: PositionedDocument, node: Node): PlacedText {
   const [start, end] = node.range ?? [0, document.text.length];
   const indent = start - (document.text.lastIndexOf('\n', start - 1) + 1);
-  const dedent = isMap(node) && !node.flow ? indent : 0;
+  return textOf(document, start, end, isMap(node) && !node.flow ? indent : 0);
+}
+
+interface PlacedText {
+  readonly text: string;
+  readonly place: (line: number, column: number) => SourceLocation;
+}
+
+/** `document.text` from `start` to `end`, with up to `dedent` leading spaces cut from every line but the first. */
+function textOf(document: PositionedDocument, start: number, end: number, dedent: number): PlacedText {
   const lines = document.text.slice(start, end).split('\n');
   const starts: number[] = [];
   const removed: number[] = [];
@@ -151,15 +158,21 @@ function findScalar(node: Node | null | undefined, value: string): Node | undefi
  * annotation or value it is about. One list per file, in order.
  */
 export async function validateRules(
-  files: readonly { readonly document: PositionedDocument; readonly node: Node }[],
+  files: readonly RuleFileSource[],
   parser: ParserOptions,
 ): Promise<{ message: string; source: SourceLocation }[][]> {
-  const texts = files.map(({ document, node }) => ruleFileText(document, node));
-  const results = await validateRuleFiles(
-    texts.map(({ text }) => text),
+  // A file validated whole (loadFiles asked before reading it) is its own text; the rest are cut out.
+  const texts = files.map(({ document, node, validated }) =>
+    validated ? textOf(document, 0, document.text.length, 0) : ruleFileText(document, node),
+  );
+  const rest = files.flatMap((file, index) => (file.validated ? [] : [index]));
+  const restResults = await validateRuleFiles(
+    rest.map((index) => texts[index]!.text),
     parser,
     { expressions: false },
   );
+  let next = 0;
+  const results = await Promise.all(files.map((file) => file.validated ?? restResults[next++]!));
   return results.map((problems, index) => {
     const { document, node } = files[index]!;
     const { place } = texts[index]!;

@@ -54,6 +54,10 @@ describe('rules/promtool-check', () => {
     expect(await at('invalid/duplicate-key.yml')).toEqual([
       '7:1 mapping key "expr" already defined at line 5',
     ]);
+    // A file is judged whole, as promtool reads it: the line a message names is the file's line.
+    expect(await at('invalid/duplicate-key-after-header.yml')).toEqual([
+      '9:1 mapping key "expr" already defined at line 8',
+    ]);
     expect(await at('invalid/unknown-field.yml')).toEqual([
       '7:1 field severity not found in type rulefmt.Rule',
     ]);
