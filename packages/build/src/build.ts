@@ -1,6 +1,5 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   type AlertEvaluator,
   type Artifact,
@@ -10,6 +9,7 @@ import {
   DIST,
   type Diagnostic,
   type Emitter,
+  importOrganisationModule,
   isDefinition,
   kindOf,
   loadProjectLayout,
@@ -92,8 +92,7 @@ export async function definitionModules(root: string): Promise<string[]> {
 /** Imports every definition module and collects the definitions it exports (directly or in arrays). */
 export async function loadDefinitions(
   root: string,
-  importModule: (file: string) => Promise<Record<string, unknown>> = (file) =>
-    import(pathToFileURL(file).href),
+  importModule: (file: string) => Promise<Record<string, unknown>> = importOrganisationModule,
 ): Promise<Definition[]> {
   const seen = new Set<Definition>();
   const definitions: Definition[] = [];

@@ -1,9 +1,26 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCommands } from '../src/main.ts';
 import { bin, o11y, repoRoot } from './helpers.ts';
 
 const verbs = [...(await loadCommands()).keys()];
+
+/** Runs the CLI with a module hook that reports every module the process loads (ESM and the CommonJS it requires). */
+function loadedModules(args: readonly string[], cwd: string): { status: number | null; loaded: string[] } {
+  const hook = `data:text/javascript,${encodeURIComponent(`
+    import { register } from 'node:module';
+    register('data:text/javascript,' + encodeURIComponent(
+      'export async function load(url, context, next) { process._rawDebug("loaded " + url); return next(url, context); }'));`)}`;
+  const run = spawnSync(process.execPath, ['--import', hook, bin, ...args], { cwd, encoding: 'utf8' });
+  const loaded = run.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('loaded file:'))
+    .map((line) => line.slice('loaded '.length));
+  return { status: run.status, loaded };
+}
 
 describe('every verb', () => {
   it('is listed by o11y --help', () => {
@@ -27,20 +44,8 @@ describe('every verb', () => {
   );
 
   it('o11y --help loads no library but @o11y/core: the verbs load theirs when they run', () => {
-    // A module hook reports every module the process loads (ESM and the CommonJS it requires).
-    const hook = `data:text/javascript,${encodeURIComponent(`
-      import { register } from 'node:module';
-      register('data:text/javascript,' + encodeURIComponent(
-        'export async function load(url, context, next) { process._rawDebug("loaded " + url); return next(url, context); }'));`)}`;
-    const run = spawnSync(process.execPath, ['--import', hook, bin, '--help'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
-    expect(run.status).toBe(0);
-    const loaded = run.stderr
-      .split('\n')
-      .filter((line) => line.startsWith('loaded file:'))
-      .map((line) => line.slice('loaded '.length));
+    const { status, loaded } = loadedModules(['--help'], repoRoot);
+    expect(status).toBe(0);
     const packages = new Set(
       loaded.map(
         (url) =>
@@ -48,6 +53,22 @@ describe('every verb', () => {
       ),
     );
     expect([...packages].sort()).toEqual(['cli', 'core']);
+  });
+
+  it('o11y lint of a rule file outside a project starts neither tsx nor the wasm parser', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'o11y-plain-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'rules.yml'),
+        'groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n',
+      );
+      const { status, loaded } = loadedModules(['lint', 'rules.yml'], dir);
+      expect(status).toBe(0);
+      expect(loaded.filter((url) => url.includes('/packages/lint/'))).not.toEqual([]);
+      expect(loaded.filter((url) => /\/node_modules\/tsx\/|\/wasm_exec\.js$/.test(url))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('o11y publish --help lists every publish target', async () => {

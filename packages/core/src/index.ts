@@ -9,6 +9,7 @@ export * from './layout.ts';
 export * from './local-server.ts';
 export * from './log.ts';
 export * from './model.ts';
+export * from './organisation-module.ts';
 export * from './processes.ts';
 export * from './project.ts';
 export * from './random.ts';

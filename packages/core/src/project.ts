@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { O11yError, O11yErrors } from './errors.ts';
+import { importOrganisationModule } from './organisation-module.ts';
 import { captureSource, type SourceLocation } from './source.ts';
 
 /** The file every command reads the project's layout (and lint its configuration) from. */
@@ -95,7 +95,7 @@ function isLayout(value: unknown): value is ProjectLayout {
 export async function loadProjectLayout(root: string): Promise<ProjectLayout> {
   const file = path.join(root, CONFIG_FILE);
   if (!existsSync(file)) return DEFAULT_LAYOUT;
-  const module = (await import(pathToFileURL(file).href)) as { project?: unknown };
+  const module = (await importOrganisationModule(file)) as { project?: unknown };
   if (module.project === undefined) return DEFAULT_LAYOUT;
   if (!isLayout(module.project)) {
     throw new O11yError(`${CONFIG_FILE} exports a "project" that is not a project layout`, {

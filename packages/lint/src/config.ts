@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { captureSource, O11yError, O11yErrors, type Severity, type SourceLocation } from '@o11y/core';
+import {
+  captureSource,
+  importOrganisationModule,
+  O11yError,
+  O11yErrors,
+  type Severity,
+  type SourceLocation,
+} from '@o11y/core';
 import type { ParserOptions } from '@o11y/promql';
 import type { Check, OptionSpecs } from './check.ts';
 import type { MetricCatalog } from './series.ts';
@@ -207,7 +213,7 @@ export async function loadConfig(root: string, file = 'o11y.config.ts'): Promise
     if (file === 'o11y.config.ts') return {};
     throw new O11yError(`configuration file ${file} does not exist`, { id: 'lint/config' });
   }
-  const module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
+  const module = (await importOrganisationModule(absolute)) as { default?: unknown };
   const value = module.default;
   if (typeof value !== 'object' || value === null) {
     throw new O11yError(`${file} must \`export default defineConfig({...})\``, {

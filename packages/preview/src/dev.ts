@@ -4,6 +4,7 @@
  * dashboards whose JSON changed and reload their open pages. A failed rebuild keeps the last pages.
  */
 import { existsSync, type FSWatcher, watch } from 'node:fs';
+import { enableTypeScript } from '@o11y/core';
 import { type DevServer, startDevServer } from './dev-server.ts';
 import { freshModules } from './fresh-modules.ts';
 import { type BuiltDashboard, readBuiltDashboards, renderDashboards } from './preview.ts';
@@ -42,6 +43,8 @@ const SETTLE_MS = 40;
 
 export async function startDev(options: DevOptions): Promise<DevSession> {
   const bundle = await loadRenderer();
+  // tsx is registered before the generation hook: the hook registered last resolves first, then hands on to tsx.
+  await enableTypeScript();
   const modules = freshModules(options.watch);
   const server: DevServer | undefined = options.serve === false ? undefined : await startDevServer();
   let dashboards = new Map<string, string>();

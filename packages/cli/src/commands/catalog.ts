@@ -1,8 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Catalog } from '@o11y/catalog';
-import { formatDiagnostic, loadProjectLayout, O11yError, paint, stableStringify } from '@o11y/core';
+import {
+  formatDiagnostic,
+  importOrganisationModule,
+  loadProjectLayout,
+  O11yError,
+  paint,
+  stableStringify,
+} from '@o11y/core';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
@@ -41,7 +47,7 @@ async function readExposition(target: string, root: string): Promise<string> {
 }
 
 async function loadCatalog(modulePath: string): Promise<Catalog> {
-  const module = (await import(pathToFileURL(modulePath).href)) as { catalog?: unknown };
+  const module = (await importOrganisationModule(modulePath)) as { catalog?: unknown };
   const candidate = module.catalog as Partial<Catalog> | undefined;
   if (!candidate || typeof candidate.series !== 'function' || typeof candidate.metric !== 'function') {
     throw new O11yError(`${modulePath} does not export a catalogue named "catalog"`, {

@@ -4,6 +4,7 @@ import {
   compareCodePoints,
   type DashboardModel,
   type Diagnostic,
+  O11yError,
   type ProjectModel,
   type RuleGroupModel,
 } from '@o11y/core';
@@ -198,7 +199,8 @@ function collector(): Collected {
 /**
  * Parses one file's text (every YAML document in it); what each document is, is decided by its
  * content. A rule file whose first expression is LogQL needs `await init()` from @o11y/promql first
- * (`loadFiles` does it): telling it from a Prometheus file parses the expression as PromQL too. A file `named` on the command line that holds nothing lint reads is a problem; one found in
+ * (`loadFiles` loads it when a file needs it): telling it from a Prometheus file parses the expression
+ * as PromQL too. A file `named` on the command line that holds nothing lint reads is a problem; one found in
  * a folder is skipped quietly (a folder of Kubernetes manifests holds Deployments too).
  */
 export function loadText(file: string, content: string, options: { named?: boolean } = {}) {
@@ -252,12 +254,39 @@ function readInto(
 }
 
 /**
+ * Reads one file into `into`, loading the wasm PromQL parser only for a file that needs it: telling a
+ * Loki ruler file from Prometheus's parses an expression LogQL reads as PromQL too, which Prometheus's
+ * own files (their first expression is not LogQL) never ask. Such a file is read again once it is loaded.
+ */
+async function readWithParser(into: Collected, read: (file: Collected) => void): Promise<void> {
+  let file = collector();
+  try {
+    read(file);
+  } catch (error) {
+    if (!(error instanceof O11yError && error.id === 'promql/not-initialised')) throw error;
+    await init();
+    file = collector();
+    read(file);
+  }
+  // Element by element: a file of a hundred thousand groups is more than a call's arguments can hold.
+  const append = <T>(list: T[], items: readonly T[]) => {
+    for (const item of items) list.push(item);
+  };
+  append(into.groups, file.groups);
+  append(into.lokiGroups, file.lokiGroups);
+  append(into.dashboards, file.dashboards);
+  for (const [owner, origin] of file.origins) into.origins.set(owner, origin);
+  append(into.ruleFiles, file.ruleFiles);
+  append(into.alertmanagers, file.alertmanagers);
+  append(into.problems, file.problems);
+}
+
+/**
  * Loads plain Prometheus rule files, Loki ruler files, Grafana dashboards, Alertmanager configurations and Kubernetes
  * manifests holding them (files or folders of them) into the model the checks run on. Locations are
  * relative to `root`.
  */
 export async function loadFiles(targets: readonly string[], root: string): Promise<LoadedFiles> {
-  await init();
   const into = collector();
   const read: { file: string; named: boolean }[] = [];
   for (const target of targets) {
@@ -292,7 +321,7 @@ export async function loadFiles(targets: readonly string[], root: string): Promi
     const position = positions.get(index);
     const validated = position === undefined ? undefined : validating.then((results) => results[position]!);
     validated?.catch(() => undefined);
-    readInto(relative, contents[index]!, named, into, validated);
+    await readWithParser(into, (file) => readInto(relative, contents[index]!, named, file, validated));
   }
   return {
     model: {
