@@ -1,5 +1,6 @@
-// Command native runs the same shim as the wasm build, natively. It is the oracle of the fidelity
-// test and the native side of the benchmark.
+// Command native runs the same shim as the wasm build, natively. It is the parser of @o11y/promql's
+// parseAll (lint parses whole projects with it), the oracle of the fidelity test and the native side
+// of the benchmark.
 //
 //	native oracle       reads JSON requests {"expr":…,"flags":…,"prettify":bool} one per line on
 //	                    stdin and writes one JSON result per line on stdout.
