@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { O11yError } from './errors.ts';
+import { projectRootOf } from './source.ts';
 
 let loader: (() => Promise<void>) | undefined;
 let loading: Promise<void> | undefined;
@@ -23,5 +27,39 @@ export function enableTypeScript(): Promise<void> {
 /** Imports a module the organisation wrote (o11y.config.ts, its catalogue, its definitions). */
 export async function importOrganisationModule(file: string): Promise<Record<string, unknown>> {
   await enableTypeScript();
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  try {
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw notModuleError(file, error) ?? error;
+  }
+}
+
+/**
+ * The organisation's modules are ES modules (`import … from '@o11y/…'`). Under a package.json without
+ * `"type": "module"` Node reads a .ts file as CommonJS, and fails in ways that name neither the cause
+ * nor the fix (a require cycle, `import` outside a module): say both.
+ */
+function notModuleError(file: string, error: unknown): O11yError | undefined {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : '';
+  const commonJs =
+    code === 'ERR_REQUIRE_CYCLE_MODULE' ||
+    code === 'ERR_REQUIRE_ESM' ||
+    /Cannot use import statement outside a module/.test(message);
+  if (!commonJs || !file.endsWith('.ts')) return undefined;
+  const root = projectRootOf(path.dirname(file));
+  const manifest = path.join(root, 'package.json');
+  const type = existsSync(manifest)
+    ? (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type
+    : undefined;
+  if (type === 'module') return undefined;
+  return new O11yError(
+    `${path.relative(root, file)} is read as CommonJS: ${existsSync(manifest) ? 'package.json does not say "type": "module"' : 'there is no package.json with "type": "module"'}`,
+    {
+      id: 'project/not-module',
+      source: { file: path.relative(root, file), line: 1, column: 1 },
+      hint: 'o11y imports the definitions as ES modules: add "type": "module" to the package.json of the project root',
+      cause: error,
+    },
+  );
 }

@@ -128,7 +128,8 @@ named with its line), 2 usage or internal error.`,
       config,
       origins: loaded.origins,
       ...(loaded.sources && { sources: loaded.sources }),
-      reportUnusedSuppressions: files.length === 0 || ownBuild,
+      // Suppressions name the whole project: a part of the build cannot tell which of them are stale.
+      reportUnusedSuppressions: files.length === 0 || files.some((file) => path.relative(build, file) === ''),
       ...(values['prometheus-url'] && {
         prometheus: {
           client: new lib.PrometheusClient(values['prometheus-url'], token ? { token } : {}),
