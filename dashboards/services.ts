@@ -1,6 +1,7 @@
 import { EVERY_SLO, redDashboard, sloDashboard } from '@o11y/dashboards';
 import { dimensions } from '../catalog/dimensions.ts';
 import { httpConventionOf, type OrgService, services } from '../catalog/index.ts';
+import { logStreams } from '../catalog/log-streams.ts';
 import { serviceRules } from '../rules/services.ts';
 import { API_ERROR_RATE, P95_LATENCY_SECONDS, RUNBOOKS } from '../rules/thresholds.ts';
 import { teamFolder } from './folders.ts';
@@ -17,6 +18,7 @@ function serviceDashboards(service: OrgService) {
     service,
     http: httpConventionOf(service),
     dimensions,
+    logStreams,
     folder,
     thresholds: { errorRatio: API_ERROR_RATE, p95Latency: P95_LATENCY_SECONDS },
     ...(rules && { recorded: rules.red }),

@@ -103,7 +103,7 @@ function selectorCount(expr: string): number {
 }
 
 describe('the dashboards of the sample organisation with multiCluster on', () => {
-  it('declare $cluster and $environment and filter every selector of every PromQL query by them; build and lint pass', async () => {
+  it('declare $cluster and $environment and filter every selector of every PromQL and log query by them; build and lint pass', async () => {
     await init();
     const dir = await multiClusterProject();
     const o11y = (...args: string[]) =>
@@ -120,6 +120,7 @@ describe('the dashboards of the sample organisation with multiCluster on', () =>
     const files = (await readdir(base, { recursive: true })).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(20);
     let queries = 0;
+    let logQueries = 0;
     for (const file of files) {
       const json = JSON.parse(await readFile(path.join(base, file), 'utf8'));
       const variables = (json.templating?.list ?? []) as {
@@ -133,7 +134,13 @@ describe('the dashboards of the sample organisation with multiCluster on', () =>
       for (const panel of panelsOf(json.panels ?? [])) {
         for (const target of panel.targets ?? []) {
           const type = target.datasource?.type ?? panel.datasource?.type;
-          if (target.expr === undefined || type === 'loki') continue;
+          if (target.expr === undefined) continue;
+          if (type === 'loki') {
+            // The log agent adds the cluster to every stream (catalog/log-streams.ts): logs filter by it too.
+            logQueries++;
+            expect(target.expr, `${file} · ${panel.title}`).toContain('cluster=~"$cluster"');
+            continue;
+          }
           queries++;
           const where = `${file} · ${panel.title}: ${target.expr}`;
           // Exactly one cluster matcher per selector: every series read is the chosen clusters'.
@@ -145,5 +152,6 @@ describe('the dashboards of the sample organisation with multiCluster on', () =>
       }
     }
     expect(queries).toBeGreaterThan(300);
+    expect(logQueries).toBeGreaterThan(10);
   });
 });

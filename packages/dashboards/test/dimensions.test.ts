@@ -1,3 +1,4 @@
+import { defineLogStreams } from '@o11y/catalog';
 import { init, parseDashboardQuery, walk } from '@o11y/promql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -119,6 +120,31 @@ describe('dashboard kits and the deployment dimensions', () => {
         expect(expr.split('cluster=~"$cluster"').length - 1, `${kit}: ${expr}`).toBe(selectors.length);
       }
     }
+  });
+
+  it('filters log panels by the variables whose labels the log streams carry: $cluster when the log agent adds it', () => {
+    const logQueries = (given: DashboardDimensions, streams?: readonly string[]) =>
+      redDashboard({
+        service: services[1]!,
+        http: httpConventions.otel,
+        folder: folder('books'),
+        thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
+        dimensions: given,
+        ...(streams && { logStreams: defineLogStreams(Object.fromEntries(streams.map((s) => [s, {}]))) }),
+      })
+        .compile()
+        .model.panels.flatMap((panel) => panel.queries.map((q) => q.expr))
+        .filter((expr) => expr.startsWith('{'));
+    const environmentOnly = ['{service="ledger", environment=~"$environment"}'];
+    expect(logQueries(dimensions.environment)).toEqual(environmentOnly);
+    expect(logQueries(dimensions.both)).toEqual(environmentOnly);
+    expect(logQueries(dimensions.both, ['service', 'environment'])).toEqual(environmentOnly);
+    expect(logQueries(dimensions.both, ['service', 'environment', 'instance'])).toEqual([
+      '{service="ledger", environment=~"$environment", instance=~"$instance"}',
+    ]);
+    expect(logQueries(dimensions.both, ['service', 'environment', 'cluster', 'instance'])).toEqual([
+      '{service="ledger", environment=~"$environment", cluster=~"$cluster", instance=~"$instance"}',
+    ]);
   });
 
   it("lists $cluster's values among the chosen environments", () => {

@@ -3,6 +3,7 @@ import {
   histogramQuantile,
   type InstantVector,
   type LabelMap,
+  type LogStreams,
   type Recorded,
   re,
   type Selector,
@@ -63,6 +64,12 @@ export interface RedOptions {
   readonly recorded?: RedRecordings;
   /** Runbook of the service's alerts. */
   readonly runbook?: string;
+  /**
+   * The stream labels of the organisation's logs (the catalogue's `defineLogStreams`): the log panel
+   * filters by the dashboard's variables among them (`$environment`, `$instance`, `$cluster` too when the
+   * log agent adds it). Without them, by the dimensions the services' own series carry.
+   */
+  readonly logStreams?: Pick<LogStreams, 'labels'>;
 }
 
 /**
@@ -133,6 +140,14 @@ export function redDashboard(options: RedOptions): Dashboard {
     dimensions.select(metric.select({ [labels.service]: service.name }) as S);
   const job = labelValues('job', mine(http.requests));
   const instance = labelValues('instance', mine(http.requests).select({ job: re(ref(job)) }));
+  // The log panel filters by every variable whose label the streams carry (without a declaration of the
+  // streams, by the dimensions the services' own series carry).
+  const streams = options.logStreams;
+  const logFilters = streams
+    ? Object.entries({ ...dimensions.variableOf, job, instance }).filter(([label]) =>
+        streams.labels.some((stream) => stream.name === label),
+      )
+    : dimensions.carried.map((label) => [label, dimensions.variableOf[label]!] as const);
   const q = new HttpQueries(
     http,
     (metric) => mine(metric).select({ job: re(ref(job)), instance: re(ref(instance)) }) as typeof metric,
@@ -227,12 +242,11 @@ export function redDashboard(options: RedOptions): Dashboard {
     ])
     .row('Logs', [
       logs('Service logs')
-        .description(`Log lines of ${service.name} in the selected environments, newest first.`)
-        // The streams carry the dimensions the services' own series do, not those of `external_labels`.
+        .description(`Log lines of ${service.name} that match the dashboard's selection, newest first.`)
         .logql(
           `{${[
             `service="${service.name}"`,
-            ...dimensions.carried.map((label) => `${label}=~"${ref(dimensions.variableOf[label]!)}"`),
+            ...logFilters.map(([label, variable]) => `${label}=~"${ref(variable)}"`),
           ].join(', ')}}`,
         ),
     ]);

@@ -1,9 +1,14 @@
+import type { DashboardModel, PanelModel, VariableModel } from '@o11y/core';
 import { nodesOf } from '../../analysis/visit.ts';
 import { defineCheck } from '../../check.ts';
 import type { QueryEntry } from '../../project.ts';
 
 /** `label_values(selector, label)` / `label_values(label)`: the label a query variable lists. */
 const LABEL_VALUES = /^\s*label_values\((?:.*,)?\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)\s*$/s;
+
+function labelOf(variable: VariableModel): string | undefined {
+  return variable.type === 'query' ? LABEL_VALUES.exec(variable.query ?? '')?.[1] : undefined;
+}
 
 function references(text: string, variable: string): boolean {
   return new RegExp(`\\$(?:${variable}\\b|\\{${variable}[}:])|\\[\\[${variable}\\]\\]`).test(text);
@@ -17,7 +22,8 @@ it selects. A panel whose queries read series that carry the label but never use
 environment anyway: with "staging" selected, it still mixes in production. Each such panel is reported. Panels
 whose series do not carry the label (a node exporter's memory on a service dashboard) are not: the variable cannot
 apply to them. Every series carries the label of a deployment dimension set by \`external_labels\` (\`$cluster\`):
-the central store dashboards read adds it, so every panel must filter by it. Filter the query by the variable (\`{environment=~"$environment"}\`; the dashboard builders'
+the central store dashboards read adds it, so every panel must filter by it. A log panel is reported when the catalogue's
+log streams (\`defineLogStreams\`) carry the label and its LogQL never uses the variable. Filter the query by the variable (\`{environment=~"$environment"}\`; the dashboard builders'
 \`filterSelectors\` adds it to every selector of a query), or say in a suppression why the panel shows them all.`,
   *run({ project }) {
     const panels = new Map<object, QueryEntry[]>();
@@ -26,10 +32,30 @@ the central store dashboards read adds it, so every panel must filter by it. Fil
       list.push(entry);
       panels.set(entry.panel, list);
     }
+    const streamLabels = new Set(project.catalog?.logStreams?.labels.map((label) => label.name));
+    const logPanels = new Map<PanelModel, { dashboard: DashboardModel; texts: string[] }>();
+    for (const { target, text } of project.logQueries) {
+      if (target.kind !== 'query') continue;
+      const entry = logPanels.get(target.panel) ?? { dashboard: target.dashboard, texts: [] };
+      entry.texts.push(text);
+      logPanels.set(target.panel, entry);
+    }
+    for (const [panel, { dashboard, texts }] of logPanels) {
+      for (const variable of dashboard.variables) {
+        const label = labelOf(variable);
+        if (!label || !streamLabels.has(label) || texts.some((text) => references(text, variable.name)))
+          continue;
+        yield {
+          target: { kind: 'panel', dashboard, panel },
+          message: `log panel "${panel.title}" ignores $${variable.name}: the log streams carry "${label}", but no query filters by it`,
+          hint: `add ${label}=~"$${variable.name}" to its stream selector`,
+        };
+      }
+    }
     for (const entries of panels.values()) {
       const { dashboard, panel } = entries[0]!;
       for (const variable of dashboard.variables) {
-        const label = variable.type === 'query' ? LABEL_VALUES.exec(variable.query ?? '')?.[1] : undefined;
+        const label = labelOf(variable);
         if (!label) continue;
         if (entries.some((e) => references(e.query.expr, variable.name))) continue;
         const carried =

@@ -1,4 +1,4 @@
-import { defineCatalog, defineDimensions } from '@o11y/catalog';
+import { defineCatalog, defineDimensions, defineLogStreams } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
 import { variableIgnored } from '../../../src/checks/dashboard/variable-ignored.ts';
 import { httpDuration, httpRequests, memoryAvailable, up } from '../../catalog.ts';
@@ -76,5 +76,46 @@ describe('dashboard/variable-ignored', () => {
     expect(findings.map((f) => f.message)).toEqual([
       'panel "Unfiltered" ignores $cluster: its series carry "cluster", but no query filters by it',
     ]);
+  });
+  it('reports a log panel that ignores a variable of a label the log streams carry', async () => {
+    const loki = { type: 'loki', uid: 'loki' };
+    const logPanel = (title: string, expr: string) => ({
+      title,
+      type: 'logs',
+      unit: '',
+      datasource: loki,
+      targets: [{ expr }],
+    });
+    const files = {
+      'dashboard.json': dashboard(
+        [
+          logPanel('Filtered', '{service="cart", cluster=~"$cluster"} |= "error"'),
+          logPanel('Unfiltered', '{service="cart"} |= "error"'),
+        ],
+        {
+          templating: {
+            list: [
+              { name: 'datasource', type: 'datasource', query: 'prometheus' },
+              { name: 'cluster', type: 'query', query: 'label_values(up, cluster)' },
+              { name: 'route', type: 'query', query: 'label_values(http_requests_total, route)' },
+            ],
+          },
+        },
+      ),
+    };
+    const catalogue = (streams: readonly string[]) =>
+      defineCatalog([httpRequests, httpDuration, memoryAvailable, up], {
+        dimensions: defineDimensions({ cluster: { source: 'external_labels' } }),
+        logStreams: defineLogStreams(Object.fromEntries(streams.map((name) => [name, {}]))),
+      });
+    const withCluster = await run(variableIgnored, files, { catalog: catalogue(['service', 'cluster']) });
+    expect(withCluster.map((f) => [f.message, f.hint])).toEqual([
+      [
+        'log panel "Unfiltered" ignores $cluster: the log streams carry "cluster", but no query filters by it',
+        'add cluster=~"$cluster" to its stream selector',
+      ],
+    ]);
+    // Streams without the label (the agent does not add the cluster): nothing to filter by.
+    expect(await run(variableIgnored, files, { catalog: catalogue(['service']) })).toEqual([]);
   });
 });
