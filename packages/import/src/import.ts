@@ -1,7 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { compareCodePoints, O11yError } from '@o11y/core';
+import { compareCodePoints, importOrganisationModule, O11yError } from '@o11y/core';
 import { init, parse } from '@o11y/promql';
 import { parseAllDocuments } from 'yaml';
 import { isAlertmanagerConfig, planAlertmanagerImport } from './alertmanager/generate.ts';
@@ -76,7 +75,7 @@ async function expand(root: string, inputs: readonly string[]): Promise<string[]
 async function loadExistingCatalog(root: string) {
   const index = path.join(root, 'catalog', 'index.ts');
   if ((await readIfExists(index)) === undefined) return { series: new Map(), names: [] as string[] };
-  const module = (await import(pathToFileURL(index).href)) as Record<string, unknown>;
+  const module = await importOrganisationModule(index);
   return { series: existingSeries(module, 'catalog/index.ts'), names: Object.keys(module) };
 }
 
