@@ -1,4 +1,4 @@
-import { capBound, type LabelSpec, type SampleKind } from '@o11y/catalog';
+import { capBound, type JointCap, type LabelSpec, type SampleKind } from '@o11y/catalog';
 import type { KnownSeries } from '../series.ts';
 import type { Node, NodeOf } from './ast.ts';
 import { literalAlternatives, matcherRegex } from './regex.ts';
@@ -82,6 +82,8 @@ type Matcher = NodeOf<'VectorSelector'>['matchers'][number];
 interface SeriesIndex {
   readonly valueCounts: ReadonlyMap<string, ReadonlyMap<string, number>>;
   readonly instancesByJob: ReadonlyMap<string, number>;
+  /** The listed jobs' target counts, largest first, summed: `[k]` is the targets of the k largest. */
+  readonly largestTargets: readonly number[];
   readonly parts?: PartsIndex;
 }
 
@@ -129,7 +131,10 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
   }
   const instancesByJob = new Map<string, number>();
   for (const s of series.scrapedBy) instancesByJob.set(s.job, (instancesByJob.get(s.job) ?? 0) + s.instances);
-  if (!series.parts) return { valueCounts, instancesByJob };
+  const jobSpec = series.specs.job;
+  const listed = jobSpec?.kind === 'values' ? new Set(jobSpec.values) : [];
+  const largestTargets = prefixSums([...listed].map((job) => instancesByJob.get(job) ?? 0));
+  if (!series.parts) return { valueCounts, instancesByJob, largestTargets };
 
   const listing = new Map<string, Map<string, number[]>>();
   const unlisted = new Map<string, number[]>();
@@ -161,6 +166,7 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
   return {
     valueCounts,
     instancesByJob,
+    largestTargets,
     parts: {
       labels: [...carrying.keys()],
       unmatched,
@@ -171,6 +177,13 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
       lacking,
     },
   };
+}
+
+/** `[k]`: the sum of the k largest counts. */
+function prefixSums(counts: readonly number[]): number[] {
+  const sums = [0];
+  for (const n of [...counts].sort((a, b) => b - a)) sums.push(sums.at(-1)! + n);
+  return sums;
 }
 
 /** The one value every matcher requires, when they are all equality matchers agreeing on it. */
@@ -227,18 +240,8 @@ function narrowedShape(
       index ? narrowIndexed(spec, matchers, index.valueCounts.get(name)) : narrowLabel(spec, matchers),
     );
   }
-  // Each target belongs to one job: (job, instance) pairs are the targets of the jobs still selected.
-  const caps = [...series.jointCaps];
-  const jobs = labels.get('job')?.values;
-  const instance = labels.get('instance');
-  if (jobs && instance && series.scrapedBy.length > 0) {
-    const targets = index
-      ? [...new Set(jobs)].reduce((n, job) => n + (index.instancesByJob.get(job) ?? 0), 0)
-      : series.scrapedBy.filter((s) => jobs.includes(s.job)).reduce((n, s) => n + s.instances, 0);
-    caps.push({ labels: ['job', 'instance'], max: Math.min(instance.count, targets) });
-  }
   let total = product([...labels.values()].map((b) => b.count));
-  for (const cap of caps) {
+  const apply = (cap: JointCap) => {
     const { inside, max } = capBound(cap, (l) => labels.get(l)?.count ?? 1);
     if (inside > max) total = (total / inside) * max;
     // Per value, the cap bounds each of its labels too: the routes of one service, whoever aggregates them.
@@ -247,8 +250,41 @@ function narrowedShape(
         const bound = labels.get(name);
         if (bound && bound.count > max) labels.set(name, { ...bound, count: max });
       }
+  };
+  for (const cap of series.jointCaps) apply(cap);
+  // Each target belongs to one job: (job, instance) pairs are the targets of the jobs still selected,
+  // and of the largest of them when a cap leaves fewer jobs than listed (one job per service).
+  const job = labels.get('job');
+  const instance = labels.get('instance');
+  if (job?.values && instance && series.scrapedBy.length > 0) {
+    const targets = selectedTargets(
+      job.values,
+      job.count,
+      series,
+      index,
+      matchersOn(node, 'job').length === 0,
+    );
+    apply({ labels: ['job', 'instance'], max: Math.min(instance.count, targets) });
   }
   return { value: 'vector', series: total, labels, open: false, complete: true, kind: series.kind };
+}
+
+/** Targets of at most `count` of these jobs, the largest; from the index when no matcher narrowed them. */
+function selectedTargets(
+  jobs: readonly string[],
+  count: number,
+  series: KnownSeries,
+  index: SeriesIndex | undefined,
+  unmatched: boolean,
+): number {
+  if (index && unmatched) return index.largestTargets[Math.min(count, index.largestTargets.length - 1)]!;
+  const selected = new Set(jobs);
+  const counts = index
+    ? [...selected].map((job) => index.instancesByJob.get(job) ?? 0)
+    : [...selected].map((job) =>
+        series.scrapedBy.filter((s) => s.job === job).reduce((n, s) => n + s.instances, 0),
+      );
+  return prefixSums(counts)[Math.min(count, counts.length)]!;
 }
 
 /**
