@@ -34,7 +34,8 @@ async function usersAlertEstimates(copies: number): Promise<Record<string, numbe
     const { emitter } = await import('@o11y/rules');
     const { estimateCardinality, LintProject } = await import('@o11y/lint');
     await (await import('@o11y/promql')).init();
-    const definitions = Object.values(await import('../rules/services.ts'))
+    const rules: Record<string, unknown> = await import('../rules/services.ts');
+    const definitions = Object.values(rules)
       .flatMap((v) => (Array.isArray(v) ? v : [v]))
       .filter(isDefinition);
     const { ruleGroups = [] } = await emitter.model!(
