@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { serviceKinds } from '@o11y/catalog';
 import { isDefinition, kindOf } from '@o11y/core';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -13,21 +12,13 @@ async function usersAlertEstimates(copies: number): Promise<Record<string, numbe
   vi.resetModules();
   vi.doMock('../catalog/services.ts', async (importOriginal) => {
     const original = await importOriginal<typeof import('../catalog/services.ts')>();
-    const service = serviceKinds<{
-      instrumentation: 'prom-client' | 'otel';
-      datastore: 'postgres' | 'redis';
-    }>();
+    const { withServices } = await import('./services.ts');
     const clones = Array.from({ length: copies }, (_, i) =>
-      original.services.map(({ name, job, source, ...spec }) => service(`${name}-copy${i + 1}`, spec)),
+      original.services.map(({ name, job, source, ...spec }) =>
+        original.service(`${name}-copy${i + 1}`, spec),
+      ),
     ).flat();
-    const services = [...original.services, ...clones];
-    return {
-      ...original,
-      services,
-      serviceNames: services.map((s) => s.name),
-      promClientServices: services.filter((s) => s.instrumentation === 'prom-client'),
-      otelServices: services.filter((s) => s.instrumentation === 'otel'),
-    };
+    return withServices(original, clones);
   });
   try {
     const { catalog } = await import('../catalog/index.ts');
@@ -63,16 +54,15 @@ async function usersAlertEstimates(copies: number): Promise<Record<string, numbe
 describe('cardinality estimates of the sample organisation', () => {
   it('estimate a per-service alert the same whatever the number of services', async () => {
     const sample = await usersAlertEstimates(0);
-    expect(Object.keys(sample)).toEqual([
-      'HighErrorRate',
-      'HighLatency',
-      'TargetDown',
-      'HighMemoryUsage',
-      'CircuitBreakerOpen',
-      'DbPoolExhausted',
-      'group',
-    ]);
-    // 11 services, then 11 + 5 × 11 = 66: the users service still has its 2 targets and its own job.
+    // One job's targets, the largest's (3), × 2 environments (× 5 breakers for the open state); the
+    // process metrics' three largest jobs (node 6 + 3 + 3) × 2 environments.
+    expect(sample).toMatchObject({
+      CircuitBreakerOpen: 30,
+      DbPoolExhausted: 6,
+      HighMemoryUsage: 24,
+      group: 66,
+    });
+    // 11 services, then 11 + 5 × 11 = 66.
     expect(await usersAlertEstimates(5)).toEqual(sample);
   }, 120_000);
 });
