@@ -17,6 +17,7 @@ export const dbQueryDurationSeconds = histogram('db_query_duration_seconds', {
   help: 'Duration of PostgreSQL queries in seconds.',
   unit: 'seconds',
   jobs: withPostgres.jobs,
+  jointCaps: withPostgres.jointCaps,
   labels: {
     ...withPostgres.defaultLabels,
     operation: label.values(['select', 'insert', 'update', 'delete', 'transaction']),
@@ -30,6 +31,7 @@ export const dbPoolConnections = gauge('db_pool_connections', {
   help: 'Connections of the PostgreSQL pool by state.',
   unit: 'connections',
   jobs: withPostgres.jobs,
+  jointCaps: withPostgres.jointCaps,
   labels: { ...withPostgres.defaultLabels, state: label.values(['active', 'idle']) },
 });
 
@@ -37,6 +39,7 @@ export const dbPoolMaxConnections = gauge('db_pool_max_connections', {
   help: 'Size limit of the PostgreSQL pool.',
   unit: 'connections',
   jobs: withPostgres.jobs,
+  jointCaps: withPostgres.jointCaps,
   labels: withPostgres.defaultLabels,
 });
 
@@ -44,6 +47,7 @@ export const dbPoolWaitingRequests = gauge('db_pool_waiting_requests', {
   help: 'Queries waiting for a free pool connection.',
   unit: 'queries',
   jobs: withPostgres.jobs,
+  jointCaps: withPostgres.jointCaps,
   labels: withPostgres.defaultLabels,
 });
 
@@ -51,6 +55,7 @@ export const cacheOperationsTotal = counter('cache_operations_total', {
   help: 'Cache operations by cache, operation and result.',
   unit: 'operations',
   jobs: withRedis.jobs,
+  jointCaps: withRedis.jointCaps,
   labels: {
     ...withRedis.defaultLabels,
     cache: label.values(['redis', 'memory']),
@@ -63,6 +68,7 @@ export const cacheOperationDurationSeconds = histogram('cache_operation_duration
   help: 'Duration of cache operations in seconds.',
   unit: 'seconds',
   jobs: withRedis.jobs,
+  jointCaps: withRedis.jointCaps,
   labels: {
     ...withRedis.defaultLabels,
     cache: label.values(['redis', 'memory']),
@@ -78,6 +84,7 @@ export const externalApiRequestsTotal = counter('external_api_requests_total', {
   help: 'Calls to third-party APIs by provider and outcome.',
   unit: 'requests',
   jobs: callers.jobs,
+  jointCaps: callers.jointCaps,
   labels: {
     ...callers.defaultLabels,
     provider: label.values(externalProviders),
@@ -89,6 +96,7 @@ export const externalApiRequestDurationSeconds = histogram('external_api_request
   help: 'Duration of calls to third-party APIs in seconds.',
   unit: 'seconds',
   jobs: callers.jobs,
+  jointCaps: callers.jointCaps,
   labels: { ...callers.defaultLabels, provider: label.values(externalProviders) },
   buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
 });
@@ -103,7 +111,7 @@ export const circuitBreakerState = gauge('circuit_breaker_state', {
     breaker: label.cardinality(5),
     state: label.values(['closed', 'open', 'half_open']),
   },
-  jointCaps: [{ labels: ['service', 'breaker'], max: 25 }],
+  jointCaps: [...promClient.jointCaps, { labels: ['service', 'breaker'], max: 25 }],
 });
 
 /** Customer plans; the API gateway rate-limits and meters by plan. */
@@ -113,6 +121,7 @@ export const rateLimitRequestsTotal = counter('rate_limit_requests_total', {
   help: 'Requests checked by the rate limiter, by plan and decision.',
   unit: 'requests',
   jobs: gateway.jobs,
+  jointCaps: gateway.jointCaps,
   labels: {
     ...gateway.defaultLabels,
     plan: label.values(plans),
@@ -124,6 +133,7 @@ export const websocketConnections = gauge('websocket_connections', {
   help: 'Open websocket connections.',
   unit: 'connections',
   jobs: gateway.jobs,
+  jointCaps: gateway.jointCaps,
   labels: gateway.defaultLabels,
 });
 
@@ -131,5 +141,6 @@ export const websocketMessagesTotal = counter('websocket_messages_total', {
   help: 'Websocket messages by direction.',
   unit: 'messages',
   jobs: gateway.jobs,
+  jointCaps: gateway.jointCaps,
   labels: { ...gateway.defaultLabels, direction: label.values(['sent', 'received']) },
 });

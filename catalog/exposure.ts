@@ -2,8 +2,9 @@ import { label } from '@o11y/catalog';
 import { environments, type OrgService } from './services.ts';
 
 /**
- * Where a prom-client metric comes from: the scrape jobs of the services that expose it, and the
- * default labels every prom-client registry of ours sets (`service`, `environment`).
+ * Where a prom-client metric comes from: the scrape jobs of the services that expose it, the default
+ * labels every prom-client registry of ours sets (`service`, `environment`), and that a service's series
+ * come from its own job only, so that a selector of one service counts that service's targets.
  */
 export function exposedBy<const S extends OrgService>(exposing: readonly S[]) {
   return {
@@ -12,5 +13,6 @@ export function exposedBy<const S extends OrgService>(exposing: readonly S[]) {
       service: label.values(exposing.map((s) => s.name)),
       environment: label.values(environments),
     },
+    jointCaps: [{ labels: ['job'], per: ['service'], max: 1 }] as const,
   };
 }

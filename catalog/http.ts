@@ -46,6 +46,7 @@ const promClientHttpLabels = {
   status_code: label.values(httpStatusCodes),
 };
 const promClientHttpCaps = [
+  ...promClient.jointCaps,
   { labels: ['route'] as const, per: ['service'] as const, max: ROUTES_PER_SERVICE },
 ];
 

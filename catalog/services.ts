@@ -4,7 +4,10 @@ import { serviceKinds } from '@o11y/catalog';
  * What our services are built with: prom-client or the OpenTelemetry SDK for metrics, PostgreSQL and
  * Redis for data. A kind outside these is a compile error in the list below.
  */
-const service = serviceKinds<{ instrumentation: 'prom-client' | 'otel'; datastore: 'postgres' | 'redis' }>();
+export const service = serviceKinds<{
+  instrumentation: 'prom-client' | 'otel';
+  datastore: 'postgres' | 'redis';
+}>();
 
 /**
  * The organisation's services: the single list dashboards, rules, SLOs and scrape jobs are generated

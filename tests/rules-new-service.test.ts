@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { serviceKinds } from '@o11y/catalog';
 import { type Definition, isDefinition, kindOf, writeTree } from '@o11y/core';
 import { emitter, KIND, type RuleGroup, type RuleTests, type Slo, tester } from '@o11y/rules';
 import { describe, expect, it, vi } from 'vitest';
@@ -19,11 +18,8 @@ async function build(definitions: readonly Definition[]): Promise<{ dir: string 
 // A twelfth service, added to the service list and nowhere else.
 vi.mock('../catalog/services.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../catalog/services.ts')>();
-  const service = serviceKinds<{
-    instrumentation: 'prom-client' | 'otel';
-    datastore: 'postgres' | 'redis';
-  }>();
-  const reviews = service('reviews', {
+  const { withServices } = await import('./services.ts');
+  const reviews = original.service('reviews', {
     description: 'Product reviews and ratings',
     team: 'commerce',
     instrumentation: 'prom-client',
@@ -33,14 +29,7 @@ vi.mock('../catalog/services.ts', async (importOriginal) => {
     datastores: ['postgres', 'redis'],
     slo: { availability: 0.995, latency: { threshold: 0.5, objective: 0.99 } },
   });
-  const services = [...original.services, reviews];
-  const promClientServices = services.filter((s) => s.instrumentation === 'prom-client');
-  return {
-    ...original,
-    services,
-    serviceNames: services.map((s) => s.name),
-    promClientServices,
-  };
+  return withServices(original, [reviews]);
 });
 
 const definitions = async () => {

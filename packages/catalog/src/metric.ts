@@ -512,12 +512,31 @@ export function recorded<const N extends string, L extends string, K extends Sam
 }
 
 function jobsRead(expr: Expr): readonly Job[] {
-  const jobs = new Map<string, Job>();
+  const lists = new Set<readonly Job[]>();
   for (const node of walk(expr.node)) {
     const series = node.type === 'selector' ? seriesOfNode(node) : undefined;
-    for (const j of series?.declaration.jobs ?? []) jobs.set(j.name, j);
+    if (series) lists.add(series.declaration.jobs);
   }
-  return Object.freeze([...jobs.values()].sort((a, b) => compareCodePoints(a.name, b.name)));
+  // One list (a rule of one metric, the usual case): sorted once, however many rules read it.
+  if (lists.size === 1) {
+    const [only] = lists;
+    let sorted = sortedJobs.get(only!);
+    if (!sorted) {
+      sorted = sortJobs(only!);
+      sortedJobs.set(only!, sorted);
+    }
+    return sorted;
+  }
+  return sortJobs([...lists].flat());
+}
+
+const sortedJobs = new WeakMap<readonly Job[], readonly Job[]>();
+
+/** Distinct by name, in name order. */
+function sortJobs(jobs: readonly Job[]): readonly Job[] {
+  const byName = new Map<string, Job>();
+  for (const j of jobs) byName.set(j.name, j);
+  return Object.freeze([...byName.values()].sort((a, b) => compareCodePoints(a.name, b.name)));
 }
 
 /**

@@ -2,7 +2,7 @@ import { counter, defineCatalog, label } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
 import { estimateCardinality, formatCardinalityTable } from '../src/cardinality.ts';
 import { lint } from '../src/lint.ts';
-import { api, testCatalog } from './catalog.ts';
+import { api, testCatalog, web } from './catalog.ts';
 import { alert, modelOf, recordItems, records, rules } from './helpers.ts';
 
 /** The estimate of each rule: the expressions recorded in one group (so outputs feed back), after `alerts`. */
@@ -42,6 +42,28 @@ describe('static cardinality estimates', () => {
         catalog,
       ),
     ).toEqual({ 'a:all:x': 120, 'a:one:x': 30, 'route:one:x': 10, 'route:two:x': 20 });
+  });
+
+  it('a cap of one job per service counts the targets of one job, the largest, for one service', async () => {
+    // api (3 targets) serves a, web (2 targets) serves b: each service's series come from its own job.
+    const oneJobEach = defineCatalog([
+      counter('service_requests_total', {
+        help: 'Requests per service.',
+        unit: 'requests',
+        jobs: [api, web],
+        labels: { service: label.values(['a', 'b']), status: label.values(['200', '500']) },
+        jointCaps: [{ labels: ['job'], per: ['service'], max: 1 }],
+      }),
+    ]);
+    const selectors = {
+      // 5 targets × 2 statuses, however the services share them
+      'a:all:x': 'service_requests_total',
+      // one service: the 3 targets of the larger job × 2, not the 5 of both
+      'a:one:x': 'service_requests_total{service="a"}',
+      // a job named: its own targets
+      'a:web:x': 'service_requests_total{service="b", job="web"}',
+    };
+    expect(await estimates(selectors, '', oneJobEach)).toEqual({ 'a:all:x': 10, 'a:one:x': 6, 'a:web:x': 4 });
   });
 
   it('selectors: the product of label counts after matchers, (job, instance) pairs counted once', async () => {

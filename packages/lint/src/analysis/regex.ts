@@ -4,6 +4,16 @@
  * RE2 syntax JavaScript lacks (`[[:alpha:]]`, `\z`) is treated as "may match anything".
  */
 export function matcherRegex(pattern: string): RegExp | undefined {
+  if (compiled.has(pattern)) return compiled.get(pattern);
+  const regex = compile(pattern);
+  compiled.set(pattern, regex);
+  return regex;
+}
+
+/** Compiled once per pattern: a pattern is matched against the values of many series and rules. */
+const compiled = new Map<string, RegExp | undefined>();
+
+function compile(pattern: string): RegExp | undefined {
   let body = pattern;
   let flags = 'su';
   if (body.startsWith('(?i)')) {

@@ -1,4 +1,4 @@
-import { capBound, type LabelSpec, type SampleKind } from '@o11y/catalog';
+import { capBound, type JointCap, type LabelSpec, type SampleKind } from '@o11y/catalog';
 import type { KnownSeries } from '../series.ts';
 import type { Node, NodeOf } from './ast.ts';
 import { literalAlternatives, matcherRegex } from './regex.ts';
@@ -80,8 +80,11 @@ type Matcher = NodeOf<'VectorSelector'>['matchers'][number];
  * of them together. With it a selector costs the same whatever the number of services.
  */
 interface SeriesIndex {
-  readonly valueCounts: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Per label: where each listed value stands in its list (a list may repeat a value). */
+  readonly positions: ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>;
   readonly instancesByJob: ReadonlyMap<string, number>;
+  /** The listed jobs' target counts, largest first, summed: `[k]` is the targets of the k largest. */
+  readonly largestTargets: readonly number[];
   readonly parts?: PartsIndex;
 }
 
@@ -97,6 +100,17 @@ interface PartsIndex {
   /** Per label: every rule that carries it, and every rule that does not (a matcher on it cannot exclude those). */
   readonly carrying: ReadonlyMap<string, readonly number[]>;
   readonly lacking: ReadonlyMap<string, readonly number[]>;
+  /**
+   * A label's bound under its matchers, by label and matchers: it does not depend on the other labels,
+   * and selectors repeat the same matchers (`slo="latency"` once per service) over every rule.
+   */
+  readonly narrowed: Map<string, NarrowedLabel>;
+}
+
+interface NarrowedLabel {
+  readonly bound: LabelBound;
+  /** The rules that can have series, when the matchers name the label's values. */
+  readonly possible?: readonly number[];
 }
 
 const EMPTY: readonly number[] = [];
@@ -120,16 +134,19 @@ function indexOf(series: KnownSeries): SeriesIndex | undefined {
 }
 
 function buildIndex(series: KnownSeries): SeriesIndex | undefined {
-  const valueCounts = new Map<string, Map<string, number>>();
+  const positions = new Map<string, Map<string, number[]>>();
   for (const [name, spec] of Object.entries(series.specs)) {
     if (spec.kind !== 'values') continue;
-    const counts = new Map<string, number>();
-    for (const value of spec.values) counts.set(value, (counts.get(value) ?? 0) + 1);
-    valueCounts.set(name, counts);
+    const at = new Map<string, number[]>();
+    for (const [i, value] of spec.values.entries()) push(at, value, i);
+    positions.set(name, at);
   }
   const instancesByJob = new Map<string, number>();
   for (const s of series.scrapedBy) instancesByJob.set(s.job, (instancesByJob.get(s.job) ?? 0) + s.instances);
-  if (!series.parts) return { valueCounts, instancesByJob };
+  const jobSpec = series.specs.job;
+  const listed = jobSpec?.kind === 'values' ? new Set(jobSpec.values) : [];
+  const largestTargets = prefixSums([...listed].map((job) => instancesByJob.get(job) ?? 0));
+  if (!series.parts) return { positions, instancesByJob, largestTargets };
 
   const listing = new Map<string, Map<string, number[]>>();
   const unlisted = new Map<string, number[]>();
@@ -159,8 +176,9 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
       series.parts.flatMap((part, i) => (name in part.specs ? [] : [i])),
     );
   return {
-    valueCounts,
+    positions,
     instancesByJob,
+    largestTargets,
     parts: {
       labels: [...carrying.keys()],
       unmatched,
@@ -169,28 +187,46 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
       unlisted,
       carrying,
       lacking,
+      narrowed: new Map(),
     },
   };
 }
 
-/** The one value every matcher requires, when they are all equality matchers agreeing on it. */
-function requiredValue(matchers: readonly Matcher[]): string | undefined {
-  const value = matchers[0]?.value;
-  return matchers.length > 0 && matchers.every((m) => m.op === '=' && m.value === value) ? value : undefined;
+/** `[k]`: the sum of the k largest counts. */
+function prefixSums(counts: readonly number[]): number[] {
+  const sums = [0];
+  for (const n of [...counts].sort((a, b) => b - a)) sums.push(sums.at(-1)! + n);
+  return sums;
 }
 
-/** `narrowLabel` in constant time for equality matchers and for none, from the counted values. */
+/**
+ * The only values the matchers let through when one of them names them (`=`, or `=~` of literal
+ * alternatives such as `a|b`); undefined when none does. Others (`!=`, `!~`, other regexes) narrow further.
+ */
+function allowedValues(matchers: readonly Matcher[]): readonly string[] | undefined {
+  let allowed: string[] | undefined;
+  for (const m of matchers) {
+    const named = m.op === '=' ? [m.value] : m.op === '=~' ? literalAlternatives(m.value) : undefined;
+    if (named) allowed = allowed ? allowed.filter((v) => named.includes(v)) : [...new Set(named)];
+  }
+  return allowed;
+}
+
+/**
+ * `narrowLabel` without walking the whole list when the matchers name the values: only the listed
+ * values they name are narrowed, in the list's order.
+ */
 function narrowIndexed(
   spec: LabelSpec,
   matchers: readonly Matcher[],
-  counts: ReadonlyMap<string, number> | undefined,
+  positions: ReadonlyMap<string, readonly number[]> | undefined,
 ): LabelBound {
-  if (spec.kind !== 'values' || !counts) return narrowLabel(spec, matchers);
+  if (spec.kind !== 'values' || !positions) return narrowLabel(spec, matchers);
   if (matchers.length === 0) return { count: spec.values.length, values: spec.values };
-  const value = requiredValue(matchers);
-  if (value === undefined) return narrowLabel(spec, matchers);
-  const times = counts.get(value) ?? 0;
-  return { count: times, values: Array<string>(times).fill(value) };
+  const allowed = allowedValues(matchers);
+  if (allowed === undefined) return narrowLabel(spec, matchers);
+  const at = allowed.flatMap((value) => positions.get(value) ?? EMPTY).sort((a, b) => a - b);
+  return narrowLabel({ kind: 'values', values: at.map((i) => spec.values[i]!) }, matchers);
 }
 
 /** Two ascending lists of rule indexes as one. */
@@ -224,21 +260,11 @@ function narrowedShape(
     const matchers = matchersOn(node, name);
     labels.set(
       name,
-      index ? narrowIndexed(spec, matchers, index.valueCounts.get(name)) : narrowLabel(spec, matchers),
+      index ? narrowIndexed(spec, matchers, index.positions.get(name)) : narrowLabel(spec, matchers),
     );
   }
-  // Each target belongs to one job: (job, instance) pairs are the targets of the jobs still selected.
-  const caps = [...series.jointCaps];
-  const jobs = labels.get('job')?.values;
-  const instance = labels.get('instance');
-  if (jobs && instance && series.scrapedBy.length > 0) {
-    const targets = index
-      ? [...new Set(jobs)].reduce((n, job) => n + (index.instancesByJob.get(job) ?? 0), 0)
-      : series.scrapedBy.filter((s) => jobs.includes(s.job)).reduce((n, s) => n + s.instances, 0);
-    caps.push({ labels: ['job', 'instance'], max: Math.min(instance.count, targets) });
-  }
   let total = product([...labels.values()].map((b) => b.count));
-  for (const cap of caps) {
+  const apply = (cap: JointCap) => {
     const { inside, max } = capBound(cap, (l) => labels.get(l)?.count ?? 1);
     if (inside > max) total = (total / inside) * max;
     // Per value, the cap bounds each of its labels too: the routes of one service, whoever aggregates them.
@@ -247,18 +273,51 @@ function narrowedShape(
         const bound = labels.get(name);
         if (bound && bound.count > max) labels.set(name, { ...bound, count: max });
       }
+  };
+  for (const cap of series.jointCaps) apply(cap);
+  // Each target belongs to one job: (job, instance) pairs are the targets of the jobs still selected,
+  // and of the largest of them when a cap leaves fewer jobs than listed (one job per service).
+  const job = labels.get('job');
+  const instance = labels.get('instance');
+  if (job?.values && instance && series.scrapedBy.length > 0) {
+    const targets = selectedTargets(
+      job.values,
+      job.count,
+      series,
+      index,
+      matchersOn(node, 'job').length === 0,
+    );
+    apply({ labels: ['job', 'instance'], max: Math.min(instance.count, targets) });
   }
   return { value: 'vector', series: total, labels, open: false, complete: true, kind: series.kind };
+}
+
+/** Targets of at most `count` of these jobs, the largest; from the index when no matcher narrowed them. */
+function selectedTargets(
+  jobs: readonly string[],
+  count: number,
+  series: KnownSeries,
+  index: SeriesIndex | undefined,
+  unmatched: boolean,
+): number {
+  if (index && unmatched) return index.largestTargets[Math.min(count, index.largestTargets.length - 1)]!;
+  const selected = new Set(jobs);
+  const counts = index
+    ? [...selected].map((job) => index.instancesByJob.get(job) ?? 0)
+    : [...selected].map((job) =>
+        series.scrapedBy.filter((s) => s.job === job).reduce((n, s) => n + s.instances, 0),
+      );
+  return prefixSums(counts)[Math.min(count, counts.length)]!;
 }
 
 /**
  * A selector of a name several recording rules write: what narrowing each rule on its own and adding
  * them up with `either` gives, but visiting only the rules that can match. A rule whose listed values
- * of an equality-matched label miss the value has no series, and adds nothing to that label.
+ * of a label miss every value the matchers name has no series, and adds nothing to that label.
  */
 function partsShape(node: NodeOf<'VectorSelector'>, series: KnownSeries, index: SeriesIndex): Shape {
   const parts = series.parts!;
-  const { labels: order, unmatched, kind, listing, unlisted, carrying, lacking } = index.parts!;
+  const { labels: order, unmatched, kind, narrowed } = index.parts!;
   let candidates: readonly number[] | undefined;
   const labels = new Map<string, LabelBound>();
   for (const name of order) {
@@ -267,25 +326,46 @@ function partsShape(node: NodeOf<'VectorSelector'>, series: KnownSeries, index: 
       labels.set(name, unmatched.get(name)!);
       continue;
     }
-    const value = requiredValue(matchers);
-    const relevant =
-      value === undefined
-        ? carrying.get(name)!
-        : mergeAscending(listing.get(name)?.get(value) ?? EMPTY, unlisted.get(name) ?? EMPTY);
-    if (value !== undefined) {
-      const possible = mergeAscending(relevant, lacking.get(name)!);
-      if (possible.length < (candidates ?? parts).length) candidates = possible;
+    const key = JSON.stringify([name, ...matchers.map((m) => [m.op, m.value])]);
+    let label = narrowed.get(key);
+    if (!label) {
+      label = narrowPartsLabel(parts, index.parts!, name, matchers);
+      narrowed.set(key, label);
     }
-    let bound: LabelBound | undefined;
-    for (const i of relevant) {
-      const narrowed = narrowLabel(parts[i]!.specs[name]!, matchers);
-      bound = bound ? mergeBound(bound, narrowed) : narrowed;
-    }
-    labels.set(name, bound ?? { count: 0, values: [] });
+    labels.set(name, label.bound);
+    if (label.possible && label.possible.length < (candidates ?? parts).length) candidates = label.possible;
   }
   let total = 0;
   for (const i of candidates ?? parts.keys()) total += selectorShape(node, parts[i]!).series;
   return { value: 'vector', series: total, labels, open: false, complete: true, kind };
+}
+
+/** One label of a name several rules write, narrowed rule by rule over the rules that carry a value it may take. */
+function narrowPartsLabel(
+  parts: readonly KnownSeries[],
+  { listing, unlisted, carrying, lacking }: PartsIndex,
+  name: string,
+  matchers: readonly Matcher[],
+): NarrowedLabel {
+  const allowed = allowedValues(matchers);
+  const relevant =
+    allowed === undefined
+      ? carrying.get(name)!
+      : mergeAscending(
+          [...new Set(allowed.flatMap((value) => listing.get(name)?.get(value) ?? EMPTY))].sort(
+            (a, b) => a - b,
+          ),
+          unlisted.get(name) ?? EMPTY,
+        );
+  let bound: LabelBound | undefined;
+  for (const i of relevant) {
+    const one = narrowLabel(parts[i]!.specs[name]!, matchers);
+    bound = bound ? mergeBound(bound, one) : one;
+  }
+  return {
+    bound: bound ?? { count: 0, values: [] },
+    ...(allowed !== undefined && { possible: mergeAscending(relevant, lacking.get(name)!) }),
+  };
 }
 
 function unknownSelector(node: NodeOf<'VectorSelector'>): Shape {

@@ -30,9 +30,10 @@ ranges written as \`$__rate_interval\` are left to Grafana, which sizes them fro
             [interval, source] = [evaluation, `the evaluation interval of group ${group.name}`];
         }
       } else {
-        const jobs = selectorShape(node.selector, series).labels.get('job')?.values;
+        const listed = selectorShape(node.selector, series).labels.get('job')?.values;
+        const jobs = listed && new Set(listed);
         for (const scraped of series.scrapedBy) {
-          if (jobs && !jobs.includes(scraped.job)) continue;
+          if (jobs && !jobs.has(scraped.job)) continue;
           const scrape = project.scrapeInterval(scraped.job) ?? scraped.intervalMs;
           if (scrape > interval) [interval, source] = [scrape, `the scrape interval of job ${scraped.job}`];
         }
