@@ -16,7 +16,6 @@ import {
   type Manifest,
   O11yError,
   O11yErrors,
-  type Severity,
   sha256,
   stableStringify,
   stagingDirFor,

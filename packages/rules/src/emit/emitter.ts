@@ -16,7 +16,6 @@ import {
   toDiagnostics,
   toolPath,
 } from '@o11y/core';
-import { init } from '@o11y/promql';
 import { prometheusYaml, serverConfigs } from '../config/prometheus.ts';
 import { prometheusPart, type RuleGroup } from '../group.ts';
 import { KIND } from '../kinds.ts';
@@ -225,8 +224,7 @@ async function verify(
   const ruleFiles = plan(context.definitions, context.profile)
     .ruleFiles.map(({ file, groups }) => ({ path: DIST.prometheus.rules(file), groups }))
     .filter((file) => written.has(file.path));
-  await init();
-  const syntax = syntaxErrors(ruleFiles);
+  const syntax = await syntaxErrors(ruleFiles);
   const diagnostics = [
     ...syntax.diagnostics,
     ...(await promtoolCheckRules(

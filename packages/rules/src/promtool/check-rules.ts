@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { toPromQL } from '@o11y/catalog';
 import type { Diagnostic, SourceLocation } from '@o11y/core';
-import { parse } from '@o11y/promql';
+import { parseAll } from '@o11y/promql';
 import type { RuleGroup } from '../group.ts';
 import { run } from './run.ts';
 
@@ -15,33 +15,34 @@ export interface RuleFileToCheck {
 const PROMTOOL_HINT = 'the rule file was generated from this definition; fix the expression or rule it names';
 
 /**
- * Every rule expression parsed by Prometheus's own parser (wasm) before promtool sees it, so that a
- * syntax error points at the rule's TypeScript line with upstream's message and position. Returns the
- * errors and the files that hold one (promtool would only repeat them at the group).
+ * Every rule expression parsed by Prometheus's own parser before promtool sees it (all at once, by its
+ * native build), so that a syntax error points at the rule's TypeScript line with upstream's message and
+ * position. Returns the errors and the files that hold one (promtool would only repeat them at the group).
  */
-export function syntaxErrors(files: readonly RuleFileToCheck[]): {
+export async function syntaxErrors(files: readonly RuleFileToCheck[]): Promise<{
   diagnostics: Diagnostic[];
   failed: Set<string>;
-} {
+}> {
+  const rules = files.flatMap((file) =>
+    file.groups.flatMap((group) =>
+      group.rules.map((rule) => ({ file, group, rule, expr: toPromQL(rule.expr) })),
+    ),
+  );
+  const results = await parseAll(rules.map((r) => r.expr));
   const diagnostics: Diagnostic[] = [];
   const failed = new Set<string>();
-  for (const file of files) {
-    for (const group of file.groups) {
-      for (const rule of group.rules) {
-        const expr = toPromQL(rule.expr);
-        const result = parse(expr);
-        if (result.ok) continue;
-        failed.add(file.path);
-        for (const error of result.errors) {
-          diagnostics.push({
-            severity: 'error',
-            id: 'promql/parse',
-            message: `invalid PromQL in rule ${rule.name} (group ${group.name}) at ${error.line}:${error.column}: ${error.message}`,
-            source: rule.source,
-            hint: `fix the expression; \`o11y promql parse '${expr}'\` shows the error under it`,
-          });
-        }
-      }
+  for (const [index, { file, group, rule, expr }] of rules.entries()) {
+    const result = results[index]!;
+    if (result.ok) continue;
+    failed.add(file.path);
+    for (const error of result.errors) {
+      diagnostics.push({
+        severity: 'error',
+        id: 'promql/parse',
+        message: `invalid PromQL in rule ${rule.name} (group ${group.name}) at ${error.line}:${error.column}: ${error.message}`,
+        source: rule.source,
+        hint: `fix the expression; \`o11y promql parse '${expr}'\` shows the error under it`,
+      });
     }
   }
   return { diagnostics, failed };
