@@ -1,8 +1,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { defineCatalog } from '@o11y/catalog';
 import { type RunningServer, startPrometheus } from '@o11y/core';
-import { metricsOfJob, probeTargetsOf, type SampleService, startSampleService } from '@o11y/sample-service';
+import {
+  environmentsOf,
+  metricsOfJob,
+  probeTargetsOf,
+  type SampleService,
+  startSampleService,
+} from '@o11y/sample-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { estate } from '../catalog/estate.ts';
@@ -37,6 +44,18 @@ async function post(
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
+
+describe('the environments the sample service poses as', () => {
+  it('are the values of the catalogue’s dimension on the environment label, in order', () => {
+    expect(environmentsOf(estate)).toEqual(environments);
+  });
+
+  it('are an error, saying what to declare, when the catalogue declares no such dimension', () => {
+    expect(() => environmentsOf({ ...estate, catalog: defineCatalog([]) })).toThrow(
+      /no enabled dimension with values on the "environment" label: list the environments in defineDimensions\(\)/,
+    );
+  });
+});
 
 describe('the sample service posing as the organisation’s services', () => {
   let service: SampleService;
