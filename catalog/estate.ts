@@ -16,7 +16,7 @@ import {
 
 /**
  * The estate the sample service poses as in the end-to-end stack (`npm run e2e`): every service of the
- * list, and two sites outside the estate (the public web site and the payment provider) that the real
+ * list in each of our environments (the catalogue's dimension), and two sites outside the estate (the public web site and the payment provider) that the real
  * blackbox exporter probes beside each service. The node, PostgreSQL and Redis exporters are the real
  * programs the stack starts.
  */
@@ -42,4 +42,6 @@ export const estate: Estate = {
     ];
     return new Map(overrides.map(([entry, behaviour]) => [entry.declaration, behaviour]));
   },
+  /** Staging runs one instance of each service, which also keeps the stack's targets few (it runs on 2 cores). */
+  replicas: (service, environment) => (environment === 'staging' ? 1 : service.replicas),
 };

@@ -1,11 +1,19 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { defineCatalog } from '@o11y/catalog';
 import { type RunningServer, startPrometheus } from '@o11y/core';
-import { metricsOfJob, probeTargetsOf, type SampleService, startSampleService } from '@o11y/sample-service';
+import {
+  environmentsOf,
+  metricsOfJob,
+  probeTargetsOf,
+  type SampleService,
+  startSampleService,
+} from '@o11y/sample-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { estate } from '../catalog/estate.ts';
+import { environments } from '../catalog/index.ts';
 
 const { probeJob } = estate;
 
@@ -37,6 +45,18 @@ async function post(
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
+describe('the environments the sample service poses as', () => {
+  it('are the values of the catalogue’s dimension on the environment label, in order', () => {
+    expect(environmentsOf(estate)).toEqual(environments);
+  });
+
+  it('are an error, saying what to declare, when the catalogue declares no such dimension', () => {
+    expect(() => environmentsOf({ ...estate, catalog: defineCatalog([]) })).toThrow(
+      /no enabled dimension with values on the "environment" label: list the environments in defineDimensions\(\)/,
+    );
+  });
+});
+
 describe('the sample service posing as the organisation’s services', () => {
   let service: SampleService;
 
@@ -49,20 +69,59 @@ describe('the sample service posing as the organisation’s services', () => {
     await service?.stop();
   });
 
-  it('poses as every service with as many instances as the catalogue declares, and no exporter', () => {
+  it('poses as every service in each environment: production with the catalogue’s instances, staging with one', () => {
+    expect(environments).toEqual(['production', 'staging']);
     for (const { job } of estate.services) {
-      expect(
-        service.targets.filter((t) => t.job === job.name),
-        job.name,
-      ).toHaveLength(job.instances);
+      const of = (environment: string) =>
+        service.targets.filter((t) => t.job === job.name && t.environment === environment);
+      expect(of('production'), job.name).toHaveLength(job.instances);
+      expect(of('staging'), job.name).toHaveLength(1);
+      expect(service.targets.filter((t) => t.job === job.name)).toHaveLength(job.instances + 1);
     }
     expect(service.targets.filter((t) => t.kind === 'exporter' || t.kind === 'blackbox')).toEqual([]);
   });
 
-  it('gives the blackbox exporter one healthy URL per catalogue instance of its job', async () => {
+  it('labels every series of an instance with its environment: prom-client’s default label, OpenTelemetry’s resource', async () => {
+    for (const target of service.targets.filter((t) => t.kind === 'prom-client' || t.kind === 'otel')) {
+      const text = (await get(`http://${target.address}/metrics`)).text;
+      const label = target.kind === 'otel' ? 'deployment_environment_name' : 'environment';
+      const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+      const values = new Set(samples.map((line) => new RegExp(`[{,]${label}="([^"]*)"`).exec(line)?.[1]));
+      expect([...values], `${target.job} ${target.address}`).toEqual([target.environment]);
+    }
+  });
+
+  it('applies a fault selected by environment to that environment’s instances only', async () => {
+    const orders = service.targets.filter((t) => t.service === 'orders');
+    const { status, json } = await post(service, {
+      target: { job: 'orders', environment: 'staging' },
+      errorRatio: 1,
+    });
+    expect(status).toBe(201);
+    try {
+      for (const target of orders) {
+        const answers = await Promise.all(
+          Array.from({ length: 10 }, () => get(`http://${target.address}/api/orders`)),
+        );
+        const failed = answers.filter((a) => a.status >= 500).length;
+        if (target.environment === 'staging') expect(failed, target.address).toBe(10);
+        else expect(failed, target.address).toBeLessThan(3);
+      }
+    } finally {
+      await fetch(`${service.controlUrl}/faults/${json.id}`, { method: 'DELETE' });
+    }
+    const unknown = await post(service, { target: { job: 'orders', environment: 'dev' }, errorRatio: 1 });
+    expect(unknown).toEqual({ status: 400, json: { error: 'no target of job orders in dev' } });
+  });
+
+  it('gives the blackbox exporter one healthy URL per catalogue instance of its job, production’s', async () => {
     const urls = probeTargetsOf(estate, service.targets);
     expect(urls).toHaveLength(probeJob.instances);
     for (const url of urls) expect((await get(url)).status, url).toBe(200);
+    const probed = urls.flatMap((url) => service.targets.filter((t) => t.address === new URL(url).host));
+    const services = probed.filter((t) => t.service !== undefined);
+    expect(services.map((t) => t.service)).toEqual(estate.services.map((s) => s.name));
+    expect(new Set(services.map((t) => t.environment))).toEqual(new Set(['production']));
   });
 
   it('exposes exactly the catalogue metrics of each job, with their types', async () => {

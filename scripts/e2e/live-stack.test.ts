@@ -27,12 +27,14 @@ import { EXEMPLAR_TRACE_ID_LABEL } from '@o11y/sample-service';
 import { main as o11y } from 'o11y';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { stagingChannel } from '../../alertmanager/config.ts';
 import { estate } from '../../catalog/estate.ts';
 // The organisation's catalogue (catalog/), whose targets.ts declares `up`; @o11y/catalog is the library.
-import { catalog, up } from '../../catalog/index.ts';
+import { catalog, environments, up } from '../../catalog/index.ts';
 import { ABSENT_IN_TEST_STACK, LEGITIMATELY_EMPTY, WARM_UP_MS } from './expectations.ts';
 import { conformityProblems } from './harness/conformity.ts';
 import { checkPanelQueries, describeCheck, type PanelQueryCheck } from './harness/dashboard-queries.ts';
+import { seriesWithSamples } from './harness/prometheus-api.ts';
 import { STACK_PROFILES, type Stack, type StackProfile, startStack } from './harness/stack.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -76,8 +78,14 @@ const deployedMs = (duration: string | undefined) =>
   duration ? parseDuration(compressDuration(duration, compression)) : 0;
 /** Scrapes, rule evaluations, Alertmanager's group timing and the notification, on a busy machine. */
 const SLACK_MS = 30_000;
+/** The share of requests an error burst fails. */
+const BURST_ERROR_RATIO = 0.5;
 /** Longest the resolution of a page may take here; the whole run has to stay within a few minutes. */
 const RESOLUTION_BUDGET_MS = 90_000;
+
+/** The label of the environment dimension, and our environments: production pages, staging opens tickets. */
+const ENVIRONMENT_LABEL = estate.http['prom-client'].labels.environment;
+const [PRODUCTION, STAGING] = environments;
 
 /** Every alerting rule of the build: rule groups' and those SLOs generate (inside KIND.slo definitions). */
 function alertingRules(definitions: readonly Definition[]): AlertingRule[] {
@@ -167,6 +175,9 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
       stack.prometheus,
       ABSENT_IN_TEST_STACK,
       (metric) => seriesPerTarget([metric]) * metric.jobs.reduce((sum, j) => sum + j.instances, 0),
+      // Each environment against the catalogue, whose jobs count one environment’s instances; the
+      // exporters (and the probes, whose instance is the URL) stand for production’s.
+      (labels) => stack.targets.find((t) => t.address === labels.instance)?.environment ?? PRODUCTION,
     );
     expect(problems).toEqual([]);
   });
@@ -235,24 +246,124 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
     expect(problems).toEqual([]);
   });
 
-  // The fault checks run while the stack warms up for the panel checks, which follow them.
+  /**
+   * The availability SLO the fault checks burst (the first service's), and its windows of a severity,
+   * which must all see a burst of BURST_ERROR_RATIO.
+   */
+  const burstOf = (severity: 'page' | 'ticket') => {
+    const slo = stack.definitions.find(
+      (d): d is Slo => kindOf(d) === KIND.slo && (d as Slo).name === 'availability',
+    );
+    expect(slo, 'an availability SLO').toBeDefined();
+    const windows = slo!.windows.filter((w) => w.severity === severity);
+    expect(
+      Math.max(...windows.map((w) => w.threshold)),
+      `a fault the ${severity} alert can see`,
+    ).toBeLessThan(BURST_ERROR_RATIO);
+    return { slo: slo!, service: slo!.service, windows };
+  };
+  const readRouting = async () =>
+    readRoutingConfig(await readFile(path.join(stack.distDir, 'alertmanager', 'alertmanager.yml'), 'utf8'));
+
+  // The fault checks run while the stack warms up for the panel checks, which follow them. The staging
+  // burst comes first: the production page burst after it leaves production's long windows burning.
+  it(
+    'opens the staging ticket on the staging channel, and nothing in production, on an error burst in staging only',
+    async () => {
+      const { slo, service, windows: ticketWindows } = burstOf('ticket');
+      const ours = { service, slo: slo.name };
+      const isOurs = (labels: Readonly<Record<string, string>>, environment: string) =>
+        labels[ENVIRONMENT_LABEL] === environment &&
+        Object.values(slo.alertNames).includes(labels.alertname!) &&
+        Object.entries(ours).every(([k, v]) => labels[k] === v);
+      const ticket = (labels: Readonly<Record<string, string>>) =>
+        isOurs(labels, STAGING) &&
+        labels.alertname === slo.alertNames.burn &&
+        labels.slo_severity === 'ticket';
+      // A window's error ratio exceeds its threshold once the burst fills threshold/BURST_ERROR_RATIO of
+      // it (less while the stack is younger than the window, which then holds its whole history):
+      // seconds for the compressed ticket windows, not their length.
+      const crossing = Math.max(
+        ...ticketWindows.map((w) => (w.threshold / BURST_ERROR_RATIO) * deployedMs(w.long)),
+      );
+      const seenInProduction: string[] = [];
+      const watchProduction = async () => {
+        for (const alert of await stack.query.alerts())
+          if (isOurs(alert.labels, PRODUCTION))
+            seenInProduction.push(`${alert.labels.alertname} ${alert.state} ${JSON.stringify(alert.labels)}`);
+      };
+
+      await stack.injectFault({ job: service, environment: STAGING }, { errorRatio: BURST_ERROR_RATIO });
+      try {
+        const rule = slo.alerts.ticket!;
+        const firing = await waitFor(
+          `${slo.alertNames.burn} (ticket) of ${service} in ${STAGING} to fire`,
+          stack,
+          crossing + deployedMs(rule.for) + SLACK_MS,
+          async () => {
+            await watchProduction();
+            return (await stack.query.alerts()).find((a) => a.state === 'firing' && ticket(a.labels));
+          },
+        );
+        const routing = await readRouting();
+        const expected = receiversFor(routing, firing.labels).filter((r) => routing.notifies.get(r));
+        expect(expected, 'the routing tests’ receiver of a staging SLO ticket').toEqual([
+          stagingChannel.name,
+        ]);
+        const delivered = await waitFor(`the ticket at ${expected.join(', ')}`, stack, SLACK_MS, async () => {
+          await watchProduction();
+          return stack.sink.notifications.find(
+            (n) => n.status === 'firing' && n.alerts.some((a) => a.status === 'firing' && ticket(a.labels)),
+          );
+        });
+        expect(delivered.receiver).toBe(stagingChannel.name);
+        expect(delivered.alerts.find((a) => ticket(a.labels))!.labels).toMatchObject(firing.labels);
+
+        // The recorded error ratios the burn-rate alerts compare: staging's above every ticket threshold,
+        // production's below every threshold, page and ticket.
+        const ratios = async (window: string) =>
+          new Map(
+            seriesWithSamples(await stack.query.query(String(slo.sli(window)), Date.now())).map((s) => [
+              s.metric[ENVIRONMENT_LABEL],
+              Number(s.value![1]),
+            ]),
+          );
+        const figures: string[] = [];
+        for (const w of slo.windows) {
+          for (const window of [w.long, w.short]) {
+            const byEnvironment = await ratios(window);
+            const production = byEnvironment.get(PRODUCTION);
+            const staging = byEnvironment.get(STAGING);
+            figures.push(
+              `${w.severity} ${window}: production ${production}, staging ${staging} (threshold ${w.threshold})`,
+            );
+            expect(production, `production's error ratio over ${window}`).toBeLessThan(w.threshold);
+            if (w.severity === 'ticket')
+              expect(staging, `staging's error ratio over ${window}`).toBeGreaterThan(w.threshold);
+          }
+        }
+        log(`e2e: ${STAGING} ticket of ${service} at ${delivered.receiver}; ${figures.join('; ')}`);
+      } finally {
+        await stack.clearFaults();
+      }
+      await watchProduction();
+      const production = stack.sink.notifications.filter((n) =>
+        n.alerts.some((a) => isOurs(a.labels, PRODUCTION)),
+      );
+      expect(seenInProduction, 'production SLO alerts, pending or firing').toEqual([]);
+      expect(production, 'notifications of production SLO alerts').toEqual([]);
+    },
+    5 * 60_000,
+  );
+
   it(
     'pages the receiver the routing tests expect on an error burst, and resolves when it ends',
     async () => {
-      const slo = stack.definitions.find(
-        (d): d is Slo => kindOf(d) === KIND.slo && (d as Slo).name === 'availability',
-      );
-      expect(slo, 'an availability SLO').toBeDefined();
-      const { service } = slo!;
-      const pageWindows = slo!.windows.filter((w) => w.severity === 'page');
-      const errorRatio = 0.5;
-      expect(Math.max(...pageWindows.map((w) => w.threshold)), 'a fault the page alert can see').toBeLessThan(
-        errorRatio,
-      );
-      const page = { alertname: slo!.alertNames.burn, service, slo: slo!.name, slo_severity: 'page' };
+      const { slo, service, windows: pageWindows } = burstOf('page');
+      const page = { alertname: slo.alertNames.burn, service, slo: slo.name, slo_severity: 'page' };
       const isPage = (labels: Readonly<Record<string, string>>) =>
         Object.entries(page).every(([k, v]) => labels[k] === v);
-      const faultId = await stack.injectFault({ job: service }, { errorRatio });
+      const faultId = await stack.injectFault({ job: service }, { errorRatio: BURST_ERROR_RATIO });
       expect(faultId).toBeGreaterThan(0);
       // Both windows of a pair cross its threshold once the long one holds enough of the burst.
       const firingWithin = Math.max(...pageWindows.map((w) => deployedMs(w.long))) + SLACK_MS;
@@ -262,9 +373,7 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
         firingWithin,
         async () => (await stack.query.alerts()).find((a) => a.state === 'firing' && isPage(a.labels)),
       );
-      const routing = readRoutingConfig(
-        await readFile(path.join(stack.distDir, 'alertmanager', 'alertmanager.yml'), 'utf8'),
-      );
+      const routing = await readRouting();
       const expected = receiversFor(routing, firing.labels).filter((r) => routing.notifies.get(r));
       expect(expected.length, 'the page alert routes to a receiver that notifies someone').toBeGreaterThan(0);
       const ours = (status: Notification['status']) =>
@@ -288,7 +397,7 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
       const clearedAt = Date.now();
       await stack.clearFaults();
       // The page stops once every page pair's short window has forgotten the burst.
-      const rule = slo!.alerts.page!;
+      const rule = slo.alerts.page!;
       const resolution =
         Math.max(...pageWindows.map((w) => deployedMs(w.short))) + deployedMs(rule.keepFiringFor) + SLACK_MS;
       expect(
@@ -378,6 +487,57 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
       expect(failing.map((c) => `${c.dashboard} › ${c.panel} (${c.refId}, ${c.selection})`)).toEqual([]);
     },
     // The warm-up wait and over a thousand queries, on a machine other work shares.
+    5 * 60_000,
+  );
+
+  it(
+    'returns no series of the other environment from any panel with one $environment selected',
+    async () => {
+      // Runs after the panel check above, so the stack has warmed up.
+      const variable = catalog.dimensions?.enabled.find((d) => d.label === ENVIRONMENT_LABEL)?.name;
+      expect(variable, `a dimension on the ${ENVIRONMENT_LABEL} label`).toBeDefined();
+      const filtered = stack.model.dashboards.filter((d) => d.variables.some((v) => v.name === variable));
+      const others = stack.model.dashboards.filter((d) => !filtered.includes(d));
+      const env = await queryEnvironment();
+      const leaks: string[] = [];
+      const failed: string[] = [];
+      for (const selected of environments) {
+        const checks = await checkPanelQueries(filtered, env, `${variable}=${selected}`, {
+          labelOf: ENVIRONMENT_LABEL,
+        });
+        const queried = checks.filter((c) => c.outcome !== 'skipped');
+        failed.push(...queried.filter((c) => c.outcome === 'error').map(describeCheck));
+        for (const check of queried) {
+          const foreign = (check.labelValues ?? []).filter((v) => v !== undefined && v !== selected);
+          if (foreign.length > 0)
+            leaks.push(`${describeCheck(check)}\n    returned ${foreign.join(', ')} series`);
+        }
+        const labelled = queried.filter((c) => c.labelValues?.includes(selected));
+        // Aggregated away from the label (sum by (route), a single stat): the result cannot say which
+        // environment it came from; what filters it is the $environment matcher on every selector,
+        // which lint's dashboard/variable-ignored requires.
+        const aggregated = queried.filter(
+          (c) => c.outcome === 'data' && !c.labelValues?.some((v) => v !== undefined),
+        );
+        expect(
+          labelled.length,
+          `queries whose ${selected} series carry ${ENVIRONMENT_LABEL}`,
+        ).toBeGreaterThan(0);
+        log(
+          `e2e: $${variable}=${selected} on ${filtered.length} dashboards: ${queried.length} queries, ${labelled.length} returned ${ENVIRONMENT_LABEL}-labelled series (all ${selected}), ` +
+            `${aggregated.length} data aggregated away from ${ENVIRONMENT_LABEL}, ${queried.filter((c) => c.outcome === 'empty').length} empty`,
+        );
+      }
+      // Dashboards without the variable read series that carry no environment (the exporters').
+      const unlabelled = await checkPanelQueries(others, env, 'default', { labelOf: ENVIRONMENT_LABEL });
+      const carrying = unlabelled.filter((c) => c.labelValues?.some((v) => v !== undefined));
+      log(
+        `e2e: ${others.length} dashboards without $${variable} (${others.map((d) => d.uid).join(', ')}): ${carrying.length} of ${unlabelled.length} queries return ${ENVIRONMENT_LABEL}-labelled series`,
+      );
+      expect(failed).toEqual([]);
+      expect(leaks).toEqual([]);
+      expect(carrying.map(describeCheck)).toEqual([]);
+    },
     5 * 60_000,
   );
 

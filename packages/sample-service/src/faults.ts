@@ -1,7 +1,11 @@
-/** Which targets a fault applies to: a whole job, or one of its instances (by `host:port`). */
+/**
+ * Which targets a fault applies to: a whole job, or one of its instances (by `host:port`), in every
+ * environment or only in one (the value of the catalogue's environment dimension).
+ */
 export interface FaultTarget {
   readonly job: string;
   readonly instance?: string;
+  readonly environment?: string;
 }
 
 /** What goes wrong. Every field is optional; several faults on one target combine. */
@@ -52,6 +56,11 @@ export function parseFault(body: unknown): { target: FaultTarget } & FaultSpec {
     target?.instance === undefined || typeof target.instance === 'string',
     'target.instance must be host:port',
   );
+  check(
+    target?.environment === undefined ||
+      (typeof target.environment === 'string' && target.environment !== ''),
+    'target.environment must name an environment',
+  );
   const { errorRatio, addedLatencySeconds, unresponsive, hiddenMetrics } = input;
   check(
     errorRatio === undefined || (typeof errorRatio === 'number' && errorRatio >= 0 && errorRatio <= 1),
@@ -75,6 +84,7 @@ export function parseFault(body: unknown): { target: FaultTarget } & FaultSpec {
     target: {
       job: target!.job as string,
       ...(typeof target!.instance === 'string' && { instance: target!.instance }),
+      ...(typeof target!.environment === 'string' && { environment: target!.environment }),
     },
     ...(errorRatio !== undefined && { errorRatio: errorRatio as number }),
     ...(addedLatencySeconds !== undefined && { addedLatencySeconds: addedLatencySeconds as number }),
@@ -106,9 +116,13 @@ export class Faults {
     return [...this.active.values()];
   }
 
-  effectOn(job: string, instance: string): FaultEffect {
+  /** The effect on the target at `instance` of `job`, running in `environment` (service instances) or none. */
+  effectOn(job: string, instance: string, environment?: string): FaultEffect {
     const applying = this.list().filter(
-      (f) => f.target.job === job && (f.target.instance === undefined || f.target.instance === instance),
+      (f) =>
+        f.target.job === job &&
+        (f.target.instance === undefined || f.target.instance === instance) &&
+        (f.target.environment === undefined || f.target.environment === environment),
     );
     if (applying.length === 0) return NO_FAULT;
     // Independent error sources: a request succeeds only if every fault lets it through.

@@ -1,4 +1,4 @@
-export { type Estate, type HttpNaming, metricsOfJob } from './estate.ts';
+export { type Estate, environmentsOf, type HttpNaming, metricsOfJob } from './estate.ts';
 export {
   type Fault,
   type FaultEffect,

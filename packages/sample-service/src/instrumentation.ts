@@ -49,9 +49,6 @@ export interface Instrumentation {
   readonly contentType: string;
 }
 
-/** The environment every simulated instance runs in. */
-export const ENVIRONMENT = 'production';
-
 /** What a target needs to simulate the metrics nothing instruments for real. */
 export interface SimulationContext {
   readonly context: EstateContext;
@@ -65,6 +62,8 @@ export interface SimulationContext {
 export interface InstrumentationOptions extends SimulationContext {
   readonly estate: Estate;
   readonly service: Service;
+  /** The environment the instance runs in: a value of the catalogue's environment dimension. */
+  readonly environment: string;
   readonly declarations: readonly MetricDeclaration[];
   readonly routes: readonly Route[];
 }
@@ -97,7 +96,7 @@ export function promClientInstrumentation(options: InstrumentationOptions): Inst
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const fixed = {
     [convention.labels.service]: options.service.name,
-    [convention.labels.environment]: ENVIRONMENT,
+    [convention.labels.environment]: options.environment,
   };
   registry.setDefaultLabels(fixed);
   collectDefaultMetrics({
@@ -203,7 +202,7 @@ export function otelInstrumentation(options: InstrumentationOptions): Instrument
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.service.name,
-      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: ENVIRONMENT,
+      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: options.environment,
       'service.instance.id': `${options.service.name}-${options.context.index}`,
     }),
     readers: [exporter],

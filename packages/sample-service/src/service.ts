@@ -67,13 +67,18 @@ function controlHandler(service: Omit<SampleService, 'controlUrl' | 'stop'>) {
         return json(res, 200, { requestsSent: service.traffic.sent });
       if (req.method === 'POST' && path === '/faults') {
         const fault = parseFault(await readJson(req));
+        const { job, instance, environment } = fault.target;
         const known = service.targets.some(
           (t) =>
-            t.job === fault.target.job && (!fault.target.instance || t.address === fault.target.instance),
+            t.job === job &&
+            (!instance || t.address === instance) &&
+            (!environment || t.environment === environment),
         );
         if (!known)
           throw new FaultValidationError(
-            `no target of job ${fault.target.job} ${fault.target.instance ?? ''}`.trim(),
+            [`no target of job ${job}`, instance, environment && `in ${environment}`]
+              .filter(Boolean)
+              .join(' '),
           );
         return json(res, 201, service.faults.add(fault));
       }

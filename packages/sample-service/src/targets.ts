@@ -8,7 +8,7 @@ import {
   ATTR_HTTP_ROUTE,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
-import { type Estate, metricsOfJob } from './estate.ts';
+import { type Estate, environmentsOf, metricsOfJob, replicasIn } from './estate.ts';
 import { withoutFamilies } from './exposition.ts';
 import type { FaultEffect, Faults } from './faults.ts';
 import {
@@ -32,6 +32,8 @@ export interface TargetInfo {
   readonly metricsPath: string;
   /** For service instances: the service it poses as. */
   readonly service?: string;
+  /** For service instances: the environment it runs in (a value of the catalogue's environment dimension). */
+  readonly environment?: string;
   /** For the blackbox exporter: the URLs it is asked to probe (`?target=`), from `probeTargetsOf`. */
   readonly probeTargets?: readonly string[];
 }
@@ -76,17 +78,19 @@ function chooseStatus(route: Route, errorRatio: number, random: Random): string 
 
 /**
  * A listener on 127.0.0.1 with its own port, answering `/metrics` (minus hidden metrics), `/health`
- * and whatever `serve` handles, and applying the "unresponsive" fault to all of it.
+ * and whatever `serve` handles, and applying the "unresponsive" fault to all of it. `deployment` is the
+ * environment a service instance runs in, which faults may select.
  */
 async function startListener(
   job: string,
   environment: TargetEnvironment,
   exposition: () => Promise<{ text: string; contentType: string }>,
   serve?: (req: IncomingMessage, res: ServerResponse, url: URL, effect: FaultEffect) => Promise<boolean>,
+  deployment?: string,
 ): Promise<{ server: LocalServer; address: string }> {
   let address = '';
   const server = await listenLocal((req, res) => {
-    const effect = environment.faults.effectOn(job, address);
+    const effect = environment.faults.effectOn(job, address, deployment);
     // A hung process: the connection stays open and nothing is ever written.
     if (effect.unresponsive) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -114,15 +118,26 @@ async function startListener(
   return { server, address };
 }
 
-/** One instance of a service: its REST API with the catalogue's latency and error behaviour, instrumented. */
+/**
+ * One instance of a service in one deployment environment: its REST API with the catalogue's latency
+ * and error behaviour, instrumented.
+ */
 async function startServiceInstance(
   service: Service,
+  deployment: string,
   environment: TargetEnvironment,
   simulation: SimulationContext,
 ): Promise<Target> {
   const routes = routesOf(service);
   const declarations = metricsOfJob(environment.estate, service.job.name);
-  const options = { ...simulation, estate: environment.estate, service, routes, declarations };
+  const options = {
+    ...simulation,
+    estate: environment.estate,
+    service,
+    environment: deployment,
+    routes,
+    declarations,
+  };
   // An instrumentation other than OpenTelemetry's is simulated as prom-client, the Node.js default.
   const kind = service.instrumentation === 'otel' ? 'otel' : 'prom-client';
   const instrumentation: Instrumentation =
@@ -167,6 +182,7 @@ async function startServiceInstance(
       });
       return true;
     },
+    deployment,
   );
   return {
     info: () => ({
@@ -175,6 +191,7 @@ async function startServiceInstance(
       address,
       metricsPath: METRICS_PATH,
       service: service.name,
+      environment: deployment,
     }),
     close: server.stop,
   };
@@ -193,8 +210,9 @@ async function startSite(name: string, environment: TargetEnvironment): Promise<
 }
 
 /**
- * Every target of the sample service: each service instance and the external sites. The exporter
- * jobs (node, PostgreSQL, Redis, blackbox) are real programs the end-to-end stack starts beside it.
+ * Every target of the sample service: each service instance in each environment (environment by
+ * environment, in the catalogue's order) and the external sites. The exporter jobs (node, PostgreSQL,
+ * Redis, blackbox) are real programs the end-to-end stack starts beside it.
  */
 export async function startTargets(environment: TargetEnvironment): Promise<Target[]> {
   const { services, externalSites } = environment.estate;
@@ -206,10 +224,17 @@ export async function startTargets(environment: TargetEnvironment): Promise<Targ
   };
   const targets: Target[] = [];
   try {
+    const environments = environmentsOf(environment.estate);
     for (const service of services) {
-      for (let index = 0; index < service.replicas; index++) {
-        const context = { job: service.job.name, index, services: [service.name] };
-        targets.push(await startServiceInstance(service, environment, { ...simulation, context }));
+      // Instances are numbered across environments: the index names the instance (`service.instance.id`).
+      let index = 0;
+      for (const deployment of environments) {
+        for (let n = replicasIn(environment.estate, service, deployment); n > 0; n--) {
+          const context = { job: service.job.name, index: index++, services: [service.name] };
+          targets.push(
+            await startServiceInstance(service, deployment, environment, { ...simulation, context }),
+          );
+        }
       }
     }
     targets.push(...(await Promise.all(externalSites.map((name) => startSite(name, environment)))));
@@ -222,13 +247,14 @@ export async function startTargets(environment: TargetEnvironment): Promise<Targ
 
 /**
  * What the blackbox exporter probes, one URL per catalogue instance of its job: the health endpoint
- * of each service's first instance and of each external site.
+ * of each service's first instance in the first environment, and of each external site.
  */
 export function probeTargetsOf(estate: Estate, targets: readonly TargetInfo[]): string[] {
   const { services, probeJob } = estate;
+  const [probed] = environmentsOf(estate);
   const urls = [
     ...services.map((s) => {
-      const first = targets.find((t) => t.service === s.name)!;
+      const first = targets.find((t) => t.service === s.name && t.environment === probed)!;
       return `http://${first.address}${HEALTH_PATH}`;
     }),
     ...targets.filter((t) => t.kind === 'site').map((site) => `http://${site.address}${HEALTH_PATH}`),

@@ -26,6 +26,16 @@ describe('faults', () => {
     expect(faults.effectOn('payments', '127.0.0.1:1').errorRatio).toBe(0);
   });
 
+  it('applies a fault that names an environment to the instances of that environment only', () => {
+    const faults = new Faults();
+    faults.add({ target: { job: 'orders', environment: 'staging' }, errorRatio: 1 });
+    expect(faults.effectOn('orders', '127.0.0.1:1', 'staging').errorRatio).toBe(1);
+    expect(faults.effectOn('orders', '127.0.0.1:2', 'production').errorRatio).toBe(0);
+    expect(faults.effectOn('orders', '127.0.0.1:3').errorRatio).toBe(0);
+    faults.add({ target: { job: 'orders' }, addedLatencySeconds: 1 });
+    expect(faults.effectOn('orders', '127.0.0.1:2', 'production').addedLatencySeconds).toBe(1);
+  });
+
   it('removes one fault by id, or all', () => {
     const faults = new Faults();
     const first = faults.add({ target: { job: 'orders' }, errorRatio: 1 });
@@ -44,6 +54,7 @@ describe('faults', () => {
     [{ target: { job: 'orders' }, addedLatencySeconds: -1 }, 'addedLatencySeconds'],
     [{ target: { job: 'orders' }, unresponsive: 'yes' }, 'unresponsive'],
     [{ target: { job: 'orders' }, hiddenMetrics: [1] }, 'hiddenMetrics'],
+    [{ target: { job: 'orders', environment: '' } }, 'target.environment'],
   ])('rejects %j naming the wrong field', (body, field) => {
     expect(() => parseFault(body)).toThrow(FaultValidationError);
     expect(() => parseFault(body)).toThrow(field);
@@ -53,6 +64,10 @@ describe('faults', () => {
     expect(parseFault({ target: { job: 'orders', instance: '127.0.0.1:9' }, errorRatio: 0.2 })).toEqual({
       target: { job: 'orders', instance: '127.0.0.1:9' },
       errorRatio: 0.2,
+    });
+    expect(parseFault({ target: { job: 'orders', environment: 'staging' }, errorRatio: 1 })).toEqual({
+      target: { job: 'orders', environment: 'staging' },
+      errorRatio: 1,
     });
   });
 });

@@ -13,24 +13,30 @@ export interface Absence {
 /**
  * Differences between what Prometheus scraped and the catalogue: a declared metric with no series,
  * a label the catalogue does not declare, a value outside a declared list, and more distinct values
- * (or series per job) than the declared cardinality allows.
+ * (or series per job) than the declared cardinality allows. Counts are checked per deployment
+ * environment (`environmentOf` a scraped series, from its target): the catalogue's jobs count one
+ * environment's instances, and the stack runs each environment beside the others.
  */
 export async function conformityProblems(
   catalog: Catalog,
   prometheus: PrometheusApi,
   allowedAbsences: readonly Absence[],
   seriesBudget: (metric: MetricDeclaration) => number,
+  environmentOf: (labels: Readonly<Record<string, string>>) => string,
 ): Promise<string[]> {
   const problems: string[] = [];
   for (const metric of catalog.metrics) {
     if (metric.type === 'recorded') continue;
-    let total = 0;
+    const totals = new Map<string, number>();
     for (const series of metric.series) {
       const found = await prometheus.series([`{__name__="${series.name}"}`]);
-      total += found.length;
       const declared = new Set([...Object.keys(series.specs), ...TARGET_LABELS]);
-      const distinct = new Map<string, Set<string>>();
+      const distinct = new Map<string, Map<string, Set<string>>>();
       for (const labels of found) {
+        const environment = environmentOf(labels);
+        totals.set(environment, (totals.get(environment) ?? 0) + 1);
+        const values = distinct.get(environment) ?? new Map<string, Set<string>>();
+        distinct.set(environment, values);
         for (const [name, value] of Object.entries(labels)) {
           if (!declared.has(name)) {
             problems.push(
@@ -38,20 +44,22 @@ export async function conformityProblems(
             );
             continue;
           }
-          distinct.set(name, (distinct.get(name) ?? new Set()).add(value));
+          values.set(name, (values.get(name) ?? new Set()).add(value));
         }
       }
-      for (const [name, values] of distinct) {
-        const spec = series.specs[name];
-        if (!spec) continue;
-        if (spec.kind === 'values') {
-          const undeclared = [...values].filter((v) => !spec.values.includes(v));
-          if (undeclared.length > 0)
-            problems.push(`${series.name}: ${name} takes undeclared values ${undeclared.join(', ')}`);
-        } else if (values.size > spec.cardinality) {
-          problems.push(
-            `${series.name}: ${name} has ${values.size} distinct values, the catalogue allows ${spec.cardinality}`,
-          );
+      for (const [environment, byLabel] of distinct) {
+        for (const [name, values] of byLabel) {
+          const spec = series.specs[name];
+          if (!spec) continue;
+          if (spec.kind === 'values') {
+            const undeclared = [...values].filter((v) => !spec.values.includes(v));
+            if (undeclared.length > 0)
+              problems.push(`${series.name}: ${name} takes undeclared values ${undeclared.join(', ')}`);
+          } else if (values.size > spec.cardinality) {
+            problems.push(
+              `${series.name}: ${name} has ${values.size} distinct values in ${environment}, the catalogue allows ${spec.cardinality}`,
+            );
+          }
         }
       }
       const absence = allowedAbsences.find((a) => a.metric === metric.name);
@@ -67,10 +75,12 @@ export async function conformityProblems(
       }
     }
     const budget = seriesBudget(metric);
-    if (total > budget)
-      problems.push(
-        `${metric.name}: ${total} series scraped, more than the catalogue's estimate of ${budget}`,
-      );
+    for (const [environment, total] of totals) {
+      if (total > budget)
+        problems.push(
+          `${metric.name}: ${total} series scraped in ${environment}, more than the catalogue's estimate of ${budget}`,
+        );
+    }
   }
   return problems;
 }

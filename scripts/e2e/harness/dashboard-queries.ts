@@ -17,10 +17,14 @@ import {
   type TimeRangeMs,
   type VariableSelection,
 } from '@o11y/preview';
-import { hasData, type PrometheusApi, type QueryResult } from './prometheus-api.ts';
+import { hasData, type PrometheusApi, type QueryResult, seriesWithSamples } from './prometheus-api.ts';
 
-/** Which value each template variable takes: what a user opening the dashboard sees, or its first concrete value. */
-export type Selection = 'default' | 'first';
+/**
+ * Which value each template variable takes: what a user opening the dashboard sees, its first concrete
+ * value, or `name=value`: that value of one variable and what a user sees of the others (as a dashboard
+ * link with `var-name=value` opens it; variables after it list their options under it).
+ */
+export type Selection = 'default' | 'first' | `${string}=${string}`;
 
 type TargetJson = NonNullable<PanelJson['targets']>[number];
 
@@ -38,6 +42,11 @@ export interface PanelQueryCheck {
   readonly selection: Selection;
   readonly outcome: 'data' | 'empty' | 'error' | 'skipped';
   readonly detail?: string;
+  /**
+   * With `labelOf`: the distinct values of that label among the returned series (`undefined` for series
+   * without it, as after an aggregation that drops it).
+   */
+  readonly labelValues?: ReadonlyArray<string | undefined>;
 }
 
 export interface QueryEnvironment {
@@ -77,6 +86,18 @@ function timeRangeOf(dashboard: DashboardModel, env: QueryEnvironment): TimeRang
   };
 }
 
+type VariableList = NonNullable<NonNullable<DashboardJson['templating']>['list']>;
+
+/** The variables with a `name=value` selection saved as the dashboard's current value of `name`. */
+function withSelected(list: VariableList, selection: Selection, dashboard: DashboardModel): VariableList {
+  const chosen = /^(\w+)=(.*)$/s.exec(selection);
+  if (!chosen) return list;
+  const [, name, value] = chosen;
+  if (!list.some((v) => v.name === name))
+    throw new Error(`dashboard "${dashboard.title}" (${dashboard.uid}) has no variable $${name}`);
+  return list.map((v) => (v.name === name ? { ...v, current: { text: value!, value: value! } } : v));
+}
+
 /**
  * The dashboard's variables as the preview resolves them, from the stack's Prometheus. A query
  * variable without values is an error here: Grafana would show "No data" on every panel that uses it.
@@ -88,7 +109,7 @@ async function variablesOf(
   selection: Selection,
 ): Promise<VariableSelection[]> {
   const json = dashboard.json as DashboardJson;
-  const list = json.templating?.list ?? [];
+  const list = withSelected(json.templating?.list ?? [], selection, dashboard);
   const builtins = queryTiming(env.grafana, range, panelWidthPx(24), '1ms', env.scrapeInterval).builtins;
   const resolved = await resolveVariables(
     list,
@@ -96,7 +117,7 @@ async function variablesOf(
     range.from / 1000,
     range.to / 1000,
     builtins,
-    selection === 'default' ? 'saved' : 'first',
+    selection === 'first' ? 'first' : 'saved',
   );
   for (const variable of resolved) {
     const type = list.find((v) => v.name === variable.name)?.type;
@@ -117,6 +138,7 @@ async function runOne(
   env: QueryEnvironment,
   selection: Selection,
   variables: Promise<VariableSelection[]>,
+  labelOf: string | undefined,
 ): Promise<PanelQueryCheck> {
   const base = {
     dashboard: dashboard.title,
@@ -152,7 +174,12 @@ async function runOne(
     const result: QueryResult = instantOnly
       ? await env.prometheus.query(sent, range.to)
       : await env.prometheus.queryRange(sent, range.from, range.to, timing.intervalMs);
-    return { ...base, sent, outcome: hasData(result) ? 'data' : 'empty' };
+    return {
+      ...base,
+      sent,
+      outcome: hasData(result) ? 'data' : 'empty',
+      ...(labelOf !== undefined && { labelValues: labelValuesOf(result, labelOf) }),
+    };
   } catch (error) {
     return {
       ...base,
@@ -163,12 +190,24 @@ async function runOne(
   }
 }
 
+/** The distinct values of `label` among a result's series with samples; `undefined` for those without it. */
+function labelValuesOf(result: QueryResult, label: string): Array<string | undefined> {
+  return [...new Set(seriesWithSamples(result).map((s) => s.metric[label]))];
+}
+
+export interface CheckOptions {
+  /** Queries run at once (default 8). */
+  readonly concurrency?: number;
+  /** A label whose values among the returned series each check records (`labelValues`). */
+  readonly labelOf?: string;
+}
+
 /** Runs every query of every panel of the dashboards against Prometheus, a few at a time. */
 export async function checkPanelQueries(
   dashboards: readonly DashboardModel[],
   env: QueryEnvironment,
   selection: Selection,
-  concurrency = 8,
+  { concurrency = 8, labelOf }: CheckOptions = {},
 ): Promise<PanelQueryCheck[]> {
   const jobs: Array<() => Promise<PanelQueryCheck>> = [];
   for (const dashboard of dashboards) {
@@ -182,7 +221,7 @@ export async function checkPanelQueries(
     for (const panel of dashboard.panels) {
       const panelJson = panelJsons.find((p) => p.id === panel.id);
       for (const query of panel.queries) {
-        jobs.push(() => runOne(dashboard, panel, query, panelJson, env, selection, resolved()));
+        jobs.push(() => runOne(dashboard, panel, query, panelJson, env, selection, resolved(), labelOf));
       }
     }
   }

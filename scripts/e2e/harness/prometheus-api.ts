@@ -113,10 +113,17 @@ export class PrometheusApi {
   }
 }
 
+/** The series of a vector or matrix result that hold a sample; none for a scalar or string. */
+export function seriesWithSamples(result: QueryResult): Sample[] {
+  if (result.resultType === 'scalar' || result.resultType === 'string') return [];
+  return (result.result as readonly Sample[]).filter(
+    (s) => s.value !== undefined || (s.values?.length ?? 0) > 0,
+  );
+}
+
 /** Whether a query returned any data: a series with a sample, or a scalar. */
 export function hasData(result: QueryResult): boolean {
-  if (result.resultType === 'scalar' || result.resultType === 'string') return true;
-  return (result.result as readonly Sample[]).some(
-    (s) => s.value !== undefined || (s.values?.length ?? 0) > 0,
+  return (
+    result.resultType === 'scalar' || result.resultType === 'string' || seriesWithSamples(result).length > 0
   );
 }
