@@ -49,12 +49,11 @@ function notModuleError(file: string, error: unknown): O11yError | undefined {
   if (!commonJs || !file.endsWith('.ts')) return undefined;
   const root = projectRootOf(path.dirname(file));
   const manifest = path.join(root, 'package.json');
-  const type = existsSync(manifest)
-    ? (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type
-    : undefined;
+  const present = existsSync(manifest);
+  const type = present ? (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type : undefined;
   if (type === 'module') return undefined;
   return new O11yError(
-    `${path.relative(root, file)} is read as CommonJS: ${existsSync(manifest) ? 'package.json does not say "type": "module"' : 'there is no package.json with "type": "module"'}`,
+    `${path.relative(root, file)} is read as CommonJS: ${present ? 'package.json does not say "type": "module"' : 'there is no package.json with "type": "module"'}`,
     {
       id: 'project/not-module',
       source: { file: path.relative(root, file), line: 1, column: 1 },

@@ -1,10 +1,20 @@
-import type { DashboardModel, PanelModel, VariableModel } from '@o11y/core';
+import type { PanelModel, VariableModel } from '@o11y/core';
 import { nodesOf } from '../../analysis/visit.ts';
 import { defineCheck } from '../../check.ts';
-import type { QueryEntry } from '../../project.ts';
 
 /** `label_values(selector, label)` / `label_values(label)`: the label a query variable lists. */
 const LABEL_VALUES = /^\s*label_values\((?:.*,)?\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)\s*$/s;
+
+/** `items` grouped by the panel each belongs to, in the order met. */
+function byPanel<T>(items: readonly T[], panelOf: (item: T) => PanelModel): Map<PanelModel, T[]> {
+  const panels = new Map<PanelModel, T[]>();
+  for (const item of items) {
+    const list = panels.get(panelOf(item)) ?? [];
+    list.push(item);
+    panels.set(panelOf(item), list);
+  }
+  return panels;
+}
 
 function labelOf(variable: VariableModel): string | undefined {
   return variable.type === 'query' ? LABEL_VALUES.exec(variable.query ?? '')?.[1] : undefined;
@@ -26,24 +36,19 @@ the central store dashboards read adds it, so every panel must filter by it. A l
 log streams (\`defineLogStreams\`) carry the label and its LogQL never uses the variable. Filter the query by the variable (\`{environment=~"$environment"}\`; the dashboard builders'
 \`filterSelectors\` adds it to every selector of a query), or say in a suppression why the panel shows them all.`,
   *run({ project }) {
-    const panels = new Map<object, QueryEntry[]>();
-    for (const entry of project.queries) {
-      const list = panels.get(entry.panel) ?? [];
-      list.push(entry);
-      panels.set(entry.panel, list);
-    }
+    const panels = byPanel(project.queries, (entry) => entry.panel);
     const streamLabels = new Set(project.catalog?.logStreams?.labels.map((label) => label.name));
-    const logPanels = new Map<PanelModel, { dashboard: DashboardModel; texts: string[] }>();
-    for (const { target, text } of project.logQueries) {
-      if (target.kind !== 'query') continue;
-      const entry = logPanels.get(target.panel) ?? { dashboard: target.dashboard, texts: [] };
-      entry.texts.push(text);
-      logPanels.set(target.panel, entry);
-    }
-    for (const [panel, { dashboard, texts }] of logPanels) {
+    const logPanels = byPanel(
+      project.logQueries.flatMap(({ target, text }) =>
+        target.kind === 'query' ? [{ ...target, text }] : [],
+      ),
+      (query) => query.panel,
+    );
+    for (const [panel, queries] of logPanels) {
+      const { dashboard } = queries[0]!;
       for (const variable of dashboard.variables) {
         const label = labelOf(variable);
-        if (!label || !streamLabels.has(label) || texts.some((text) => references(text, variable.name)))
+        if (!label || !streamLabels.has(label) || queries.some((q) => references(q.text, variable.name)))
           continue;
         yield {
           target: { kind: 'panel', dashboard, panel },
