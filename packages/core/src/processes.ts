@@ -131,8 +131,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(options.gid !== undefined && { gid: options.gid }),
     });
     killOnExit(child);
+    // Judged on every line this attempt logged: a crash's stack trace puts the message far from the end.
+    let portTaken = false;
     const collect = (chunk: Buffer) => {
-      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      const lines = chunk.toString('utf8').split('\n').filter(Boolean);
+      portTaken ||= lines.some((line) => /address already in use/i.test(line));
+      logs.push(...lines);
       if (logs.length > LOG_LINES_KEPT) logs.splice(0, logs.length - LOG_LINES_KEPT);
     };
     child.stdout?.on('data', collect);
@@ -154,7 +158,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
     lastFailure =
       state === 'timeout' ? 'it did not become ready in time' : `it exited with code ${child.exitCode}`;
-    if (!/address already in use/i.test(logTail(5))) break;
+    if (!portTaken) break;
   }
   throw new O11yError(`${name} did not start: ${lastFailure}\n${logTail()}`, {
     id: 'process/start',
