@@ -21,7 +21,7 @@ import type { OrgAlertLabels } from './labels.ts';
 type Alert = AlertLabels<OrgAlertLabels>;
 
 /**
- * The labels an alerting rule fires with in an environment (when its series carry one: `up` does not),
+ * The labels an alerting rule fires with in an environment (when its series carry one),
  * taken from the rule itself so a case follows it. The rule's labels are a plain record; `o11y build`
  * checks each case against dist/prometheus/alerts.json.
  */
@@ -104,6 +104,11 @@ export const routingTests = alertmanagerTests(config)
   .routes(
     'an error-rate alert of staging posts to #alerts-staging only',
     serviceAlert('orders', 'HighErrorRate', 'staging'),
+    [stagingChannel],
+  )
+  .routes(
+    'a staging instance that is down posts to #alerts-staging only: it pages no one',
+    serviceAlert('orders', 'TargetDown', 'staging'),
     [stagingChannel],
   )
   .routes(

@@ -14,10 +14,11 @@ export const clusters = ['production-eu', 'production-us'] as const;
 /**
  * Our deployment dimensions, declared once: every recording rule and alert keeps `environment` (lint's
  * rules/dropped-dimension fails the aggregations that drop it), SLOs are computed and alerted per
- * environment, dashboards filter every panel by it. prom-client services set `environment` themselves;
- * for OpenTelemetry services the scrape copies `deployment_environment_name` into it.
+ * environment, dashboards filter every panel by it. The scrape targets carry it (rules/prometheus.ts
+ * lists each environment's targets with their `environment`), so every series of a service has it,
+ * `up` included: a staging target that is down is staging's alert.
  */
 export const dimensions = defineDimensions({
-  environment: { values: environments, source: 'relabel' },
+  environment: { values: environments, source: 'target' },
   cluster: { values: clusters, source: 'external_labels', enabled: multiCluster },
 });

@@ -7,8 +7,11 @@ import {
   dbPoolConnections,
   dbPoolMaxConnections,
   dbPoolWaitingRequests,
+  type Environment,
   httpConventions,
   nodejsGcDurationSeconds,
+  type OrgService,
+  replicasIn,
   revenueTotal,
   services,
   websocketConnections,
@@ -42,6 +45,6 @@ export const estate: Estate = {
     ];
     return new Map(overrides.map(([entry, behaviour]) => [entry.declaration, behaviour]));
   },
-  /** Staging runs one instance of each service, which also keeps the stack's targets few (it runs on 2 cores). */
-  replicas: (service, environment) => (environment === 'staging' ? 1 : service.replicas),
+  /** As the scrape config lists them; staging's single instances also keep the stack's targets few (it runs on 2 cores). */
+  replicas: (service, environment) => replicasIn(service as OrgService, environment as Environment),
 };

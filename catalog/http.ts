@@ -70,8 +70,8 @@ export const httpRequestDurationSeconds = histogram('http_request_duration_secon
 /**
  * OpenTelemetry's `http.server.request.duration` as the Prometheus exporter writes it: dots become
  * underscores, the unit becomes a suffix, and the resource attributes chosen as constant labels appear
- * as `service_name` and `deployment_environment_name`; the scrape copies the latter into our `environment`
- * dimension (see catalog/dimensions.ts).
+ * as `service_name` and `deployment_environment_name`; the targets carry our `environment` dimension as
+ * well (see catalog/dimensions.ts).
  */
 export const httpServerRequestDurationSeconds = histogram('http_server_request_duration_seconds', {
   help: 'Duration of HTTP server requests.',

@@ -141,3 +141,8 @@ export const otelServices = services.filter((s) => s.instrumentation === 'otel')
 /** The environments every service runs in (the `environment` label). */
 export const environments = ['production', 'staging'] as const;
 export type Environment = (typeof environments)[number];
+
+/** Instances of a service in an environment: its `replicas` in production, one in staging. */
+export function replicasIn(service: OrgService, environment: Environment): number {
+  return environment === 'staging' ? 1 : service.replicas;
+}

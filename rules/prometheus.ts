@@ -3,21 +3,29 @@ import {
   blackboxJob,
   catalog,
   clusters,
+  environments,
   multiCluster,
   nodeExporterJob,
+  type OrgService,
   postgresExporterJob,
   redisExporterJob,
+  replicasIn,
   services,
 } from '../catalog/index.ts';
 
-/** OpenTelemetry services name the environment `deployment_environment_name`: our dimension is `environment`. */
-const environmentFromResource = {
-  sourceLabels: ['deployment_environment_name'],
-  targetLabel: 'environment',
-} as const;
-
 const numbered = (host: string, count: number, port: number) =>
   Array.from({ length: count }, (_, i) => `${host}-${i + 1}:${port}`);
+
+/** A service's instances in each environment, labelled with it (our `environment` dimension comes from the targets). */
+const perEnvironment = (service: OrgService) =>
+  environments.map((environment) => ({
+    targets: numbered(
+      environment === 'production' ? service.name : `${service.name}-${environment}`,
+      replicasIn(service, environment),
+      service.port,
+    ),
+    labels: { environment },
+  }));
 
 /** Every service's health endpoint, the public shop and the payment provider, probed from outside. */
 const probed = [
@@ -46,13 +54,7 @@ export const prometheus = prometheusConfig({
   catalog,
   alertmanagers: ['alertmanager:9093'],
   jobs: [
-    ...services.map((service) =>
-      scrapeJob({
-        job: service.job,
-        targets: numbered(service.name, service.replicas, service.port),
-        ...(service.instrumentation === 'otel' && { metricRelabel: [environmentFromResource] }),
-      }),
-    ),
+    ...services.map((service) => scrapeJob({ job: service.job, targets: perEnvironment(service) })),
     scrapeJob({ job: nodeExporterJob, targets: numbered('node', nodeExporterJob.instances, 9100) }),
     scrapeJob({
       job: postgresExporterJob,

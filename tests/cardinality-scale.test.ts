@@ -55,12 +55,14 @@ describe('cardinality estimates of the sample organisation', () => {
   it('estimate a per-service alert the same whatever the number of services', async () => {
     const sample = await usersAlertEstimates(0);
     // One job's targets, the largest's (3), × 2 environments (× 5 breakers for the open state); the
-    // process metrics' three largest jobs (node 6 + 3 + 3) × 2 environments.
+    // process metrics' three largest jobs (node 6 + 3 + 3) × 2 environments; `up` of the users job's 2
+    // targets × 2 environments (its targets carry the environment).
     expect(sample).toMatchObject({
+      TargetDown: 4,
       CircuitBreakerOpen: 30,
       DbPoolExhausted: 6,
       HighMemoryUsage: 24,
-      group: 66,
+      group: 68,
     });
     // 11 services, then 11 + 5 × 11 = 66.
     expect(await usersAlertEstimates(5)).toEqual(sample);

@@ -70,7 +70,7 @@ describe('the sample organisation', () => {
     ]);
     expect(slos.every((s) => s.tests !== undefined)).toBe(true);
     const suite = tests.find((t) => t.name === 'service-reviews')!;
-    expect(suite.tests).toHaveLength(9);
+    expect(suite.tests).toHaveLength(10);
     const own = [
       ...groups.filter((g) => g.file === 'services/reviews'),
       ...slos.filter((s) => s.service === 'reviews'),

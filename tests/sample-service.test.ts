@@ -81,13 +81,17 @@ describe('the sample service posing as the organisation’s services', () => {
     expect(service.targets.filter((t) => t.kind === 'exporter' || t.kind === 'blackbox')).toEqual([]);
   });
 
-  it('labels every series of an instance with its environment: prom-client’s default label, OpenTelemetry’s resource', async () => {
+  it('exposes the environment as the services do: OpenTelemetry’s resource on every series, prom-client none (the targets carry it)', async () => {
     for (const target of service.targets.filter((t) => t.kind === 'prom-client' || t.kind === 'otel')) {
       const text = (await get(`http://${target.address}/metrics`)).text;
-      const label = target.kind === 'otel' ? 'deployment_environment_name' : 'environment';
       const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
-      const values = new Set(samples.map((line) => new RegExp(`[{,]${label}="([^"]*)"`).exec(line)?.[1]));
-      expect([...values], `${target.job} ${target.address}`).toEqual([target.environment]);
+      const values = (label: string) => [
+        ...new Set(samples.map((line) => new RegExp(`[{,]${label}="([^"]*)"`).exec(line)?.[1])),
+      ];
+      const where = `${target.job} ${target.address}`;
+      if (target.kind === 'otel')
+        expect(values('deployment_environment_name'), where).toEqual([target.environment]);
+      expect(values('environment'), where).toEqual([undefined]);
     }
   });
 
@@ -139,7 +143,7 @@ describe('the sample service posing as the organisation’s services', () => {
     const target = service.targets.find((t) => t.kind === 'prom-client')!;
     const text = (await get(`http://${target.address}/metrics`)).text;
     expect(text).toMatch(
-      /http_requests_total\{method="GET",route="\/api\/[a-z-]+",status_code="200",service="[a-z-]+",environment="production"\} [1-9]/,
+      /http_requests_total\{method="GET",route="\/api\/[a-z-]+",status_code="200",service="[a-z-]+"\} [1-9]/,
     );
     expect(text).toMatch(/status_code="500"[^}]*\} 0/);
     const otel = service.targets.find((t) => t.kind === 'otel')!;
@@ -196,12 +200,17 @@ describe('the sample service scraped by the pinned Prometheus', () => {
     service = await startSampleService({ estate, seed: 3 });
     dir = await mkdtemp(path.join(os.tmpdir(), 'sample-service-'));
     const jobs = [...new Set(service.targets.filter((t) => t.kind !== 'site').map((t) => t.job))];
+    // As rules/prometheus.ts lists them: each environment's targets labelled with it.
+    const staticConfigs = (job: string) => {
+      const own = service.targets.filter((t) => t.job === job);
+      return [...new Set(own.map((t) => t.environment))].map((environment) => ({
+        targets: own.filter((t) => t.environment === environment).map((t) => t.address),
+        ...(environment && { labels: { environment } }),
+      }));
+    };
     const config = {
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
-      scrape_configs: jobs.map((job) => ({
-        job_name: job,
-        static_configs: [{ targets: service.targets.filter((t) => t.job === job).map((t) => t.address) }],
-      })),
+      scrape_configs: jobs.map((job) => ({ job_name: job, static_configs: staticConfigs(job) })),
     };
     await writeFile(path.join(dir, 'prometheus.yml'), stringify(config));
     prometheus = await startPrometheus(path.join(dir, 'prometheus.yml'), path.join(dir, 'data'));
@@ -231,5 +240,23 @@ describe('the sample service scraped by the pinned Prometheus', () => {
     expect(rate).toBeGreaterThan(0);
     const [targets] = await query('count(up == 1)');
     expect(Number(targets!.value[1])).toBe(service.targets.filter((t) => t.kind !== 'site').length);
+  });
+
+  it('has one environment on every series of a service, the target’s, and no exported_environment', async () => {
+    const query = async (expr: string) => {
+      const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      return ((await response.json()) as { data: { result: Array<{ metric: Record<string, string> }> } }).data
+        .result;
+    };
+    const services = new Set(estate.services.map((s) => s.name));
+    const perInstance = await query('count by (job, instance, environment) ({environment!=""})');
+    const expected = service.targets
+      .filter((t) => t.service !== undefined && services.has(t.job))
+      .map((t) => `${t.job} ${t.address} ${t.environment}`)
+      .sort();
+    expect(perInstance.map(({ metric: m }) => `${m.job} ${m.instance} ${m.environment}`).sort()).toEqual(
+      expected,
+    );
+    expect(await query('{exported_environment!=""}')).toEqual([]);
   });
 });

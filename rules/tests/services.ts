@@ -32,6 +32,7 @@ import { httpInput, p95Within, ROUTE } from './http-input.ts';
 
 const MINUTES = 40;
 const INSTANCE = 'host-1:3000';
+const STAGING_INSTANCE = 'host-staging-1:3000';
 const POOL_SIZE = 20;
 
 type ServiceRules = (typeof serviceRules)[number];
@@ -62,7 +63,7 @@ function inputs(rules: ServiceRules, fault?: string): InputSeries[] {
   const labels = { service: name, environment: 'production', ...target } as const;
   const out = [
     ...traffic(service, fault),
-    series(up, target, constant(fault === 'TargetDown' ? 0 : 1, MINUTES)),
+    series(up, { ...target, environment: 'production' }, constant(fault === 'TargetDown' ? 0 : 1, MINUTES)),
   ];
   if (service.instrumentation !== 'prom-client') return out;
   out.push(
@@ -104,7 +105,7 @@ function firingLabels(rules: ServiceRules, alertName: string): Record<string, st
   const series = { service: name, environment: 'production', job: name, instance: INSTANCE };
   switch (alertName) {
     case 'TargetDown':
-      return { job: name, instance: INSTANCE };
+      return { job: name, instance: INSTANCE, environment: 'production' };
     case 'HighMemoryUsage':
       return series;
     case 'CircuitBreakerOpen':
@@ -173,6 +174,23 @@ export const serviceTests = serviceRules.map((rules) => {
         ],
         exprs: [
           near(red.errorRatio.select(production), at, { labels: production, value: API_ERROR_RATE / 4 }),
+        ],
+      }),
+      // A staging instance that is down is staging's: the alert carries its environment, for the routes.
+      testCase(`${service.name}: a staging instance down fires TargetDown for staging only`, {
+        interval: '1m',
+        input: [
+          ...inputs(rules),
+          series(
+            up,
+            { job: service.name, instance: STAGING_INSTANCE, environment: 'staging' },
+            constant(0, MINUTES),
+          ),
+        ],
+        alerts: [
+          fires(alerts.TargetDown!, firesBy(alerts.TargetDown!), [
+            { labels: { job: service.name, instance: STAGING_INSTANCE, environment: 'staging' } },
+          ]),
         ],
       }),
       ...Object.values(alerts).map((alert) =>

@@ -419,7 +419,7 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
   );
 
   it(
-    'fires the target-down alert when a target stops answering',
+    'fires the target-down alert of a staging target for staging, on the staging channel',
     async () => {
       // The alerting rules on `up`, with the job their selector names, found through the typed expressions.
       const onUp = alertingRules(stack.definitions).flatMap((rule) =>
@@ -436,22 +436,27 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
       );
       expect(choice, 'an alerting rule on `up` of a job the sample service poses as').toBeDefined();
       const { rule, job } = choice!;
-      const victim = stack.targets.find((t) => t.job === job)!;
-      await stack.injectFault({ job, instance: victim.address }, { unresponsive: true });
+      const victim = stack.targets.find((t) => t.job === job && t.environment === STAGING);
+      expect(victim, `a staging target of ${job}`).toBeDefined();
+      await stack.injectFault({ job, instance: victim!.address }, { unresponsive: true });
+      const ours = (labels: Readonly<Record<string, string>>) =>
+        labels.alertname === rule.name && labels.instance === victim!.address;
       try {
         const firing = await waitFor(
-          `${rule.name} for ${victim.address} (for: ${rule.for ?? '0s'}, compressed to ${compressDuration(rule.for ?? '0s', compression)})`,
+          `${rule.name} for ${victim!.address} (for: ${rule.for ?? '0s'}, compressed to ${compressDuration(rule.for ?? '0s', compression)})`,
           stack,
           deployedMs(rule.for) + SLACK_MS,
-          async () =>
-            (await stack.query.alerts()).find(
-              (a) =>
-                a.state === 'firing' &&
-                a.labels.alertname === rule.name &&
-                a.labels.instance === victim.address,
-            ),
+          async () => (await stack.query.alerts()).find((a) => a.state === 'firing' && ours(a.labels)),
         );
-        expect(firing.labels).toMatchObject(rule.labels);
+        expect(firing.labels).toMatchObject({ ...rule.labels, [ENVIRONMENT_LABEL]: STAGING });
+        const routing = await readRouting();
+        expect(receiversFor(routing, firing.labels).filter((r) => routing.notifies.get(r))).toEqual([
+          stagingChannel.name,
+        ]);
+        const delivered = await waitFor(`${rule.name} at ${stagingChannel.name}`, stack, SLACK_MS, async () =>
+          stack.sink.notifications.find((n) => n.alerts.some((a) => a.status === 'firing' && ours(a.labels))),
+        );
+        expect(delivered.receiver).toBe(stagingChannel.name);
       } finally {
         await stack.clearFaults();
       }

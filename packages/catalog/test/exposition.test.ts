@@ -274,20 +274,26 @@ describe('checkConformity against a prom-client exposition', () => {
     expect(report.findings[0]?.source?.file).toBe('packages/catalog/test/fixture.ts');
   });
 
-  it('does not ask a target for a dimension label that scrape relabelling sets', async () => {
+  it('does not ask a target for a dimension label that its target labels or scrape relabelling set', async () => {
     const families = parseExposition(await driftedExposition());
-    const relabelled = defineCatalog(
-      fixtureCatalog.metrics.map((declaration) => ({ declaration })),
-      { dimensions: defineDimensions({ service: { source: 'relabel' } }) },
-    );
+    const setByTheScrape = (source: 'relabel' | 'target' | 'external_labels') =>
+      defineCatalog(
+        fixtureCatalog.metrics.map((declaration) => ({ declaration })),
+        { dimensions: defineDimensions({ service: { source } }) },
+      );
     const missing = (catalog: typeof fixtureCatalog) =>
       checkConformity(catalog, families, { job: 'api' })
         .findings.filter((f) => f.id === 'catalog/missing-label')
         .map((f) => f.message);
-    expect(missing(fixtureCatalog)).toContain(
-      'http_request_duration_seconds never has the declared label "service"',
-    );
-    expect(missing(relabelled)).toEqual(['queue_latency_seconds never has the declared label "queue"']);
+    const serviceMissing = 'http_request_duration_seconds never has the declared label "service"';
+    expect(missing(fixtureCatalog)).toContain(serviceMissing);
+    // external_labels are added when series leave Prometheus, not by the scrape.
+    expect(missing(setByTheScrape('external_labels'))).toContain(serviceMissing);
+    for (const source of ['relabel', 'target'] as const) {
+      expect(missing(setByTheScrape(source))).toEqual([
+        'queue_latency_seconds never has the declared label "queue"',
+      ]);
+    }
   });
 
   it('reports declared metrics the target does not expose, inferring the job', async () => {

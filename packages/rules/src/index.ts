@@ -11,6 +11,8 @@ export {
   type ScrapeJobOptions,
   scrapeJob,
   seriesPerTarget,
+  type TargetGroup,
+  targetGroups,
 } from './config/prometheus.ts';
 export { emitter, mimirNamespace } from './emit/emitter.ts';
 export { type Plan, plan } from './emit/plan.ts';

@@ -72,7 +72,7 @@ export interface InstrumentationOptions extends SimulationContext {
 export function simulateMissing(
   declarations: readonly MetricDeclaration[],
   registry: Registry<RegistryContentType>,
-  fixed: Readonly<Record<string, string>>,
+  setElsewhere: ReadonlySet<string>,
   simulation: SimulationContext,
 ): void {
   for (const declaration of declarations) {
@@ -80,7 +80,7 @@ export function simulateMissing(
     const behaviour =
       simulation.behaviours.get(declaration) ??
       defaultBehaviour(declaration.type, declaration.unit, simulation.startedAt);
-    registerSimulated(declaration, { ...simulation, registry, fixed, behaviour });
+    registerSimulated(declaration, { ...simulation, registry, setElsewhere, behaviour });
   }
 }
 
@@ -88,15 +88,24 @@ export function simulateMissing(
  * A prom-client service as our shared Node.js library sets it up: a registry with the `service` and
  * `environment` default labels, prom-client's default process and runtime metrics (those the
  * catalogue declares), the HTTP RED middleware's counter and histogram, and the application metrics.
+ * Where the catalogue's environment dimension comes from the targets, the service leaves the label to
+ * the scrape (its own would become `exported_environment`).
  */
 export function promClientInstrumentation(options: InstrumentationOptions): Instrumentation {
   const convention = options.estate.http['prom-client'];
   // Exemplars exist only in the OpenMetrics exposition, which Prometheus asks for first.
   const registry = new Registry<OpenMetricsContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const byTheTargets = new Set(
+    (options.estate.catalog.dimensions?.enabled ?? [])
+      .filter((d) => d.source === 'target')
+      .map((d) => d.label),
+  );
   const fixed = {
     [convention.labels.service]: options.service.name,
-    [convention.labels.environment]: options.environment,
+    ...(!byTheTargets.has(convention.labels.environment) && {
+      [convention.labels.environment]: options.environment,
+    }),
   };
   registry.setDefaultLabels(fixed);
   collectDefaultMetrics({
@@ -133,7 +142,7 @@ export function promClientInstrumentation(options: InstrumentationOptions): Inst
       0,
     );
   }
-  simulateMissing(options.declarations, registry, fixed, options);
+  simulateMissing(options.declarations, registry, new Set([...Object.keys(fixed), ...byTheTargets]), options);
   return {
     contentType: registry.contentType,
     record({ method, route, status, seconds, traceId }) {

@@ -74,12 +74,9 @@ function openValues(name: string, spec: LabelSpec, context: EstateContext, metri
   return values.slice(0, Math.max(1, limit));
 }
 
-/** The labels a target writes itself for a metric: declared ones, less target and type labels and `fixed`. */
-export function exposedLabels(
-  declaration: MetricDeclaration,
-  fixed: Readonly<Record<string, string>>,
-): string[] {
-  return Object.keys(declaration.labels).filter((name) => !NOT_EXPOSED.has(name) && !(name in fixed));
+/** The labels a target writes itself for a metric: declared ones, less target and type labels and those set elsewhere. */
+export function exposedLabels(declaration: MetricDeclaration, setElsewhere: ReadonlySet<string>): string[] {
+  return Object.keys(declaration.labels).filter((name) => !NOT_EXPOSED.has(name) && !setElsewhere.has(name));
 }
 
 /**
@@ -89,10 +86,10 @@ export function exposedLabels(
  */
 export function labelSets(
   declaration: MetricDeclaration,
-  fixed: Readonly<Record<string, string>>,
+  setElsewhere: ReadonlySet<string>,
   context: EstateContext,
 ): LabelSet[] {
-  const names = exposedLabels(declaration, fixed);
+  const names = exposedLabels(declaration, setElsewhere);
   let sets: LabelSet[] = [{ labels: {}, weight: 1, usual: true }];
   const open: Array<[string, string[]]> = [];
   for (const name of names) {

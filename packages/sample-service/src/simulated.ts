@@ -58,8 +58,11 @@ function observationRange(declaration: MetricDeclaration): [number, number] {
 
 export interface SimulationOptions {
   readonly registry: Registry<RegistryContentType>;
-  /** Labels the registry sets on every metric (a prom-client service's `service` and `environment`). */
-  readonly fixed: Readonly<Record<string, string>>;
+  /**
+   * Declared labels the simulated series leave out: the registry's default labels (a prom-client
+   * service's `service`), and the dimensions the scrape's targets carry (`environment`).
+   */
+  readonly setElsewhere: ReadonlySet<string>;
   readonly context: EstateContext;
   readonly random: Random;
   readonly behaviour: Behaviour;
@@ -73,8 +76,8 @@ export interface SimulationOptions {
  */
 export function registerSimulated(declaration: MetricDeclaration, options: SimulationOptions): void {
   const { registry, random, behaviour, now } = options;
-  const sets = labelSets(declaration, options.fixed, options.context);
-  const labelNames = exposedLabels(declaration, options.fixed);
+  const sets = labelSets(declaration, options.setElsewhere, options.context);
+  const labelNames = exposedLabels(declaration, options.setElsewhere);
   const common = { name: declaration.name, help: declaration.help, labelNames, registers: [registry] };
   let last = now();
   const elapsed = () => {

@@ -10,6 +10,7 @@ const targets: TargetInfo[] = [
     address: '127.0.0.1:1001',
     metricsPath: '/metrics',
     service: 'orders',
+    environment: 'production',
   },
   {
     job: 'orders',
@@ -17,6 +18,15 @@ const targets: TargetInfo[] = [
     address: '127.0.0.1:1002',
     metricsPath: '/metrics',
     service: 'orders',
+    environment: 'production',
+  },
+  {
+    job: 'orders',
+    kind: 'prom-client',
+    address: '127.0.0.1:1003',
+    metricsPath: '/metrics',
+    service: 'orders',
+    environment: 'staging',
   },
   {
     job: 'blackbox',
@@ -33,7 +43,13 @@ describe('retargeting the organisation’s Prometheus config', () => {
     evaluationInterval: '15s',
     alertmanagers: ['alertmanager:9093'],
     jobs: [
-      scrapeJob({ job: 'orders', targets: ['orders:3000'] }),
+      scrapeJob({
+        job: 'orders',
+        targets: [
+          { targets: ['orders-1:3000', 'orders-2:3000'], labels: { environment: 'production' } },
+          { targets: ['orders-staging-1:3000'], labels: { environment: 'staging' } },
+        ],
+      }),
       scrapeJob({
         job: 'blackbox',
         targets: ['http://orders:3000/health'],
@@ -49,13 +65,23 @@ describe('retargeting the organisation’s Prometheus config', () => {
   it('points every job at the sample service and the blackbox job’s probes at its exporter', () => {
     const retargeted = retargetedConfig(config, targets, { alertmanager: '127.0.0.1:9093' });
     expect(retargeted.alertmanagers).toEqual(['127.0.0.1:9093']);
-    expect(retargeted.jobs[0]!.targets).toEqual(['127.0.0.1:1001', '127.0.0.1:1002']);
+    expect(retargeted.jobs[0]!.targets).toEqual([
+      { targets: ['127.0.0.1:1001', '127.0.0.1:1002'], labels: { environment: 'production' } },
+      { targets: ['127.0.0.1:1003'], labels: { environment: 'staging' } },
+    ]);
     expect(retargeted.jobs[1]!.targets).toEqual(['http://127.0.0.1:1001/health']);
     expect(retargeted.jobs[1]!.relabel![1]!.replacement).toBe('127.0.0.1:2000');
   });
 
   it('names the jobs the sample service does not pose as', () => {
-    expect(() => retargetedConfig(config, targets.slice(0, 2), { alertmanager: 'x:1' })).toThrow('blackbox');
+    expect(() => retargetedConfig(config, targets.slice(0, 3), { alertmanager: 'x:1' })).toThrow('blackbox');
+  });
+
+  it('refuses instances that do not fill the job’s target groups one to one', () => {
+    const withoutStaging = targets.filter((t) => t.environment !== 'staging');
+    expect(() => retargetedConfig(config, withoutStaging, { alertmanager: 'x:1' })).toThrow(
+      /scrape job orders lists 2 target groups, which the sample service's instances \(127.0.0.1:1001 in production, 127.0.0.1:1002 in production\) do not match one to one/,
+    );
   });
 });
 

@@ -23,8 +23,11 @@ import {
   type PrometheusConfig,
   prometheusConfig,
   prometheusYaml,
+  type ScrapeJob,
   scrapeJob,
+  type TargetGroup,
   TEST_PROFILE,
+  targetGroups,
 } from '@o11y/rules';
 import { type FaultSpec, type FaultTarget, probeTargetsOf, type TargetInfo } from '@o11y/sample-service';
 import { parse, stringify } from 'yaml';
@@ -100,6 +103,30 @@ type Json = Record<string, unknown>;
  * listeners and its Alertmanager at ours, rendered by the rules package for the `test` profile.
  * A job that relabels `__address__` (the blackbox exporter) keeps its probes and is sent to ours.
  */
+/**
+ * The sample service's instances of a job in the job's target groups: each environment's instances
+ * where the organisation lists that environment's targets, with its labels (the environment dimension).
+ */
+function instancesOf(job: ScrapeJob, own: readonly TargetInfo[]): TargetGroup[] {
+  const label = estate.http['prom-client'].labels.environment;
+  const groups = targetGroups(job);
+  const remaining = new Set(own);
+  const placed = groups.map((group) => {
+    const environment = group.labels[label];
+    const instances = own.filter((t) => remaining.has(t) && t.environment === environment);
+    for (const t of instances) remaining.delete(t);
+    return { targets: instances.map((t) => t.address), labels: group.labels };
+  });
+  if (remaining.size > 0 || placed.some((group) => group.targets.length === 0)) {
+    throw new Error(
+      `the scrape job ${job.name} lists ${groups.length} target groups, which the sample service's instances (${own
+        .map((t) => `${t.address} in ${t.environment ?? 'no environment'}`)
+        .join(', ')}) do not match one to one`,
+    );
+  }
+  return placed;
+}
+
 export function retargetedConfig(
   config: PrometheusConfig,
   targets: readonly TargetInfo[],
@@ -116,7 +143,7 @@ export function retargetedConfig(
     const { name: _name, source: _source, ...options } = job;
     return scrapeJob({
       ...options,
-      targets: prober ? [...(own[0]!.probeTargets ?? [])] : own.map((t) => t.address),
+      targets: prober ? [...(own[0]!.probeTargets ?? [])] : instancesOf(job, own),
       ...(prober && {
         relabel: job.relabel!.map((r) =>
           r.targetLabel === '__address__' ? { ...r, replacement: own[0]!.address } : r,

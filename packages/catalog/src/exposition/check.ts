@@ -210,9 +210,9 @@ export function checkConformity(
   const job = options.job ?? inferJob(catalog, families);
   const findings: Diagnostic[] = [];
   const present = new Set(families.map((f) => f.name));
-  // Dimensions that scrape relabelling sets may be missing from the target's own exposition.
+  // Dimensions that the scrape sets (target labels, relabelling) may be missing from the target's own exposition.
   const relabelled = (catalog.dimensions?.enabled ?? [])
-    .filter((d) => d.source === 'relabel')
+    .filter((d) => d.source !== 'external_labels')
     .map((d) => d.label);
   for (const family of [...families].sort((a, b) => compareCodePoints(a.name, b.name))) {
     const declaration = catalog.metric(family.name);

@@ -32,10 +32,21 @@ export interface RelabelConfig {
     | 'uppercase';
 }
 
+/** Targets that share labels (one static config): those of one environment, say. */
+export interface TargetGroup {
+  readonly targets: readonly string[];
+  /**
+   * Put on every series of these targets, `up` included: how a deployment dimension whose source is
+   * `target` (catalog/dimensions) reaches the rules, so that `up == 0` of a staging target is staging's.
+   */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface ScrapeJobOptions {
   /** The catalogue job (its name and scrape interval) or a job name. */
   readonly job: Job | string;
-  readonly targets: readonly string[];
+  /** `host:port` of each target, or groups of them with labels of their own. */
+  readonly targets: readonly string[] | readonly TargetGroup[];
   readonly scrapeInterval?: Duration;
   readonly scrapeTimeout?: Duration;
   readonly metricsPath?: string;
@@ -57,12 +68,24 @@ export interface ScrapeJob extends ScrapeJobOptions {
   readonly source: SourceLocation;
 }
 
+/** The job's targets as static configs: each group with the job's labels under its own. */
+export function targetGroups(job: ScrapeJobOptions): readonly TargetGroup[] {
+  const groups: readonly TargetGroup[] = job.targets.every((t) => typeof t === 'string')
+    ? [{ targets: job.targets as readonly string[], labels: {} }]
+    : (job.targets as readonly TargetGroup[]);
+  return groups.map((group) => ({ targets: group.targets, labels: { ...job.labels, ...group.labels } }));
+}
+
 /** A scrape job of the Prometheus config. */
 export function scrapeJob(options: ScrapeJobOptions): ScrapeJob {
   const source = captureSource();
   const name = typeof options.job === 'string' ? options.job : options.job.name;
-  if (options.targets.length === 0) {
-    throw new O11yError(`scrape job ${name} has no targets`, { source, id: 'prometheus/no-targets' });
+  if (targetGroups(options).some((group) => group.targets.length === 0)) {
+    throw new O11yError(`scrape job ${name} has no targets`, {
+      source,
+      id: 'prometheus/no-targets',
+      hint: 'give every target group at least one target',
+    });
   }
   const scrapeInterval =
     options.scrapeInterval ?? (typeof options.job === 'string' ? undefined : options.job.scrapeInterval);
@@ -234,6 +257,31 @@ function checkJobsAndRemoteWrite(
   }
 }
 
+/**
+ * A dimension the catalogue takes from the targets, with declared values, must be given one of them: a
+ * misspelt `environment` on a target group would put its series, `up` included, in no environment.
+ */
+function checkTargetDimensions(jobs: readonly ScrapeJob[], catalog: Catalog | undefined): void {
+  const fromTargets = (catalog?.dimensions?.enabled ?? []).filter((d) => d.source === 'target' && d.values);
+  const problems: Diagnostic[] = [];
+  for (const job of jobs) {
+    for (const group of targetGroups(job)) {
+      for (const dimension of fromTargets) {
+        const value = group.labels[dimension.label];
+        if (value === undefined || dimension.values!.includes(value)) continue;
+        problems.push({
+          severity: 'error',
+          id: 'prometheus/dimension-value',
+          message: `scrape job ${job.name}: ${dimension.label}="${value}" is not a declared value of ${dimension.name}`,
+          source: job.source,
+          hint: `declared: ${dimension.values!.join(', ')}`,
+        });
+      }
+    }
+  }
+  if (problems.length > 0) throw new O11yErrors(problems);
+}
+
 /** The Prometheus server config: scrape jobs, rule files (every emitted rule file), Alertmanagers, remote write. */
 export function prometheusConfig(options: PrometheusConfigOptions): PrometheusConfig {
   const source = captureSource();
@@ -241,6 +289,10 @@ export function prometheusConfig(options: PrometheusConfigOptions): PrometheusCo
   for (const server of options.servers ?? [])
     checkJobsAndRemoteWrite(server.jobs ?? [], server.remoteWrite, source);
   checkServers(options, source);
+  checkTargetDimensions(
+    [...options.jobs, ...(options.servers ?? []).flatMap((s) => s.jobs ?? [])],
+    options.catalog,
+  );
   return Object.freeze({ [DEFINITION]: KIND.config, source, ...options });
 }
 
@@ -344,7 +396,10 @@ export function prometheusYaml(
         ...(job.labelValueLengthLimit !== undefined && {
           label_value_length_limit: job.labelValueLengthLimit,
         }),
-        static_configs: [{ targets: [...job.targets], ...(job.labels && { labels: { ...job.labels } }) }],
+        static_configs: targetGroups(job).map((group) => ({
+          targets: [...group.targets],
+          ...(Object.keys(group.labels).length > 0 && { labels: { ...group.labels } }),
+        })),
         ...(job.relabel && { relabel_configs: job.relabel.map(relabelYaml) }),
         ...(job.metricRelabel && { metric_relabel_configs: job.metricRelabel.map(relabelYaml) }),
       };
