@@ -101,5 +101,5 @@ export const config = alertmanager<OrgAlertLabels>()
     rule
       .whenFiring((m) => m.where('severity', 'critical'))
       .mutes((m) => m.where('severity', 'warning'))
-      .equal('alertname', 'service'),
+      .equal('alertname', 'service', 'environment'),
   );

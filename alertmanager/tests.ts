@@ -137,6 +137,10 @@ export const routingTests = alertmanagerTests(config)
     firing: ordersSloPage,
     target: sloAlert('cart', 'availability', 'ticket'),
   })
+  .doesNotInhibit('a production SLO page does not mute the staging ticket of that SLO', {
+    firing: ordersSloPage,
+    target: sloAlert('orders', 'availability', 'ticket', 'staging'),
+  })
   .doesNotInhibit('a ticket never mutes the page of its SLO', {
     firing: ordersSloTicket,
     target: ordersSloPage,

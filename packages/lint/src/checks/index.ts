@@ -1,4 +1,5 @@
 import type { Check } from '../check.ts';
+import { inhibitAcrossDimension } from './alertmanager/inhibit-across-dimension.ts';
 import { undefinedReceiver } from './alertmanager/undefined-receiver.ts';
 import { unknownLabel as alertmanagerUnknownLabel } from './alertmanager/unknown-label.ts';
 import { unreachableRoute } from './alertmanager/unreachable-route.ts';
@@ -103,6 +104,7 @@ export const allChecks: readonly Check[] = [
   undefinedReceiver,
   unreachableRoute,
   alertmanagerUnknownLabel,
+  inhibitAcrossDimension,
   budget,
   seriesMissing,
   estimateExceeded,

@@ -157,3 +157,26 @@ export function* allRoutes(route: RouteNode): Generator<RouteNode> {
   yield route;
   for (const child of route.children) yield* allRoutes(child);
 }
+
+/** One inhibition rule, with where it and its `equal` list were written. */
+export interface InhibitRuleNode {
+  /** `inhibit_rules[0]`, with its name when it has one. */
+  readonly path: string;
+  readonly equal: readonly string[];
+  /** The `equal` list, or the rule when it has none. */
+  readonly equalSource: SourceLocation;
+}
+
+/** The inhibition rules of an Alertmanager configuration. */
+export function inhibitRules(source: AlertmanagerSource): InhibitRuleNode[] {
+  return items(field(source.root, 'inhibit_rules')).map((node, index) => {
+    const rule = asMap(node);
+    const name = text(rule, 'name');
+    const equalNode = field(rule, 'equal');
+    return {
+      path: `inhibit_rules[${index}]${name === undefined ? '' : ` (${name})`}`,
+      equal: items(equalNode).flatMap((item) => (isScalar(item) ? [String(item.value)] : [])),
+      equalSource: source.document.locate(equalNode ?? node),
+    };
+  });
+}
