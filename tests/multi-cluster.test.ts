@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { defineDimensions } from '@o11y/catalog';
 import { writeTree } from '@o11y/core';
-import { init, parseDashboardQuery, walk } from '@o11y/promql';
+import { init, parse as parsePromQL, parseDashboardQuery, walk } from '@o11y/promql';
 import { emitter } from '@o11y/rules';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
@@ -20,7 +20,7 @@ vi.mock('../catalog/dimensions.ts', async (importOriginal) => {
     ...original,
     multiCluster: true,
     dimensions: defineDimensions({
-      environment: { values: environments, source: 'relabel' },
+      environment: { values: environments, source: 'target' },
       cluster: { values: original.clusters, source: 'external_labels' },
     }),
   };
@@ -153,5 +153,24 @@ describe('the dashboards of the sample organisation with multiCluster on', () =>
     }
     expect(queries).toBeGreaterThan(300);
     expect(logQueries).toBeGreaterThan(10);
+
+    // The central ruler sees every cluster's series: its copy of the rules keeps the cluster throughout.
+    const mimir = path.join(dir, 'dist', 'mimir');
+    let aggregations = 0;
+    for (const file of await readdir(mimir)) {
+      const { groups } = parse(await readFile(path.join(mimir, file), 'utf8')) as {
+        groups: { rules: { expr: string }[] }[];
+      };
+      for (const { expr } of groups.flatMap((g) => g.rules)) {
+        const parsed = parsePromQL(expr);
+        if (!parsed.ok) throw new Error(`${file}: ${expr} does not parse`);
+        walk(parsed.expr, (node) => {
+          if (node.type !== 'Aggregate' || node.without) return;
+          aggregations++;
+          expect(node.grouping, `${file}: ${expr}`).toContain('cluster');
+        });
+      }
+    }
+    expect(aggregations).toBeGreaterThan(500);
   });
 });

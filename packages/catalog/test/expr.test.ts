@@ -10,6 +10,7 @@ import {
   histogramQuantile,
   type InstantVector,
   isRaw,
+  keepLabels,
   labelReplace,
   legend,
   legendLabels,
@@ -161,6 +162,30 @@ describe('raw PromQL', () => {
     expect(rawFragments(combined)).toEqual(['sum by (team) (budget)']);
     expect(isRaw(sum(memory))).toBe(false);
     expect(() => raw('  ', { labels: [] })).toThrow('raw() needs a PromQL expression');
+  });
+});
+
+describe('keepLabels', () => {
+  it('keeps the labels through every aggregation and on() matching, not through without() or raw PromQL', () => {
+    const errors = sum(rate(requests.select({ status_code: re('5..') }).range('5m'))).by('route');
+    const total = sum(rate(requests.range('5m')));
+    const expr = errors
+      .div(total)
+      .on()
+      .groupLeft()
+      .and(topk(1, memory).by('service'))
+      .or(avg(memory).without('instance'))
+      .or(raw('sum(up)'));
+    expect(toPromQL(keepLabels(expr.node, ['cluster']))).toBe(
+      'sum by (route, cluster) (rate(http_requests_total{status_code=~"5.."}[5m])) / on (cluster) group_left () sum by (cluster) (rate(http_requests_total[5m]))' +
+        ' and topk by (service, cluster) (1, process_resident_memory_bytes)' +
+        ' or avg without (instance) (process_resident_memory_bytes) or (sum(up))',
+    );
+    expect(keepLabels(expr.node, [])).toBe(expr.node);
+    // A label already kept is not repeated.
+    expect(toPromQL(keepLabels(sum(memory).by('service').node, ['service', 'cluster']))).toBe(
+      'sum by (service, cluster) (process_resident_memory_bytes)',
+    );
   });
 });
 

@@ -1,8 +1,11 @@
-import { defineCatalog, defineDimensions, max, sum } from '@o11y/catalog';
-import { O11yErrors } from '@o11y/core';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { defineCatalog, defineDimensions, max, rate, re, sum } from '@o11y/catalog';
+import { O11yErrors, toolPath } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { emitter, prometheusConfig, record, ruleGroup, scrapeJob } from '../src/index.ts';
+import { parse, stringify } from 'yaml';
+import { alert, emitter, prometheusConfig, record, ruleGroup, scrapeJob } from '../src/index.ts';
+import { run } from '../src/promtool/run.ts';
 import { queueDepth, requests, shopJob } from './fixtures.ts';
 import { build, context } from './helpers.ts';
 
@@ -17,9 +20,21 @@ const recorded = ruleGroup('shop-recorded', {
   file: 'shop/recorded',
   rules: [record('shop:queue_depth:sum', sum(queueDepth))],
 });
+const errorRatio = sum(rate(requests.select({ code: re('5..') }).range('5m')))
+  .by('route')
+  .div(sum(rate(requests.range('5m'))).by('route'));
 const alerting = ruleGroup('shop-alerts', {
   file: 'shop/alerts',
-  rules: [record('shop:queue_depth:max', max(queueDepth))],
+  rules: [
+    record('shop:queue_depth:max', max(queueDepth)),
+    alert('ShopErrors', {
+      expr: errorRatio.gt(0.1),
+      severity: 'critical',
+      summary: 'Errors',
+      description: 'More than 10% of the requests of a route fail.',
+      team: 'shop',
+    }),
+  ],
 });
 
 /** One Prometheus per cluster; the US cluster has its own targets and evaluates only the recording rules. */
@@ -164,5 +179,79 @@ describe('one definition, a Prometheus per cluster', () => {
       'prometheus/prometheus.yml',
     ]);
     expect(parse(file('prometheus/prometheus.yml')).rule_files).toEqual(['rules/shop/recorded.yml']);
+  });
+});
+
+describe('the central ruler’s copy of the rules of several servers', () => {
+  it('keeps the servers’ external labels through every aggregation, where each Prometheus’s copy need not', async () => {
+    const { file } = await build([recorded, alerting, perCluster()]);
+    expect(file('prometheus/rules/shop/recorded.yml')).toContain('expr: sum(shop_queue_depth)');
+    const mimir = parse(file('mimir/shop.yml'));
+    expect(mimir.groups.flatMap((g: { rules: { expr: string }[] }) => g.rules.map((r) => r.expr))).toEqual([
+      'max by (cluster) (shop_queue_depth)',
+      'sum by (route, cluster) (rate(shop_requests_total{code=~"5.."}[5m])) / sum by (route, cluster) (rate(shop_requests_total[5m])) > 0.1',
+      'sum by (cluster) (shop_queue_depth)',
+    ]);
+  });
+
+  it('computes per cluster over every cluster’s series, as promtool shows: errors in one cluster alert only there', async () => {
+    const { dir, file } = await build([recorded, alerting, perCluster()]);
+    await writeFile(
+      path.join(dir, 'central.yml'),
+      stringify({ groups: parse(file('mimir/shop.yml')).groups }),
+    );
+    const series = (cluster: string, code: string, perMinute: number) => ({
+      series: `shop_requests_total{cluster="${cluster}",route="/cart",code="${code}"}`,
+      values: `0+${perMinute}x30`,
+    });
+    await writeFile(
+      path.join(dir, 'central.test.yml'),
+      stringify({
+        rule_files: ['central.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              series('eu-1', '200', 50),
+              series('eu-1', '500', 50),
+              series('us-1', '200', 100),
+              { series: 'shop_queue_depth{cluster="eu-1"}', values: '3x30' },
+              { series: 'shop_queue_depth{cluster="us-1"}', values: '4x30' },
+            ],
+            alert_rule_test: [
+              {
+                eval_time: '20m',
+                alertname: 'ShopErrors',
+                exp_alerts: [
+                  {
+                    exp_labels: { cluster: 'eu-1', route: '/cart', severity: 'critical', team: 'shop' },
+                    exp_annotations: {
+                      summary: 'Errors',
+                      description: 'More than 10% of the requests of a route fail.',
+                    },
+                  },
+                ],
+              },
+            ],
+            promql_expr_test: [
+              {
+                expr: 'shop:queue_depth:sum',
+                eval_time: '20m',
+                exp_samples: [
+                  { labels: 'shop:queue_depth:sum{cluster="eu-1"}', value: 3 },
+                  { labels: 'shop:queue_depth:sum{cluster="us-1"}', value: 4 },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const { code, output } = await run(toolPath('promtool'), ['test', 'rules', 'central.test.yml'], dir, {
+      mergeOutput: true,
+    });
+    expect(output).toContain('SUCCESS');
+    expect(code).toBe(0);
   });
 });

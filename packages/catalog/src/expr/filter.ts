@@ -74,3 +74,49 @@ export interface FilterOptions {
   /** Labels added to every selector whether or not its series declares them (`external_labels`). */
   readonly external?: readonly string[];
 }
+
+/**
+ * The same expression evaluated per value of `labels` where every series carries them: each aggregation
+ * keeps them (`sum by (service)` → `sum by (service, cluster)`, `sum(x)` → `sum by (cluster) (x)`) and
+ * each `on (…)` matching matches on them too. How rules written for one cluster's Prometheus, where
+ * `external_labels` are not seen, run in a central ruler, where every series has its cluster.
+ * Hand-written PromQL is left as it is; so are `absent()`, `vector()` and `scalar()`, which have no
+ * per-label form.
+ */
+export function keepLabels(node: Node, labels: readonly string[]): Node {
+  if (labels.length === 0) return node;
+  const also = (kept: readonly string[]) => [...kept, ...labels.filter((l) => !kept.includes(l))];
+  const rewrite = (n: Node): Node => {
+    switch (n.type) {
+      case 'subquery':
+      case 'unary':
+        return { ...n, expr: rewrite(n.expr) };
+      case 'call':
+        return { ...n, args: n.args.map(rewrite) };
+      case 'aggregate': {
+        const grouping = n.grouping ?? { mode: 'by' as const, labels: [] };
+        return {
+          ...n,
+          expr: rewrite(n.expr),
+          ...(n.param && { param: rewrite(n.param) }),
+          // `without` already keeps every label it does not name.
+          grouping: grouping.mode === 'by' ? { mode: 'by', labels: also(grouping.labels) } : grouping,
+        };
+      }
+      case 'binary': {
+        const matching = n.matching;
+        return {
+          ...n,
+          lhs: rewrite(n.lhs),
+          rhs: rewrite(n.rhs),
+          ...(matching && {
+            matching: matching.mode === 'on' ? { ...matching, labels: also(matching.labels) } : matching,
+          }),
+        };
+      }
+      default:
+        return n;
+    }
+  };
+  return rewrite(node);
+}

@@ -36,11 +36,23 @@ export function mimirNamespace(file: string): string {
 }
 
 /**
+ * The external labels that tell the Prometheus servers apart (`cluster`): each server evaluates its
+ * rules without them, but the central store, and so a central ruler, sees every server's series.
+ */
+function serverLabels(p: Plan): readonly string[] {
+  const labels = (p.config?.servers ?? []).flatMap((server) => Object.keys(server.externalLabels ?? {}));
+  return [...new Set(labels)].sort(compareCodePoints);
+}
+
+/**
  * The rule files Prometheus loads (with their PrometheusRule and Mimir copies), without the alerts
  * Grafana alone evaluates; a file that lost some keeps its whole self under tests/rules/ for promtool.
+ * The Mimir copy keeps the labels of `serverLabels` through every aggregation and matching, so that the
+ * central ruler computes per server what each server computes alone.
  */
 function ruleFileArtifacts(p: Plan, context: BuildContext, alerting: AlertEvaluator): Artifact[] {
   const dropIntervals = timeCompression(context.profile) !== undefined;
+  const central = serverLabels(p);
   const artifacts: Artifact[] = [];
   const namespaces = new Map<string, { groups: unknown[]; source: Artifact['source'] }>();
   for (const { file, groups } of p.ruleFiles) {
@@ -77,7 +89,11 @@ function ruleFileArtifacts(p: Plan, context: BuildContext, alerting: AlertEvalua
       source,
     });
     const namespace = namespaces.get(mimirNamespace(file)) ?? { groups: [], source };
-    namespace.groups.push(...yamlGroups);
+    namespace.groups.push(
+      ...(central.length === 0
+        ? yamlGroups
+        : deployed.map((g) => groupYaml(g, { dropIntervals, keepLabels: central }))),
+    );
     namespaces.set(mimirNamespace(file), namespace);
   }
   for (const [namespace, { groups, source }] of namespaces) {

@@ -1,4 +1,4 @@
-import { toPromQL } from '@o11y/catalog';
+import { keepLabels, toPromQL } from '@o11y/catalog';
 import { compareCodePoints } from '@o11y/core';
 import type { RuleGroup } from '../group.ts';
 import type { LokiRule, LokiRuleGroup } from '../loki.ts';
@@ -16,8 +16,8 @@ export function sortedRecord(record: Readonly<Record<string, string>>): Record<s
  * A rule as Prometheus's rule-file format spells it, keys in the conventional order; Loki's ruler reads
  * the same format with LogQL expressions.
  */
-export function ruleYaml(rule: Rule | LokiRule): Record<string, unknown> {
-  const expr = typeof rule.expr === 'string' ? rule.expr : toPromQL(rule.expr);
+export function ruleYaml(rule: Rule | LokiRule, kept: readonly string[] = []): Record<string, unknown> {
+  const expr = typeof rule.expr === 'string' ? rule.expr : toPromQL(keepLabels(rule.expr.node, kept));
   if (rule.kind === 'record') {
     return {
       record: rule.name,
@@ -38,6 +38,8 @@ export function ruleYaml(rule: Rule | LokiRule): Record<string, unknown> {
 export interface GroupYamlOptions {
   /** The `test` profile evaluates every group at the global (1s) interval instead of its own. */
   readonly dropIntervals?: boolean;
+  /** Labels every aggregation and matching keeps (see `keepLabels` of @o11y/catalog). */
+  readonly keepLabels?: readonly string[];
 }
 
 export function groupYaml(
@@ -52,6 +54,6 @@ export function groupYaml(
     ...(prometheus?.queryOffset !== undefined && { query_offset: prometheus.queryOffset }),
     ...(prometheus &&
       Object.keys(prometheus.labels).length > 0 && { labels: sortedRecord(prometheus.labels) }),
-    rules: group.rules.map(ruleYaml),
+    rules: group.rules.map((rule) => ruleYaml(rule, options.keepLabels)),
   };
 }
