@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { defineDimensions } from '@o11y/catalog';
 import { writeTree } from '@o11y/core';
-import { init, parse as parsePromQL, parseDashboardQuery, walk } from '@o11y/promql';
+import { init, parseDashboardQuery, parse as parsePromQL, walk } from '@o11y/promql';
 import { emitter } from '@o11y/rules';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
