@@ -19,9 +19,11 @@ import {
   rawFragments,
   re,
   recorded,
+  scalar,
   sum,
   toPromQL,
   topk,
+  vector,
 } from '../src/index.ts';
 import { errorOf } from './errors.ts';
 import { duration, memory, requests } from './fixture.ts';
@@ -176,15 +178,34 @@ describe('keepLabels', () => {
       .and(topk(1, memory).by('service'))
       .or(avg(memory).without('instance'))
       .or(raw('sum(up)'));
-    expect(toPromQL(keepLabels(expr.node, ['cluster']))).toBe(
+    const kept = keepLabels(expr.node, ['cluster']);
+    expect(kept.unkept).toEqual(['raw PromQL']);
+    expect(toPromQL(kept.node)).toBe(
       'sum by (route, cluster) (rate(http_requests_total{status_code=~"5.."}[5m])) / on (cluster) group_left () sum by (cluster) (rate(http_requests_total[5m]))' +
         ' and topk by (service, cluster) (1, process_resident_memory_bytes)' +
         ' or avg without (instance) (process_resident_memory_bytes) or (sum(up))',
     );
-    expect(keepLabels(expr.node, [])).toBe(expr.node);
+    expect(keepLabels(expr.node, [])).toEqual({ node: expr.node, unkept: [] });
     // A label already kept is not repeated.
-    expect(toPromQL(keepLabels(sum(memory).by('service').node, ['service', 'cluster']))).toBe(
+    expect(toPromQL(keepLabels(sum(memory).by('service').node, ['service', 'cluster']).node)).toBe(
       'sum by (service, cluster) (process_resident_memory_bytes)',
+    );
+  });
+
+  it('leaves scalar(), vector() and absent() as written, matches them on no new label, and lists them', () => {
+    const total = sum(rate(requests.range('5m')));
+    const expr = memory
+      .gt(scalar(total))
+      .and(total.gt(0))
+      .on()
+      .or(total.unless(absent(memory.select({ service: 'orders' }))).on())
+      .or(vector(0));
+    const kept = keepLabels(expr.node, ['cluster']);
+    expect(kept.unkept).toEqual(['absent()', 'scalar()', 'vector()']);
+    expect(toPromQL(kept.node)).toBe(
+      'process_resident_memory_bytes > scalar(sum(rate(http_requests_total[5m]))) and on (cluster) sum by (cluster) (rate(http_requests_total[5m])) > 0' +
+        ' or sum by (cluster) (rate(http_requests_total[5m])) unless on () absent(process_resident_memory_bytes{service="orders"})' +
+        ' or vector(0)',
     );
   });
 });

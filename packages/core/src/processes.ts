@@ -132,26 +132,36 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     killOnExit(child);
     // Judged on every line this attempt logged: a crash's stack trace puts the message far from the end.
+    // A chunk may end mid-line: its last piece waits for the next chunk of the same stream.
     let portTaken = false;
-    const collect = (chunk: Buffer) => {
-      const lines = chunk.toString('utf8').split('\n').filter(Boolean);
+    const keep = (lines: readonly string[]) => {
       portTaken ||= lines.some((line) => /address already in use/i.test(line));
-      logs.push(...lines);
+      logs.push(...lines.filter(Boolean));
       if (logs.length > LOG_LINES_KEPT) logs.splice(0, logs.length - LOG_LINES_KEPT);
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
+    for (const stream of [child.stdout, child.stderr]) {
+      let partial = '';
+      stream?.on('data', (chunk: Buffer) => {
+        const pieces = (partial + chunk.toString('utf8')).split('\n');
+        partial = pieces.pop()!;
+        keep(pieces);
+      });
+      stream?.on('end', () => keep([partial]));
+    }
     const stop = async () => {
       await stopProcess(child);
       running.delete(child);
     };
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+    // After its exit, a program's last output may still be in its pipes: `close` comes once they are read.
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     const ready = options.ready
       ? () => options.ready!(port)
       : () => answers(`${url}${options.readyPath ?? '/-/ready'}`);
     const state = await Promise.race([waitUntilReady(child, ready, options.timeoutMs ?? 30_000), spawnError]);
     if (state === 'ready') return { url, port, logTail, stop };
     await stop();
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
     if (state instanceof Error) {
       lastFailure = state.message;
       break;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { o11y } from './o11y.ts';
 
 const root = path.join(import.meta.dirname, '..', '..', '..');
@@ -24,20 +24,23 @@ describe('the sample organisation', () => {
   // The checks of plain files (alertmanager/*, rules/duplicate…) read what the build writes.
   it('writes rule files and an Alertmanager configuration that lint clean as plain files', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'o11y-sample-build-'));
-    afterAll(() => rmSync(out, { recursive: true, force: true }));
-    expect((await o11y(root, 'build', '--no-verify', '--out', out)).code).toBe(0);
-    const files = [path.join(out, 'prometheus', 'rules'), path.join(out, 'alertmanager')];
-    // Written outside dist/: --catalog gives them the catalogue (and its dimensions), as dist/ would have.
-    const { code, stdout } = await o11y(
-      root,
-      'lint',
-      ...files,
-      '--catalog',
-      '--fail-on=warning',
-      '--format=json',
-    );
-    const report = JSON.parse(stdout) as { findings: { id: string; message: string }[] };
-    expect(report.findings.map((f) => `${f.id} ${f.message}`)).toEqual([]);
-    expect(code).toBe(0);
+    try {
+      expect((await o11y(root, 'build', '--no-verify', '--out', out)).code).toBe(0);
+      const files = [path.join(out, 'prometheus', 'rules'), path.join(out, 'alertmanager')];
+      // Written outside dist/: --catalog gives them the catalogue (and its dimensions), as dist/ would have.
+      const { code, stdout } = await o11y(
+        root,
+        'lint',
+        ...files,
+        '--catalog',
+        '--fail-on=warning',
+        '--format=json',
+      );
+      const report = JSON.parse(stdout) as { findings: { id: string; message: string }[] };
+      expect(report.findings.map((f) => `${f.id} ${f.message}`)).toEqual([]);
+      expect(code).toBe(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { defineCatalog, defineDimensions, max, rate, re, sum } from '@o11y/catalog';
+import { absent, defineCatalog, defineDimensions, max, rate, re, sum } from '@o11y/catalog';
 import { O11yErrors, toolPath } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -191,6 +191,32 @@ describe('the central ruler’s copy of the rules of several servers', () => {
       'max by (cluster) (shop_queue_depth)',
       'sum by (route, cluster) (rate(shop_requests_total{code=~"5.."}[5m])) / sum by (route, cluster) (rate(shop_requests_total[5m])) > 0.1',
       'sum by (cluster) (shop_queue_depth)',
+    ]);
+  });
+
+  it('warns, once per rule file at its first such rule, of the rules whose copy still mixes the clusters', async () => {
+    const absentGroup = ruleGroup('shop-absent', {
+      file: 'shop/absent',
+      rules: [
+        alert('ShopQueueMissing', {
+          expr: absent(queueDepth),
+          severity: 'warning',
+          summary: 'No queue depth',
+          description: 'No cluster reports the queue depth.',
+          team: 'shop',
+        }),
+      ],
+    });
+    const definitions = [recorded, alerting, absentGroup, perCluster()];
+    const { dir, artifacts } = await build(definitions);
+    const diagnostics = await emitter.verify!(artifacts, dir, context(definitions));
+    expect(diagnostics.map((d) => [d.severity, d.id, d.message, d.source?.line])).toEqual([
+      [
+        'warning',
+        'rules/central-ruler',
+        'in a central ruler (dist/mimir/shop.yml), ShopQueueMissing of shop/absent still mixes every cluster: absent() has no per-cluster form',
+        absentGroup.rules[0]!.source.line,
+      ],
     ]);
   });
 

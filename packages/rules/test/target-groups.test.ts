@@ -1,4 +1,4 @@
-import { defineCatalog, defineDimensions } from '@o11y/catalog';
+import { counter, defineCatalog, defineDimensions, label } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { emitter, prometheusConfig, scrapeJob } from '../src/index.ts';
@@ -9,6 +9,12 @@ const dimensions = defineDimensions({
   environment: { values: ['production', 'staging'], source: 'target' },
 });
 const catalog = defineCatalog([requests], { dimensions });
+const requestsWithEnvironment = counter('shop_env_requests_total', {
+  help: 'Requests served, per environment.',
+  unit: 'requests',
+  jobs: [shopJob],
+  labels: { environment: label.values(['production', 'staging']) },
+});
 
 const perEnvironment = (staging: string) =>
   prometheusConfig({
@@ -48,13 +54,37 @@ describe('target groups', () => {
     } catch (error) {
       const [problem] = (error as { diagnostics: { source: { file: string }; hint: string }[] }).diagnostics;
       expect(problem!.source.file).toMatch(/target-groups\.test\.ts$/);
-      expect(problem!.hint).toBe('declared: production, staging');
+      expect(problem!.hint).toBe('use one of production, staging');
     }
   });
 
   it('refuses a group without targets', () => {
     expect(() =>
       scrapeJob({ job: shopJob, targets: [{ targets: [], labels: { environment: 'staging' } }] }),
-    ).toThrow('scrape job shop has no targets');
+    ).toThrow('scrape job shop has a target group without targets');
+  });
+
+  it('refuses targets without the dimension when the job’s metrics declare its label', () => {
+    const config = (targets: readonly string[]) => () =>
+      prometheusConfig({
+        scrapeInterval: '15s',
+        evaluationInterval: '30s',
+        catalog: defineCatalog([requestsWithEnvironment], { dimensions }),
+        alertmanagers: ['alertmanager:9093'],
+        jobs: [scrapeJob({ job: shopJob, targets })],
+      });
+    expect(config(['shop-1:3000'])).toThrow(
+      /scrape job shop: target group 1 has no environment label, which every metric of the job declares and the environment dimension takes from the targets/,
+    );
+    // A job whose metrics do not carry the label (an exporter shared by every environment) needs none.
+    expect(() =>
+      prometheusConfig({
+        scrapeInterval: '15s',
+        evaluationInterval: '30s',
+        catalog,
+        alertmanagers: ['alertmanager:9093'],
+        jobs: [scrapeJob({ job: shopJob, targets: ['shop-1:3000'] })],
+      }),
+    ).not.toThrow();
   });
 });

@@ -99,11 +99,6 @@ export interface Stack {
 type Json = Record<string, unknown>;
 
 /**
- * The organisation's Prometheus config with its scrape targets pointed at the sample service's
- * listeners and its Alertmanager at ours, rendered by the rules package for the `test` profile.
- * A job that relabels `__address__` (the blackbox exporter) keeps its probes and is sent to ours.
- */
-/**
  * The sample service's instances of a job in the job's target groups: each environment's instances
  * where the organisation lists that environment's targets, with its labels (the environment dimension).
  */
@@ -127,6 +122,11 @@ function instancesOf(job: ScrapeJob, own: readonly TargetInfo[]): TargetGroup[] 
   return placed;
 }
 
+/**
+ * The organisation's Prometheus config with its scrape targets pointed at the sample service's
+ * listeners and its Alertmanager at ours, rendered by the rules package for the `test` profile.
+ * A job that relabels `__address__` (the blackbox exporter) keeps its probes and is sent to ours.
+ */
 export function retargetedConfig(
   config: PrometheusConfig,
   targets: readonly TargetInfo[],

@@ -91,7 +91,7 @@ function textType(declaration: MetricDeclaration): string {
 function checkFamily(
   declaration: MetricDeclaration,
   family: ExpositionFamily,
-  relabelled: readonly string[],
+  setByTheScrape: readonly string[],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const name = declaration.name;
@@ -175,7 +175,7 @@ function checkFamily(
   }
   if (family.samples.length > 0) {
     const absent = Object.keys(declaration.labels)
-      .filter((l) => !TARGET_LABELS.includes(l) && !relabelled.includes(l) && !values.has(l))
+      .filter((l) => !TARGET_LABELS.includes(l) && !setByTheScrape.includes(l) && !values.has(l))
       .sort(compareCodePoints);
     for (const labelName of absent) {
       out.push(finding('missing-label', `${name} never has the declared label "${labelName}"`, declaration));
@@ -211,7 +211,7 @@ export function checkConformity(
   const findings: Diagnostic[] = [];
   const present = new Set(families.map((f) => f.name));
   // Dimensions that the scrape sets (target labels, relabelling) may be missing from the target's own exposition.
-  const relabelled = (catalog.dimensions?.enabled ?? [])
+  const setByTheScrape = (catalog.dimensions?.enabled ?? [])
     .filter((d) => d.source !== 'external_labels')
     .map((d) => d.label);
   for (const family of [...families].sort((a, b) => compareCodePoints(a.name, b.name))) {
@@ -229,7 +229,7 @@ export function checkConformity(
         ),
       );
     }
-    findings.push(...checkFamily(declaration, family, relabelled));
+    findings.push(...checkFamily(declaration, family, setByTheScrape));
   }
   if (job !== undefined) {
     for (const declaration of catalog.metrics) {

@@ -75,16 +75,46 @@ export interface FilterOptions {
   readonly external?: readonly string[];
 }
 
+/** Functions whose result carries no label of its input, so no per-label form of it exists. */
+const LABELLESS_CALLS = new Set(['scalar', 'vector', 'absent', 'absent_over_time', 'time']);
+
+/** A vector side that never carries a label an aggregation could keep (`vector(1)`, `absent(x)`). */
+function labelless(node: Node): boolean {
+  switch (node.type) {
+    case 'number':
+    case 'string':
+      return true;
+    case 'call':
+      return LABELLESS_CALLS.has(node.func);
+    case 'unary':
+      return labelless(node.expr);
+    case 'binary':
+      return labelless(node.lhs) && labelless(node.rhs);
+    default:
+      return false;
+  }
+}
+
+export interface KeptLabels {
+  readonly node: Node;
+  /**
+   * What the labels could not be kept through (`scalar()`, `vector()`, `absent()`, raw PromQL): there the
+   * expression still mixes every value of them, so it is not what it computes per value.
+   */
+  readonly unkept: readonly string[];
+}
+
 /**
  * The same expression evaluated per value of `labels` where every series carries them: each aggregation
  * keeps them (`sum by (service)` → `sum by (service, cluster)`, `sum(x)` → `sum by (cluster) (x)`) and
- * each `on (…)` matching matches on them too. How rules written for one cluster's Prometheus, where
- * `external_labels` are not seen, run in a central ruler, where every series has its cluster.
- * Hand-written PromQL is left as it is; so are `absent()`, `vector()` and `scalar()`, which have no
- * per-label form.
+ * each `on (…)` between two sides that carry them matches on them too. How rules written for one cluster's
+ * Prometheus, where `external_labels` are not seen, run in a central ruler, where every series has its
+ * cluster. `scalar()`, `vector()`, `absent()`, `time()` and hand-written PromQL have no per-label form:
+ * they are left as written and listed in `unkept`.
  */
-export function keepLabels(node: Node, labels: readonly string[]): Node {
-  if (labels.length === 0) return node;
+export function keepLabels(node: Node, labels: readonly string[]): KeptLabels {
+  const unkept = new Set<string>();
+  if (labels.length === 0) return { node, unkept: [] };
   const also = (kept: readonly string[]) => [...kept, ...labels.filter((l) => !kept.includes(l))];
   const rewrite = (n: Node): Node => {
     switch (n.type) {
@@ -92,6 +122,10 @@ export function keepLabels(node: Node, labels: readonly string[]): Node {
       case 'unary':
         return { ...n, expr: rewrite(n.expr) };
       case 'call':
+        if (LABELLESS_CALLS.has(n.func)) {
+          if (n.func !== 'time') unkept.add(`${n.func}()`);
+          return n;
+        }
         return { ...n, args: n.args.map(rewrite) };
       case 'aggregate': {
         const grouping = n.grouping ?? { mode: 'by' as const, labels: [] };
@@ -105,18 +139,23 @@ export function keepLabels(node: Node, labels: readonly string[]): Node {
       }
       case 'binary': {
         const matching = n.matching;
+        const bothCarry = !labelless(n.lhs) && !labelless(n.rhs);
         return {
           ...n,
           lhs: rewrite(n.lhs),
           rhs: rewrite(n.rhs),
           ...(matching && {
-            matching: matching.mode === 'on' ? { ...matching, labels: also(matching.labels) } : matching,
+            matching:
+              matching.mode === 'on' && bothCarry ? { ...matching, labels: also(matching.labels) } : matching,
           }),
         };
       }
+      case 'raw':
+        unkept.add('raw PromQL');
+        return n;
       default:
         return n;
     }
   };
-  return rewrite(node);
+  return { node: rewrite(node), unkept: [...unkept].sort() };
 }

@@ -101,13 +101,15 @@ export function parseMatchers(input: string): Omit<RouteMatcher, 'source'>[] | u
   return found;
 }
 
+/** The matchers of a route (`matchers`, `match`, `match_re`), or of an inhibition side (`source_…`, `target_…`). */
 function routeMatchers(
   document: PositionedDocument,
   route: YAMLMap | undefined,
+  prefix = '',
 ): { matchers: RouteMatcher[]; unreadable: boolean } {
   const matchers: RouteMatcher[] = [];
   let unreadable = false;
-  for (const node of items(field(route, 'matchers'))) {
+  for (const node of items(field(route, `${prefix}matchers`))) {
     const parsed = isScalar(node) ? parseMatchers(String(node.value)) : undefined;
     if (!parsed) unreadable = true;
     for (const m of parsed ?? []) matchers.push({ ...m, source: document.locate(node) });
@@ -116,7 +118,7 @@ function routeMatchers(
     ['match', '='],
     ['match_re', '=~'],
   ] as const) {
-    for (const pair of asMap(field(route, key))?.items ?? []) {
+    for (const pair of asMap(field(route, `${prefix}${key}`))?.items ?? []) {
       if (!isScalar(pair.key) || !isScalar(pair.value)) continue;
       matchers.push({
         name: String(pair.key.value),
@@ -163,6 +165,9 @@ export interface InhibitRuleNode {
   /** `inhibit_rules[0]`, with its name when it has one. */
   readonly path: string;
   readonly equal: readonly string[];
+  /** Its `source_matchers` (and `source_match`), then its `target_matchers` (and `target_match`). */
+  readonly source: readonly RouteMatcher[];
+  readonly target: readonly RouteMatcher[];
   /** The `equal` list, or the rule when it has none. */
   readonly equalSource: SourceLocation;
 }
@@ -173,9 +178,12 @@ export function inhibitRules(source: AlertmanagerSource): InhibitRuleNode[] {
     const rule = asMap(node);
     const name = text(rule, 'name');
     const equalNode = field(rule, 'equal');
+    const side = (prefix: 'source_' | 'target_') => routeMatchers(source.document, rule, prefix).matchers;
     return {
       path: `inhibit_rules[${index}]${name === undefined ? '' : ` (${name})`}`,
       equal: items(equalNode).flatMap((item) => (isScalar(item) ? [String(item.value)] : [])),
+      source: side('source_'),
+      target: side('target_'),
       equalSource: source.document.locate(equalNode ?? node),
     };
   });

@@ -81,7 +81,7 @@ export function scrapeJob(options: ScrapeJobOptions): ScrapeJob {
   const source = captureSource();
   const name = typeof options.job === 'string' ? options.job : options.job.name;
   if (targetGroups(options).some((group) => group.targets.length === 0)) {
-    throw new O11yError(`scrape job ${name} has no targets`, {
+    throw new O11yError(`scrape job ${name} has a target group without targets`, {
       source,
       id: 'prometheus/no-targets',
       hint: 'give every target group at least one target',
@@ -258,24 +258,42 @@ function checkJobsAndRemoteWrite(
 }
 
 /**
- * A dimension the catalogue takes from the targets, with declared values, must be given one of them: a
- * misspelt `environment` on a target group would put its series, `up` included, in no environment.
+ * A dimension the catalogue takes from the targets must be given to every target group of a job whose
+ * metrics declare its label (else its series, `up` included, are in no environment and its alerts take
+ * the routes of none), and one of the values the dimension declares.
  */
 function checkTargetDimensions(jobs: readonly ScrapeJob[], catalog: Catalog | undefined): void {
-  const fromTargets = (catalog?.dimensions?.enabled ?? []).filter((d) => d.source === 'target' && d.values);
+  const fromTargets = (catalog?.dimensions?.enabled ?? []).filter((d) => d.source === 'target');
+  if (!catalog || fromTargets.length === 0) return;
   const problems: Diagnostic[] = [];
   for (const job of jobs) {
-    for (const group of targetGroups(job)) {
+    // The metrics the job's targets expose (`up` and the scrape's own series follow whatever the targets
+    // carry): all of them declare it, where a metric shared with other jobs (process_*) alone would not tell.
+    const exposed = catalog.metrics.filter(
+      (m) => m.type !== 'recorded' && !m.scrapeGenerated && m.jobs.some((j) => j.name === job.name),
+    );
+    const declared = (label: string) => exposed.length > 0 && exposed.every((m) => label in m.labels);
+    for (const [index, group] of targetGroups(job).entries()) {
       for (const dimension of fromTargets) {
         const value = group.labels[dimension.label];
-        if (value === undefined || dimension.values!.includes(value)) continue;
-        problems.push({
-          severity: 'error',
-          id: 'prometheus/dimension-value',
-          message: `scrape job ${job.name}: ${dimension.label}="${value}" is not a declared value of ${dimension.name}`,
-          source: job.source,
-          hint: `declared: ${dimension.values!.join(', ')}`,
-        });
+        const values = dimension.values ? `one of ${dimension.values.join(', ')}` : 'its value';
+        if (value === undefined && declared(dimension.label)) {
+          problems.push({
+            severity: 'error',
+            id: 'prometheus/dimension-value',
+            message: `scrape job ${job.name}: target group ${index + 1} has no ${dimension.label} label, which every metric of the job declares and the ${dimension.name} dimension takes from the targets`,
+            source: job.source,
+            hint: `give the group labels: { ${dimension.label}: … } (${values})`,
+          });
+        } else if (value !== undefined && dimension.values && !dimension.values.includes(value)) {
+          problems.push({
+            severity: 'error',
+            id: 'prometheus/dimension-value',
+            message: `scrape job ${job.name}: ${dimension.label}="${value}" is not a declared value of ${dimension.name}`,
+            source: job.source,
+            hint: `use ${values}`,
+          });
+        }
       }
     }
   }

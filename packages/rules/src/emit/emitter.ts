@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isRaw, toPromQL } from '@o11y/catalog';
+import { isRaw, keepLabels, toPromQL } from '@o11y/catalog';
 import {
   type AlertEvaluator,
   type Artifact,
@@ -36,12 +36,46 @@ export function mimirNamespace(file: string): string {
 }
 
 /**
- * The external labels that tell the Prometheus servers apart (`cluster`): each server evaluates its
- * rules without them, but the central store, and so a central ruler, sees every server's series.
+ * The external labels that tell the Prometheus servers apart (`cluster`, not a label every server sets
+ * alike): each server evaluates its rules without them, but a central ruler reading every server's series
+ * sees them.
  */
 function serverLabels(p: Plan): readonly string[] {
-  const labels = (p.config?.servers ?? []).flatMap((server) => Object.keys(server.externalLabels ?? {}));
-  return [...new Set(labels)].sort(compareCodePoints);
+  const servers = p.config ? serverConfigs(p.config) : [];
+  const names = new Set(servers.flatMap((server) => Object.keys(server.config.externalLabels ?? {})));
+  return [...names]
+    .filter((name) => new Set(servers.map((s) => s.config.externalLabels?.[name])).size > 1)
+    .sort(compareCodePoints);
+}
+
+/**
+ * Rules whose Mimir copy still mixes the servers (`keepLabels` could not keep their labels through
+ * `scalar()`, `vector()`, `absent()` or raw PromQL): one warning per rule file, at its first such rule.
+ */
+function centralRulerWarnings(p: Plan, alerting: AlertEvaluator): Diagnostic[] {
+  const labels = serverLabels(p);
+  if (labels.length === 0) return [];
+  return p.ruleFiles.flatMap(({ file, groups }) => {
+    const mixed = groups
+      .flatMap((g) => prometheusPart(g, alerting)?.rules ?? [])
+      .map((rule) => ({ rule, unkept: keepLabels(rule.expr.node, labels).unkept }))
+      .filter(({ unkept }) => unkept.length > 0);
+    if (mixed.length === 0) return [];
+    const constructs = [...new Set(mixed.flatMap(({ unkept }) => unkept))].sort(compareCodePoints);
+    return [
+      {
+        severity: 'warning' as const,
+        id: 'rules/central-ruler',
+        message: `in a central ruler (dist/${DIST.mimir.namespace(mimirNamespace(file))}), ${mixed
+          .map(({ rule }) => rule.name)
+          .join(
+            ', ',
+          )} of ${file} still ${mixed.length === 1 ? 'mixes' : 'mix'} every ${labels.join(', ')}: ${constructs.join(', ')} ${constructs.length === 1 ? 'has' : 'have'} no per-${labels[0]} form`,
+        source: mixed[0]!.rule.source,
+        hint: `evaluate ${mixed.length === 1 ? 'it' : 'them'} in each server's Prometheus (servers[].ruleFiles), not in the central ruler`,
+      },
+    ];
+  });
 }
 
 /**
@@ -237,11 +271,13 @@ async function verify(
     return toDiagnostics(error);
   }
   const written = new Set(artifacts.filter((a) => a.kind === 'prometheus-rules').map((a) => a.path));
-  const ruleFiles = plan(context.definitions, context.profile)
-    .ruleFiles.map(({ file, groups }) => ({ path: DIST.prometheus.rules(file), groups }))
+  const p = plan(context.definitions, context.profile);
+  const ruleFiles = p.ruleFiles
+    .map(({ file, groups }) => ({ path: DIST.prometheus.rules(file), groups }))
     .filter((file) => written.has(file.path));
   const syntax = await syntaxErrors(ruleFiles);
   const diagnostics = [
+    ...centralRulerWarnings(p, context.alerting ?? 'prometheus'),
     ...syntax.diagnostics,
     ...(await promtoolCheckRules(
       promtool,

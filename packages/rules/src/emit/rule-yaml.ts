@@ -17,7 +17,7 @@ export function sortedRecord(record: Readonly<Record<string, string>>): Record<s
  * the same format with LogQL expressions.
  */
 export function ruleYaml(rule: Rule | LokiRule, kept: readonly string[] = []): Record<string, unknown> {
-  const expr = typeof rule.expr === 'string' ? rule.expr : toPromQL(keepLabels(rule.expr.node, kept));
+  const expr = typeof rule.expr === 'string' ? rule.expr : toPromQL(keepLabels(rule.expr.node, kept).node);
   if (rule.kind === 'record') {
     return {
       record: rule.name,

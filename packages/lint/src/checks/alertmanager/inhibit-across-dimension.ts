@@ -10,8 +10,10 @@ fires, for every pair that agrees on the labels of \`equal\`. Without the organi
 option \`labels\` for plain files) in \`equal\`, an alert of one environment mutes the alerts of every other:
 production's SLO page silences staging's ticket of the same SLO, and a critical alert in staging mutes
 production's warnings of the same name. Every dimension counts here, those of \`external_labels\` too: alerts
-reach Alertmanager with them. Add the label to \`equal\`; an inhibition meant to cross a dimension (a
-cluster-wide outage muting everything in the cluster) says why in a suppression.`,
+reach Alertmanager with them. An inhibition whose source and target both match the label to one same value
+(\`environment="production"\` on each side) stays within it and is not reported. Add the label to \`equal\`.
+Findings are about an Alertmanager file (\`o11y lint dist\`), which suppressions do not name: an organisation
+that means to cross a dimension sets this check's severity or turns it off in \`o11y.config.ts\`.`,
   options: {
     labels: {
       default: [] as string[],
@@ -24,7 +26,13 @@ cluster-wide outage muting everything in the cluster) says why in a suppression.
     if (labels.length === 0) return;
     for (const source of project.sources.alertmanagers) {
       for (const rule of inhibitRules(source)) {
-        for (const label of labels.filter((l) => !rule.equal.includes(l))) {
+        // Both sides pinned to the same value: source and target alerts share it already.
+        const pinned = (matchers: typeof rule.source, label: string) =>
+          matchers.find((m) => m.name === label && m.op === '=')?.value;
+        const within = (label: string) =>
+          pinned(rule.source, label) !== undefined &&
+          pinned(rule.source, label) === pinned(rule.target, label);
+        for (const label of labels.filter((l) => !rule.equal.includes(l) && !within(l))) {
           yield {
             target: {
               kind: 'file',

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { defineCatalog, defineDimensions } from '@o11y/catalog';
 import { describe, expect, it } from 'vitest';
@@ -7,8 +9,8 @@ import { loadFiles } from '../../../src/load/files.ts';
 
 const formats = path.join(import.meta.dirname, '..', '..', 'fixtures', 'formats');
 
-async function findings(config: LintConfig, file = 'alertmanager/alertmanager.yml') {
-  const loaded = await loadFiles([file], formats);
+async function findings(config: LintConfig, file = 'alertmanager/alertmanager.yml', dir = formats) {
+  const loaded = await loadFiles([file], dir);
   const result = await lint(loaded.model, {
     sources: loaded.sources,
     checks: [inhibitAcrossDimension],
@@ -48,5 +50,33 @@ describe('alertmanager/inhibit-across-dimension', () => {
       'inhibit_rules[0] does not require an equal "region": a firing alert of one region mutes the matching alerts of every other',
     ]);
     expect(await findings({})).toEqual([]);
+  });
+
+  it('does not report an inhibition whose two sides keep to one same value of the dimension', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'o11y-inhibit-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'alertmanager.yml'),
+        [
+          'route: { receiver: default }',
+          'receivers: [{ name: default }]',
+          'inhibit_rules:',
+          '  - source_matchers: [severity="critical", environment="production"]',
+          '    target_matchers: [severity="warning", environment="production"]',
+          '    equal: [alertname]',
+          '  - source_match: { severity: critical, environment: production }',
+          '    target_match: { severity: warning, environment: staging }',
+          '    equal: [alertname]',
+          '',
+        ].join('\n'),
+      );
+      expect((await findings({ catalog: catalog(false) }, 'alertmanager.yml', dir)).map((f) => f[1])).toEqual(
+        [
+          'inhibit_rules[1] does not require an equal "environment": a firing alert of one environment mutes the matching alerts of every other',
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
