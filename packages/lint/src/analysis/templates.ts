@@ -17,12 +17,28 @@ export function templateLabels(text: string): string[] {
   return [...found].sort(compareCodePoints);
 }
 
+/** The labels each template of a record reads, as [label, key] pairs in order: asked by several checks per rule. */
+const readByRecord = new WeakMap<object, readonly (readonly [string, string])[]>();
+
+function recordLabels(record: Readonly<Record<string, string>>): readonly (readonly [string, string])[] {
+  let read = readByRecord.get(record);
+  if (!read) {
+    read = Object.entries(record).flatMap(([key, value]) =>
+      templateLabels(value).map((label) => [label, key] as const),
+    );
+    readByRecord.set(record, read);
+  }
+  return read;
+}
+
 /** Every label the templates of a rule's labels and annotations read, with where each is read. */
 export function referencedLabels(templates: Readonly<Record<string, string>>[]): Map<string, string[]> {
   const where = new Map<string, string[]>();
   for (const record of templates) {
-    for (const [key, value] of Object.entries(record)) {
-      for (const label of templateLabels(value)) where.set(label, [...(where.get(label) ?? []), key]);
+    for (const [label, key] of recordLabels(record)) {
+      const keys = where.get(label);
+      if (keys) keys.push(key);
+      else where.set(label, [key]);
     }
   }
   return where;
