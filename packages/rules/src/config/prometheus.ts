@@ -265,13 +265,21 @@ function checkJobsAndRemoteWrite(
 function checkTargetDimensions(jobs: readonly ScrapeJob[], catalog: Catalog | undefined): void {
   const fromTargets = (catalog?.dimensions?.enabled ?? []).filter((d) => d.source === 'target');
   if (!catalog || fromTargets.length === 0) return;
+  // The metrics each job's targets expose (`up` and the scrape's own series follow whatever the targets
+  // carry), indexed once: a job is asked for a label all of them declare, where a metric shared with other
+  // jobs (process_*) alone would not tell.
+  const exposedBy = new Map<string, MetricDeclaration[]>();
+  for (const metric of catalog.metrics) {
+    if (metric.type === 'recorded' || metric.scrapeGenerated) continue;
+    for (const { name } of metric.jobs) {
+      const exposed = exposedBy.get(name) ?? [];
+      exposed.push(metric);
+      exposedBy.set(name, exposed);
+    }
+  }
   const problems: Diagnostic[] = [];
   for (const job of jobs) {
-    // The metrics the job's targets expose (`up` and the scrape's own series follow whatever the targets
-    // carry): all of them declare it, where a metric shared with other jobs (process_*) alone would not tell.
-    const exposed = catalog.metrics.filter(
-      (m) => m.type !== 'recorded' && !m.scrapeGenerated && m.jobs.some((j) => j.name === job.name),
-    );
+    const exposed = exposedBy.get(job.name) ?? [];
     const declared = (label: string) => exposed.length > 0 && exposed.every((m) => label in m.labels);
     for (const [index, group] of targetGroups(job).entries()) {
       for (const dimension of fromTargets) {
