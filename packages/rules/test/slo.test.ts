@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { re, toPromQL } from '@o11y/catalog';
+import { parseDuration } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -182,6 +183,44 @@ describe('generated promtool tests', () => {
       'shop_request_duration_seconds_bucket{le="0.5",route="/cart"}',
     ]);
     const { dir } = await build([good, fast]);
+    const report = await tester.run(dir, { root, log: () => {} });
+    expect(report.cases.filter((c) => !c.passed)).toEqual([]);
+    expect(report.cases).toHaveLength(10);
+  }, 60_000);
+
+  it('evaluate the rules once per shortest window and assert only where they are evaluated', async () => {
+    const weekly = slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'weekly',
+      objective: 0.99,
+      period: '7d',
+      sli: availability({
+        total: requests.select({ route: '/cart' }),
+        errors: requests.select({ route: '/cart', code: re('5..') }),
+      }),
+    });
+    const { dir, file } = await build([checkout(), weekly]);
+    // 30 days: samples every minute, rules every 5m; 7 days: the shortest window is 1m10s, samples every 14s.
+    for (const [id, sample, evaluation] of [
+      ['shop-checkout', '1m', 300_000],
+      ['shop-weekly', '14s', 70_000],
+    ] as const) {
+      const suite = parse(file(`prometheus/tests/slo/${id}.yml`)) as {
+        evaluation_interval: string;
+        tests: Array<{
+          interval: string;
+          alert_rule_test?: { eval_time: string }[];
+          promql_expr_test?: { eval_time: string }[];
+        }>;
+      };
+      expect(parseDuration(suite.evaluation_interval)).toBe(evaluation);
+      expect(suite.tests.every((t) => t.interval === sample)).toBe(true);
+      const times = suite.tests.flatMap((t) =>
+        [...(t.alert_rule_test ?? []), ...(t.promql_expr_test ?? [])].map((check) => check.eval_time),
+      );
+      expect(times.length).toBeGreaterThan(10);
+      expect(times.filter((time) => parseDuration(time) % evaluation !== 0)).toEqual([]);
+    }
     const report = await tester.run(dir, { root, log: () => {} });
     expect(report.cases.filter((c) => !c.passed)).toEqual([]);
     expect(report.cases).toHaveLength(10);
