@@ -11,11 +11,11 @@ import {
 import { type LogqlParseResult, parseLogql } from '@o11y/logql';
 import {
   type DashboardParseResult,
-  init,
   type ParseResult,
   type ParserOptions,
   parse,
   parseAll,
+  parseDashboardQueries,
   parseDashboardQuery,
 } from '@o11y/promql';
 import { type LabelBound, mergeBound, narrowLabel, type Shape, ShapeResolver } from './analysis/shape.ts';
@@ -81,6 +81,18 @@ function specOf(bound: LabelBound): LabelSpec {
   return { kind: 'cardinality', cardinality: Number.isFinite(bound.count) ? Math.max(1, bound.count) : 1 };
 }
 
+/** The Prometheus queries of the project's dashboards, in order, with their dashboard's variable names. */
+function prometheusQueries(model: ProjectModel) {
+  return model.dashboards.flatMap((dashboard) => {
+    const variables = dashboard.variables.map((v) => v.name);
+    return dashboard.panels.flatMap((panel) =>
+      panel.queries
+        .filter((query) => queryDatasource(query, panel, dashboard) === 'prometheus')
+        .map((query) => ({ dashboard, panel, query, variables })),
+    );
+  });
+}
+
 /**
  * The model the checks read: the project model with every expression parsed, the series each name
  * resolves to (catalogue metrics, and recording rules' outputs estimated from their expressions),
@@ -110,6 +122,8 @@ export class LintProject {
     readonly parser: ParserOptions = {},
     /** The rules' expressions already parsed, in the order of the model's groups and rules (`analyse`). */
     parsedRules?: readonly ParseResult[],
+    /** The dashboards' Prometheus queries already parsed, in the order of `queries` (`analyse`). */
+    parsedQueries?: readonly DashboardParseResult[],
   ) {
     this.catalogue = catalogueSeries(catalog);
     let index = 0;
@@ -124,23 +138,17 @@ export class LintProject {
         },
       })),
     );
-    this.queries = model.dashboards.flatMap((dashboard) => {
-      const variables = dashboard.variables.map((v) => v.name);
-      return dashboard.panels.flatMap((panel) =>
-        panel.queries
-          .filter((query) => queryDatasource(query, panel, dashboard) === 'prometheus')
-          .map((query) => ({
-            dashboard,
-            panel,
-            query,
-            expression: {
-              target: { kind: 'query', dashboard, panel, query } as const,
-              text: query.expr,
-              parsed: parseDashboardQuery(query.expr, variables, parser),
-            },
-          })),
-      );
-    });
+    let queryIndex = 0;
+    this.queries = prometheusQueries(model).map(({ dashboard, panel, query, variables }) => ({
+      dashboard,
+      panel,
+      query,
+      expression: {
+        target: { kind: 'query', dashboard, panel, query } as const,
+        text: query.expr,
+        parsed: parsedQueries?.[queryIndex++] ?? parseDashboardQuery(query.expr, variables, parser),
+      },
+    }));
     this.expressions = [...this.rules.map((r) => r.expression), ...this.queries.map((q) => q.expression)];
     this.logQueries = [
       ...model.dashboards.flatMap((dashboard) =>
@@ -176,9 +184,9 @@ export class LintProject {
   }
 
   /**
-   * The project analysed as lint and build read it: every rule's expression parsed at once by the
-   * native build of the parser (`parseAll`: the bulk of a large project's parsing, on the other core),
-   * and the wasm parser loaded meanwhile only for the dashboards' queries.
+   * The project analysed as lint and build read it: every rule's expression and dashboard query parsed
+   * at once by the native build of the parser (`parseAll`: the bulk of a large project's parsing, on the
+   * other core). The wasm parser is loaded only for what the checks parse themselves.
    */
   static async analyse(
     model: ProjectModel,
@@ -188,11 +196,15 @@ export class LintProject {
     parser: ParserOptions = {},
   ): Promise<LintProject> {
     const exprs = model.ruleGroups.flatMap((group) => group.rules.map((rule) => rule.expr));
-    const [parsedRules] = await Promise.all([
+    const queries = prometheusQueries(model).map(({ query, variables }) => ({
+      query: query.expr,
+      variables,
+    }));
+    const [parsedRules, parsedQueries] = await Promise.all([
       parseAll(exprs, parser),
-      model.dashboards.length > 0 ? init() : undefined,
+      parseDashboardQueries(queries, parser),
     ]);
-    return new LintProject(model, catalog, budgets, sources, parser, parsedRules);
+    return new LintProject(model, catalog, budgets, sources, parser, parsedRules, parsedQueries);
   }
 
   /** The recording rules of the project that write series `name`. */

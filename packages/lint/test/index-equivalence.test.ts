@@ -36,7 +36,7 @@ async function lintFresh(model: ProjectModel, config: LintConfig) {
   const { estimateCardinality } = await import('../src/cardinality.ts');
   const { LintProject } = await import('../src/project.ts');
   const result = await lint(model, { config });
-  const estimates = estimateCardinality(new LintProject(model, config.catalog, config.budgets));
+  const estimates = estimateCardinality(await LintProject.analyse(model, config.catalog, config.budgets));
   const selectors = estimates.selectors.map(({ occurrences, ...s }) => ({ ...s, at: occurrences.length }));
   const totals = [...estimates.rules, ...estimates.groups, ...estimates.queries].map((e) => [
     e.subject,

@@ -1,8 +1,8 @@
 import { compareCodePoints } from '@o11y/core';
 import type { Node, ParseResult, PromQLError, Span } from './ast.ts';
-import { parse } from './parse.ts';
+import { parse, parseAll } from './parse.ts';
 import { walk } from './walk.ts';
-import type { ParserOptions } from './wasm.ts';
+import { init, type ParserOptions } from './wasm.ts';
 
 /** Declared dashboard variables: names, or names with their current or possible values. */
 export type DashboardVariables = Readonly<Record<string, string | readonly string[]>> | readonly string[];
@@ -71,6 +71,48 @@ export function parseDashboardQuery(
   variables: DashboardVariables = [],
   options?: ParserOptions,
 ): DashboardParseResult {
+  const prepared = prepare(query, variables);
+  return finish(prepared, parse(prepared.parsedText, options), options);
+}
+
+/** A dashboard query to parse, with its dashboard's variables. */
+export interface DashboardQuery {
+  readonly query: string;
+  readonly variables?: DashboardVariables;
+}
+
+/**
+ * `parseDashboardQuery` for many queries at once, with the same results in order: every distinct
+ * text is parsed once, by the native build of the parser (`parseAll`, one process on the other core).
+ * Only a query that fails while a variable could be read two ways is parsed again, by the wasm
+ * instance, which is loaded for it.
+ */
+export async function parseDashboardQueries(
+  queries: readonly DashboardQuery[],
+  options?: ParserOptions,
+): Promise<DashboardParseResult[]> {
+  const prepared = queries.map(({ query, variables = [] }) => prepare(query, variables));
+  const uses = new Map<string, number>();
+  for (const { parsedText } of prepared) uses.set(parsedText, (uses.get(parsedText) ?? 0) + 1);
+  const texts = [...uses.keys()];
+  const parsed = new Map((await parseAll(texts, options)).map((result, index) => [texts[index]!, result]));
+  if (prepared.some((p) => !parsed.get(p.parsedText)!.ok && p.uses.some((use) => use.ambiguous)))
+    await init();
+  // Marking the variables changes the tree: a text several queries share gives each a copy of its own.
+  return prepared.map((p) => {
+    const result = parsed.get(p.parsedText)!;
+    return finish(p, uses.get(p.parsedText)! > 1 ? structuredClone(result) : result, options);
+  });
+}
+
+interface Prepared {
+  readonly query: string;
+  readonly uses: MutableUse[];
+  readonly parsedText: string;
+}
+
+/** The query with every variable replaced by a placeholder, as first guessed. */
+function prepare(query: string, variables: DashboardVariables): Prepared {
   const declared = declaredVariables(variables);
   const strings = stringRegions(query);
   const uses: MutableUse[] = [];
@@ -103,8 +145,14 @@ export function parseDashboardQuery(
     else use.placeholder = placeholderText(kind, text.length);
   }
 
-  let parsedText = substitute(query, uses);
-  let result = parse(parsedText, options);
+  return { query, uses, parsedText: substitute(query, uses) };
+}
+
+/** The parse of the first guess, retried for ambiguous variables, with the variables marked in the tree. */
+function finish(prepared: Prepared, firstResult: ParseResult, options?: ParserOptions): DashboardParseResult {
+  const { query, uses } = prepared;
+  let { parsedText } = prepared;
+  let result = firstResult;
   // A variable with no declared values may be a label name or a number; if the first guess does not
   // parse, try the other reading of each such variable and keep what gets the parser further.
   for (const use of uses.filter((candidate) => candidate.ambiguous)) {

@@ -1,8 +1,10 @@
 export type * from './ast.ts';
 export {
   type DashboardParseResult,
+  type DashboardQuery,
   type DashboardVariables,
   type PlaceholderKind,
+  parseDashboardQueries,
   parseDashboardQuery,
   type VariableUse,
 } from './grafana.ts';

@@ -3,6 +3,7 @@ import {
   type DashboardParseResult,
   init,
   type Node,
+  parseDashboardQueries,
   parseDashboardQuery,
   selectors,
   walk,
@@ -107,5 +108,48 @@ describe('parseDashboardQuery', () => {
       ok: false,
       errors: [{ message: 'unexpected identifier "$group"', start: 7 }],
     });
+  });
+});
+
+describe('parseDashboardQueries', () => {
+  beforeAll(() => init());
+
+  it('gives what parseDashboardQuery gives for each query, in order, from one native parse', async () => {
+    const queries = [
+      {
+        query: `sum by (service) (rate(http_requests_total{env="$env"}[$__rate_interval]))`,
+        variables: { env: 'prod' },
+      },
+      { query: 'max_over_time(rate(x[$__interval])[$__range:$__interval])' },
+      {
+        query: 'rate(x{job="$job", instance=~"[[instance]]"}[$__interval]) > $limit',
+        variables: ['instance'],
+      },
+      // The same text once the variables are replaced; each query's tree names its own variable.
+      { query: 'x > $aa' },
+      { query: 'x > $bb' },
+      { query: 'x > $aa' },
+      // The first reading (a label name) fails, the second (a number) parses.
+      { query: 'topk($k, up)' },
+      { query: 'sum(x) $group', variables: ['group'] },
+      { query: 'rate(x[$__rate_interval]' },
+    ];
+    const batch = await parseDashboardQueries(queries);
+    expect(batch).toEqual(queries.map(({ query, variables }) => parseDashboardQuery(query, variables)));
+    expect(batch.map((result) => result.ok)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(
+      [3, 4, 5].map((index) => (treeOf(batch[index]!) as { rhs: { variable?: string } }).rhs.variable),
+    ).toEqual(['aa', 'bb', 'aa']);
+    expect(treeOf(batch[6]!)).toMatchObject({ param: { type: 'Number', variable: 'k' } });
   });
 });

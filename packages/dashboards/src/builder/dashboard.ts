@@ -15,7 +15,7 @@ import { type BuildCompletion, builderSource, runCompletion } from './from-build
 import type { Panel } from './panel.ts';
 import { PromQuery } from './query.ts';
 import { isValidUid, MAX_UID_LENGTH, uidFrom } from './uid.ts';
-import { datasourcePicker, type Variable } from './variables.ts';
+import { pickerAt, type Variable } from './variables.ts';
 import { mergeVerbatim } from './verbatim.ts';
 
 export const DASHBOARD_KIND = 'grafana-dashboard';
@@ -288,8 +288,9 @@ export class Dashboard implements Definition {
       else for (const key of Object.keys(verbatim ?? {})) verbatimPaths.push(`/panels/${index}/${key}`);
       return verbatim ? (mergeVerbatim(panelJson, verbatim) as typeof panelJson) : panelJson;
     });
+    const variables = this.allVariables(panels);
     (built.templating?.list ?? []).forEach((variable, index) => {
-      const defined = this.allVariables(panels).find((v) => v.name === variable.name);
+      const defined = variables.find((v) => v.name === variable.name);
       if (defined?.verbatim) verbatimPaths.push(`/templating/list/${index}`);
       else
         for (const key of defined?.verbatimKeys ?? []) verbatimPaths.push(`/templating/list/${index}/${key}`);
@@ -299,8 +300,8 @@ export class Dashboard implements Definition {
   }
 
   private allVariables(panels: readonly Panel[]): Variable[] {
-    const pickers = [datasourcePicker('prometheus')];
-    if (panels.some((p) => p.datasource === 'loki')) pickers.push(datasourcePicker('loki'));
+    const pickers = [pickerAt('prometheus', this.source)];
+    if (panels.some((p) => p.datasource === 'loki')) pickers.push(pickerAt('loki', this.source));
     return [
       ...pickers.filter((p) => !this.variableList.some((v) => v.name === p.name)),
       ...this.variableList,

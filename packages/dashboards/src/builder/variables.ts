@@ -156,12 +156,17 @@ export function withVerbatim(variable: Variable, fields: Readonly<Record<string,
 
 /** The datasource picker every dashboard starts with (Prometheus; Loki when a panel reads logs). */
 export function datasourcePicker(kind: DatasourceKind): Variable {
+  return pickerAt(kind, captureSource());
+}
+
+/** The picker a dashboard adds itself, at the dashboard's line: no stack to search for a user's frame. */
+export function pickerAt(kind: DatasourceKind, source: SourceLocation): Variable {
   const { variable, type } = DATASOURCES[kind];
   return Object.freeze({
     name: variable,
     model: { name: variable, type: 'datasource', query: type },
     sdk: datasourceVariable(kind),
-    source: captureSource(),
+    source,
   });
 }
 

@@ -16,11 +16,10 @@ import {
   stableStringify,
   toDiagnostics,
 } from '@o11y/core';
-import { init } from '@o11y/promql';
 import type { ErrorObject } from 'ajv';
 import { type CompiledDashboard, DASHBOARD_KIND, type Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
-import { checkLogQuery, checkQueries, checkQuery } from '../verify/queries.ts';
+import { checkLogQuery, checkPromQueries, checkQueries, PromQuery } from '../verify/queries.ts';
 import { ensureSchemas, formatSchemaError, QUERY_SCHEMAS, validatorFor } from '../verify/schema.ts';
 import { dashboardProvider, datasources } from './provisioning.ts';
 import { v1Resource, v2beta1Resource } from './resources.ts';
@@ -231,8 +230,7 @@ export const emitter: Emitter = {
    */
   async verify(artifacts: readonly Artifact[], dir: string): Promise<readonly Diagnostic[]> {
     await ensureSchemas();
-    await init();
-    const problems: Diagnostic[] = [];
+    const problems: (Diagnostic | PromQuery)[] = [];
     for (const artifact of artifacts) {
       const compiled = compiledByArtifact.get(artifact);
       const resource = v2ByArtifact.get(artifact);
@@ -242,7 +240,7 @@ export const emitter: Emitter = {
         problems.push(...verifyClassic(artifact, compiled, json), ...checkQueries(compiled, json));
       if (resource) problems.push(...verifyV2(artifact, resource.compiled, resource.converted, json));
     }
-    return problems;
+    return checkPromQueries(problems);
   },
 
   model(definitions: readonly Definition[], context: BuildContext) {
@@ -329,8 +327,8 @@ function verifyV2(
   compiled: CompiledDashboard,
   converted: V2Dashboard,
   json: unknown,
-): Diagnostic[] {
-  const problems: Diagnostic[] = [];
+): (Diagnostic | PromQuery)[] {
+  const problems: (Diagnostic | PromQuery)[] = [];
   const sourceAt = (instancePath: string) => {
     const [, element, query] =
       /^\/spec\/elements\/([^/]+)(?:\/spec\/data\/spec\/queries\/(\d+))?/.exec(instancePath) ?? [];
@@ -355,8 +353,8 @@ function verifyV2(
     const panel = converted.panelOf.get(name);
     (element.spec?.data?.spec?.queries ?? []).forEach((panelQuery, index) => {
       const target = { ...panelQuery.spec.query.spec, refId: panelQuery.spec.refId };
-      if (panel && panelQuery.spec.query.group === 'prometheus')
-        problems.push(...checkQuery(panel, index, target, variableNames));
+      if (panel && panelQuery.spec.query.group === 'prometheus' && target.expr !== undefined)
+        problems.push(new PromQuery(panel, index, { ...target, expr: target.expr }, variableNames));
       if (panel && panelQuery.spec.query.group === 'loki')
         problems.push(...checkLogQuery(panel, index, target));
       const prefix = `/spec/elements/${name}/spec/data/spec/queries/${index}/spec/query/spec`;

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@o11y/core';
 import { caretLines, parseLogql } from '@o11y/logql';
-import { parseDashboardQuery } from '@o11y/promql';
+import { type DashboardParseResult, parseDashboardQueries } from '@o11y/promql';
 import type { CompiledDashboard } from '../builder/dashboard.ts';
 import type { Panel } from '../builder/panel.ts';
 
@@ -19,15 +19,20 @@ interface DashboardJson {
  * Parses every query of a written dashboard, Grafana's variables and macros replaced by same-length
  * placeholders: Prometheus queries with Prometheus's own parser (syntax errors and undeclared
  * variables), Loki queries with Grafana's LogQL grammar; each problem at the TypeScript line of the query.
+ * The Prometheus queries are parsed later, all of a build's at once (`checkPromQueries`).
  */
-export function checkQueries(compiled: CompiledDashboard, written: unknown): Diagnostic[] {
+export function checkQueries(compiled: CompiledDashboard, written: unknown): (Diagnostic | PromQuery)[] {
   const json = written as DashboardJson;
   const variables = (json.templating?.list ?? []).flatMap((v) => (v.name ? [v.name] : []));
-  return (json.panels ?? []).flatMap((panelJson, panelIndex) => {
+  return (json.panels ?? []).flatMap((panelJson, panelIndex): (Diagnostic | PromQuery)[] => {
     const panel = compiled.panelAt[panelIndex];
     const targets = panelJson.targets ?? [];
     if (panel && panelJson.datasource?.type === 'prometheus')
-      return targets.flatMap((target, index) => checkQuery(panel, index, target, variables));
+      return targets.flatMap((target, index) =>
+        target.expr === undefined
+          ? []
+          : [new PromQuery(panel, index, { ...target, expr: target.expr }, variables)],
+      );
     if (panel && panelJson.datasource?.type === 'loki')
       return targets.flatMap((target, index) => checkLogQuery(panel, index, target));
     return [];
@@ -53,35 +58,51 @@ export function checkLogQuery(
   }));
 }
 
-/** One Prometheus query (`index`th of its panel) parsed, with the dashboard's variable names declared. */
-export function checkQuery(
-  panel: Panel,
-  index: number,
-  target: { readonly expr?: string; readonly refId?: string },
-  variables: readonly string[],
-): Diagnostic[] {
-  if (target.expr === undefined) return [];
-  const problems: Diagnostic[] = [];
-  const source = panel.queries[index]?.source ?? panel.source;
-  const where = `query ${target.refId ?? index} of panel "${panel.title}"`;
-  const parsed = parseDashboardQuery(target.expr, [...variables]);
-  if (!parsed.ok) {
-    for (const error of parsed.errors) {
+/** One Prometheus query (`index`th of its panel) to parse, with the dashboard's variable names declared. */
+export class PromQuery {
+  constructor(
+    readonly panel: Panel,
+    readonly index: number,
+    readonly target: { readonly expr: string; readonly refId?: string },
+    readonly variables: readonly string[],
+  ) {}
+
+  problems(parsed: DashboardParseResult): Diagnostic[] {
+    const { panel, index, target } = this;
+    const problems: Diagnostic[] = [];
+    const source = panel.queries[index]?.source ?? panel.source;
+    const where = `query ${target.refId ?? index} of panel "${panel.title}"`;
+    if (!parsed.ok) {
+      for (const error of parsed.errors) {
+        problems.push({
+          severity: 'error',
+          id: 'dashboards/promql-syntax',
+          message: `${where} does not parse at column ${error.column}: ${error.message}\n    ${target.expr}`,
+          source,
+        });
+      }
+    }
+    for (const name of parsed.unknownVariables) {
       problems.push({
         severity: 'error',
-        id: 'dashboards/promql-syntax',
-        message: `${where} does not parse at column ${error.column}: ${error.message}\n    ${target.expr}`,
+        id: 'dashboards/unknown-variable',
+        message: `${where} uses $${name}, which the dashboard does not define`,
         source,
       });
     }
+    return problems;
   }
-  for (const name of parsed.unknownVariables) {
-    problems.push({
-      severity: 'error',
-      id: 'dashboards/unknown-variable',
-      message: `${where} uses $${name}, which the dashboard does not define`,
-      source,
-    });
-  }
-  return problems;
+}
+
+/**
+ * The problems in order, each Prometheus query replaced by its own: every query of the build is parsed
+ * at once by the native parser, where one wasm call per query was most of a large build's verify.
+ */
+export async function checkPromQueries(found: readonly (Diagnostic | PromQuery)[]): Promise<Diagnostic[]> {
+  const queries = found.filter((item): item is PromQuery => item instanceof PromQuery);
+  const parsed = await parseDashboardQueries(
+    queries.map(({ target, variables }) => ({ query: target.expr, variables: [...variables] })),
+  );
+  const results = new Map(queries.map((query, index) => [query, parsed[index]!]));
+  return found.flatMap((item) => (item instanceof PromQuery ? item.problems(results.get(item)!) : [item]));
 }

@@ -129,7 +129,7 @@ export function series<M extends LabelMap>(
   labels: { readonly [K in keyof M]?: M[K] },
   ...pieces: readonly (ValuesPiece | string)[]
 ): InputSeries {
-  const source = captureSource();
+  // Only an error needs the caller's line, and it is thrown in this call: the stack is then the same.
   const info = metric.series;
   const all: Record<string, string> = {};
   for (const matcher of metric.node.matchers) if (matcher.op === '=') all[matcher.label] = matcher.value;
@@ -137,7 +137,7 @@ export function series<M extends LabelMap>(
     if (value === undefined) continue;
     if (!info.labels.includes(name)) {
       throw new O11yError(`metric ${info.name} has no label "${name}"`, {
-        source,
+        source: captureSource(),
         id: 'promtool/series-label',
         hint: `its labels are ${info.labels.join(', ')}`,
       });
@@ -145,7 +145,7 @@ export function series<M extends LabelMap>(
     const spec = info.specs[name];
     if (spec?.kind === 'values' && !spec.values.includes(value)) {
       throw new O11yError(`label ${name} of ${info.name} has no value "${value}"`, {
-        source,
+        source: captureSource(),
         id: 'promtool/series-label',
         hint: `declared values: ${spec.values.join(', ')}`,
       });
@@ -158,7 +158,7 @@ export function series<M extends LabelMap>(
   const text = pairs.length === 0 ? info.name : `${info.name}{${pairs.join(',')}}`;
   const rendered = pieces.map((p) => (typeof p === 'string' ? p : valuesOf(p)));
   if (rendered.length === 0)
-    throw new O11yError(`series ${text} has no values`, { source, id: 'promtool/values' });
+    throw new O11yError(`series ${text} has no values`, { source: captureSource(), id: 'promtool/values' });
   return Object.freeze({ series: text, values: rendered.join(' ') });
 }
 
