@@ -234,13 +234,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const warnings: Diagnostic[] = [];
     const project = await timed(timings, 'verify', async () => {
       if (!verify) return unverifiedProject(model, config);
-      const linted = await lintStage(model, config, options.failOn ?? 'error');
+      // All at once: lint's analysis keeps this thread busy while promtool, amtool and the native
+      // parsers the emitters wait for work on the other core. Findings keep the emitters' order.
+      const [linted, ...verified] = await Promise.all([
+        lintStage(model, config, options.failOn ?? 'error'),
+        ...emitters.map((emitter) => {
+          const own = emitted.get(emitter) ?? [];
+          return emitter.verify && own.length > 0 ? emitter.verify(own, staging, context) : [];
+        }),
+      ]);
       const failures = [...linted.failures];
       warnings.push(...linted.warnings);
-      for (const emitter of emitters) {
-        const own = emitted.get(emitter) ?? [];
-        if (!emitter.verify || own.length === 0) continue;
-        const found = await emitter.verify(own, staging, context);
+      for (const found of verified) {
         failures.push(...found.filter((d) => d.severity === 'error'));
         warnings.push(...found.filter((d) => d.severity !== 'error'));
       }
