@@ -60,7 +60,18 @@ describe('blockYaml', () => {
   });
 
   it('leaves to the yaml package what it does not print itself', () => {
-    for (const value of [{ a: 'line\nbreak' }, { a: undefined }, [[1]], 'top', {}, [], { a: new Date(0) }])
+    for (const value of [
+      { a: 'line\nbreak' },
+      { a: 'next\u0085line' },
+      { a: '--- marker' },
+      { a: 'emoji 😀' },
+      { a: undefined },
+      [[1]],
+      'top',
+      {},
+      [],
+      { a: new Date(0) },
+    ])
       expect(blockYaml(value)).toBeUndefined();
     expect(toYaml({ a: 'line\nbreak' })).toBe(stringify({ a: 'line\nbreak' }, options));
   });

@@ -33,8 +33,20 @@ const TYPED_SCALARS = new Document().schema.tags.flatMap((tag) =>
 /** Characters a plain scalar cannot start with (YAML's indicators, quotes, whitespace). */
 const INDICATORS = new Set([...'\t ,[]{}#&*!|>\'"%@`']);
 
-/** Unusual enough to leave to the yaml package: a document marker, line breaks, control and special characters. */
-const UNUSUAL = /^(?:---|\.\.\.)|[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\ud800-\udfff]/;
+/**
+ * Unusual enough to leave to the yaml package: a document marker, a line break, control characters
+ * (a tab aside), separators, a byte-order mark and surrogates (characters outside the BMP).
+ */
+function unusual(value: string): boolean {
+  if (value.startsWith('---') || value.startsWith('...')) return true;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || (code >= 0x7f && code <= 0x9f)) return true;
+    if (code === 0x2028 || code === 0x2029 || code === 0xfeff || (code >= 0xd800 && code <= 0xdfff))
+      return true;
+  }
+  return false;
+}
 
 /**
  * A string as the yaml package writes it in block context (as a key or a value, alike for one line):
@@ -42,7 +54,7 @@ const UNUSUAL = /^(?:---|\.\.\.)|[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\
  * single one, else double-quoted as JSON. Undefined where the package's own printer must decide.
  */
 function scalarString(value: string): string | undefined {
-  if (value.length > 1024 || UNUSUAL.test(value)) return undefined;
+  if (value.length > 1024 || unusual(value)) return undefined;
   const first = value[0];
   const last = value[value.length - 1];
   const plain =
