@@ -36,26 +36,32 @@ const EVENTS_PER_STEP = 1000;
  * the last sample inside the window (all of them while the window reaches back before the first sample).
  */
 class Model {
-  private readonly badSum: number[] = [0];
-  private readonly totalSum: number[] = [0];
-
   constructor(
-    traffic: Traffic,
+    private readonly traffic: Traffic,
     private readonly stepMs: number,
-  ) {
-    for (const segment of traffic) {
-      for (let i = 0; i < segment.steps; i += 1) {
-        this.badSum.push(this.badSum.at(-1)! + segment.bad);
-        this.totalSum.push(this.totalSum.at(-1)! + segment.good + segment.bad);
-      }
+  ) {}
+
+  /** Bad and all events counted up to `step` (samples 1…step): whole segments, then part of one. */
+  private sums(step: number): { bad: number; total: number } {
+    let bad = 0;
+    let total = 0;
+    let left = step;
+    for (const segment of this.traffic) {
+      const steps = Math.min(left, segment.steps);
+      bad += steps * segment.bad;
+      total += steps * (segment.good + segment.bad);
+      left -= steps;
+      if (left === 0) break;
     }
+    return { bad, total };
   }
 
   ratio(step: number, windowMs: number): number | undefined {
     const firstInWindow = Math.floor((step * this.stepMs - windowMs) / this.stepMs) + 1;
-    const from = Math.max(0, firstInWindow);
-    const total = this.totalSum[step]! - this.totalSum[from]!;
-    return total > 0 ? (this.badSum[step]! - this.badSum[from]!) / total : undefined;
+    const upTo = this.sums(step);
+    const before = this.sums(Math.max(0, firstInWindow));
+    const total = upTo.total - before.total;
+    return total > 0 ? (upTo.bad - before.bad) / total : undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import { captureSource, DEFINITION, O11yError, parseDuration, type SourceLocatio
 import { makeRuleGroup } from '../group.ts';
 import { KIND } from '../kinds.ts';
 import type { TimeCompression } from '../profile.ts';
+import type { RuleTests } from '../promtool/suite.ts';
 import type { AlertingRule } from '../rule.ts';
 import { absentAlert } from './absent-alert.ts';
 import { burnRateAlerts } from './burn-rate-alerts.ts';
@@ -118,8 +119,19 @@ export function makeSlo(options: SloOptions, source: SourceLocation, compression
     periodDays: metadata.periodDays.select(labels),
     ...(model.alerting.minEvents !== undefined && { minEvents: model.alerting.minEvents }),
   };
-  const tests = model.testInput && sloTests(definition, model.testInput, model.alerting);
-  const made: Slo = Object.freeze({ ...definition, tests });
+  // Generated when first read (by the build's test files): lint and the other readers of the
+  // definitions never pay for simulating the burn scenarios.
+  const { testInput, alerting } = model;
+  let tests: { readonly made: RuleTests | undefined } | undefined;
+  const made: Slo = Object.freeze(
+    Object.defineProperty({ ...definition } as Slo, 'tests', {
+      enumerable: true,
+      get: () => {
+        tests ??= { made: testInput && sloTests(definition, testInput, alerting) };
+        return tests.made;
+      },
+    }),
+  );
   DEFINED.set(made, { options, source });
   return made;
 }
