@@ -1,20 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { re, toPromQL } from '@o11y/catalog';
+import { rate, re, sum, toPromQL } from '@o11y/catalog';
 import { parseDuration } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   availability,
   defaultWindows,
+  emitter,
   latency,
+  ratio,
   SLO_RECORDS,
   type SloAlerting,
   slo,
   tester,
 } from '../src/index.ts';
 import { checkout, clusterRequests, deployedRequests, duration, requests } from './fixtures.ts';
-import { build, root } from './helpers.ts';
+import { build, context, root } from './helpers.ts';
 
 describe('burn-rate windows', () => {
   it('are the SRE Workbook windows for 30 days', () => {
@@ -236,6 +238,30 @@ function expectedAlerts(testFile: string, name: string | undefined): object[] | 
     .find((t) => t.name === name)
     ?.alert_rule_test.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels));
 }
+
+describe('generated tests of an SLO', () => {
+  it('are made when the build writes them, never for readers of the rules (lint, verify)', async () => {
+    let made = 0;
+    const counted = slo({
+      service: { name: 'shop', team: 'web' },
+      name: 'counted',
+      objective: 0.99,
+      sli: ratio({
+        errors: (w) => sum(rate(requests.select({ route: '/cart', code: re('5..') }).range(w as '5m'))),
+        total: (w) => sum(rate(requests.select({ route: '/cart' }).range(w as '5m'))),
+        testInput: () => {
+          made++;
+          throw new Error('the scenarios were simulated');
+        },
+      }),
+    });
+    const model = await emitter.model?.([counted], context([counted]));
+    expect(model?.ruleGroups).toHaveLength(3);
+    expect(made).toBe(0);
+    expect(() => emitter.emit([counted], context([counted]))).toThrow('the scenarios were simulated');
+    expect(made).toBe(1);
+  });
+});
 
 describe('SLOs per environment', () => {
   const perEnvironment = (alerting: SloAlerting) =>

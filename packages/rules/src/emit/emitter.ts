@@ -271,7 +271,7 @@ async function verify(
     return toDiagnostics(error);
   }
   const written = new Set(artifacts.filter((a) => a.kind === 'prometheus-rules').map((a) => a.path));
-  const p = plan(context.definitions, context.profile);
+  const p = plan(context.definitions, context.profile, { tests: false });
   const ruleFiles = p.ruleFiles
     .map(({ file, groups }) => ({ path: DIST.prometheus.rules(file), groups }))
     .filter((file) => written.has(file.path));
@@ -325,7 +325,7 @@ function groupModel(group: RuleGroup | LokiRuleGroup, file: string): RuleGroupMo
 }
 
 function model(definitions: readonly Definition[], context: BuildContext): Partial<ProjectModel> {
-  const p = plan(definitions, context.profile);
+  const p = plan(definitions, context.profile, { tests: false });
   const ruleGroups = p.ruleFiles.flatMap(({ file, groups }) =>
     groups.map((group) => groupModel(group, DIST.prometheus.rules(file))),
   );

@@ -77,8 +77,15 @@ function once<T extends object>(make: (definition: T) => T): (definition: T) => 
   };
 }
 
-/** The plan of a build profile; a time-compressed one (see profile.ts) compresses SLOs and alerts' waits. */
-export function plan(definitions: readonly Definition[], profile = 'default'): Plan {
+/**
+ * The plan of a build profile; a time-compressed one (see profile.ts) compresses SLOs and alerts' waits.
+ * With `tests: false` it holds no test suites, and SLOs do not generate theirs: for readers of the rules only.
+ */
+export function plan(
+  definitions: readonly Definition[],
+  profile = 'default',
+  { tests: withTests = true }: { readonly tests?: boolean } = {},
+): Plan {
   const compression = timeCompression(profile);
   const deployedGroup = once((group: RuleGroup) =>
     compression ? compressedGroup(group, compression) : group,
@@ -98,11 +105,11 @@ export function plan(definitions: readonly Definition[], profile = 'default'): P
         const slo = deployedSlo(definition as Slo);
         slos.push(slo);
         groups.push(...slo.groups.map(deployedGroup));
-        if (slo.tests) tests.push(slo.tests);
+        if (withTests && slo.tests) tests.push(slo.tests);
         break;
       }
       case KIND.ruleTests:
-        if (!compression) tests.push(definition as RuleTests);
+        if (withTests && !compression) tests.push(definition as RuleTests);
         break;
       case KIND.config:
         configs.push(definition as PrometheusConfig);
