@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { stableStringify } from '@o11y/core';
+import { Ajv } from 'ajv';
+import standalone from 'ajv/dist/standalone/index.js';
 import { createGenerator } from 'ts-json-schema-generator';
-import { SCHEMA_DIR } from './schema.ts';
+import { AJV_OPTIONS, SCHEMA_DIR, validatorFile } from './schema.ts';
 import { SCHEMA_SOURCES, type SchemaFile } from './schema-sources.ts';
 
 interface Schema {
@@ -15,7 +17,22 @@ interface Schema {
  * concrete shape depends on the datasource, so those schemas leave it open and each Prometheus query is
  * checked against the schema of its datasource's query type instead.
  */
-export function generateSchemas(): { file: SchemaFile; content: string }[] {
+export function generateSchemas(): { file: string; content: string }[] {
+  return schemas().flatMap(({ file, content }) => {
+    const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+    const validator = standalone.default(ajv, ajv.compile(JSON.parse(content) as object));
+    return [
+      { file, content },
+      { file: validatorFile(file), content: validator },
+    ];
+  });
+}
+
+/**
+ * Each schema, and its validator compiled to a module: ajv compiled the dashboard schemas at every
+ * build (a quarter of a second, a tenth of the sample's build), where requiring the module takes 20 ms.
+ */
+function schemas(): { file: SchemaFile; content: string }[] {
   const require = createRequire(import.meta.url);
   const sdkDist = path.dirname(path.dirname(require.resolve('@grafana/grafana-foundation-sdk/dashboard')));
   // This package's own types live in its src/, next to dist/ whichever of the two this runs from.

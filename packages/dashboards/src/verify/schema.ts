@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { O11yError } from '@o11y/core';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_SOURCES, type SchemaFile } from './schema-sources.ts';
 
 /**
@@ -11,23 +12,26 @@ import { SCHEMA_SOURCES, type SchemaFile } from './schema-sources.ts';
  */
 export const SCHEMA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 
-const validators = new Map<string, ValidateFunction>();
+/** How the validators are compiled (by `generateSchemas`, into modules beside the schemas). */
+export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
 
-/** The ajv validator for a generated schema (`dashboard.schema.json`, …), compiled once. */
+/** The module holding a schema's compiled validator: `dashboard.schema.json` → `dashboard.validate.cjs`. */
+export function validatorFile(file: SchemaFile): string {
+  return file.replace(/\.schema\.json$/, '.validate.cjs');
+}
+
+const load = createRequire(import.meta.url);
+
+/** The ajv validator of a generated schema (`dashboard.schema.json`, …), compiled when it was generated. */
 export function validatorFor(file: SchemaFile): ValidateFunction {
-  const cached = validators.get(file);
-  if (cached) return cached;
-  const schemaPath = path.join(SCHEMA_DIR, file);
-  if (!existsSync(schemaPath)) {
+  const modulePath = path.join(SCHEMA_DIR, validatorFile(file));
+  if (!existsSync(modulePath)) {
     throw new O11yError(`the JSON schema ${file} has not been generated`, {
       id: 'dashboards/schema-missing',
       hint: 'run `npm run build -w @o11y/dashboards` (it derives the schema from the foundation SDK types)',
     });
   }
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
-  validators.set(file, validate);
-  return validate;
+  return (load(modulePath) as { default: ValidateFunction }).default;
 }
 
 /**
@@ -35,7 +39,7 @@ export function validatorFor(file: SchemaFile): ValidateFunction {
  * The generator (and TypeScript with it) is loaded only then.
  */
 export async function ensureSchemas(): Promise<void> {
-  const files = Object.keys(SCHEMA_SOURCES) as SchemaFile[];
+  const files = (Object.keys(SCHEMA_SOURCES) as SchemaFile[]).flatMap((file) => [file, validatorFile(file)]);
   if (files.every((file) => existsSync(path.join(SCHEMA_DIR, file)))) return;
   const { generateSchemas } = await import('./generate.ts');
   mkdirSync(SCHEMA_DIR, { recursive: true });
