@@ -16,10 +16,19 @@ import {
 import { type ImportOptions, testInputOf } from './sloth.ts';
 import { parseYamlFile, validate, type YamlDocument } from './yaml-source.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const validateDocument = ajv.compile(openSloDocumentSchema);
-const validateSli = ajv.compile(openSloSliSpecSchema);
-const validateSlo = ajv.compile(openSloSloSchema);
+/** Compiled when the first spec is read: every command imports this package, few import specs. */
+const validators = (() => {
+  const compile = () => {
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    return {
+      document: ajv.compile(openSloDocumentSchema),
+      sli: ajv.compile(openSloSliSpecSchema),
+      slo: ajv.compile(openSloSloSchema),
+    };
+  };
+  let compiled: ReturnType<typeof compile> | undefined;
+  return () => (compiled ??= compile());
+})();
 const HINT = 'see the OpenSLO v1 specification (apiVersion openslo/v1, kinds SLO and SLI)';
 const SCHEMA_ID = 'import/openslo-schema';
 
@@ -68,19 +77,19 @@ export function parseOpenSlo(text: string, file: string, options: ImportOptions 
 }
 
 function entryOf(doc: YamlDocument): OpenSloEntry {
-  const d = validate(validateDocument, doc, { id: SCHEMA_ID, hint: HINT });
+  const d = validate(validators().document, doc, { id: SCHEMA_ID, hint: HINT });
   return { doc, kind: d.kind, name: d.metadata.name, labels: d.metadata.labels ?? {} };
 }
 
 function sliOf(doc: YamlDocument): Indicator {
-  const spec = validate(validateSli, doc, { id: SCHEMA_ID, hint: HINT, prefix: ['spec'] });
+  const spec = validate(validators().sli, doc, { id: SCHEMA_ID, hint: HINT, prefix: ['spec'] });
   return { spec, at: (...p) => doc.at(['spec', ...p]) };
 }
 
 /** Validation → the model of one SLO (objective, period, indicator, team) → the SLO definition. */
 function sloOf(entry: OpenSloEntry, slis: ReadonlyMap<string, Indicator>, options: ImportOptions): Slo {
   const { doc, name, labels } = entry;
-  const spec = validate(validateSlo, doc, { id: SCHEMA_ID, hint: HINT, prefix: ['spec'] });
+  const spec = validate(validators().slo, doc, { id: SCHEMA_ID, hint: HINT, prefix: ['spec'] });
   const at = (...path: (string | number)[]) => doc.at(['spec', ...path]);
   const fail: Fail = (message, source, hint) => {
     throw new O11yError(`SLO ${name}: ${message}`, { source, id: 'import/openslo', ...(hint && { hint }) });

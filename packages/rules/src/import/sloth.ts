@@ -24,7 +24,11 @@ export function testInputOf(options: ImportOptions, slo: string) {
   return input && { testInput: input };
 }
 
-const validateSloth = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(slothSchema);
+/** Compiled when the first spec is read: every command imports this package, few import specs. */
+const compileSloth = () =>
+  new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(slothSchema);
+let slothValidator: ReturnType<typeof compileSloth> | undefined;
+const validateSloth = () => (slothValidator ??= compileSloth());
 
 /**
  * Sloth `prometheus/v1` SLOs as SLO definitions: same objective (percent → ratio), period 30d, the
@@ -40,7 +44,7 @@ export function parseSloth(text: string, file: string, options: ImportOptions = 
       id: 'import/sloth',
     });
   }
-  const spec = validate(validateSloth, doc, {
+  const spec = validate(validateSloth(), doc, {
     id: 'import/sloth-schema',
     hint: 'see the Sloth prometheus/v1 spec: version, service, labels, slos[{name, objective, sli.events, alerting}]',
   });
