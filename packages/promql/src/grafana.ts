@@ -92,16 +92,16 @@ export async function parseDashboardQueries(
   options?: ParserOptions,
 ): Promise<DashboardParseResult[]> {
   const prepared = queries.map(({ query, variables = [] }) => prepare(query, variables));
-  const uses = new Map<string, number>();
-  for (const { parsedText } of prepared) uses.set(parsedText, (uses.get(parsedText) ?? 0) + 1);
-  const texts = [...uses.keys()];
+  const sharing = new Map<string, number>();
+  for (const { parsedText } of prepared) sharing.set(parsedText, (sharing.get(parsedText) ?? 0) + 1);
+  const texts = [...sharing.keys()];
   const parsed = new Map((await parseAll(texts, options)).map((result, index) => [texts[index]!, result]));
   if (prepared.some((p) => !parsed.get(p.parsedText)!.ok && p.uses.some((use) => use.ambiguous)))
     await init();
   // Marking the variables changes the tree: a text several queries share gives each a copy of its own.
   return prepared.map((p) => {
     const result = parsed.get(p.parsedText)!;
-    return finish(p, uses.get(p.parsedText)! > 1 ? structuredClone(result) : result, options);
+    return finish(p, sharing.get(p.parsedText)! > 1 ? structuredClone(result) : result, options);
   });
 }
 

@@ -101,7 +101,7 @@ export class PromQuery {
 export async function checkPromQueries(found: readonly (Diagnostic | PromQuery)[]): Promise<Diagnostic[]> {
   const queries = found.filter((item): item is PromQuery => item instanceof PromQuery);
   const parsed = await parseDashboardQueries(
-    queries.map(({ target, variables }) => ({ query: target.expr, variables: [...variables] })),
+    queries.map(({ target, variables }) => ({ query: target.expr, variables })),
   );
   const results = new Map(queries.map((query, index) => [query, parsed[index]!]));
   return found.flatMap((item) => (item instanceof PromQuery ? item.problems(results.get(item)!) : [item]));

@@ -1,6 +1,5 @@
 import { raw } from '@o11y/catalog';
 import { type Diagnostic, O11yError, O11yErrors, type SourceLocation } from '@o11y/core';
-import { Ajv } from 'ajv';
 import { type RatioOptions, ratio } from '../slo/sli.ts';
 import { makeSlo, type Slo } from '../slo/slo.ts';
 import { decimal } from '../slo/windows.ts';
@@ -14,21 +13,11 @@ import {
   openSloSloSchema,
 } from './schemas.ts';
 import { type ImportOptions, testInputOf } from './sloth.ts';
-import { parseYamlFile, validate, type YamlDocument } from './yaml-source.ts';
+import { parseYamlFile, specValidator, validate, type YamlDocument } from './yaml-source.ts';
 
-/** Compiled when the first spec is read: every command imports this package, few import specs. */
-const validators = (() => {
-  const compile = () => {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    return {
-      document: ajv.compile(openSloDocumentSchema),
-      sli: ajv.compile(openSloSliSpecSchema),
-      slo: ajv.compile(openSloSloSchema),
-    };
-  };
-  let compiled: ReturnType<typeof compile> | undefined;
-  return () => (compiled ??= compile());
-})();
+const validateDocument = specValidator(openSloDocumentSchema);
+const validateSli = specValidator(openSloSliSpecSchema);
+const validateSlo = specValidator(openSloSloSchema);
 const HINT = 'see the OpenSLO v1 specification (apiVersion openslo/v1, kinds SLO and SLI)';
 const SCHEMA_ID = 'import/openslo-schema';
 
@@ -77,19 +66,19 @@ export function parseOpenSlo(text: string, file: string, options: ImportOptions 
 }
 
 function entryOf(doc: YamlDocument): OpenSloEntry {
-  const d = validate(validators().document, doc, { id: SCHEMA_ID, hint: HINT });
+  const d = validate(validateDocument(), doc, { id: SCHEMA_ID, hint: HINT });
   return { doc, kind: d.kind, name: d.metadata.name, labels: d.metadata.labels ?? {} };
 }
 
 function sliOf(doc: YamlDocument): Indicator {
-  const spec = validate(validators().sli, doc, { id: SCHEMA_ID, hint: HINT, prefix: ['spec'] });
+  const spec = validate(validateSli(), doc, { id: SCHEMA_ID, hint: HINT, prefix: ['spec'] });
   return { spec, at: (...p) => doc.at(['spec', ...p]) };
 }
 
 /** Validation → the model of one SLO (objective, period, indicator, team) → the SLO definition. */
 function sloOf(entry: OpenSloEntry, slis: ReadonlyMap<string, Indicator>, options: ImportOptions): Slo {
   const { doc, name, labels } = entry;
-  const spec = validate(validators().slo, doc, { id: SCHEMA_ID, hint: HINT, prefix: ['spec'] });
+  const spec = validate(validateSlo(), doc, { id: SCHEMA_ID, hint: HINT, prefix: ['spec'] });
   const at = (...path: (string | number)[]) => doc.at(['spec', ...path]);
   const fail: Fail = (message, source, hint) => {
     throw new O11yError(`SLO ${name}: ${message}`, { source, id: 'import/openslo', ...(hint && { hint }) });

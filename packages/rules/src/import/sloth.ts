@@ -1,13 +1,12 @@
 import { raw } from '@o11y/catalog';
 import { type Diagnostic, O11yError, O11yErrors, parseDuration, type SourceLocation } from '@o11y/core';
-import { Ajv } from 'ajv';
 import type { SliTestInput } from '../slo/sli.ts';
 import { ratio } from '../slo/sli.ts';
 import { makeSlo, type Slo } from '../slo/slo.ts';
 import { decimal, defaultWindows } from '../slo/windows.ts';
 import { fillWindow, readSpec } from './load.ts';
 import { type SlothSpec, slothSchema } from './schemas.ts';
-import { parseYamlFile, validate } from './yaml-source.ts';
+import { parseYamlFile, specValidator, validate } from './yaml-source.ts';
 
 export interface ImportOptions {
   /** Owning team, when the spec's labels name none (`team` or `owner`). */
@@ -24,11 +23,7 @@ export function testInputOf(options: ImportOptions, slo: string) {
   return input && { testInput: input };
 }
 
-/** Compiled when the first spec is read: every command imports this package, few import specs. */
-const compileSloth = () =>
-  new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(slothSchema);
-let slothValidator: ReturnType<typeof compileSloth> | undefined;
-const validateSloth = () => (slothValidator ??= compileSloth());
+const validateSloth = specValidator(slothSchema);
 
 /**
  * Sloth `prometheus/v1` SLOs as SLO definitions: same objective (percent → ratio), period 30d, the

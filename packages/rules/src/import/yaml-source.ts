@@ -1,5 +1,5 @@
 import { type Diagnostic, O11yErrors, type SourceLocation } from '@o11y/core';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 
 /** One YAML document with the positions of its nodes, so errors can point at the YAML line. */
@@ -72,6 +72,16 @@ function describe(error: ErrorObject): string {
     default:
       return `${where}: ${error.message ?? 'is invalid'}`;
   }
+}
+
+/**
+ * A spec schema's validator, compiled when the first spec is read: every command imports this package,
+ * few read specs.
+ */
+export function specValidator<T>(schema: JSONSchemaType<T>): () => ValidateFunction<T> {
+  let compiled: ValidateFunction<T> | undefined;
+  return () =>
+    (compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema));
 }
 
 /**

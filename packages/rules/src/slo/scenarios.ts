@@ -125,17 +125,6 @@ export function sloTests(
   // about 4.5× faster and change nothing the scenarios assert, since a rule reads only samples and what
   // the groups before it (group_eval_order) recorded at the same instant. Assertions are made at evaluations.
   const perEvaluation = Math.max(1, Math.floor(Math.min(shortestMs, 300_000) / stepMs));
-  return scenarios(slo, inputFor, alerting, stepMs, perEvaluation);
-}
-
-/** The scenarios with samples every `stepMs` and rules evaluated every `perEvaluation` samples. */
-function scenarios(
-  slo: SloUnderTest,
-  inputFor: (fixed?: Readonly<Record<string, string>>) => SliTestInput,
-  alerting: SloAlerting,
-  stepMs: number,
-  perEvaluation: number,
-): RuleTests {
   const { source, errorBudget: budget, alerts } = slo;
   const step = formatDuration(stepMs) as Duration;
   const at = (steps: number) => formatDuration(steps * stepMs) as Duration;
@@ -327,7 +316,7 @@ function scenarios(
   );
 
   // No traffic: counters exist but do not move. No alert, and no sample at all rather than a NaN.
-  const quietSteps = evaluated(Math.ceil((2 * parseDuration(slo.ratioWindows[0]!)) / stepMs) + 5);
+  const quietSteps = evaluated(Math.ceil((2 * shortestMs) / stepMs) + 5);
   const quiet = at(quietSteps);
   add(
     `${slo.id}: no traffic fires nothing and records no NaN`,
