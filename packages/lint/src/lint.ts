@@ -99,7 +99,6 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
     const { client, lookbackMs } = options.prometheus;
     project.live = await fetchLiveData(client, estimateCardinality(project), lookbackMs);
   }
-  await preparing;
   const suppressions = config.suppressions ?? [];
   const used = new Set<Suppression>();
   const findings: LintFinding[] = [];
@@ -135,7 +134,7 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
     });
   };
 
-  for (const { check, severity, options: values } of resolved) {
+  const run = ({ check, severity, options: values }: (typeof resolved)[number]) => {
     try {
       for (const finding of check.run({ project, options: values as never }))
         report(check, severity, finding);
@@ -148,7 +147,12 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
         hint: 'this is a bug in the check; disable it in o11y.config.ts until it is fixed',
       });
     }
-  }
+  };
+  // What a check prepares (upstream's rule file validation, in another process) may still be under
+  // way: the others run first. Findings are sorted below, so the order of checks does not show.
+  for (const entry of resolved) if (!entry.check.prepare) run(entry);
+  await preparing;
+  for (const entry of resolved) if (entry.check.prepare) run(entry);
   for (const suppression of options.reportUnusedSuppressions === false ? [] : suppressions) {
     if (used.has(suppression) || !resolved.some((r) => r.check.id === suppression.check)) continue;
     findings.push({

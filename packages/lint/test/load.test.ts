@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseLogql } from '@o11y/logql';
 import { describe, expect, it } from 'vitest';
-import { loadFiles, loadText } from '../src/load/files.ts';
+import { loadFiles, loadText, namesMetricSelector } from '../src/load/files.ts';
 
 describe('loading plain files', () => {
   it('reads rule groups with file:line, and maps expression offsets in literal blocks', () => {
@@ -132,5 +135,70 @@ describe('loading plain files', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('telling Prometheus rule files from Loki ruler files', () => {
+  it('takes an expression naming a metric before its selector for PromQL, which LogQL cannot read', () => {
+    const promql = [
+      'up{job="api"} == 0',
+      'sum by (job) (rate(http_requests_total{code=~"5.."}[5m]))',
+      'a:b:rate5m{x="y"} > 1',
+      'absent(up{job="x"})',
+    ];
+    for (const expr of promql) {
+      expect(namesMetricSelector(expr)).toBe(true);
+      expect(parseLogql(expr).ok).toBe(false);
+    }
+  });
+
+  it('leaves every other expression to LogQL’s grammar: stream selectors, and braces inside strings', () => {
+    const logql = [
+      '{service="invoices"}',
+      'sum by (service) (count_over_time({service="payments"} |= "error" [5m])) > 10',
+      'sum by (job) (rate({job=~".*"}[1m]))',
+      'sum by (service) (rate({job="api"} |= `timeout{x}` [5m]))',
+      'sum(rate({app="x"} | json | line_format "{{.message}}" [5m]))',
+      'count_over_time({app="x"} | label_format a="b{{.c}}" [1m])',
+    ];
+    for (const expr of logql) {
+      expect(namesMetricSelector(expr)).toBe(false);
+      expect(parseLogql(expr).ok).toBe(true);
+    }
+    // Expressions without a metric name before a brace are not decided by it either.
+    expect(namesMetricSelector('vector(1)')).toBe(false);
+    expect(namesMetricSelector('label_replace(x, "a", "{b}", "c", "d")')).toBe(false);
+    expect(namesMetricSelector('up {job="x"}')).toBe(false);
+  });
+});
+
+describe('rule files read through Prometheus’s YAML trees', () => {
+  it('load exactly as through yaml’s parser: groups, rules, positions and problems', async () => {
+    const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+    const files = readdirSync(fixtures, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.ya?ml$/.test(file))
+      .map((file) => file.split(path.sep).join('/'));
+    expect(files.length).toBeGreaterThan(20);
+    const read = await loadFiles(files, fixtures);
+    const parsed = files.map((file) => loadText(file, readFileSync(path.join(fixtures, file), 'utf8')));
+    const view = (
+      loaded: Pick<typeof read, 'origins' | 'problems'> & { groups: typeof read.model.ruleGroups },
+    ) => ({
+      groups: loaded.groups,
+      problems: loaded.problems,
+      // Where every character of every expression is in its file.
+      origins: loaded.groups.flatMap((group) =>
+        group.rules.map((rule) =>
+          Array.from({ length: rule.expr.length + 1 }, (_, offset) => loaded.origins.get(rule)?.(offset)),
+        ),
+      ),
+    });
+    expect(view({ ...read, groups: read.model.ruleGroups })).toEqual(
+      view({
+        groups: parsed.flatMap((loaded) => loaded.groups),
+        problems: parsed.flatMap((loaded) => loaded.problems),
+        origins: new Map(parsed.flatMap((loaded) => [...loaded.origins])),
+      }),
+    );
   });
 });

@@ -9,6 +9,6 @@ export {
   type VariableUse,
 } from './grafana.ts';
 export { PromQLParseError, parse, parseAll, prettify } from './parse.ts';
-export { type RuleFileProblem, validateRuleFiles } from './rules.ts';
+export { type RuleFileProblem, type RuleFileTree, ruleFileTrees, validateRuleFiles } from './rules.ts';
 export { aggregations, children, functionsUsed, selectors, walk } from './walk.ts';
 export { init, type ParserOptions } from './wasm.ts';

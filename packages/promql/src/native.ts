@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { O11yError } from '@o11y/core';
@@ -15,7 +15,8 @@ export interface NativeProgram {
 const where = (program: NativeProgram) => `packages/promql/dist/${program.file}`;
 
 /**
- * Runs `program` once over `requests` (one JSON line each) and gives its whole output. Requests and
+ * Runs `program` once over `requests` (one JSON line each) and gives its whole output; in the
+ * `background`, at a lower priority than this process. Requests and
  * results go through files rather than pipes: the program then works through every request on the
  * other core while this thread is busy, where a pipe would stall it once 64 KiB sit unread. Everything
  * up to the spawn is synchronous, so the caller's next synchronous work already overlaps.
@@ -24,6 +25,7 @@ export async function runNative(
   program: NativeProgram,
   args: readonly string[],
   requests: readonly string[],
+  { background = false }: { readonly background?: boolean } = {},
 ): Promise<string> {
   const executable = fileURLToPath(new URL(`../dist/${program.file}`, import.meta.url));
   if (!existsSync(executable)) {
@@ -46,6 +48,8 @@ export async function runNative(
       closeSync(stdin);
       closeSync(stdout);
     }
+    // A result the caller needs only later yields the cores to work it needs now.
+    if (background && child.pid !== undefined) setPriority(child.pid, 10);
     const stderr: Buffer[] = [];
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     await new Promise<void>((resolve, reject) => {

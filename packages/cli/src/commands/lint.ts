@@ -101,6 +101,9 @@ named with its line), 2 usage or internal error.`,
     const files = positionals.map((p) => path.resolve(cwd, p));
     const build = path.join(io.root, 'dist');
     const ownBuild = files.length > 0 && files.every((file) => !path.relative(build, file).startsWith('..'));
+    // Plain files are read (natively, on the other core) while the configuration loads.
+    const reading = files.length > 0 ? loadFiles(files, io.root) : undefined;
+    reading?.catch(() => undefined);
     const projectConfig = await loadConfig(io.root, values.config);
     const features = (values['enable-feature'] ?? []).flatMap((list) => list.split(',')).filter(Boolean);
     try {
@@ -113,16 +116,15 @@ named with its line), 2 usage or internal error.`,
       ...(files.length > 0 && !ownBuild && !values.catalog && { catalog: undefined }),
       enableFeatures: [...(projectConfig.enableFeatures ?? []), ...features],
     };
-    const loaded =
-      files.length > 0
-        ? await loadFiles(files, io.root)
-        : {
-            // Only the project needs the build's loaders (and the importers they bring); plain files do not.
-            model: await projectModelOf(io.root, log),
-            origins: new Map(),
-            sources: undefined,
-            problems: [],
-          };
+    const loaded = reading
+      ? await reading
+      : {
+          // Only the project needs the build's loaders (and the importers they bring); plain files do not.
+          model: await projectModelOf(io.root, log),
+          origins: new Map(),
+          sources: undefined,
+          problems: [],
+        };
     const token = process.env.O11Y_PROMETHEUS_TOKEN;
     const options: LintOptions = {
       config,

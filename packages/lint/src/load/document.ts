@@ -1,13 +1,18 @@
 import type { SourceLocation } from '@o11y/core';
+import type { RuleFileTree } from '@o11y/promql';
 import {
+  Document,
   isMap,
   isScalar,
   isSeq,
   LineCounter,
   type Node,
+  Pair,
   parseAllDocuments,
-  type Scalar,
-  type YAMLMap,
+  Scalar,
+  type ScalarTag,
+  YAMLMap,
+  YAMLSeq,
 } from 'yaml';
 
 /** Maps an offset inside an expression string to the file position it was written at. */
@@ -19,44 +24,61 @@ export interface ReadProblem {
   readonly source: SourceLocation;
 }
 
+/** A file read: its text with positions, the root node of each of its documents, and what could not be read. */
+export interface ReadFile {
+  readonly document: PositionedDocument;
+  readonly roots: readonly Node[];
+  readonly errors: readonly ReadProblem[];
+}
+
 /**
- * One YAML document of a file (JSON is read as YAML so both share one position model), with
- * positions: every rule, panel and query the loaders build points at its file:line. A document
- * embedded in a string of another (a dashboard in a ConfigMap) maps its offsets through `place` to
- * where its characters were written in the outer file.
+ * A YAML file's text (JSON is read as YAML so both share one position model) with positions: every
+ * rule, panel and query the loaders build points at its file:line. A document embedded in a string
+ * of another (a dashboard in a ConfigMap) maps its offsets through `place` to where its characters
+ * were written in the outer file. It holds no nodes: what the loaders keep of a file is the model
+ * they build, and thousands of files' nodes would stay in memory with it.
  */
 export class PositionedDocument {
   constructor(
     readonly file: string,
     readonly text: string,
-    readonly root: Node | null,
     private readonly lines: LineCounter,
     private readonly place?: ExpressionOrigin,
   ) {}
 
   /**
-   * Every document of `text` (`---`-separated; empty ones, as after a trailing `---`, are left out),
-   * and the syntax errors of all of them.
+   * The root of every document of `text` (`---`-separated; empty ones, as after a trailing `---`,
+   * are left out), and the syntax errors of all of them.
    */
-  static parseAll(
-    file: string,
-    text: string,
-    place?: ExpressionOrigin,
-  ): { documents: PositionedDocument[]; errors: ReadProblem[] } {
+  static parseAll(file: string, text: string, place?: ExpressionOrigin): ReadFile {
     const lines = new LineCounter();
     const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
     const list = Array.isArray(parsed) ? parsed : [];
-    const documents = list
-      .filter((document) => document.contents !== null)
-      .map((document) => new PositionedDocument(file, text, document.contents as Node, lines, place));
-    const at = (offset: number) => (place ? place(offset) : PositionedDocument.position(file, lines, offset));
-    const errors = list.flatMap((document) =>
-      document.errors.map((error) => ({
+    const document = new PositionedDocument(file, text, lines, place);
+    const roots = list.flatMap((parsed) => (parsed.contents === null ? [] : [parsed.contents as Node]));
+    const errors = list.flatMap((parsed) =>
+      parsed.errors.map((error) => ({
         message: error.message.split('\n')[0] ?? error.message,
-        source: at(error.pos[0]),
+        source: document.at(error.pos[0]),
       })),
     );
-    return { documents, errors };
+    return { document, roots, errors };
+  }
+
+  /**
+   * The one document of `text` from its tree as Prometheus's YAML parser read it (`ruleFileTrees` of
+   * @o11y/promql), built as the nodes `parseAll` gives: the same values, styles and positions, without
+   * parsing the text again on this thread.
+   */
+  static fromTree(file: string, text: string, tree: RuleFileTree): ReadFile {
+    const lines = new LineCounter();
+    lines.addNewLine(0);
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines.addNewLine(at + 1);
+    return {
+      document: new PositionedDocument(file, text, lines),
+      roots: [nodeOf(text, tree, false)],
+      errors: [],
+    };
   }
 
   private static position(file: string, lines: LineCounter, offset: number): SourceLocation {
@@ -77,6 +99,15 @@ export class PositionedDocument {
    * scalars, double-quoted ones with escapes (JSON) and literal blocks; folded styles map to their start.
    */
   origin(node: Node | null | undefined): ExpressionOrigin {
+    // Worked out on first use: most expressions have no finding inside them.
+    let resolved: ExpressionOrigin | undefined;
+    return (offset) => {
+      resolved ??= this.resolveOrigin(node);
+      return resolved(offset);
+    };
+  }
+
+  private resolveOrigin(node: Node | null | undefined): ExpressionOrigin {
     const start = node?.range?.[0] ?? 0;
     const fallback: ExpressionOrigin = () => this.at(start);
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return fallback;
@@ -98,20 +129,14 @@ export class PositionedDocument {
 
   /** Double-quoted (JSON) strings: each escape sequence stands for one character of the value. */
   private escapedOrigin(start: number, raw: string): ExpressionOrigin | undefined {
-    const offsets: number[] = [];
-    for (let i = 1; i < raw.length - 1; ) {
-      if (raw[i] === '\n') return undefined;
-      offsets.push(start + i);
-      if (raw[i] !== '\\') {
-        i += 1;
-        continue;
-      }
-      const kind = raw[i + 1];
-      i += kind === 'u' ? 6 : kind === 'x' ? 4 : kind === 'U' ? 10 : 2;
-    }
-    // The end of the value (an error "at end of input") is the closing quote.
-    offsets.push(start + raw.length - 1);
-    return (offset) => this.at(offsets[Math.min(offset, offsets.length - 1)]!);
+    const last = raw.length - 1;
+    for (let i = 1; i < last; i += escapedLength(raw, i)) if (raw[i] === '\n') return undefined;
+    return (offset) => {
+      let i = 1;
+      for (let count = 0; count < offset && i < last; count++) i += escapedLength(raw, i);
+      // The end of the value (an error "at end of input") is the closing quote.
+      return this.at(start + Math.min(i, last));
+    };
   }
 
   /** Literal blocks keep their lines: line n of the value is line n after the header, past the indent. */
@@ -141,6 +166,90 @@ export class PositionedDocument {
       return this.at(lineStarts[line]! + rest);
     };
   }
+}
+
+/** How many characters of a double-quoted scalar the value's character at `at` is written with. */
+function escapedLength(raw: string, at: number): number {
+  if (raw[at] !== '\\') return 1;
+  const kind = raw[at + 1];
+  return kind === 'u' ? 6 : kind === 'x' ? 4 : kind === 'U' ? 10 : 2;
+}
+
+/** yaml's scalar types, by the style code of a RuleFileTree. */
+const SCALAR_TYPES = ['PLAIN', 'QUOTE_SINGLE', 'QUOTE_DOUBLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED'] as const;
+
+/** The core schema yaml's composer resolves plain scalars with, made once. */
+let core: Document | undefined;
+
+/**
+ * The node of `tree` with the part of yaml's ranges lint reads: where every node starts, and where a
+ * scalar's value ends. (yaml also counts the comment and line break after a node into its end, and a
+ * block collection ends where that of its last node does; here both end with the value.)
+ */
+function nodeOf(text: string, tree: RuleFileTree, atKey: boolean): Node {
+  const start = tree[1];
+  if (tree[0] === 2) {
+    const [, , end, style, written] = tree as readonly [2, number, number, number, string];
+    const scalar = style === 0 ? plainScalar(written, atKey) : new Scalar(written);
+    scalar.type = SCALAR_TYPES[style];
+    scalar.source = written;
+    // An empty value (`key:`) is where the spaces after its key end.
+    let at = start;
+    if (end === start) while (text[at] === ' ' || text[at] === '\t') at++;
+    scalar.range = [at, Math.max(at, end), Math.max(at, end)];
+    return scalar;
+  }
+  // Children from the fourth element on.
+  let collection: YAMLMap | YAMLSeq;
+  if (tree[0] === 0) {
+    const map = new YAMLMap();
+    for (let i = 3; i + 1 < tree.length; i += 2)
+      map.items.push(
+        new Pair(
+          nodeOf(text, tree[i] as RuleFileTree, true),
+          nodeOf(text, tree[i + 1] as RuleFileTree, false),
+        ),
+      );
+    collection = map;
+  } else {
+    const seq = new YAMLSeq();
+    for (let i = 3; i < tree.length; i++) seq.items.push(nodeOf(text, tree[i] as RuleFileTree, false));
+    collection = seq;
+  }
+  const last = collection.items.at(-1);
+  let end = ((last instanceof Pair ? last.value : last) as Node | undefined)?.range?.[1] ?? start + 1;
+  if (tree[2] === 1) {
+    collection.flow = true;
+    end = flowEnd(text, end, tree[0] === 0 ? '}' : ']');
+  }
+  collection.range = [start, end, end];
+  return collection;
+}
+
+/** A plain scalar resolved as yaml's composer does: the first default tag of the core schema whose test matches. */
+function plainScalar(written: string, atKey: boolean): Scalar {
+  core ??= new Document();
+  const tag = core.schema.tags.find(
+    (candidate): candidate is ScalarTag =>
+      (candidate.default === true || (atKey && candidate.default === 'key')) &&
+      !!candidate.test?.test(written),
+  );
+  if (!tag) return new Scalar(written);
+  const resolved = tag.resolve(written, () => undefined, core.options);
+  const scalar = isScalar(resolved) ? resolved : new Scalar(resolved);
+  if (tag.format) scalar.format = tag.format;
+  return scalar;
+}
+
+/** One past the bracket that closes a flow collection, looking from `from` past blanks, commas and comments. */
+function flowEnd(text: string, from: number, close: '}' | ']'): number {
+  for (let at = from; at < text.length; at++) {
+    const character = text[at];
+    if (character === close) return at + 1;
+    if (character === '#') at = text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at);
+    else if (character !== ' ' && character !== '\n' && character !== ',') return from;
+  }
+  return from;
 }
 
 export function asMap(node: unknown): YAMLMap | undefined {

@@ -162,8 +162,10 @@ export async function validateRules(
   parser: ParserOptions,
 ): Promise<{ message: string; source: SourceLocation }[][]> {
   // A file validated whole (loadFiles asked before reading it) is its own text; the rest are cut out.
-  const texts = files.map(({ document, node, validated }) =>
-    validated ? textOf(document, 0, document.text.length, 0) : ruleFileText(document, node),
+  const texts = files.map((file) =>
+    file.validated
+      ? textOf(file.document, 0, file.document.text.length, 0)
+      : ruleFileText(file.document, file.node),
   );
   const rest = files.flatMap((file, index) => (file.validated ? [] : [index]));
   const restResults = await validateRuleFiles(
@@ -174,13 +176,14 @@ export async function validateRules(
   let next = 0;
   const results = await Promise.all(files.map((file) => file.validated ?? restResults[next++]!));
   return results.map((problems, index) => {
-    const { document, node } = files[index]!;
+    // `node` only when a problem names no line: a file validated whole reads itself again for it.
+    const file = files[index]!;
     const { place } = texts[index]!;
     return problems.map((problem) => {
       const source =
         problem.line !== undefined
           ? place(problem.line, problem.column ?? 1)
-          : document.locate(locateProblem(node, problem) ?? node);
+          : file.document.locate(locateProblem(file.node, problem) ?? file.node);
       return { message: problem.message, source };
     });
   });
