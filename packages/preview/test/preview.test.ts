@@ -181,6 +181,49 @@ describe('o11y preview against a real Prometheus, in headless Chromium', () => {
     expect(legend).toMatch(/Max/);
   });
 
+  it('draws the finite samples of a series that has infinite ones too, as Grafana does', async () => {
+    const json: DashboardJson = {
+      uid: 'fixture-infinite',
+      title: 'Infinite samples',
+      time: { from: 'now-1h', to: 'now' },
+      panels: [
+        {
+          id: 1,
+          type: 'timeseries',
+          title: 'One, or one divided by zero',
+          gridPos: { x: 0, y: 0, w: 12, h: 8 },
+          targets: [{ refId: 'A', expr: 'demo_up / (demo_saturation_ratio > bool 0.65)' }],
+        },
+      ],
+    };
+    const [built] = await preview({
+      dashboards: [
+        {
+          uid: json.uid!,
+          path: 'infinite.json',
+          source: { file: 'infinite.json', line: 1, column: 1 },
+          json,
+        },
+      ],
+      outDir: path.join(out, 'infinite'),
+      prometheusUrl: prometheus.server.url,
+      now: END,
+    });
+    // Both kinds of samples, or the test proves nothing.
+    const samples = built!.payload.panels[0]!.results.flatMap((r) =>
+      r.series.flatMap((s) => s.values.map(([, v]) => v)),
+    );
+    expect(samples).toContain('+Inf');
+    expect(samples).toContain('1');
+    const { page: infinite, errors } = await openPreview(
+      browser,
+      pathToFileURL(path.join(out, 'infinite', built!.html)).href,
+    );
+    expect(errors).toEqual([]);
+    expect(await colouredPixels(infinite, 'panel-1')).toBeGreaterThan(100);
+    await infinite.close();
+  });
+
   it('shows units, decimals and colours as the panel JSON says', async () => {
     const stat = await page.locator('[data-panel="panel-1"]').innerText();
     expect(stat).toMatch(/\d+\.\d{2}%/);

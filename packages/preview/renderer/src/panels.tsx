@@ -10,6 +10,7 @@ import {
   type DisplayValueAlignmentFactors,
   type FieldConfigSource,
   type FieldDisplay,
+  FieldType,
   type GrafanaTheme2,
   getDisplayValueAlignmentFactors,
   getFieldDisplayValues,
@@ -102,12 +103,31 @@ function optionsOf(context: PanelContext): Options {
   return (context.json.options ?? {}) as Options;
 }
 
+/**
+ * Grafana's time series panel draws only finite samples: NaN (0/0) and ±Inf (x/0, a quantile in the
+ * +Inf bucket) become gaps. Handed to the chart, one infinite sample makes its scale infinite and
+ * none of the panel's lines are drawn.
+ */
+function finiteOnly(frames: DataFrame[]): DataFrame[] {
+  return frames.map((frame) => ({
+    ...frame,
+    fields: frame.fields.map((field) =>
+      field.type === FieldType.number
+        ? { ...field, values: field.values.map((v) => (v == null || Number.isFinite(v) ? v : null)) }
+        : field,
+    ),
+  }));
+}
+
 function TimeSeriesPanel(context: PanelContext): ReactNode {
-  const { frames } = withOverrides(context, {
-    // The time series panel colours by series unless the JSON says otherwise.
-    standard: { color: { mode: 'palette-classic' } },
-    custom: TIME_SERIES_CUSTOM_DEFAULTS,
-  });
+  const { frames } = withOverrides(
+    { ...context, frames: finiteOnly(context.frames) },
+    {
+      // The time series panel colours by series unless the JSON says otherwise.
+      standard: { color: { mode: 'palette-classic' } },
+      custom: TIME_SERIES_CUSTOM_DEFAULTS,
+    },
+  );
   const options = optionsOf(context);
   const legend = {
     displayMode: LegendDisplayMode.List,
