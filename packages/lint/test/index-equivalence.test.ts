@@ -46,9 +46,21 @@ async function lintFresh(model: ProjectModel, config: LintConfig) {
   return { findings: result.findings, selectors, totals, recorded: estimates.recordedTotal };
 }
 
-/** The same, with every selector narrowed label by label and rule by rule, without the index. */
+/**
+ * The same, with every selector narrowed label by label and rule by rule, without the index, and
+ * every check walking the expressions itself, without the nodes found for another check.
+ */
 async function lintWithoutIndex(model: ProjectModel, config: LintConfig) {
   vi.resetModules();
+  vi.doMock('../src/analysis/visit.ts', async (importOriginal) => {
+    const visit = await importOriginal<typeof import('../src/analysis/visit.ts')>();
+    return {
+      ...visit,
+      // Given expressions, nodesOf walks them every time.
+      nodesOf: (...[project, type, expressions]: Parameters<typeof visit.nodesOf>) =>
+        visit.nodesOf(project, type, expressions ?? project.expressions),
+    };
+  });
   vi.doMock('../src/analysis/shape.ts', async (importOriginal) => {
     const shape = await importOriginal<typeof import('../src/analysis/shape.ts')>();
     class UnindexedResolver extends shape.ShapeResolver {
@@ -68,12 +80,13 @@ async function lintWithoutIndex(model: ProjectModel, config: LintConfig) {
   try {
     return await lintFresh(model, config);
   } finally {
+    vi.doUnmock('../src/analysis/visit.ts');
     vi.doUnmock('../src/analysis/shape.ts');
     vi.resetModules();
   }
 }
 
-describe('the lint index', () => {
+describe('the lint index and the nodes shared among checks', () => {
   it('changes no finding and no estimate of the sample organisation', async () => {
     const model = await modelOf(await loadDefinitions(root));
     const config = await loadConfig(root);

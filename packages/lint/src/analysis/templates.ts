@@ -1,18 +1,22 @@
 import { compareCodePoints } from '@o11y/core';
 
 const ACTION = /\{\{-?([\s\S]*?)-?\}\}/g;
+/** Each way to read a label, and a word it cannot be written without (most actions have none of them). */
 const LABEL_REFERENCES = [
-  /\$labels\.([a-zA-Z_]\w*)/g,
-  /\.Labels\.([a-zA-Z_]\w*)/g,
-  /index\s+\$labels\s+"([^"]+)"/g,
+  { word: '$labels.', pattern: /\$labels\.([a-zA-Z_]\w*)/g },
+  { word: '.Labels.', pattern: /\.Labels\.([a-zA-Z_]\w*)/g },
+  { word: 'index', pattern: /index\s+\$labels\s+"([^"]+)"/g },
 ];
 
 /** The labels a Go template in an alert's labels or annotations reads (`$labels.x`, `.Labels.x`, `index $labels "x"`). */
 export function templateLabels(text: string): string[] {
+  if (!text.includes('{{')) return [];
   const found = new Set<string>();
   for (const action of text.matchAll(ACTION)) {
-    for (const pattern of LABEL_REFERENCES)
+    for (const { word, pattern } of LABEL_REFERENCES) {
+      if (!action[1]!.includes(word)) continue;
       for (const match of action[1]!.matchAll(pattern)) found.add(match[1]!);
+    }
   }
   return [...found].sort(compareCodePoints);
 }

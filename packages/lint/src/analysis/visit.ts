@@ -9,12 +9,24 @@ export interface Visit<N extends Node> {
   readonly ancestors: readonly Node[];
 }
 
+/** What `nodesOf` found of each kind in all of a project's expressions: several checks ask for the same kind. */
+const found = new WeakMap<LintProject, Map<Node['type'], readonly Visit<Node>[]>>();
+
 /** Every node of one kind in the project's parsed expressions, with its expression and ancestors. */
 export function nodesOf<K extends Node['type']>(
   project: LintProject,
   type: K,
-  expressions: readonly Expression[] = project.expressions,
-): Visit<NodeOf<K>>[] {
+  expressions?: readonly Expression[],
+): readonly Visit<NodeOf<K>>[] {
+  if (expressions) return walkFor(type, expressions);
+  const byType = found.get(project) ?? new Map<Node['type'], readonly Visit<Node>[]>();
+  found.set(project, byType);
+  const visits = byType.get(type) ?? walkFor(type, project.expressions);
+  byType.set(type, visits);
+  return visits as readonly Visit<NodeOf<K>>[];
+}
+
+function walkFor<K extends Node['type']>(type: K, expressions: readonly Expression[]): Visit<NodeOf<K>>[] {
   const found: Visit<NodeOf<K>>[] = [];
   for (const expression of expressions) {
     if (!expression.parsed.ok) continue;
