@@ -17,6 +17,71 @@ function mayOverlap(project: LintProject, a: RuleEntry, b: RuleEntry): boolean {
   return true;
 }
 
+/**
+ * The earlier rules of one identity, indexed by the known values of one label of theirs (the first
+ * the first rule's result has values for): a rule per service is then compared with the rules of its
+ * own service, not with every service's. A rule without values for that label is compared with all.
+ */
+class Writers {
+  private readonly entries: RuleEntry[] = [];
+  /** How many of `entries` are indexed: shapes are worked out only once a second rule comes. */
+  private indexed = 0;
+  /** Undefined until the first rule is indexed; null when it had no label with known values. */
+  private label: string | null | undefined;
+  private readonly byValue = new Map<string, number[]>();
+  private readonly unbound: number[] = [];
+
+  constructor(private readonly project: LintProject) {}
+
+  get first(): RuleEntry | undefined {
+    return this.entries[0];
+  }
+
+  add(entry: RuleEntry): void {
+    this.entries.push(entry);
+  }
+
+  /** The first earlier rule whose results may overlap `entry`'s. */
+  overlapping(entry: RuleEntry): RuleEntry | undefined {
+    if (this.entries.length === 0) return undefined;
+    for (; this.indexed < this.entries.length; this.indexed++) this.index(this.indexed);
+    const values = this.valuesOf(entry);
+    const candidates = values
+      ? [...new Set([...this.unbound, ...values.flatMap((value) => this.byValue.get(value) ?? [])])].sort(
+          (a, b) => a - b,
+        )
+      : this.entries.keys();
+    for (const position of candidates) {
+      const other = this.entries[position]!;
+      if (mayOverlap(this.project, other, entry)) return other;
+    }
+    return undefined;
+  }
+
+  private index(position: number): void {
+    const entry = this.entries[position]!;
+    if (this.label === undefined) {
+      const shape = this.project.shapeOf(entry.expression);
+      this.label = [...(shape?.labels ?? [])].find(([, bound]) => bound.values)?.[0] ?? null;
+    }
+    const values = this.valuesOf(entry);
+    if (!values) {
+      this.unbound.push(position);
+      return;
+    }
+    for (const value of new Set(values)) {
+      const found = this.byValue.get(value);
+      if (found) found.push(position);
+      else this.byValue.set(value, [position]);
+    }
+  }
+
+  private valuesOf(entry: RuleEntry): readonly string[] | undefined {
+    if (!this.label) return undefined;
+    return this.project.shapeOf(entry.expression)?.labels.get(this.label)?.values;
+  }
+}
+
 /** The series a rule writes (records) or the alerts it raises: name plus static labels. */
 function identity(group: RuleGroupModel, rule: RuleModel): string {
   const labels = { ...group.labels, ...rule.labels };
@@ -50,18 +115,18 @@ across groups.`,
         };
       } else groups.set(key, group);
     }
-    const seen = new Map<string, RuleEntry[]>();
+    const seen = new Map<string, Writers>();
     const inGroup = new Map<string, RuleEntry>();
     for (const entry of project.rules) {
       const { group, rule, expression } = entry;
       const key = identity(group, rule) + (rule.kind === 'alert' ? `\u0000${rule.expr}` : '');
-      const earlier = seen.get(key) ?? [];
-      seen.set(key, [...earlier, entry]);
+      const writers = seen.get(key) ?? new Writers(project);
+      seen.set(key, writers);
       const groupKey = `${group.file}\u0000${group.name}\u0000${identity(group, rule)}`;
       const twin = inGroup.get(groupKey);
       if (!twin) inGroup.set(groupKey, entry);
-      const clash =
-        twin ?? earlier.find((other) => rule.kind === 'alert' || mayOverlap(project, other, entry));
+      const clash = twin ?? (rule.kind === 'alert' ? writers.first : writers.overlapping(entry));
+      writers.add(entry);
       if (!clash) continue;
       yield {
         target: expression.target,

@@ -51,4 +51,25 @@ describe('rules/duplicate', () => {
       ['alert Down duplicates the one at rules.yml:8:9', 9],
     ]);
   });
+
+  it('compares a rule with the earlier ones that may write its series, and reports the first of them', async () => {
+    const group = (name: string, expr: string) =>
+      `  - name: ${name}\n    rules:\n      - record: job:up:sum\n        expr: ${expr}\n`;
+    const file = [
+      'groups:\n',
+      group('api', 'sum by (job) (up{job="api"})'),
+      group('web', 'sum by (job) (up{job="web"})'),
+      group('all', 'sum by (job) (up)'),
+      group('web-or-node', 'sum by (job) (up{job=~"web|node"})'),
+      group('node', 'sum by (job) (up{job="node"})'),
+      group('api-again', 'sum by (job) (up{job="api"})'),
+    ].join('');
+    const findings = await run(duplicate, { 'rules.yml': file });
+    expect(findings.map((f) => [f.message, f.source?.line])).toEqual([
+      ['recording rule job:up:sum writes the same series as the one at rules.yml:4:9', 12],
+      ['recording rule job:up:sum writes the same series as the one at rules.yml:8:9', 16],
+      ['recording rule job:up:sum writes the same series as the one at rules.yml:12:9', 20],
+      ['recording rule job:up:sum writes the same series as the one at rules.yml:4:9', 24],
+    ]);
+  });
 });
