@@ -18,7 +18,7 @@ import {
   parseDashboardQueries,
   parseDashboardQuery,
 } from '@o11y/promql';
-import { type LabelBound, mergeBound, narrowLabel, type Shape, ShapeResolver } from './analysis/shape.ts';
+import { BoundFold, type LabelBound, narrowLabel, type Shape, ShapeResolver } from './analysis/shape.ts';
 import type { Target } from './check.ts';
 import type { Budgets } from './config.ts';
 import type { LiveData } from './live/data.ts';
@@ -78,7 +78,11 @@ function queryDatasource(query: QueryModel, panel: PanelModel, dashboard: Dashbo
 
 function specOf(bound: LabelBound): LabelSpec {
   if (bound.values) return { kind: 'values', values: bound.values };
-  return { kind: 'cardinality', cardinality: Number.isFinite(bound.count) ? Math.max(1, bound.count) : 1 };
+  return { kind: 'cardinality', cardinality: specCount(bound.count) };
+}
+
+function specCount(count: number): number {
+  return Number.isFinite(count) ? Math.max(1, count) : 1;
 }
 
 /** The Prometheus queries of the project's dashboards, in order, with their dashboard's variable names. */
@@ -280,12 +284,16 @@ export class LintProject {
       });
     }
     if (parts.length <= 1) return parts[0];
-    const specs: Record<string, LabelSpec> = {};
+    // Each step as a spec: a count is clamped as `specOf` clamps it.
+    const folds = new Map<string, { spec: LabelSpec; fold: BoundFold }>();
     for (const part of parts)
       for (const [label, spec] of Object.entries(part.specs)) {
-        const earlier = specs[label];
-        specs[label] = earlier ? specOf(mergeBound(narrowLabel(earlier, []), narrowLabel(spec, []))) : spec;
+        const merging = folds.get(label) ?? { spec, fold: new BoundFold((count) => specCount(count)) };
+        folds.set(label, merging);
+        merging.fold.add(narrowLabel(spec, []));
       }
+    const specs: Record<string, LabelSpec> = {};
+    for (const [label, { spec, fold }] of folds) specs[label] = fold.merged ? specOf(fold.result!) : spec;
     return {
       name,
       kind: parts.every((p) => p.kind === parts[0]!.kind) ? parts[0]!.kind : 'gauge',

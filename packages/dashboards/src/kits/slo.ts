@@ -55,19 +55,53 @@ export const EVERY_SLO = Symbol('every SLO of the build');
 /** The SLOs a dashboard shows: a list, or every SLO of the build. */
 export type SloSelection = readonly SloReference[] | typeof EVERY_SLO;
 
-/** The SLOs among the build's definitions, in the order the build collected them. */
-export function slosOfBuild(definitions: readonly Definition[]): SloReference[] {
-  return definitions.filter((d) => kindOf(d) === KIND.slo) as unknown as SloReference[];
+interface BuildSlos {
+  readonly all: readonly SloReference[];
+  readonly byService: ReadonlyMap<string, readonly SloReference[]>;
 }
 
-/** Fills `board` with `slos` now, or with every SLO of the build when it is emitted. */
+/**
+ * The SLOs of a build, found once per build: every service's SLO dashboard asks for them, and a scan
+ * of every definition per dashboard grows with the square of the services.
+ */
+const slosByBuild = new WeakMap<readonly Definition[], BuildSlos>();
+
+function buildSlos(definitions: readonly Definition[]): BuildSlos {
+  const known = slosByBuild.get(definitions);
+  if (known) return known;
+  const all = definitions.filter((d) => kindOf(d) === KIND.slo) as unknown as SloReference[];
+  const byService = new Map<string, SloReference[]>();
+  for (const slo of all) {
+    const own = byService.get(slo.service);
+    if (own) own.push(slo);
+    else byService.set(slo.service, [slo]);
+  }
+  const found = { all, byService };
+  slosByBuild.set(definitions, found);
+  return found;
+}
+
+/** The SLOs among the build's definitions, in the order the build collected them. */
+export function slosOfBuild(definitions: readonly Definition[]): SloReference[] {
+  return [...buildSlos(definitions).all];
+}
+
+/**
+ * Fills `board` with `slos` now, or, when it is emitted, with every SLO of the build (those of
+ * `service` when given).
+ */
 function withSlos(
   board: Dashboard,
   slos: SloSelection,
   fill: (slos: readonly SloReference[]) => void,
+  service?: string,
 ): Dashboard {
-  if (slos === EVERY_SLO) return board.fromBuild((definitions) => fill(slosOfBuild(definitions)));
-  fill(slos);
+  if (slos !== EVERY_SLO) fill(slos);
+  else
+    board.fromBuild((definitions) => {
+      const found = buildSlos(definitions);
+      fill(service === undefined ? found.all : (found.byService.get(service) ?? []));
+    });
   return board;
 }
 
@@ -240,8 +274,7 @@ export function sloDashboard(
     .tags('slo', serviceTag(service))
     .linkTagged(serviceTag(service), `${name} dashboards`);
   if (options.runbook) board.runbook(options.runbook);
-  return withSlos(board, slos, (all) => {
-    const own = slos === EVERY_SLO ? all.filter((slo) => slo.service === name) : all;
+  const fill = (own: readonly SloReference[]) => {
     const [first] = own;
     if (!first || own.some((slo) => slo.service !== name))
       throw problem(own.map((s) => `${s.service}/${s.name}`).join(', ') || 'none');
@@ -255,7 +288,8 @@ export function sloDashboard(
     board.variables(...variables);
     for (const slo of own)
       board.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo, filter));
-  });
+  };
+  return withSlos(board, slos, fill, name);
 }
 
 /** Every SLO of the organisation on one page: SLI over the period and error budget left. */

@@ -151,7 +151,7 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
   const listing = new Map<string, Map<string, number[]>>();
   const unlisted = new Map<string, number[]>();
   const carrying = new Map<string, number[]>();
-  const unmatched = new Map<string, LabelBound>();
+  const unmatched = new Map<string, BoundFold>();
   let kind: SampleKind | undefined;
   for (const [i, part] of series.parts.entries()) {
     kind = kind === undefined || kind === part.kind ? part.kind : 'gauge';
@@ -164,9 +164,9 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
       } else if (Number.isFinite(spec.cardinality)) push(unlisted, name, i);
       else return undefined;
       push(carrying, name, i);
-      const bound = narrowLabel(spec, []);
-      const earlier = unmatched.get(name);
-      unmatched.set(name, earlier ? mergeBound(earlier, bound) : bound);
+      const fold = unmatched.get(name) ?? new BoundFold();
+      unmatched.set(name, fold);
+      fold.add(narrowLabel(spec, []));
     }
   }
   const lacking = new Map<string, number[]>();
@@ -181,7 +181,7 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
     largestTargets,
     parts: {
       labels: [...carrying.keys()],
-      unmatched,
+      unmatched: new Map([...unmatched].map(([name, fold]) => [name, fold.result!])),
       kind: kind ?? 'gauge',
       listing,
       unlisted,
@@ -357,13 +357,10 @@ function narrowPartsLabel(
           ),
           unlisted.get(name) ?? EMPTY,
         );
-  let bound: LabelBound | undefined;
-  for (const i of relevant) {
-    const one = narrowLabel(parts[i]!.specs[name]!, matchers);
-    bound = bound ? mergeBound(bound, one) : one;
-  }
+  const bound = new BoundFold();
+  for (const i of relevant) bound.add(narrowLabel(parts[i]!.specs[name]!, matchers));
   return {
-    bound: bound ?? { count: 0, values: [] },
+    bound: bound.result ?? { count: 0, values: [] },
     ...(allowed !== undefined && { possible: mergeAscending(relevant, lacking.get(name)!) }),
   };
 }
@@ -396,6 +393,46 @@ export function mergeBound(a: LabelBound, b: LabelBound): LabelBound {
     return { count: values.length, values };
   }
   return { count: a.count + b.count };
+}
+
+/**
+ * `mergeBound` folded over bounds in order without copying the values gathered so far at each step: a
+ * name written by one rule per service merges as many bounds as there are services. `limit` is applied
+ * to each sum of counts, as by a caller that stores every step as a label spec.
+ */
+export class BoundFold {
+  private first: LabelBound | undefined;
+  private values: Set<string> | undefined;
+  private count: number | undefined;
+
+  constructor(private readonly limit: (count: number) => number = (count) => count) {}
+
+  /** More than one bound was added. */
+  get merged(): boolean {
+    return this.values !== undefined || this.count !== undefined;
+  }
+
+  add(bound: LabelBound): void {
+    if (!this.first) this.first = bound;
+    else if (this.values) {
+      if (bound.values) for (const value of bound.values) this.values.add(value);
+      else this.sum(this.values.size, bound);
+    } else if (this.count !== undefined) this.sum(this.count, bound);
+    else if (this.first.values && bound.values)
+      this.values = new Set([...this.first.values, ...bound.values]);
+    else this.sum(this.first.count, bound);
+  }
+
+  private sum(count: number, bound: LabelBound): void {
+    this.values = undefined;
+    this.count = this.limit(count + bound.count);
+  }
+
+  get result(): LabelBound | undefined {
+    if (this.values) return { count: this.values.size, values: [...this.values] };
+    if (this.count !== undefined) return { count: this.count };
+    return this.first;
+  }
 }
 
 /** Labels of `a or b`: every label of either side. */
