@@ -200,6 +200,18 @@ describe('model', () => {
   });
 });
 
+/** An alert whose summary template does not parse: promtool check rules rejects it, our parser does not. */
+function unclosedTemplate() {
+  return alert('QueueBacklogTemplate', {
+    expr: queueDepth.gt(100),
+    severity: 'warning',
+    team: 'web',
+    summary: 'The queue on {{ $labels.instance backs up',
+    description: 'The queue is long.',
+    runbookUrl: 'https://runbooks.example.com/QueueBacklog',
+  });
+}
+
 describe('verify', () => {
   it('passes what promtool check rules and check config accept', async () => {
     const { group } = shopRules();
@@ -227,14 +239,7 @@ describe('verify', () => {
 
   it('checks every rule file in one promtool run and maps what it rejects to the rule, without its SUCCESS lines', async () => {
     const { group: shop } = shopRules();
-    const unclosed = alert('QueueBacklogTemplate', {
-      expr: queueDepth.gt(100),
-      severity: 'warning',
-      team: 'web',
-      summary: 'The queue on {{ $labels.instance backs up',
-      description: 'The queue is long.',
-      runbookUrl: 'https://runbooks.example.com/QueueBacklog',
-    });
+    const unclosed = unclosedTemplate();
     const other = ruleGroup('other', {
       file: 'other',
       rules: [record('shop:queue_depth:max', queueDepth), unclosed],
@@ -249,6 +254,20 @@ describe('verify', () => {
     );
     expect(problem!.message).not.toContain('SUCCESS');
     expect(problem!.message).not.toContain('Checking');
+  });
+  it('reports a syntax error once, at its rule, and what promtool rejects in the other files of the same run', async () => {
+    const { group: shop } = shopRules();
+    const broken = record('shop:broken:rate5m', raw('rate(shop_requests_total[5m]', { labels: [] }));
+    const brokenGroup = ruleGroup('broken', { file: 'broken', rules: [broken] });
+    const unclosed = unclosedTemplate();
+    const other = ruleGroup('other', { file: 'other', rules: [unclosed] });
+    const definitions = [shop, brokenGroup, other];
+    const { dir, artifacts } = await build(definitions);
+    const problems = await emitter.verify!(artifacts, dir, context(definitions));
+    expect(problems.map((p) => [p.id, p.source])).toEqual([
+      ['promql/parse', recordingRuleOf(broken)!.source],
+      ['promtool/check-rules', unclosed.source],
+    ]);
   });
 });
 

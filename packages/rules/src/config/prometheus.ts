@@ -329,35 +329,69 @@ export function prometheusConfig(options: PrometheusConfigOptions): PrometheusCo
  */
 export function seriesPerTarget(metrics: readonly MetricDeclaration[]): number {
   let total = 0;
-  for (const metric of metrics) {
-    const jobNames = new Set(metric.jobs.map((j) => j.name));
-    const perTarget = (name: string): number => {
-      const spec = metric.labels[name]!;
-      return spec.kind === 'values' && spec.values.length > 1 && spec.values.every((v) => jobNames.has(v))
-        ? 1
-        : distinctValues(spec);
-    };
-    for (const series of metric.series) {
-      const perLabel = new Map<string, number>();
-      for (const name of series.labels) {
-        if (name !== 'job' && name !== 'instance') perLabel.set(name, perTarget(name));
-      }
-      let product = [...perLabel.values()].reduce((a, b) => a * b, 1);
-      for (const cap of metric.jointCaps) {
-        if (!cap.labels.every((l) => perLabel.has(l))) continue;
-        const uncapped = cap.labels.reduce((a, l) => a * perLabel.get(l)!, 1);
-        // A cap over all targets shrinks with the labels fixed per target.
-        const spread = cap.labels.reduce(
-          (a, l) => a * (distinctValues(metric.labels[l]!) / perLabel.get(l)!),
-          1,
-        );
-        const max = Math.ceil(cap.max / spread);
-        if (uncapped > max) product = (product / uncapped) * max;
-      }
-      total += Math.ceil(product);
-    }
-  }
+  for (const metric of metrics) total += metricSeriesPerTarget(metric);
   return total;
+}
+
+/**
+ * One metric's series per target, the same for every job that exposes it: worked out once per metric,
+ * as a process metric of every service is shared by a thousand jobs.
+ */
+const perTargetOfMetric = new WeakMap<MetricDeclaration, number>();
+
+function metricSeriesPerTarget(metric: MetricDeclaration): number {
+  const known = perTargetOfMetric.get(metric);
+  if (known !== undefined) return known;
+  const jobNames = new Set(metric.jobs.map((j) => j.name));
+  const perTarget = (name: string): number => {
+    const spec = metric.labels[name]!;
+    return spec.kind === 'values' && spec.values.length > 1 && spec.values.every((v) => jobNames.has(v))
+      ? 1
+      : distinctValues(spec);
+  };
+  let total = 0;
+  for (const series of metric.series) {
+    const perLabel = new Map<string, number>();
+    for (const name of series.labels) {
+      if (name !== 'job' && name !== 'instance') perLabel.set(name, perTarget(name));
+    }
+    let product = [...perLabel.values()].reduce((a, b) => a * b, 1);
+    for (const cap of metric.jointCaps) {
+      if (!cap.labels.every((l) => perLabel.has(l))) continue;
+      const uncapped = cap.labels.reduce((a, l) => a * perLabel.get(l)!, 1);
+      // A cap over all targets shrinks with the labels fixed per target.
+      const spread = cap.labels.reduce(
+        (a, l) => a * (distinctValues(metric.labels[l]!) / perLabel.get(l)!),
+        1,
+      );
+      const max = Math.ceil(cap.max / spread);
+      if (uncapped > max) product = (product / uncapped) * max;
+    }
+    total += Math.ceil(product);
+  }
+  perTargetOfMetric.set(metric, total);
+  return total;
+}
+
+/** The scraped metrics of each job of a catalogue, in catalogue order: found once, not once per job. */
+const metricsByJob = new WeakMap<Catalog, ReadonlyMap<string, readonly MetricDeclaration[]>>();
+
+function scrapedMetrics(catalog: Catalog, job: string): readonly MetricDeclaration[] {
+  let byJob = metricsByJob.get(catalog);
+  if (!byJob) {
+    const index = new Map<string, MetricDeclaration[]>();
+    for (const metric of catalog.metrics) {
+      if (metric.type === 'recorded') continue;
+      for (const name of new Set(metric.jobs.map((j) => j.name))) {
+        const own = index.get(name);
+        if (own) own.push(metric);
+        else index.set(name, [metric]);
+      }
+    }
+    byJob = index;
+    metricsByJob.set(catalog, byJob);
+  }
+  return byJob.get(job) ?? [];
 }
 
 /** Limits for a job from the catalogue: twice the estimated series per target (room for rollouts), label count + 2. */
@@ -365,9 +399,11 @@ export function jobLimits(
   catalog: Catalog,
   job: string,
 ): { sampleLimit: number; labelLimit: number } | undefined {
-  const metrics = catalog.metrics.filter((m) => m.type !== 'recorded' && m.jobs.some((j) => j.name === job));
+  const metrics = scrapedMetrics(catalog, job);
   if (metrics.length === 0) return undefined;
-  const labels = Math.max(...metrics.flatMap((m) => m.series.map((s) => s.labels.length)));
+  let labels = 0;
+  for (const metric of metrics)
+    for (const series of metric.series) labels = Math.max(labels, series.labels.length);
   return { sampleLimit: Math.ceil((seriesPerTarget(metrics) * 2) / 100) * 100, labelLimit: labels + 2 };
 }
 

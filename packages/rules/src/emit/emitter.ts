@@ -275,28 +275,36 @@ async function verify(
   const ruleFiles = p.ruleFiles
     .map(({ file, groups }) => ({ path: DIST.prometheus.rules(file), groups }))
     .filter((file) => written.has(file.path));
-  const syntax = await syntaxErrors(ruleFiles);
-  const diagnostics = [
+  // The parser and promtool's processes all start now: they run on the other core while lint's analysis
+  // keeps this one busy (promtool check config takes seconds with a thousand scrape jobs).
+  const [syntax, checked, configs] = await Promise.all([
+    syntaxErrors(ruleFiles),
+    promtoolCheckRules(promtool, ruleFiles, dir),
+    Promise.all(
+      artifacts
+        .filter((a) => a.kind === 'prometheus-config')
+        .map((config) => checkConfig(promtool, config, dir)),
+    ),
+  ]);
+  return [
     ...centralRulerWarnings(p, context.alerting ?? 'prometheus'),
     ...syntax.diagnostics,
-    ...(await promtoolCheckRules(
-      promtool,
-      ruleFiles.filter((file) => !syntax.failed.has(file.path)),
-      dir,
-    )),
+    ...checked(syntax.failed),
+    ...configs.flat(),
   ];
-  for (const config of artifacts.filter((a) => a.kind === 'prometheus-config')) {
-    const result = await run(promtool, ['check', 'config', '--lint=all', '--lint-fatal', config.path], dir);
-    if (result.code !== 0) {
-      diagnostics.push({
-        severity: 'error',
-        id: 'promtool/check-config',
-        message: `promtool check config rejects dist/${config.path}: ${result.output.trim()}`,
-        source: config.source,
-      });
-    }
-  }
-  return diagnostics;
+}
+
+async function checkConfig(promtool: string, config: Artifact, dir: string): Promise<Diagnostic[]> {
+  const result = await run(promtool, ['check', 'config', '--lint=all', '--lint-fatal', config.path], dir);
+  if (result.code === 0) return [];
+  return [
+    {
+      severity: 'error',
+      id: 'promtool/check-config',
+      message: `promtool check config rejects dist/${config.path}: ${result.output.trim()}`,
+      source: config.source,
+    },
+  ];
 }
 
 /** A rule group as lint and diff read it; a Loki group's expressions are its LogQL as written. */

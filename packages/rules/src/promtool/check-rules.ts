@@ -123,14 +123,16 @@ function diagnosticsOf(file: RuleFileToCheck, error: string): Diagnostic[] {
 /**
  * `promtool check rules` on every file in as few processes as there are cores (one per chunk, files
  * balanced by rule count), its errors mapped to the TypeScript line of the rule they name. Only what
- * failed is reported: promtool's SUCCESS lines are dropped.
+ * failed is reported: promtool's SUCCESS lines are dropped. It runs while the expressions are parsed
+ * (`syntaxErrors`), so what it says of files with a syntax error, already reported at their rules, is
+ * dropped afterwards: the result takes the paths of those files.
  */
 export async function promtoolCheckRules(
   promtool: string,
   files: readonly RuleFileToCheck[],
   dir: string,
-): Promise<Diagnostic[]> {
-  if (files.length === 0) return [];
+): Promise<(reported: ReadonlySet<string>) => Diagnostic[]> {
+  if (files.length === 0) return () => [];
   const chunks = balanced(files, Math.max(1, Math.min(availableParallelism(), 4)));
   const results = await Promise.all(
     chunks.map((chunk) =>
@@ -140,26 +142,33 @@ export async function promtoolCheckRules(
       }),
     ),
   );
-  const diagnostics: Diagnostic[] = [];
-  for (const [i, result] of results.entries()) {
-    if (result.code === 0) continue;
-    const failures = failuresByFile(result.output);
-    const found = chunks[i]!.flatMap((file) =>
-      (failures.get(file.path) ?? []).flatMap((e) => diagnosticsOf(file, e)),
-    );
-    diagnostics.push(
-      ...(found.length > 0
-        ? found
-        : [
-            {
-              severity: 'error' as const,
-              id: 'promtool/check-rules',
-              message: `promtool check rules failed (exit ${result.code}): ${result.output.trim()}`,
-              source: chunks[i]![0]!.groups[0]!.source,
-              hint: PROMTOOL_HINT,
-            },
-          ]),
-    );
-  }
-  return diagnostics;
+  return (reported) => {
+    const diagnostics: Diagnostic[] = [];
+    for (const [i, result] of results.entries()) {
+      if (result.code === 0) continue;
+      const failures = failuresByFile(result.output);
+      const chunk = chunks[i]!;
+      if (chunk.some((file) => reported.has(file.path) && failures.has(file.path))) {
+        for (const file of chunk) if (reported.has(file.path)) failures.delete(file.path);
+        if (failures.size === 0) continue;
+      }
+      const found = chunk.flatMap((file) =>
+        (failures.get(file.path) ?? []).flatMap((e) => diagnosticsOf(file, e)),
+      );
+      diagnostics.push(
+        ...(found.length > 0
+          ? found
+          : [
+              {
+                severity: 'error' as const,
+                id: 'promtool/check-rules',
+                message: `promtool check rules failed (exit ${result.code}): ${result.output.trim()}`,
+                source: chunk[0]!.groups[0]!.source,
+                hint: PROMTOOL_HINT,
+              },
+            ]),
+      );
+    }
+    return diagnostics;
+  };
 }
