@@ -89,12 +89,16 @@ describe('build-time checks for values the types did not see', () => {
     expect(unknownLabel.message).toBe('metric http_requests_total has no label "path"');
     expect(unknownLabel.source?.file).toBe(THIS_FILE);
     expect(unknownLabel.hint).toContain('instance, job, method, route, service, status_code');
-    expect(errorOf(() => requests.select({ method: 'PUT' as 'GET' })).message).toBe(
-      'label method of http_requests_total has no value "PUT"',
-    );
-    expect(errorOf(() => requests.select({ method: re('P.T') })).message).toBe(
+    const unknownValue = errorOf(() => requests.select({ method: 'PUT' as 'GET' }));
+    expect(unknownValue.message).toBe('label method of http_requests_total has no value "PUT"');
+    expect(unknownValue.hint).toBe('declared values: GET, POST');
+    const noMatch = errorOf(() => requests.select({ method: re('P.T') }));
+    expect(noMatch.message).toBe(
       'regex "P.T" on label method of http_requests_total matches none of its values',
     );
+    expect(noMatch.hint).toBe('declared values: GET, POST');
+    // A value of the list, matched again once the list is known as a set.
+    expect(() => requests.select({ method: 'POST' })).not.toThrow();
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable, not a JavaScript template
     expect(() => requests.select({ method: '$method', service: re('${service}') })).not.toThrow();
   });

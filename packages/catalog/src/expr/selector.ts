@@ -1,5 +1,5 @@
 import { type Duration, formatDuration, parseDuration } from '@o11y/core';
-import { type LabelMap, type LabelSpec, label } from '../labels.ts';
+import { type LabelMap, type LabelSpec, label, valuesOf } from '../labels.ts';
 import type { MetricDeclaration } from '../metric.ts';
 import type { Matcher, MatchOp, SampleKind, SelectorNode } from './ast.ts';
 import { canonicalRange, fail, InstantVector, type LabelSpecs, type Range, RangeVector } from './vector.ts';
@@ -140,13 +140,10 @@ export class Selector<M extends LabelMap = LabelMap, K extends SampleKind = Samp
 
 function checkValue(series: SeriesInfo, matcher: Matcher, spec: LabelSpec | undefined): void {
   if (spec?.kind !== 'values' || isGrafanaVariable(matcher.value)) return;
-  const listed = spec.values.join(', ');
+  const listed = () => `declared values: ${spec.values.join(', ')}`;
   if (matcher.op === '=' || matcher.op === '!=') {
-    if (!spec.values.includes(matcher.value)) {
-      fail(
-        `label ${matcher.label} of ${series.name} has no value "${matcher.value}"`,
-        `declared values: ${listed}`,
-      );
+    if (!valuesOf(spec).has(matcher.value)) {
+      fail(`label ${matcher.label} of ${series.name} has no value "${matcher.value}"`, listed());
     }
     return;
   }
@@ -160,7 +157,7 @@ function checkValue(series: SeriesInfo, matcher: Matcher, spec: LabelSpec | unde
   if (matcher.op === '=~' && !spec.values.some((v) => pattern.test(v))) {
     fail(
       `regex "${matcher.value}" on label ${matcher.label} of ${series.name} matches none of its values`,
-      `declared values: ${listed}`,
+      listed(),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { valuesOf } from '@o11y/catalog';
 import { narrowLabel, ShapeResolver } from '../../analysis/shape.ts';
 import { fromVariable, nodesOf } from '../../analysis/visit.ts';
 import { defineCheck } from '../../check.ts';
@@ -29,7 +30,8 @@ are those the project's alerting rules write: \`alertname\`, \`alertstate\` and 
         const spec = series.specs[matcher.name];
         if (spec?.kind !== 'values' || fromVariable(expression, node, matcher.value)) continue;
         if (matcher.op === '!=' || matcher.op === '!~') continue;
-        if (narrowLabel(spec, [matcher]).count > 0) continue;
+        if (matcher.op === '=' ? valuesOf(spec).has(matcher.value) : narrowLabel(spec, [matcher]).count > 0)
+          continue;
         yield {
           target: expression.target,
           message: `${matcher.name}${matcher.op}"${matcher.value}" matches none of the values of ${name}'s ${matcher.name}: ${listed(spec.values)}`,
