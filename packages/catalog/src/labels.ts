@@ -60,7 +60,7 @@ const valueSets = new WeakMap<ValuesLabel, ReadonlySet<string>>();
  * A listed label's values as a set, made once per spec: a label with a value per service is matched
  * by a selector per service, so a scan of the list per matcher grows with the square of the services.
  */
-export function valuesOf(spec: ValuesLabel): ReadonlySet<string> {
+export function listedValues(spec: ValuesLabel): ReadonlySet<string> {
   let set = valueSets.get(spec);
   if (!set) {
     set = new Set(spec.values);

@@ -1,5 +1,5 @@
 import { type Duration, formatDuration, parseDuration } from '@o11y/core';
-import { type LabelMap, type LabelSpec, label, valuesOf } from '../labels.ts';
+import { type LabelMap, type LabelSpec, label, listedValues } from '../labels.ts';
 import type { MetricDeclaration } from '../metric.ts';
 import type { Matcher, MatchOp, SampleKind, SelectorNode } from './ast.ts';
 import { canonicalRange, fail, InstantVector, type LabelSpecs, type Range, RangeVector } from './vector.ts';
@@ -142,7 +142,7 @@ function checkValue(series: SeriesInfo, matcher: Matcher, spec: LabelSpec | unde
   if (spec?.kind !== 'values' || isGrafanaVariable(matcher.value)) return;
   const listed = () => `declared values: ${spec.values.join(', ')}`;
   if (matcher.op === '=' || matcher.op === '!=') {
-    if (!valuesOf(spec).has(matcher.value)) {
+    if (!listedValues(spec).has(matcher.value)) {
       fail(`label ${matcher.label} of ${series.name} has no value "${matcher.value}"`, listed());
     }
     return;

@@ -1,4 +1,4 @@
-import { abs, type InstantVector, type LabelMap, quote, type Selector } from '@o11y/catalog';
+import { abs, type InstantVector, type LabelMap, listedValues, quote, type Selector } from '@o11y/catalog';
 import {
   captureSource,
   DEFINITION,
@@ -143,7 +143,7 @@ export function series<M extends LabelMap>(
       });
     }
     const spec = info.specs[name];
-    if (spec?.kind === 'values' && !spec.values.includes(value)) {
+    if (spec?.kind === 'values' && !listedValues(spec).has(value)) {
       throw new O11yError(`label ${name} of ${info.name} has no value "${value}"`, {
         source: captureSource(),
         id: 'promtool/series-label',

@@ -1,4 +1,4 @@
-import { valuesOf } from '@o11y/catalog';
+import { listedValues } from '@o11y/catalog';
 import { narrowLabel, ShapeResolver } from '../../analysis/shape.ts';
 import { fromVariable, nodesOf } from '../../analysis/visit.ts';
 import { defineCheck } from '../../check.ts';
@@ -30,7 +30,9 @@ are those the project's alerting rules write: \`alertname\`, \`alertstate\` and 
         const spec = series.specs[matcher.name];
         if (spec?.kind !== 'values' || fromVariable(expression, node, matcher.value)) continue;
         if (matcher.op === '!=' || matcher.op === '!~') continue;
-        if (matcher.op === '=' ? valuesOf(spec).has(matcher.value) : narrowLabel(spec, [matcher]).count > 0)
+        if (
+          matcher.op === '=' ? listedValues(spec).has(matcher.value) : narrowLabel(spec, [matcher]).count > 0
+        )
           continue;
         yield {
           target: expression.target,
