@@ -8,7 +8,7 @@ export {
   parseDashboardQuery,
   type VariableUse,
 } from './grafana.ts';
-export { PromQLParseError, parse, parseAll, prettify } from './parse.ts';
+export { PromQLParseError, parse, parseAll, parseErrors, prettify } from './parse.ts';
 export { type RuleFileProblem, type RuleFileTree, ruleFileTrees, validateRuleFiles } from './rules.ts';
 export { aggregations, children, functionsUsed, selectors, walk } from './walk.ts';
 export { init, type ParserOptions } from './wasm.ts';

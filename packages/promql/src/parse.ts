@@ -22,6 +22,30 @@ const NATIVE_PARSER: NativeProgram = { file: 'promql-native', what: 'the native 
  * for a whole project's or rule file's expressions rather than one at a time.
  */
 export async function parseAll(exprs: readonly string[], options?: ParserOptions): Promise<ParseResult[]> {
+  return (await nativeResults(exprs, options)).map(fromShim);
+}
+
+/** How the shim begins the result of an expression that parses (go/shim/shim.go writes it verbatim). */
+const PARSED = '{"ok":true,';
+
+/**
+ * The errors of each expression that does not parse, as `parseAll` gives them (undefined for one that
+ * parses), without building the syntax trees of the others: a check of validity only, such as the
+ * build's of every rule before promtool, costs the native parse and no decoding.
+ */
+export async function parseErrors(
+  exprs: readonly string[],
+  options?: ParserOptions,
+): Promise<(readonly PromQLError[] | undefined)[]> {
+  return (await nativeResults(exprs, options)).map((line) => {
+    if (line.startsWith(PARSED)) return undefined;
+    const result = fromShim(line);
+    return result.ok ? undefined : result.errors;
+  });
+}
+
+/** One result line of the native parser per expression, in order. */
+async function nativeResults(exprs: readonly string[], options?: ParserOptions): Promise<string[]> {
   if (exprs.length === 0) return [];
   const flags = optionFlags(options);
   const output = await runNative(
@@ -29,7 +53,7 @@ export async function parseAll(exprs: readonly string[], options?: ParserOptions
     ['oracle'],
     exprs.map((expr) => `${JSON.stringify({ expr, flags })}\n`),
   );
-  return resultLines(NATIVE_PARSER, output, exprs.length).map(fromShim);
+  return resultLines(NATIVE_PARSER, output, exprs.length);
 }
 
 /** A parse result as the shim writes it, with the non-finite numbers JSON cannot hold restored. */

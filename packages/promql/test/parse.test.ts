@@ -8,6 +8,7 @@ import {
   PromQLParseError,
   parse,
   parseAll,
+  parseErrors,
   prettify,
   selectors,
   walk,
@@ -240,6 +241,19 @@ describe('parseAll', () => {
       expect(all.filter((result) => result.ok)).toHaveLength(options ? 5 : 4);
     }
     expect(await parseAll([])).toEqual([]);
+  });
+
+  it("parseErrors gives parse()'s errors of what does not parse, and nothing for what does", async () => {
+    const exprs = ['up', 'sum(rate(x[5m]) by (job)', 'x > Inf', '', 'limitk(1, x)', '{a="ok"} offset 5m'];
+    for (const options of [undefined, { experimentalFunctions: true }]) {
+      expect(await parseErrors(exprs, options)).toEqual(
+        exprs.map((expr) => {
+          const result = parse(expr, options);
+          return result.ok ? undefined : result.errors;
+        }),
+      );
+    }
+    expect(await parseErrors([])).toEqual([]);
   });
 });
 

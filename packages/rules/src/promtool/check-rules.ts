@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { toPromQL } from '@o11y/catalog';
 import type { Diagnostic, SourceLocation } from '@o11y/core';
-import { parseAll } from '@o11y/promql';
+import { parseErrors } from '@o11y/promql';
 import type { RuleGroup } from '../group.ts';
 import { run } from './run.ts';
 
@@ -28,14 +28,14 @@ export async function syntaxErrors(files: readonly RuleFileToCheck[]): Promise<{
       group.rules.map((rule) => ({ file, group, rule, expr: toPromQL(rule.expr) })),
     ),
   );
-  const results = await parseAll(rules.map((r) => r.expr));
+  const results = await parseErrors(rules.map((r) => r.expr));
   const diagnostics: Diagnostic[] = [];
   const failed = new Set<string>();
   for (const [index, { file, group, rule, expr }] of rules.entries()) {
-    const result = results[index]!;
-    if (result.ok) continue;
+    const errors = results[index];
+    if (!errors) continue;
     failed.add(file.path);
-    for (const error of result.errors) {
+    for (const error of errors) {
       diagnostics.push({
         severity: 'error',
         id: 'promql/parse',
