@@ -288,7 +288,7 @@ export class LintProject {
     const folds = new Map<string, { spec: LabelSpec; fold: BoundFold }>();
     for (const part of parts)
       for (const [label, spec] of Object.entries(part.specs)) {
-        const merging = folds.get(label) ?? { spec, fold: new BoundFold((count) => specCount(count)) };
+        const merging = folds.get(label) ?? { spec, fold: new BoundFold(specCount) };
         folds.set(label, merging);
         merging.fold.add(narrowLabel(spec, []));
       }

@@ -180,11 +180,10 @@ export async function validateRules(
     const file = files[index]!;
     const { place } = texts[index]!;
     return problems.map((problem) => {
-      const source =
-        problem.line !== undefined
-          ? place(problem.line, problem.column ?? 1)
-          : file.document.locate(locateProblem(file.node, problem) ?? file.node);
-      return { message: problem.message, source };
+      if (problem.line !== undefined)
+        return { message: problem.message, source: place(problem.line, problem.column ?? 1) };
+      const { node } = file;
+      return { message: problem.message, source: file.document.locate(locateProblem(node, problem) ?? node) };
     });
   });
 }

@@ -148,10 +148,9 @@ export async function promtoolCheckRules(
       if (result.code === 0) continue;
       const failures = failuresByFile(result.output);
       const chunk = chunks[i]!;
-      if (chunk.some((file) => reported.has(file.path) && failures.has(file.path))) {
-        for (const file of chunk) if (reported.has(file.path)) failures.delete(file.path);
-        if (failures.size === 0) continue;
-      }
+      let dropped = false;
+      for (const file of chunk) if (reported.has(file.path)) dropped = failures.delete(file.path) || dropped;
+      if (dropped && failures.size === 0) continue;
       const found = chunk.flatMap((file) =>
         (failures.get(file.path) ?? []).flatMap((e) => diagnosticsOf(file, e)),
       );
