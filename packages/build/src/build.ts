@@ -88,6 +88,8 @@ export async function definitionModules(root: string): Promise<string[]> {
   return found.sort(compareCodePoints);
 }
 
+const IMPORTS_IN_FLIGHT = 4;
+
 /** Imports every definition module and collects the definitions it exports (directly or in arrays). */
 export async function loadDefinitions(
   root: string,
@@ -97,10 +99,26 @@ export async function loadDefinitions(
   const definitions: Definition[] = [];
   const failures: Diagnostic[] = [];
   const reported = new Set<string>();
-  for (const file of await definitionModules(root)) {
+  const files = await definitionModules(root);
+  // A few imports in flight: the loader reads and transpiles the next modules while one evaluates. Not
+  // all at once, which holds every module's text at the same time; taken in file order, so the
+  // definitions' order does not depend on which finished first.
+  const imports = new Map<number, Promise<Record<string, unknown>>>();
+  const start = (index: number) => {
+    const file = files[index];
+    if (file === undefined) return;
+    const importing = importModule(file);
+    importing.catch(() => undefined);
+    imports.set(index, importing);
+  };
+  for (let index = 0; index < IMPORTS_IN_FLIGHT; index++) start(index);
+  for (const [index, file] of files.entries()) {
+    const importing = imports.get(index)!;
+    imports.delete(index);
+    start(index + IMPORTS_IN_FLIGHT);
     let exports: Record<string, unknown>;
     try {
-      exports = await importModule(file);
+      exports = await importing;
     } catch (error) {
       const relative = path.relative(root, file).split(path.sep).join('/');
       for (const d of toDiagnostics(error)) {

@@ -65,6 +65,11 @@ Exit codes: 0 built, 1 a definition or a verifier failed (each error names the T
       return renderSecrets(values['render-secrets'], io.root, io.stdout);
     const profile = values.profile ?? 'default';
     if (profile !== 'default' && profile !== 'test') throw new UsageError(`unknown profile "${profile}"`);
+    // Before chooseFormat, which registers the TypeScript loader.
+    const [{ build, STAGES }, { whileTypechecking }] = await Promise.all([
+      import('@o11y/build'),
+      import('../typecheck.ts'),
+    ]);
     const format = values.json ? 'json' : await chooseFormat(FORMATS, values.format, 'build', io.root);
     const options = {
       root: io.root,
@@ -74,10 +79,6 @@ Exit codes: 0 built, 1 a definition or a verifier failed (each error names the T
       failOn: buildFailOnOption(values['fail-on']),
       log: (line: string) => io.stderr(`${line}\n`),
     };
-    const [{ build, STAGES }, { whileTypechecking }] = await Promise.all([
-      import('@o11y/build'),
-      import('../typecheck.ts'),
-    ]);
     // The organisation's type check runs beside the build and gates the swap of dist/.
     const result = options.verify
       ? await whileTypechecking(io.root, (beforeSwap) => build({ ...options, beforeSwap }))

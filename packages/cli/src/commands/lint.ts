@@ -84,7 +84,11 @@ named with its line), 2 usage or internal error.`,
       },
       true,
     );
-    const lib = await import('@o11y/lint');
+    // Before chooseFormat, which registers the TypeScript loader; the build's loaders only for the project.
+    const [lib] = await Promise.all([
+      import('@o11y/lint'),
+      positionals.length === 0 && import('@o11y/build'),
+    ]);
     const { estimateCardinality, formatCardinalityTable, lint, loadConfig, loadFiles, parserOptions } = lib;
     const formats = formatsOf(lib);
     const format = await chooseFormat(formats, values.format, 'lint', io.root);

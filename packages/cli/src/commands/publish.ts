@@ -141,11 +141,12 @@ async function publish(publisher: Publisher, args: readonly string[], io: Comman
     if (option.url && typeof value === 'string') checkUrl(name, value, secret);
   }
   const deadline = Date.now() + timeoutSeconds(values.timeout as string | undefined) * 1000;
+  // Before chooseFormat, which registers the TypeScript loader.
+  const { currentCommit, publishMessage, readDistTree } = await import('@o11y/publish');
   const format = await chooseFormat(FORMATS, values.format as string | undefined, 'publish', io.root);
   const dryRun = values['dry-run'] === true;
   const stdout = (text: string) => io.stdout(redact(text));
   const report: { plan?: PublishPlan; outcome?: PublishOutcome; problems: Diagnostic[] } = { problems: [] };
-  const { currentCommit, publishMessage, readDistTree } = await import('@o11y/publish');
   try {
     const context: PublishContext = {
       tree: await readDistTree(path.resolve(io.root, (values.dist as string | undefined) ?? 'dist')),

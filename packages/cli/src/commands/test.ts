@@ -57,6 +57,9 @@ line per finished suite otherwise. Prints "N passed, N failed" last. Exit codes:
       junit: { type: 'string' },
       format: { type: 'string' },
     });
+    // The testers' libraries are imported when the verb runs, so that `o11y --help` does not load them;
+    // before chooseFormat, which registers the TypeScript loader.
+    const { testers } = await import('../testers.ts');
     const format = await chooseFormat(FORMATS, values.format, 'test', io.root);
     const distDir = path.resolve(io.root, values.dist ?? 'dist');
     if (!existsSync(path.join(distDir, 'manifest.json'))) {
@@ -66,8 +69,6 @@ line per finished suite otherwise. Prints "N passed, N failed" last. Exit codes:
       });
     }
     const reports: TestReport[] = [];
-    // The testers' libraries are imported when the verb runs, so that `o11y --help` does not load them.
-    const { testers } = await import('../testers.ts');
     const steps = progress({
       verb: 'o11y test',
       steps: testers.length,

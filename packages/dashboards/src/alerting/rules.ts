@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import * as alerting from '@grafana/grafana-foundation-sdk/alerting';
-import * as expr from '@grafana/grafana-foundation-sdk/expr';
+import type * as Expr from '@grafana/grafana-foundation-sdk/expr';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type { BinaryNode, Node } from '@o11y/catalog';
 import { toPromQL } from '@o11y/catalog';
@@ -18,6 +19,12 @@ import {
 } from '@o11y/core';
 import { type AlertingRule, alertEvaluator, plan, type RuleGroup } from '@o11y/rules';
 import { DATASOURCE_UIDS } from '../emit/provisioning.ts';
+
+// The expression builders bring Grafana's v2 dashboard schemas with them (a twentieth of a second to
+// load): they are loaded when the first Grafana-managed alert is built, not by every command.
+let exprModule: typeof Expr | undefined;
+const expr = () =>
+  (exprModule ??= createRequire(import.meta.url)('@grafana/grafana-foundation-sdk/expr') as typeof Expr);
 
 /** Grafana's server-side expressions are queries against this pseudo-datasource. */
 const EXPRESSIONS = { type: '__expr__', uid: '__expr__' } as const;
@@ -78,15 +85,16 @@ export function comparisonOf(node: Node): { type: ThresholdType; value: number }
 }
 
 function conditionQuery(rule: AlertingRule): alerting.QueryBuilder {
+  const { TypeMathBuilder, TypeThresholdBuilder } = expr();
   const comparison = comparisonOf(rule.expr.node);
   const model = comparison
-    ? new expr.TypeThresholdBuilder()
+    ? new TypeThresholdBuilder()
         .refId('C')
         .datasource(EXPRESSIONS)
         .expression('B')
         .conditions([{ evaluator: { type: comparison.type, params: [comparison.value] } }])
     : // `$B == $B` is 1 for every series A returned: PromQL alerts fire on every series of the filter.
-      new expr.TypeMathBuilder().refId('C').datasource(EXPRESSIONS).expression('$B == $B');
+      new TypeMathBuilder().refId('C').datasource(EXPRESSIONS).expression('$B == $B');
   return new alerting.QueryBuilder('C').datasourceUid(EXPRESSIONS.uid).model(model);
 }
 
@@ -146,6 +154,7 @@ function ruleBuilder(
   folder: AlertFolder,
   title: string,
 ): alerting.RuleBuilder {
+  const { TypeReduceBuilder } = expr();
   const query = new prometheus.DataqueryBuilder()
     .refId('A')
     .datasource({ type: 'prometheus', uid: DATASOURCE_UIDS.prometheus })
@@ -163,9 +172,7 @@ function ruleBuilder(
         .model(query),
       new alerting.QueryBuilder('B')
         .datasourceUid(EXPRESSIONS.uid)
-        .model(
-          new expr.TypeReduceBuilder().refId('B').datasource(EXPRESSIONS).expression('A').reducer('last'),
-        ),
+        .model(new TypeReduceBuilder().refId('B').datasource(EXPRESSIONS).expression('A').reducer('last')),
       conditionQuery(rule),
     ])
     .condition('C')
