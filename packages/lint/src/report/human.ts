@@ -38,6 +38,8 @@ function formatFinding(finding: LintFinding, colour: boolean): string {
 
 /** `file:line:col  severity  message  (id)`, the subject, the expression with a caret, the hint. */
 export function formatHuman(result: LintResult, colour = false): string {
-  const body = result.findings.map((f) => `${formatFinding(f, colour)}\n`).join('\n');
-  return `${body}${body ? '\n' : ''}${summarise(result)}\n`;
+  // One join: a report of ten thousand findings is megabytes, and each copy of it adds to the peak.
+  const parts = result.findings.map((f) => `${formatFinding(f, colour)}\n`);
+  parts.push(`${summarise(result)}\n`);
+  return parts.join('\n');
 }
