@@ -113,15 +113,15 @@ export async function loadDefinitions(
   };
   for (let index = 0; index < IMPORTS_IN_FLIGHT; index++) start(index);
   for (const [index, file] of files.entries()) {
-    const importing = imports.get(index)!;
+    const imported = await imports.get(index)!.then(
+      (exports) => ({ exports }),
+      (error: unknown) => ({ error }),
+    );
     imports.delete(index);
     start(index + IMPORTS_IN_FLIGHT);
-    let exports: Record<string, unknown>;
-    try {
-      exports = await importing;
-    } catch (error) {
+    if ('error' in imported) {
       const relative = path.relative(root, file).split(path.sep).join('/');
-      for (const d of toDiagnostics(error)) {
+      for (const d of toDiagnostics(imported.error)) {
         const source = d.source ?? { file: relative, line: 1, column: 1 };
         // A shared module (the catalogue) that throws fails every definition importing it: once.
         const key = `${source.file}:${source.line}:${source.column} ${d.message}`;
@@ -136,6 +136,7 @@ export async function loadDefinitions(
       }
       continue;
     }
+    const { exports } = imported;
     for (const name of Object.keys(exports).sort(compareCodePoints)) {
       const value = exports[name];
       for (const candidate of Array.isArray(value) ? value : [value]) {
