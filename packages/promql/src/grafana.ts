@@ -1,6 +1,6 @@
 import { compareCodePoints } from '@o11y/core';
 import type { Node, ParseResult, PromQLError, Span } from './ast.ts';
-import { parse, parseAll } from './parse.ts';
+import { parse, parseAll, parseErrors } from './parse.ts';
 import { walk } from './walk.ts';
 import { init, type ParserOptions } from './wasm.ts';
 
@@ -105,6 +105,40 @@ export async function parseDashboardQueries(
   });
 }
 
+/** What a build's verify reads of a dashboard query's parse: its errors and the variables nobody declared. */
+export type DashboardQueryProblems =
+  | { readonly ok: true; readonly unknownVariables: readonly string[] }
+  | {
+      readonly ok: false;
+      readonly errors: readonly PromQLError[];
+      readonly unknownVariables: readonly string[];
+    };
+
+/**
+ * `parseDashboardQueries` reduced to the problems, in order, without decoding the syntax tree of any
+ * query that parses (a large build's dashboards hold tens of thousands). A query that fails is finished
+ * as `parseDashboardQueries` finishes it, other readings of its ambiguous variables tried.
+ */
+export async function dashboardQueryProblems(
+  queries: readonly DashboardQuery[],
+  options?: ParserOptions,
+): Promise<DashboardQueryProblems[]> {
+  const prepared = queries.map(({ query, variables = [] }) => prepare(query, variables));
+  const texts = [...new Set(prepared.map((p) => p.parsedText))];
+  const failed = new Map(
+    (await parseErrors(texts, options)).map((errors, index) => [texts[index]!, errors] as const),
+  );
+  if (prepared.some((p) => failed.get(p.parsedText) && p.uses.some((use) => use.ambiguous))) await init();
+  return prepared.map((p) => {
+    const errors = failed.get(p.parsedText);
+    if (!errors) return { ok: true, unknownVariables: unknownVariables(p.uses) };
+    const result = finish(p, { ok: false, errors }, options);
+    return result.ok
+      ? { ok: true, unknownVariables: result.unknownVariables }
+      : { ok: false, errors: result.errors, unknownVariables: result.unknownVariables };
+  });
+}
+
 interface Prepared {
   readonly query: string;
   readonly uses: MutableUse[];
@@ -171,14 +205,16 @@ function finish(prepared: Prepared, firstResult: ParseResult, options?: ParserOp
   }
 
   const publicUses = uses.map(({ ambiguous: _a, durationMs: _d, ...use }) => use as VariableUse);
-  const unknownVariables = [...new Set(uses.filter((use) => !use.known).map((use) => use.name))].sort(
-    compareCodePoints,
-  );
-  const common = { variables: publicUses, unknownVariables, parsedText };
+  const common = { variables: publicUses, unknownVariables: unknownVariables(uses), parsedText };
   if (!result.ok)
     return { ok: false, errors: result.errors.map((error) => restoreText(error, uses)), ...common };
   annotate(result.expr, uses);
   return { ...result, ...common };
+}
+
+/** Names used but neither built in nor declared, sorted, each once. */
+function unknownVariables(uses: readonly MutableUse[]): string[] {
+  return [...new Set(uses.filter((use) => !use.known).map((use) => use.name))].sort(compareCodePoints);
 }
 
 type MutableUse = { -readonly [K in keyof VariableUse]: VariableUse[K] } & {

@@ -2,7 +2,9 @@ export type * from './ast.ts';
 export {
   type DashboardParseResult,
   type DashboardQuery,
+  type DashboardQueryProblems,
   type DashboardVariables,
+  dashboardQueryProblems,
   type PlaceholderKind,
   parseDashboardQueries,
   parseDashboardQuery,

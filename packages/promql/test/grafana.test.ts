@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type DashboardParseResult,
+  dashboardQueryProblems,
   init,
   type Node,
   parseDashboardQueries,
@@ -111,29 +112,35 @@ describe('parseDashboardQuery', () => {
   });
 });
 
+/** Queries of every kind the batch functions handle: variables, shared texts, ambiguous readings, errors. */
+const BATCH = [
+  {
+    query: `sum by (service) (rate(http_requests_total{env="$env"}[$__rate_interval]))`,
+    variables: { env: 'prod' },
+  },
+  { query: 'max_over_time(rate(x[$__interval])[$__range:$__interval])' },
+  {
+    query: 'rate(x{job="$job", instance=~"[[instance]]"}[$__interval]) > $limit',
+    variables: ['instance'],
+  },
+  // The same text once the variables are replaced; each query's tree names its own variable.
+  { query: 'x > $aa' },
+  { query: 'x > $bb' },
+  { query: 'x > $aa' },
+  // The first reading (a label name) fails, the second (a number) parses.
+  { query: 'topk($k, up)' },
+  { query: 'sum(x) $group', variables: ['group'] },
+  { query: 'rate(x[$__rate_interval]' },
+  // Undeclared variables in a query that parses and in one that does not.
+  { query: 'up{job="$job"} * $factor', variables: ['factor'] },
+  { query: 'up{job="$job"} +', variables: [] },
+];
+
 describe('parseDashboardQueries', () => {
   beforeAll(() => init());
 
   it('gives what parseDashboardQuery gives for each query, in order, from one native parse', async () => {
-    const queries = [
-      {
-        query: `sum by (service) (rate(http_requests_total{env="$env"}[$__rate_interval]))`,
-        variables: { env: 'prod' },
-      },
-      { query: 'max_over_time(rate(x[$__interval])[$__range:$__interval])' },
-      {
-        query: 'rate(x{job="$job", instance=~"[[instance]]"}[$__interval]) > $limit',
-        variables: ['instance'],
-      },
-      // The same text once the variables are replaced; each query's tree names its own variable.
-      { query: 'x > $aa' },
-      { query: 'x > $bb' },
-      { query: 'x > $aa' },
-      // The first reading (a label name) fails, the second (a number) parses.
-      { query: 'topk($k, up)' },
-      { query: 'sum(x) $group', variables: ['group'] },
-      { query: 'rate(x[$__rate_interval]' },
-    ];
+    const queries = BATCH;
     const batch = await parseDashboardQueries(queries);
     expect(batch).toEqual(queries.map(({ query, variables }) => parseDashboardQuery(query, variables)));
     expect(batch.map((result) => result.ok)).toEqual([
@@ -146,10 +153,29 @@ describe('parseDashboardQueries', () => {
       true,
       false,
       false,
+      true,
+      false,
     ]);
     expect(
       [3, 4, 5].map((index) => (treeOf(batch[index]!) as { rhs: { variable?: string } }).rhs.variable),
     ).toEqual(['aa', 'bb', 'aa']);
     expect(treeOf(batch[6]!)).toMatchObject({ param: { type: 'Number', variable: 'k' } });
+  });
+});
+
+describe('dashboardQueryProblems', () => {
+  beforeAll(() => init());
+
+  it('reports the errors and unknown variables parseDashboardQuery reports, for each query in order', async () => {
+    const problems = await dashboardQueryProblems(BATCH);
+    expect(problems).toEqual(
+      BATCH.map(({ query, variables }) => {
+        const parsed = parseDashboardQuery(query, variables);
+        return parsed.ok
+          ? { ok: true, unknownVariables: parsed.unknownVariables }
+          : { ok: false, errors: parsed.errors, unknownVariables: parsed.unknownVariables };
+      }),
+    );
+    expect(problems.map((p) => p.unknownVariables)).toContainEqual(['job']);
   });
 });

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '@o11y/core';
 import { caretLines, parseLogql } from '@o11y/logql';
-import { type DashboardParseResult, parseDashboardQueries } from '@o11y/promql';
+import { type DashboardQueryProblems, dashboardQueryProblems } from '@o11y/promql';
 import type { CompiledDashboard } from '../builder/dashboard.ts';
 import type { Panel } from '../builder/panel.ts';
 
@@ -67,7 +67,7 @@ export class PromQuery {
     readonly variables: readonly string[],
   ) {}
 
-  problems(parsed: DashboardParseResult): Diagnostic[] {
+  problems(parsed: DashboardQueryProblems): Diagnostic[] {
     const { panel, index, target } = this;
     const problems: Diagnostic[] = [];
     const source = panel.queries[index]?.source ?? panel.source;
@@ -96,11 +96,12 @@ export class PromQuery {
 
 /**
  * The problems in order, each Prometheus query replaced by its own: every query of the build is parsed
- * at once by the native parser, where one wasm call per query was most of a large build's verify.
+ * at once by the native parser, where one wasm call per query was most of a large build's verify, and
+ * only the results of queries that fail are decoded.
  */
 export async function checkPromQueries(found: readonly (Diagnostic | PromQuery)[]): Promise<Diagnostic[]> {
   const queries = found.filter((item): item is PromQuery => item instanceof PromQuery);
-  const parsed = await parseDashboardQueries(
+  const parsed = await dashboardQueryProblems(
     queries.map(({ target, variables }) => ({ query: target.expr, variables })),
   );
   const results = new Map(queries.map((query, index) => [query, parsed[index]!]));
