@@ -6,9 +6,8 @@ import { UsageError } from './command.ts';
  * The output format of a verb: `--format` when given, else the verb's entry in the `formats` of
  * o11y.config.ts, else the verb's first (human) format.
  *
- * Reading o11y.config.ts registers the TypeScript loader, and every module imported after that goes
- * through the loader's thread: a verb imports its libraries before it calls this (the sample's lint
- * and build start 0.1 s sooner).
+ * Reading o11y.config.ts registers the TypeScript loader: a verb imports its libraries before it calls
+ * this (setTypeScriptLoader says why).
  */
 export async function chooseFormat<F extends Formatters<never, never>>(
   formatters: F,

@@ -38,9 +38,10 @@ export const command: Command = {
       for (const diagnostic of toDiagnostics(error)) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
     };
     try {
-      const watched = await watchedFolders(io.root);
-      // Imported when the verb runs, so that `o11y --help` does not load them.
+      // Imported when the verb runs, so that `o11y --help` does not load them; before o11y.config.ts
+      // (setTypeScriptLoader says why).
       const [{ build }, { startDev }] = await Promise.all([import('@o11y/build'), import('@o11y/preview')]);
+      const watched = await watchedFolders(io.root);
       const session = await startDev({
         watch: watched.map((dir) => path.join(io.root, dir)),
         build: async (importModule) =>
