@@ -116,7 +116,8 @@ interface NarrowedLabel {
 const EMPTY: readonly number[] = [];
 const indexes = new WeakMap<KnownSeries, SeriesIndex | undefined>();
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+/** Appends `value` to the list of `key`, making the list on the first. */
+export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);

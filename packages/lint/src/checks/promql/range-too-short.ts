@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '@o11y/core';
-import { ShapeResolver, selectorShape } from '../../analysis/shape.ts';
+import { push, ShapeResolver, selectorShape } from '../../analysis/shape.ts';
 import { nodesOf } from '../../analysis/visit.ts';
 import { defineCheck } from '../../check.ts';
 import type { LintProject } from '../../project.ts';
@@ -19,11 +19,7 @@ function* scrapesOf(series: KnownSeries, jobs: readonly string[]): Generator<Scr
   let byJob = positions.get(series);
   if (!byJob) {
     byJob = new Map();
-    for (const [position, { job }] of series.scrapedBy.entries()) {
-      const found = byJob.get(job);
-      if (found) found.push(position);
-      else byJob.set(job, [position]);
-    }
+    for (const [position, { job }] of series.scrapedBy.entries()) push(byJob, job, position);
     positions.set(series, byJob);
   }
   const found = [...new Set(jobs)].flatMap((job) => byJob.get(job) ?? []).sort((a, b) => a - b);

@@ -1,4 +1,5 @@
 import { compareCodePoints, formatSource, type RuleGroupModel, type RuleModel } from '@o11y/core';
+import { push } from '../../analysis/shape.ts';
 import { defineCheck } from '../../check.ts';
 import type { LintProject, RuleEntry } from '../../project.ts';
 
@@ -69,11 +70,7 @@ class Writers {
       this.unbound.push(position);
       return;
     }
-    for (const value of new Set(values)) {
-      const found = this.byValue.get(value);
-      if (found) found.push(position);
-      else this.byValue.set(value, [position]);
-    }
+    for (const value of new Set(values)) push(this.byValue, value, position);
   }
 
   private valuesOf(entry: RuleEntry): readonly string[] | undefined {
