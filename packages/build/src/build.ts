@@ -26,8 +26,14 @@ import {
 import { type LintConfig, loadConfig } from '@o11y/lint';
 import { emitters } from './emitters.ts';
 import { projectModel } from './model.ts';
-import { estimatedSeries } from './series.ts';
-import { type FailOn, lintStage, unverifiedProject } from './verify.ts';
+import {
+  expressionCount,
+  type FailOn,
+  LINT_WORKER_EXPRESSIONS,
+  lintInWorker,
+  lintStage,
+  unverifiedSeries,
+} from './verify.ts';
 
 export interface BuildOptions {
   readonly root: string;
@@ -47,6 +53,11 @@ export interface BuildOptions {
   readonly importModule?: (file: string) => Promise<Record<string, unknown>>;
   /** Who evaluates the alerts of groups that do not choose; default: `alerting` of o11y.config.ts. */
   readonly alerting?: AlertEvaluator;
+  /**
+   * Lint in a worker thread, which reads o11y.config.ts itself, while this one emits and writes. Default:
+   * from LINT_WORKER_EXPRESSIONS rules and queries on, unless `config` is given (the worker cannot have it).
+   */
+  readonly lintWorker?: boolean;
 }
 
 /** The build's stages, in the order they run. */
@@ -242,21 +253,41 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     alerting: options.alerting ?? (await loadProjectLayout(root)).alerting,
   }));
   const context: BuildContext = { root, definitions, profile, log, alerting };
-  const { artifacts, emitted, model } = await timed(timings, 'emit', async () => ({
-    ...(await emitAll(definitions, context)),
-    model: await projectModel(context),
-  }));
+  const failOn = options.failOn ?? 'error';
+  // A failed build does not wait for its lint worker.
+  const stopLint = new AbortController();
+  const { artifacts, emitted, model, linting } = await timed(timings, 'emit', async () => {
+    // The model first, so that a worker lints it while this thread emits; an emitter's errors are
+    // still reported before the model's, as when the model came second.
+    const modelled = await projectModel(context).then(
+      (model) => ({ model }),
+      (error: unknown) => ({ error }),
+    );
+    const inWorker =
+      verify &&
+      'model' in modelled &&
+      (options.lintWorker ??
+        (options.config === undefined && expressionCount(modelled.model) >= LINT_WORKER_EXPRESSIONS));
+    const linting = inWorker ? lintInWorker(modelled.model, root, failOn, stopLint.signal) : undefined;
+    linting?.catch(() => undefined);
+    const emittedAll = await emitAll(definitions, context).catch((error: unknown) => {
+      stopLint.abort();
+      throw error;
+    });
+    if ('error' in modelled) throw modelled.error;
+    return { ...emittedAll, model: modelled.model, linting };
+  });
 
   const staging = await stagingDirFor(outDir);
   try {
     await timed(timings, 'write', () => writeTree(staging, artifacts));
     const warnings: Diagnostic[] = [];
-    const project = await timed(timings, 'verify', async () => {
-      if (!verify) return unverifiedProject(model, config);
-      // All at once: lint's analysis keeps this thread busy while promtool, amtool and the native
-      // parsers the emitters wait for work on the other core. Findings keep the emitters' order.
+    const series = await timed(timings, 'verify', async () => {
+      if (!verify) return unverifiedSeries(model, config);
+      // All at once: lint's analysis keeps this thread (or its worker) busy while promtool, amtool and
+      // the native parsers the emitters wait for work on the other core. Findings keep the emitters' order.
       const [linted, ...verified] = await Promise.all([
-        lintStage(model, config, options.failOn ?? 'error'),
+        linting ?? lintStage(model, config, failOn),
         ...emitters.map((emitter) => {
           const own = emitted.get(emitter) ?? [];
           return emitter.verify && own.length > 0 ? emitter.verify(own, staging, context) : [];
@@ -269,10 +300,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         warnings.push(...found.filter((d) => d.severity !== 'error'));
       }
       if (failures.length > 0) throw new O11yErrors(failures);
-      return linted.project;
+      return linted.series;
     });
     const manifest = await timed(timings, 'write', async () => {
-      const series = estimatedSeries(project);
       const written: Manifest = {
         version: 1,
         profile,
@@ -291,6 +321,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     });
     return { outDir, manifest, warnings, timings };
   } catch (error) {
+    stopLint.abort();
     await rm(staging, { recursive: true, force: true });
     throw error;
   }

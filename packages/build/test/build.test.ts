@@ -1,12 +1,29 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST, formatDiagnostic, type Manifest, O11yErrors } from '@o11y/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { build, STAGES } from '../src/index.ts';
 
+/** The roots of the lint worker threads the build starts (for a large project, or when asked). */
+const workers = vi.hoisted(() => [] as string[]);
+vi.mock('node:worker_threads', async (importOriginal) => {
+  const threads = await importOriginal<typeof import('node:worker_threads')>();
+  class Worker extends threads.Worker {
+    constructor(...args: ConstructorParameters<typeof threads.Worker>) {
+      super(...args);
+      workers.push((args[1]!.workerData as { root: string }).root);
+    }
+  }
+  return { ...threads, Worker };
+});
+beforeEach(() => {
+  workers.length = 0;
+});
+
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture');
+const sample = path.resolve(fixture, '../../../..');
 const tools = path.join(fixture, '.tools');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'o11y-build-package-'));
 
@@ -73,5 +90,46 @@ describe('build', () => {
     const result = await build({ root: fixture, out, failOn: 'warning', verify: false });
     expect(result.warnings).toEqual([]);
     expect(result.manifest.artifacts.some((a) => a.estimatedSeries === 10)).toBe(true);
+  });
+
+  it('lints in a worker thread with the findings, estimates and files of lint in this thread (the sample organisation)', async () => {
+    const files = (dir: string) =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+        .sort()
+        .map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]);
+    const here = await build({ root: sample, out: path.join(scratch, 'sample-here'), lintWorker: false });
+    expect(workers).toEqual([]);
+    const worker = await build({ root: sample, out: path.join(scratch, 'sample-worker'), lintWorker: true });
+    expect(workers).toEqual([sample]);
+    expect(worker.warnings).toEqual(here.warnings);
+    expect(worker.manifest).toEqual(here.manifest);
+    expect(worker.manifest.artifacts.filter((a) => a.estimatedSeries !== undefined).length).toBeGreaterThan(
+      10,
+    );
+    expect(files(worker.outDir)).toEqual(files(here.outDir));
+  });
+
+  it("fails on the worker's findings as on its own, and lints a small project in this thread unless asked", async () => {
+    const out = path.join(scratch, 'worker-fails');
+    const here = await build({ root: fixture, out });
+    expect(workers).toEqual([]);
+    const before = readFileSync(path.join(out, DIST.manifest), 'utf8');
+    const worker = await build({ root: fixture, out: path.join(scratch, 'worker-warns'), lintWorker: true });
+    expect(workers).toEqual([fixture]);
+    expect(here.warnings).toHaveLength(2);
+    expect(worker.warnings).toEqual(here.warnings);
+    workers.length = 0;
+    const failed = await build({ root: fixture, out, failOn: 'warning', lintWorker: true }).catch(
+      (error: unknown) => error,
+    );
+    expect(workers).toEqual([fixture]);
+    expect(failed).toBeInstanceOf(O11yErrors);
+    expect((failed as O11yErrors).diagnostics.map((d) => [d.id, d.source?.file, d.source?.line])).toEqual([
+      ['rules/unused-recording', 'rules/shop.ts', 8],
+      ['rules/unused-recording', 'rules/shop.ts', 11],
+    ]);
+    expect(readFileSync(path.join(out, DIST.manifest), 'utf8')).toBe(before);
   });
 });

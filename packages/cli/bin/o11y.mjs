@@ -4,6 +4,6 @@
 // dashboards/, alertmanager/): the CLI's own modules load without its loader thread, and help and
 // plain-file lint of a project without o11y.config.ts never start it.
 const { setTypeScriptLoader } = await import('@o11y/core');
-setTypeScriptLoader(async () => (await import('tsx/esm/api')).register());
+setTypeScriptLoader(import.meta.resolve('tsx/esm/api'));
 const { main } = await import('../dist/main.js');
 process.exitCode = await main(process.argv.slice(2));

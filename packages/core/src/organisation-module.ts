@@ -4,26 +4,36 @@ import { pathToFileURL } from 'node:url';
 import { O11yError } from './errors.ts';
 import { projectRootOf } from './source.ts';
 
-let loader: (() => Promise<void>) | undefined;
+let loader: string | undefined;
 let loading: Promise<void> | undefined;
 
 /**
- * How this program makes TypeScript importable, run once before the first module the organisation
- * wrote is imported. The CLI gives tsx's registration here rather than registering it at start-up:
- * its own compiled modules then load without tsx's loader thread, and commands that read no
- * TypeScript (plain-file lint, help) never start it. Hosts that import TypeScript already (tsx,
- * vitest) give nothing. Every module imported once it is registered goes through its thread, the
- * libraries' too: a command imports its libraries before the first module of the organisation
- * (o11y.config.ts, read for the layout or the formats), which starts the sample's lint and build 0.1 s
- * sooner.
+ * How this program makes TypeScript importable: the URL of a module whose `register()` does it
+ * (tsx/esm/api), imported once before the first module the organisation wrote. The CLI gives it
+ * rather than registering at start-up: its own compiled modules then load without tsx's loader thread,
+ * and commands that read no TypeScript (plain-file lint, help) never start it. Hosts that import
+ * TypeScript already (tsx, vitest) give nothing. Every module imported once it is registered goes
+ * through its thread, the libraries' too: a command imports its libraries before the first module of
+ * the organisation (o11y.config.ts, read for the layout or the formats), which starts the sample's lint
+ * and build 0.1 s sooner. A URL, not a function, so that a worker thread can be given the same loader.
  */
-export function setTypeScriptLoader(load: () => Promise<void>): void {
-  loader = load;
+export function setTypeScriptLoader(module: string): void {
+  loader = module;
+}
+
+/** The loader setTypeScriptLoader gave, for a worker thread that imports the organisation's modules too. */
+export function typeScriptLoader(): string | undefined {
+  return loader;
 }
 
 /** Makes the organisation's TypeScript importable, if the program gave a loader; once. */
 export function enableTypeScript(): Promise<void> {
-  loading ??= loader?.() ?? Promise.resolve();
+  loading ??=
+    loader === undefined
+      ? Promise.resolve()
+      : import(loader).then((api: { register: () => unknown }) => {
+          api.register();
+        });
   return loading;
 }
 

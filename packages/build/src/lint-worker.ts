@@ -1,0 +1,24 @@
+// The lint stage of a large build, in a worker thread (lintInWorker starts it).
+import { parentPort, workerData } from 'node:worker_threads';
+import { O11yError, O11yErrors, type ProjectModel, setTypeScriptLoader, toDiagnostics } from '@o11y/core';
+import { loadConfig } from '@o11y/lint';
+import { type LintWorkerData, type LintWorkerReply, lintStage } from './verify.ts';
+
+const { root, failOn, loader } = workerData as LintWorkerData;
+if (loader !== undefined) setTypeScriptLoader(loader);
+// o11y.config.ts is read while the build sends the model.
+const config = loadConfig(root);
+config.catch(() => undefined);
+
+parentPort!.once('message', async (json: string) => {
+  let reply: LintWorkerReply;
+  try {
+    const stage = await lintStage(JSON.parse(json) as ProjectModel, await config, failOn);
+    reply = { stage: { ...stage, series: [...stage.series] } };
+  } catch (error) {
+    // What the user must fix goes back as findings; anything else is a defect, and crashes the worker.
+    if (!(error instanceof O11yError || error instanceof O11yErrors)) throw error;
+    reply = { errors: toDiagnostics(error) };
+  }
+  parentPort!.postMessage(reply);
+});
