@@ -21,7 +21,7 @@ import {
   testCase,
   tester,
 } from '../src/index.ts';
-import { duration, queueDepth, requests, shopJob } from './fixtures.ts';
+import { duration, queueDepth, requests, shopJob, unclosedTemplate } from './fixtures.ts';
 import { build, context, root } from './helpers.ts';
 
 function shopRules() {
@@ -199,18 +199,6 @@ describe('model', () => {
     ]);
   });
 });
-
-/** An alert whose summary template does not parse: promtool check rules rejects it, our parser does not. */
-function unclosedTemplate() {
-  return alert('QueueBacklogTemplate', {
-    expr: queueDepth.gt(100),
-    severity: 'warning',
-    team: 'web',
-    summary: 'The queue on {{ $labels.instance backs up',
-    description: 'The queue is long.',
-    runbookUrl: 'https://runbooks.example.com/QueueBacklog',
-  });
-}
 
 describe('verify', () => {
   it('passes what promtool check rules and check config accept', async () => {

@@ -1,5 +1,5 @@
 import { counter, gauge, histogram, job, label, re } from '@o11y/catalog';
-import { availability, type SloAlerting, slo } from '../src/index.ts';
+import { alert, availability, type SloAlerting, slo } from '../src/index.ts';
 
 /** A small catalogue of its own, so these tests do not move when the organisation's catalogue does. */
 export const shopJob = job('shop', { scrapeInterval: '15s', instances: 2 });
@@ -71,3 +71,15 @@ export const clusterRequests = counter('clustered_requests_total', {
     code: label.values(['200', '500']),
   },
 });
+
+/** An alert whose summary template does not parse: promtool check rules rejects it, our parser does not. */
+export function unclosedTemplate() {
+  return alert('QueueBacklogTemplate', {
+    expr: queueDepth.gt(100),
+    severity: 'warning',
+    team: 'web',
+    summary: 'The queue on {{ $labels.instance backs up',
+    description: 'The queue is long.',
+    runbookUrl: 'https://runbooks.example.com/QueueBacklog',
+  });
+}

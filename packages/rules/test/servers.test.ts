@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { alert, emitter, prometheusConfig, record, ruleGroup, scrapeJob } from '../src/index.ts';
 import { run } from '../src/promtool/run.ts';
-import { queueDepth, requests, shopJob } from './fixtures.ts';
+import { queueDepth, requests, shopJob, unclosedTemplate } from './fixtures.ts';
 import { build, context } from './helpers.ts';
 
 const clusters = ['eu-1', 'us-1'];
@@ -102,6 +102,40 @@ describe('one definition, a Prometheus per cluster', () => {
     const problems = await emitter.verify!(artifacts, dir, context([recorded, config]));
     expect(problems.map((p) => [p.id, p.source])).toEqual([['promtool/check-config', config.source]]);
     expect(problems[0]!.message).toContain('dist/prometheus/servers/bad/prometheus.yml');
+  });
+
+  it('checks a rule file that every server loads once, at its rule, through their check config', async () => {
+    const unclosed = unclosedTemplate();
+    const templated = ruleGroup('shop-templated', { file: 'shop/recorded', rules: [unclosed] });
+    const definitions = [recorded, templated, perCluster()];
+    const { dir, artifacts } = await build(definitions);
+    const problems = await emitter.verify!(artifacts, dir, context(definitions));
+    expect(problems.map((p) => [p.id, p.source])).toEqual([['promtool/check-rules', unclosed.source]]);
+    expect(problems[0]!.message).toMatch(
+      /^promtool check rules rejects dist\/prometheus\/rules\/shop\/recorded\.yml: rule QueueBacklogTemplate \(group shop-templated\): annotation "summary": template: /,
+    );
+  });
+
+  it('checks on their own the rule files of a config promtool cannot load', async () => {
+    const unclosed = unclosedTemplate();
+    const templated = ruleGroup('shop-templated', { file: 'shop/recorded', rules: [unclosed] });
+    const config = prometheusConfig({
+      scrapeInterval: '15s',
+      evaluationInterval: '30s',
+      jobs: [scrapeJob({ job: shopJob, targets: ['shop-1:3000'], relabel: [{ regex: '(' }] })],
+      alertmanagers: ['alertmanager:9093'],
+    });
+    const definitions = [recorded, templated, config];
+    const { dir, artifacts } = await build(definitions);
+    const problems = await emitter.verify!(artifacts, dir, context(definitions));
+    expect(problems.map((p) => [p.id, p.source])).toEqual([
+      ['promtool/check-rules', unclosed.source],
+      ['promtool/check-config', config.source],
+    ]);
+    expect(problems[1]!.message).toMatch(
+      /^promtool check config rejects dist\/prometheus\/prometheus\.yml: /,
+    );
+    expect(problems[1]!.message).not.toContain('Checking');
   });
 
   it('gives lint every server’s scrape jobs once', async () => {

@@ -21,8 +21,7 @@ import { prometheusPart, type RuleGroup } from '../group.ts';
 import { KIND } from '../kinds.ts';
 import type { LokiRule, LokiRuleGroup } from '../loki.ts';
 import { timeCompression } from '../profile.ts';
-import { promtoolCheckRules, syntaxErrors } from '../promtool/check-rules.ts';
-import { run } from '../promtool/run.ts';
+import { promtoolCheck, syntaxErrors } from '../promtool/check-rules.ts';
 import type { Rule } from '../rule.ts';
 import { allRules, type Plan, plan } from './plan.ts';
 import { groupYaml, sortedRecord } from './rule-yaml.ts';
@@ -184,6 +183,18 @@ function alertsJson(p: Plan) {
   );
 }
 
+/** Each Prometheus server's configuration file and the written rule files it loads (paths in dist/). */
+function configFiles(p: Plan, written: ReadonlySet<string>) {
+  return (p.config ? serverConfigs(p.config) : []).map((server) => ({
+    server,
+    configPath:
+      server.name === undefined ? DIST.prometheus.config : DIST.prometheus.serverConfig(server.name),
+    ruleFiles: p.ruleFiles
+      .map(({ file }) => DIST.prometheus.rules(file))
+      .filter((file, index) => written.has(file) && server.ruleFiles(p.ruleFiles[index]!.file)),
+  }));
+}
+
 function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
   const p = plan(definitions, context.profile);
   const artifacts = ruleFileArtifacts(p, context, context.alerting ?? 'prometheus');
@@ -242,16 +253,12 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
   if (p.config) {
     // Rule files left with no Prometheus-evaluated rule (alerting: 'grafana') are not written.
     const written = new Set(artifacts.filter((a) => a.kind === 'prometheus-rules').map((a) => a.path));
-    for (const server of serverConfigs(p.config)) {
-      const configPath =
-        server.name === undefined ? DIST.prometheus.config : DIST.prometheus.serverConfig(server.name);
-      const ruleFiles = p.ruleFiles
-        .filter(({ file }) => written.has(DIST.prometheus.rules(file)) && server.ruleFiles(file))
-        .map(({ file }) => path.posix.relative(path.posix.dirname(configPath), DIST.prometheus.rules(file)));
+    for (const { server, configPath, ruleFiles } of configFiles(p, written)) {
+      const relative = ruleFiles.map((file) => path.posix.relative(path.posix.dirname(configPath), file));
       artifacts.push({
         path: configPath,
         kind: 'prometheus-config',
-        content: toYaml(prometheusYaml(server.config, ruleFiles, context.profile)),
+        content: toYaml(prometheusYaml(server.config, relative, context.profile)),
         source: p.config.source,
       });
     }
@@ -275,35 +282,19 @@ async function verify(
   const ruleFiles = p.ruleFiles
     .map(({ file, groups }) => ({ path: DIST.prometheus.rules(file), groups }))
     .filter((file) => written.has(file.path));
+  const configs = configFiles(p, written)
+    .filter(({ configPath }) => artifacts.some((a) => a.path === configPath))
+    .map(({ configPath, ruleFiles }) => ({ path: configPath, source: p.config!.source, ruleFiles }));
   // The parser and promtool's processes all start now: they run on the other core while lint's analysis
   // keeps this one busy (promtool check config takes seconds with a thousand scrape jobs).
-  const [syntax, checked, configs] = await Promise.all([
+  const [syntax, checked] = await Promise.all([
     syntaxErrors(ruleFiles),
-    promtoolCheckRules(promtool, ruleFiles, dir),
-    Promise.all(
-      artifacts
-        .filter((a) => a.kind === 'prometheus-config')
-        .map((config) => checkConfig(promtool, config, dir)),
-    ),
+    promtoolCheck(promtool, ruleFiles, configs, dir),
   ]);
   return [
     ...centralRulerWarnings(p, context.alerting ?? 'prometheus'),
     ...syntax.diagnostics,
     ...checked(syntax.failed),
-    ...configs.flat(),
-  ];
-}
-
-async function checkConfig(promtool: string, config: Artifact, dir: string): Promise<Diagnostic[]> {
-  const result = await run(promtool, ['check', 'config', '--lint=all', '--lint-fatal', config.path], dir);
-  if (result.code === 0) return [];
-  return [
-    {
-      severity: 'error',
-      id: 'promtool/check-config',
-      message: `promtool check config rejects dist/${config.path}: ${result.output.trim()}`,
-      source: config.source,
-    },
   ];
 }
 

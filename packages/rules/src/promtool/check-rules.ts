@@ -62,14 +62,16 @@ function balanced(files: readonly RuleFileToCheck[], count: number): RuleFileToC
   return chunks.filter((c) => c.length > 0);
 }
 
-/** promtool's report of one file: the lines after its `FAILED:`, one error per entry. */
-function failuresByFile(output: string): Map<string, string[]> {
+/** promtool's report: the files it checked, and of each that failed the lines after its `FAILED:`, one error per entry. */
+function promtoolReport(output: string): { checked: Set<string>; failures: Map<string, string[]> } {
+  const checked = new Set<string>();
   const failures = new Map<string, string[]>();
   let current: string[] | undefined;
   let file: string | undefined;
   for (const line of output.split('\n')) {
     if (line.startsWith('Checking ')) {
       file = line.slice('Checking '.length);
+      checked.add(file);
       current = undefined;
     } else if (/^\s+FAILED:/.test(line) && file !== undefined) {
       current = failures.get(file) ?? [];
@@ -83,7 +85,7 @@ function failuresByFile(output: string): Map<string, string[]> {
       else current[current.length - 1] += `\n${line}`;
     }
   }
-  return failures;
+  return { checked, failures };
 }
 
 const RULE_ERROR = /^(?:\d+:\d+: )*group "(.*)", rule (\d+), "(.*?)": ([\s\S]*)$/;
@@ -146,7 +148,7 @@ export async function promtoolCheckRules(
     const diagnostics: Diagnostic[] = [];
     for (const [i, result] of results.entries()) {
       if (result.code === 0) continue;
-      const failures = failuresByFile(result.output);
+      const { failures } = promtoolReport(result.output);
       const chunk = chunks[i]!;
       let dropped = false;
       for (const file of chunk) if (reported.has(file.path)) dropped = failures.delete(file.path) || dropped;
@@ -169,5 +171,78 @@ export async function promtoolCheckRules(
       );
     }
     return diagnostics;
+  };
+}
+
+/** A Prometheus configuration as written under dist/, with the rule files it loads. */
+export interface ConfigToCheck {
+  /** The path relative to the verified directory, as promtool is given it. */
+  readonly path: string;
+  readonly source: SourceLocation;
+  /** The rule files it loads, relative to the verified directory, as promtool names them. */
+  readonly ruleFiles: readonly string[];
+}
+
+/**
+ * promtool on every configuration and every rule file, each rule file once: `check config` checks the
+ * rule files a configuration loads as `check rules` does (the same parser, the same lint), so
+ * `check rules` is given only the files no configuration loads, and afterwards those of a configuration
+ * promtool could not load. A rule file's errors are mapped as promtoolCheckRules maps them, once if
+ * several configurations load it; a configuration's own errors are reported at its definition.
+ */
+export async function promtoolCheck(
+  promtool: string,
+  files: readonly RuleFileToCheck[],
+  configs: readonly ConfigToCheck[],
+  dir: string,
+): Promise<(reported: ReadonlySet<string>) => Diagnostic[]> {
+  const loaded = new Set(configs.flatMap((config) => config.ruleFiles));
+  const [alone, checkedConfigs] = await Promise.all([
+    promtoolCheckRules(
+      promtool,
+      files.filter((file) => !loaded.has(file.path)),
+      dir,
+    ),
+    Promise.all(
+      configs.map(async (config) => {
+        const args = ['check', 'config', '--lint=all', '--lint-fatal', config.path];
+        const result = await run(promtool, args, dir, { mergeOutput: true });
+        return { config, result, report: promtoolReport(result.output) };
+      }),
+    ),
+  ]);
+  const checked = new Set(checkedConfigs.flatMap(({ report }) => [...report.checked]));
+  const retried = await promtoolCheckRules(
+    promtool,
+    files.filter((file) => loaded.has(file.path) && !checked.has(file.path)),
+    dir,
+  );
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  return (reported) => {
+    const ruleErrors: Diagnostic[] = [];
+    const configErrors: Diagnostic[] = [];
+    const mapped = new Set<string>();
+    for (const { config, result, report } of checkedConfigs) {
+      if (result.code === 0) continue;
+      let ruleFileFailed = false;
+      for (const [path, errors] of report.failures) {
+        const file = byPath.get(path);
+        if (!file) continue;
+        ruleFileFailed = true;
+        if (reported.has(path) || mapped.has(path)) continue;
+        mapped.add(path);
+        ruleErrors.push(...errors.flatMap((error) => diagnosticsOf(file, error)));
+      }
+      const own = report.failures.get(config.path);
+      if (own || !ruleFileFailed) {
+        configErrors.push({
+          severity: 'error',
+          id: 'promtool/check-config',
+          message: `promtool check config rejects dist/${config.path}: ${own?.join('\n') ?? result.output.trim()}`,
+          source: config.source,
+        });
+      }
+    }
+    return [...alone(reported), ...ruleErrors, ...retried(reported), ...configErrors];
   };
 }
