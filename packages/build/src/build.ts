@@ -26,14 +26,7 @@ import {
 import { type LintConfig, loadConfig } from '@o11y/lint';
 import { emitters } from './emitters.ts';
 import { projectModel } from './model.ts';
-import {
-  expressionCount,
-  type FailOn,
-  LINT_WORKER_EXPRESSIONS,
-  lintInWorker,
-  lintStage,
-  unverifiedSeries,
-} from './verify.ts';
+import { type FailOn, lintInWorker, lintStage, lintsInWorker, unverifiedSeries } from './verify.ts';
 
 export interface BuildOptions {
   readonly root: string;
@@ -55,7 +48,8 @@ export interface BuildOptions {
   readonly alerting?: AlertEvaluator;
   /**
    * Lint in a worker thread, which reads o11y.config.ts itself, while this one emits and writes. Default:
-   * from LINT_WORKER_EXPRESSIONS rules and queries on, unless `config` is given (the worker cannot have it).
+   * from LINT_WORKER_EXPRESSIONS rules and queries on, when the program gave setTypeScriptLoader (the
+   * worker needs it for o11y.config.ts; the CLI gives it) and no `config` (the worker cannot have it).
    */
   readonly lintWorker?: boolean;
 }
@@ -266,8 +260,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const inWorker =
       verify &&
       'model' in modelled &&
-      (options.lintWorker ??
-        (options.config === undefined && expressionCount(modelled.model) >= LINT_WORKER_EXPRESSIONS));
+      (options.lintWorker ?? (options.config === undefined && lintsInWorker(modelled.model)));
     const linting = inWorker ? lintInWorker(modelled.model, root, failOn, stopLint.signal) : undefined;
     linting?.catch(() => undefined);
     const emittedAll = await emitAll(definitions, context).catch((error: unknown) => {

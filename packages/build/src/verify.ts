@@ -58,12 +58,18 @@ export type LintWorkerReply =
  */
 export const LINT_WORKER_EXPRESSIONS = 3_000;
 
-export function expressionCount(model: ProjectModel): number {
+/**
+ * Whether a build lints `model` in a worker by default: from LINT_WORKER_EXPRESSIONS on, when the program
+ * gave a TypeScript loader, which the worker needs for o11y.config.ts. A host that loads TypeScript
+ * itself (vitest, tsx) gives none, and its worker could not read the configuration: it lints here.
+ */
+export function lintsInWorker(model: ProjectModel): boolean {
+  if (typeScriptLoader() === undefined) return false;
   let count = 0;
   for (const group of model.ruleGroups) count += group.rules.length;
   for (const dashboard of model.dashboards)
     for (const panel of dashboard.panels) count += panel.queries.length;
-  return count;
+  return count >= LINT_WORKER_EXPRESSIONS;
 }
 
 /**
