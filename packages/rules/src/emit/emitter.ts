@@ -190,8 +190,8 @@ function configFiles(p: Plan, written: ReadonlySet<string>) {
     configPath:
       server.name === undefined ? DIST.prometheus.config : DIST.prometheus.serverConfig(server.name),
     ruleFiles: p.ruleFiles
-      .map(({ file }) => DIST.prometheus.rules(file))
-      .filter((file, index) => written.has(file) && server.ruleFiles(p.ruleFiles[index]!.file)),
+      .filter(({ file }) => written.has(DIST.prometheus.rules(file)) && server.ruleFiles(file))
+      .map(({ file }) => DIST.prometheus.rules(file)),
   }));
 }
 
