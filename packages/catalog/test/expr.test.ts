@@ -14,6 +14,7 @@ import {
   labelReplace,
   legend,
   legendLabels,
+  pickSpecs,
   rate,
   raw,
   rawFragments,
@@ -80,6 +81,26 @@ describe('output labels at runtime', () => {
     expect(payments.specs.service).toEqual({ kind: 'values', values: ['payments'] });
     expect(payments.specs.method).toEqual({ kind: 'values', values: ['GET', 'POST'] });
     expect(sum(payments).by('route').specs).toEqual({ route: { kind: 'cardinality', cardinality: 40 } });
+  });
+
+  it("shares the operand's labels and specs where an expression keeps them, and copies them where it does not", () => {
+    const rates = rate(requests.range('5m'));
+    expect(rates.labels).toBe(requests.labels);
+    expect(rates.specs).toBe(requests.specs);
+    const byRoute = sum(rates).by('service', 'route');
+    expect(Object.isFrozen(byRoute.labels) && Object.isFrozen(byRoute.specs)).toBe(true);
+    expect(Object.keys(byRoute.specs)).toEqual(['route', 'service']);
+    expect(sum(byRoute).by('route').specs).not.toBe(byRoute.specs);
+  });
+
+  it('takes the specs of its own labels only, in label order (a label may be called constructor)', () => {
+    const spec = { kind: 'cardinality', cardinality: 3 } as const;
+    const specs = Object.freeze({ zone: spec, app: spec });
+    expect(Object.keys(pickSpecs(specs, ['app', 'zone']))).toEqual(['app', 'zone']);
+    expect(pickSpecs(specs, ['app', 'constructor', 'toString'])).toEqual({ app: spec });
+    const sorted = Object.freeze({ app: spec, zone: spec });
+    expect(pickSpecs(sorted, ['app', 'constructor', 'zone'])).toBe(sorted);
+    expect(pickSpecs(sorted, ['app'])).toEqual({ app: spec });
   });
 });
 

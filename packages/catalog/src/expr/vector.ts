@@ -37,10 +37,37 @@ export function sortedLabels<L extends string>(labels: Iterable<L>): L[] {
   return [...new Set(labels)].sort(compareCodePoints);
 }
 
+/** `labels` sorted, unique and frozen: the array itself when it is so already. */
+function frozenSortedLabels(labels: readonly string[]): readonly string[] {
+  for (let i = 1; i < labels.length; i++)
+    if (compareCodePoints(labels[i - 1]!, labels[i]!) >= 0) return Object.freeze(sortedLabels(labels));
+  return Object.isFrozen(labels) ? labels : Object.freeze([...labels]);
+}
+
+/** The spec of a label, if `specs` has one of its own (a label may be called `constructor`). */
+function specOf(specs: LabelSpecs, name: string): LabelSpec | undefined {
+  return Object.hasOwn(specs, name) ? specs[name] : undefined;
+}
+
+/** Whether picking `labels` (sorted) from frozen `specs` would give the same keys in the same order. */
+function picksEverySpec(specs: LabelSpecs, labels: readonly string[]): boolean {
+  if (!Object.isFrozen(specs)) return false;
+  let i = 0;
+  for (const key in specs) {
+    while (i < labels.length && labels[i] !== key) if (specOf(specs, labels[i++]!)) return false;
+    if (i === labels.length || !specOf(specs, key)) return false;
+    i++;
+  }
+  for (; i < labels.length; i++) if (specOf(specs, labels[i]!)) return false;
+  return true;
+}
+
 export function pickSpecs(specs: LabelSpecs, labels: readonly string[]): LabelSpecs {
+  // Most expressions keep every label their operand has specs for: its specs then serve unchanged.
+  if (picksEverySpec(specs, labels)) return specs;
   const out: Record<string, LabelSpec> = {};
   for (const name of labels) {
-    const spec = specs[name];
+    const spec = specOf(specs, name);
     if (spec) out[name] = spec;
   }
   return Object.freeze(out);
@@ -67,7 +94,8 @@ export abstract class Expr<T extends ValueType = ValueType> {
 
   constructor(node: Node, labels: readonly string[], kind: SampleKind, specs: LabelSpecs) {
     this.node = node;
-    this.labels = Object.freeze(sortedLabels(labels));
+    // Most expressions keep their operand's labels: that frozen array is then shared, not copied.
+    this.labels = frozenSortedLabels(labels);
     this.kind = kind;
     this.specs = pickSpecs(specs, this.labels);
   }
