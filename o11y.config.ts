@@ -3,12 +3,13 @@ import { defineConfig } from '@o11y/lint';
 import { catalog } from './catalog/index.ts';
 
 /**
- * Where this organisation keeps its definitions: `o11y build` imports every module under these folders,
- * and the catalogue module exports the metric catalogue (`o11y catalog check` and the sample service
- * read it from there).
+ * Where this organisation keeps its definitions: `o11y build` imports every module under these folders;
+ * rules/tests holds only promtool tests, which `o11y lint` does not load; the catalogue module exports
+ * the metric catalogue (`o11y catalog check` and the sample service read it from there).
  */
 export const project = defineProject({
   definitions: ['rules', 'dashboards', 'alertmanager'],
+  tests: ['rules/tests'],
   catalog: 'catalog/index.ts',
 });
 

@@ -148,6 +148,7 @@ async function verify(
 export const emitter: Emitter = {
   name: 'alertmanager',
   kinds: [ALERTMANAGER_CONFIG, ALERTMANAGER_TESTS],
+  testKinds: [ALERTMANAGER_TESTS],
   emit,
   verify,
 };

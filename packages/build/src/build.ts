@@ -66,9 +66,14 @@ export interface BuildResult {
   readonly timings: ReadonlyMap<Stage, number>;
 }
 
-/** Every definition module, in a stable order (code points, not locale). */
-export async function definitionModules(root: string): Promise<string[]> {
-  const found: string[] = [];
+/** What to read of a project: everything (the default), or all but its `tests` folders (what lint needs). */
+export interface ModuleSelection {
+  readonly tests?: boolean;
+}
+
+/** Every module under `dirs`, recursively: TypeScript, not tests of vitest, not declarations. */
+async function modulesUnder(dirs: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
   async function walk(dir: string): Promise<void> {
     let entries: import('node:fs').Dirent[];
     try {
@@ -85,26 +90,56 @@ export async function definitionModules(root: string): Promise<string[]> {
         !entry.name.endsWith('.test.ts') &&
         !entry.name.endsWith('.d.ts')
       )
-        found.push(full);
+        found.add(full);
     }
   }
-  // The folders o11y.config.ts declares with defineProject (rules/, dashboards/, alertmanager/ by default).
-  for (const dir of (await loadProjectLayout(root)).definitions) await walk(path.join(root, dir));
-  return found.sort(compareCodePoints);
+  for (const dir of dirs) await walk(dir);
+  return found;
 }
+
+/**
+ * The project's modules in a stable order (code points, not locale), each with whether it is in one of
+ * the `tests` folders o11y.config.ts declares with defineProject (beside the definitions folders:
+ * rules/, dashboards/, alertmanager/ by default).
+ */
+async function projectModules(
+  root: string,
+  { tests = true }: ModuleSelection,
+): Promise<{ readonly file: string; readonly test: boolean }[]> {
+  const layout = await loadProjectLayout(root);
+  const testModules = await modulesUnder(layout.tests.map((dir) => path.join(root, dir)));
+  const files = new Set(await modulesUnder(layout.definitions.map((dir) => path.join(root, dir))));
+  for (const file of testModules) files.add(file);
+  return [...files]
+    .sort(compareCodePoints)
+    .map((file) => ({ file, test: testModules.has(file) }))
+    .filter((module) => tests || !module.test);
+}
+
+/** Every definition module, in a stable order (code points, not locale). */
+export async function definitionModules(root: string, selection: ModuleSelection = {}): Promise<string[]> {
+  return (await projectModules(root, selection)).map((module) => module.file);
+}
+
+/** The kinds a module of a `tests` folder may export: the emitters' test kinds. */
+const TEST_KINDS: ReadonlySet<string> = new Set(emitters.flatMap((emitter) => emitter.testKinds ?? []));
 
 const IMPORTS_IN_FLIGHT = 4;
 
 /** Imports every definition module and collects the definitions it exports (directly or in arrays). */
 export async function loadDefinitions(
   root: string,
-  importModule: (file: string) => Promise<Record<string, unknown>> = importOrganisationModule,
+  {
+    importModule = importOrganisationModule,
+    ...selection
+  }: ModuleSelection & { readonly importModule?: (file: string) => Promise<Record<string, unknown>> } = {},
 ): Promise<Definition[]> {
   const seen = new Set<Definition>();
   const definitions: Definition[] = [];
   const failures: Diagnostic[] = [];
   const reported = new Set<string>();
-  const files = await definitionModules(root);
+  const modules = await projectModules(root, selection);
+  const files = modules.map((module) => module.file);
   // A few imports in flight: the loader reads and transpiles the next modules while one evaluates. Not
   // all at once, which holds every module's text at the same time; taken in file order, so the
   // definitions' order does not depend on which finished first.
@@ -145,6 +180,17 @@ export async function loadDefinitions(
     for (const name of Object.keys(exports).sort(compareCodePoints)) {
       const value = exports[name];
       for (const candidate of Array.isArray(value) ? value : [value]) {
+        if (isDefinition(candidate) && modules[index]!.test && !TEST_KINDS.has(kindOf(candidate))) {
+          const relative = path.relative(root, file).split(path.sep).join('/');
+          failures.push({
+            severity: 'error',
+            message: `${relative} is in a tests folder of o11y.config.ts and exports "${name}", a ${kindOf(candidate)}: lint, which does not read tests folders, would not see it`,
+            source: candidate.source,
+            id: 'build/test-module',
+            hint: 'define it in a definitions folder (and import it here), or take the folder out of tests',
+          });
+          continue;
+        }
         if (isDefinition(candidate) && !seen.has(candidate)) {
           seen.add(candidate);
           definitions.push(candidate);
@@ -242,7 +288,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const verify = options.verify !== false;
   const timings = new Map<Stage, number>();
   const { definitions, config, alerting } = await timed(timings, 'load', async () => ({
-    definitions: await loadDefinitions(root, options.importModule),
+    definitions: await loadDefinitions(root, {
+      ...(options.importModule && { importModule: options.importModule }),
+    }),
     config: options.config ?? (await loadConfig(root)),
     alerting: options.alerting ?? (await loadProjectLayout(root)).alerting,
   }));

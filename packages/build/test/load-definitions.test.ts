@@ -37,15 +37,57 @@ function importsFinishingBackwards(fail: (file: string) => boolean) {
 describe('loadDefinitions', () => {
   it('imports several modules at once and gives their definitions in file order, whichever finishes first', async () => {
     const { importModule, started, inFlight } = importsFinishingBackwards(() => false);
-    const definitions = await loadDefinitions(root, importModule);
+    const definitions = await loadDefinitions(root, { importModule });
     expect(definitions.map((d) => (d as ReturnType<typeof definition>).file)).toEqual(FILES);
     expect(started).toEqual(FILES);
     expect(inFlight.most).toBe(4);
   });
 
+  it("leaves out the modules of the layout's tests folders when asked, and lets them export only tests", async () => {
+    const project = mkdtempSync(path.join(os.tmpdir(), 'o11y-load-tests-'));
+    try {
+      mkdirSync(path.join(project, 'rules', 'tests'), { recursive: true });
+      writeFileSync(
+        path.join(project, 'o11y.config.ts'),
+        "export const project = { definitions: ['rules'], tests: ['rules/tests'], catalog: 'catalog/index.ts' };\n",
+      );
+      for (const file of ['rules/http.ts', 'rules/tests/http.ts', 'rules/tests/more.ts'])
+        writeFileSync(path.join(project, file), 'export {};\n');
+      const kinds: Record<string, string> = {
+        'rules/http.ts': 'prometheus/rule-group',
+        'rules/tests/http.ts': 'prometheus/rule-tests',
+        'rules/tests/more.ts': 'prometheus/rule-tests',
+      };
+      const imported: string[] = [];
+      const importModule = async (absolute: string) => {
+        const file = path.relative(project, absolute);
+        imported.push(file);
+        return { definition: { [DEFINITION]: kinds[file]!, source: { file, line: 2, column: 1 } } };
+      };
+      expect(await loadDefinitions(project, { importModule })).toHaveLength(3);
+      expect(imported).toEqual(['rules/http.ts', 'rules/tests/http.ts', 'rules/tests/more.ts']);
+      imported.length = 0;
+      expect(await loadDefinitions(project, { importModule, tests: false })).toHaveLength(1);
+      expect(imported).toEqual(['rules/http.ts']);
+
+      kinds['rules/tests/more.ts'] = 'prometheus/rule-group';
+      const error = await loadDefinitions(project, { importModule }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(O11yErrors);
+      expect((error as O11yErrors).diagnostics).toEqual([
+        expect.objectContaining({
+          id: 'build/test-module',
+          source: { file: 'rules/tests/more.ts', line: 2, column: 1 },
+          message: expect.stringContaining('exports "definition", a prometheus/rule-group'),
+        }),
+      ]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it('reports an error that several modules import once, at its line, and no definitions', async () => {
     const { importModule } = importsFinishingBackwards((file) => file !== 'rules/a.ts');
-    const error = await loadDefinitions(root, importModule).catch((e: unknown) => e);
+    const error = await loadDefinitions(root, { importModule }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(O11yErrors);
     expect((error as O11yErrors).diagnostics).toEqual([
       expect.objectContaining({

@@ -50,6 +50,11 @@ export interface BuildContext {
 export interface Emitter {
   readonly name: string;
   readonly kinds: readonly string[];
+  /**
+   * The kinds of `kinds` that only tests are made of: they feed no model, so lint never needs them,
+   * and they are all a module of a project's `tests` folders may export.
+   */
+  readonly testKinds?: readonly string[];
   emit(
     definitions: readonly Definition[],
     context: BuildContext,

@@ -14,6 +14,12 @@ export const CONFIG_FILE = 'o11y.config.ts';
 export interface ProjectLayout {
   /** Folders whose TypeScript modules `o11y build` imports for definitions (recursively, sorted). */
   readonly definitions: readonly string[];
+  /**
+   * Folders (inside or beside `definitions`) whose modules define only tests, such as promtool's rule
+   * tests: `o11y build` and `o11y test` import them, `o11y lint` does not, since no check reads a test.
+   * The build fails on anything else a module there exports. None by default.
+   */
+  readonly tests: readonly string[];
   /** The module that exports the metric catalogue as `catalog`. */
   readonly catalog: string;
   /** Who evaluates the alerting rules of groups that do not choose themselves (default `prometheus`). */
@@ -33,6 +39,7 @@ export const ALERT_EVALUATORS: readonly AlertEvaluator[] = ['prometheus', 'grafa
 /** The layout of a project whose `o11y.config.ts` declares none. */
 export const DEFAULT_LAYOUT: ProjectLayout = Object.freeze({
   definitions: Object.freeze(['rules', 'dashboards', 'alertmanager']),
+  tests: Object.freeze([]),
   catalog: 'catalog/index.ts',
   alerting: 'prometheus',
 });
@@ -60,6 +67,14 @@ export function defineProject(spec: Partial<Omit<ProjectLayout, 'source'>>): Pro
     if (new Set(layout.definitions).size !== layout.definitions.length)
       problems.push('definitions lists a folder twice');
   }
+  if (!Array.isArray(layout.tests)) problems.push('tests must list folders');
+  else
+    for (const [index, folder] of layout.tests.entries()) {
+      const problem = problemWith(folder);
+      if (problem) problems.push(`tests[${index}] ${problem}`);
+      else if (Array.isArray(layout.definitions) && layout.definitions.includes(folder))
+        problems.push(`tests[${index}] "${folder}" is a definitions folder: name a folder of tests only`);
+    }
   const catalogProblem = problemWith(layout.catalog);
   if (catalogProblem) problems.push(`catalog ${catalogProblem}`);
   if (!ALERT_EVALUATORS.includes(layout.alerting))
@@ -77,6 +92,7 @@ export function defineProject(spec: Partial<Omit<ProjectLayout, 'source'>>): Pro
   }
   return Object.freeze({
     definitions: Object.freeze([...layout.definitions]),
+    tests: Object.freeze([...layout.tests]),
     catalog: layout.catalog,
     alerting: layout.alerting,
     source,

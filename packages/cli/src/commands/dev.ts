@@ -6,10 +6,14 @@ import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { DATA_OPTIONS, dataOptions } from './preview.ts';
 
-/** The definition folders o11y.config.ts declares, and the folder of the catalogue they import. */
+/** The definition and tests folders o11y.config.ts declares, and the folder of the catalogue they import. */
 async function watchedFolders(root: string): Promise<string[]> {
   const layout = await loadProjectLayout(root);
-  return [...new Set([...layout.definitions, path.posix.dirname(layout.catalog)])];
+  // A tests folder inside a definitions folder is watched with it.
+  const tests = layout.tests.filter(
+    (dir) => !layout.definitions.some((parent) => dir.startsWith(`${parent}/`)),
+  );
+  return [...new Set([...layout.definitions, ...tests, path.posix.dirname(layout.catalog)])];
 }
 
 const HELP = `Usage: o11y dev [--prometheus-url <url>] [--from <time>] [--to <time>]

@@ -26,10 +26,11 @@ function formatsOf(lib: typeof import('@o11y/lint')) {
   } satisfies Formatters<LintResult, LintReportOptions>;
 }
 
-/** The project's model from its TypeScript definitions, through the build's loaders. */
+/** The project's model from its TypeScript definitions, through the build's loaders; no check reads a test. */
 async function projectModelOf(root: string, log: (line: string) => void) {
   const { loadDefinitions, projectModel } = await import('@o11y/build');
-  return projectModel({ root, definitions: await loadDefinitions(root), profile: 'default', log });
+  const definitions = await loadDefinitions(root, { tests: false });
+  return projectModel({ root, definitions, profile: 'default', log });
 }
 
 export const command: Command = {

@@ -352,6 +352,7 @@ function model(definitions: readonly Definition[], context: BuildContext): Parti
 export const emitter: Emitter = {
   name: 'prometheus',
   kinds: Object.values(KIND),
+  testKinds: [KIND.ruleTests],
   emit,
   verify,
   model,
