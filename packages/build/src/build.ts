@@ -138,6 +138,9 @@ export async function loadDefinitions(
   const definitions: Definition[] = [];
   const failures: Diagnostic[] = [];
   const reported = new Set<string>();
+  // What a tests module exports besides tests: taken from the definitions module that exports it too,
+  // as lint takes it, or an error.
+  const strays: { readonly candidate: Definition; readonly name: string; readonly file: string }[] = [];
   const modules = await projectModules(root, selection);
   const files = modules.map((module) => module.file);
   // A few imports in flight: the loader reads and transpiles the next modules while one evaluates. Not
@@ -181,14 +184,7 @@ export async function loadDefinitions(
       const value = exports[name];
       for (const candidate of Array.isArray(value) ? value : [value]) {
         if (isDefinition(candidate) && modules[index]!.test && !TEST_KINDS.has(kindOf(candidate))) {
-          const relative = path.relative(root, file).split(path.sep).join('/');
-          failures.push({
-            severity: 'error',
-            message: `${relative} is in a tests folder of o11y.config.ts and exports "${name}", a ${kindOf(candidate)}: lint, which does not read tests folders, would not see it`,
-            source: candidate.source,
-            id: 'build/test-module',
-            hint: 'define it in a definitions folder (and import it here), or take the folder out of tests',
-          });
+          strays.push({ candidate, name, file });
           continue;
         }
         if (isDefinition(candidate) && !seen.has(candidate)) {
@@ -197,6 +193,17 @@ export async function loadDefinitions(
         }
       }
     }
+  }
+  for (const { candidate, name, file } of strays) {
+    if (seen.has(candidate)) continue;
+    const relative = path.relative(root, file).split(path.sep).join('/');
+    failures.push({
+      severity: 'error',
+      message: `${relative} is in a tests folder of o11y.config.ts and exports "${name}", a ${kindOf(candidate)} no definitions module exports: lint, which does not read tests folders, would not see it`,
+      source: candidate.source,
+      id: 'build/test-module',
+      hint: 'define it in a definitions folder (and import it here), or take the folder out of tests',
+    });
   }
   if (failures.length > 0) throw new O11yErrors(failures);
   return definitions;
