@@ -99,20 +99,20 @@ async function modulesUnder(dirs: readonly string[]): Promise<Set<string>> {
 
 /**
  * The project's modules in a stable order (code points, not locale), each with whether it is in one of
- * the `tests` folders o11y.config.ts declares with defineProject (beside the definitions folders:
- * rules/, dashboards/, alertmanager/ by default).
+ * the `tests` folders o11y.config.ts declares with defineProject (inside or beside the definitions
+ * folders: rules/, dashboards/, alertmanager/ by default).
  */
 async function projectModules(
   root: string,
   { tests = true }: ModuleSelection,
 ): Promise<{ readonly file: string; readonly test: boolean }[]> {
   const layout = await loadProjectLayout(root);
-  const testModules = await modulesUnder(layout.tests.map((dir) => path.join(root, dir)));
-  const files = new Set(await modulesUnder(layout.definitions.map((dir) => path.join(root, dir))));
-  for (const file of testModules) files.add(file);
+  const testDirs = layout.tests.map((dir) => path.join(root, dir));
+  const folders = tests ? [...layout.definitions, ...layout.tests] : layout.definitions;
+  const files = await modulesUnder(folders.map((dir) => path.join(root, dir)));
   return [...files]
     .sort(compareCodePoints)
-    .map((file) => ({ file, test: testModules.has(file) }))
+    .map((file) => ({ file, test: testDirs.some((dir) => file.startsWith(`${dir}${path.sep}`)) }))
     .filter((module) => tests || !module.test);
 }
 
@@ -132,7 +132,9 @@ export async function loadDefinitions(
   {
     importModule = importOrganisationModule,
     ...selection
-  }: ModuleSelection & { readonly importModule?: (file: string) => Promise<Record<string, unknown>> } = {},
+  }: ModuleSelection & {
+    readonly importModule?: ((file: string) => Promise<Record<string, unknown>>) | undefined;
+  } = {},
 ): Promise<Definition[]> {
   const seen = new Set<Definition>();
   const definitions: Definition[] = [];
@@ -183,11 +185,10 @@ export async function loadDefinitions(
     for (const name of Object.keys(exports).sort(compareCodePoints)) {
       const value = exports[name];
       for (const candidate of Array.isArray(value) ? value : [value]) {
-        if (isDefinition(candidate) && modules[index]!.test && !TEST_KINDS.has(kindOf(candidate))) {
+        if (!isDefinition(candidate)) continue;
+        if (modules[index]!.test && !TEST_KINDS.has(kindOf(candidate)))
           strays.push({ candidate, name, file });
-          continue;
-        }
-        if (isDefinition(candidate) && !seen.has(candidate)) {
+        else if (!seen.has(candidate)) {
           seen.add(candidate);
           definitions.push(candidate);
         }
@@ -295,9 +296,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const verify = options.verify !== false;
   const timings = new Map<Stage, number>();
   const { definitions, config, alerting } = await timed(timings, 'load', async () => ({
-    definitions: await loadDefinitions(root, {
-      ...(options.importModule && { importModule: options.importModule }),
-    }),
+    definitions: await loadDefinitions(root, { importModule: options.importModule }),
     config: options.config ?? (await loadConfig(root)),
     alerting: options.alerting ?? (await loadProjectLayout(root)).alerting,
   }));
