@@ -4,17 +4,28 @@
 // assets from src/ and from dist/ alike), with `.ts` import specifiers rewritten to `.js`. Transpiling
 // only: `npm run typecheck` checks the types, on the sources. No source maps (they cost start-up time;
 // errors users see point at their own TypeScript). Deterministic and written atomically per file.
+//
+// The third-party packages package.json lists under `compile.bundle` are bundled, once, into
+// dist/bundled/<package>/<subpath>.js (esbuild, shared code in chunks, so every subpath the sources
+// import still shares one copy of its classes), and the sources' imports of them point there. The
+// Grafana foundation SDK is 276 modules; Node loads them one by one in 150 ms, at the start of every
+// command that reads a dashboard; bundled they load in 45 ms.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 // TypeScript 5's compiler API (the native typescript 7 that type-checks has none) transpiles, file by file.
 const ts = require('typescript-5');
+const esbuild = require('esbuild');
 
 const packageDir = process.cwd();
 const srcDir = path.join(packageDir, 'src');
 const distDir = path.join(packageDir, 'dist');
+const bundledDir = path.join(distDir, 'bundled');
+const bundledPackages =
+  JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')).compile?.bundle ?? [];
 // What the previous run wrote, so that a deleted source leaves no stale module behind.
 const manifestPath = path.join(distDir, '.compiled.json');
 
@@ -41,12 +52,78 @@ const verbatim = readdirSync(srcDir, { recursive: true, withFileTypes: true })
 const previous = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : [];
 const written = [];
 let failed = false;
+
+/** Writes `content` to dist/<relative> atomically and records it. */
+function emit(relative, content) {
+  const target = path.join(distDir, relative);
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(`${target}.tmp`, content);
+  renameSync(`${target}.tmp`, target);
+  written.push(relative.split(path.sep).join('/'));
+}
+
+/** The bundled module an import of `specifier` loads (relative to dist/), if its package is bundled. */
+function bundledModule(specifier) {
+  const name = bundledPackages.find((p) => specifier === p || specifier.startsWith(`${p}/`));
+  if (name === undefined) return undefined;
+  return path.posix.join('bundled', specifier === name ? `${name}/index` : specifier);
+}
+
+// Every bundled package's subpath some source imports: the bundle's entry points.
+const bundleEntries = new Set();
+
+/** A transformer that points the imports of bundled packages at their bundle, from dist/<output>. */
+function importsOfBundles(output) {
+  return (context) => {
+    const { factory } = context;
+    const relocated = (literal) => {
+      const module = bundledModule(literal.text);
+      if (module === undefined) return literal;
+      bundleEntries.add(literal.text);
+      const relative = path.posix.relative(path.posix.dirname(output), `${module}.js`);
+      return factory.createStringLiteral(relative.startsWith('.') ? relative : `./${relative}`);
+    };
+    const visit = (node) => {
+      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier))
+        return factory.updateImportDeclaration(
+          node,
+          node.modifiers,
+          node.importClause,
+          relocated(node.moduleSpecifier),
+          node.attributes,
+        );
+      if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+        return factory.updateExportDeclaration(
+          node,
+          node.modifiers,
+          node.isTypeOnly,
+          node.exportClause,
+          relocated(node.moduleSpecifier),
+          node.attributes,
+        );
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] &&
+        ts.isStringLiteral(node.arguments[0])
+      )
+        return factory.updateCallExpression(node, node.expression, node.typeArguments, [
+          relocated(node.arguments[0]),
+          ...node.arguments.slice(1),
+        ]);
+      return ts.visitEachChild(node, visit, context);
+    };
+    return (sourceFile) => ts.visitEachChild(sourceFile, visit, context);
+  };
+}
 for (const relative of sources) {
   const file = path.join(srcDir, relative);
+  const outputPath = relative.replace(/\.ts$/, '.js').split(path.sep).join('/');
   const output = ts.transpileModule(readFileSync(file, 'utf8'), {
     compilerOptions,
     fileName: path.posix.join('..', 'src', relative.split(path.sep).join('/')),
     reportDiagnostics: true,
+    transformers: { after: [importsOfBundles(outputPath)] },
   });
   for (const diagnostic of output.diagnostics ?? []) {
     failed = true;
@@ -54,18 +131,53 @@ for (const relative of sources) {
       `${path.relative(packageDir, file)}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`,
     );
   }
-  const target = path.join(distDir, relative.replace(/\.ts$/, '.js'));
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(`${target}.tmp`, output.outputText);
-  renameSync(`${target}.tmp`, target);
-  written.push(path.relative(distDir, target).split(path.sep).join('/'));
+  emit(outputPath, output.outputText);
 }
-for (const relative of verbatim) {
-  const target = path.join(distDir, relative);
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(`${target}.tmp`, readFileSync(path.join(srcDir, relative)));
-  renameSync(`${target}.tmp`, target);
-  written.push(path.relative(distDir, target).split(path.sep).join('/'));
+for (const relative of verbatim) emit(relative, readFileSync(path.join(srcDir, relative)));
+if (bundleEntries.size > 0) {
+  // Each entry re-exports by name what Node's import of the module gives (a CommonJS module's named
+  // exports are found by Node's lexer; esbuild alone would give such a module only a default export).
+  const fromPackage = createRequire(path.join(packageDir, 'package.json'));
+  const entries = new Map();
+  for (const specifier of [...bundleEntries].sort()) {
+    const names = Object.keys(await import(pathToFileURL(fromPackage.resolve(specifier)).href))
+      // `__esModule` is CommonJS's interop marker, not an export.
+      .filter((name) => name !== 'default' && name !== '__esModule')
+      .sort();
+    entries.set(specifier, `export { ${names.join(', ')} } from ${JSON.stringify(specifier)};\n`);
+  }
+  const bundle = await esbuild.build({
+    entryPoints: [...entries.keys()].map((specifier) => ({
+      in: `bundle-entry:${specifier}`,
+      out: bundledModule(specifier).slice('bundled/'.length),
+    })),
+    plugins: [
+      {
+        name: 'bundle-entries',
+        setup(build) {
+          build.onResolve({ filter: /^bundle-entry:/ }, (args) => ({
+            path: args.path,
+            namespace: 'bundle-entry',
+          }));
+          build.onLoad({ filter: /.*/, namespace: 'bundle-entry' }, (args) => ({
+            contents: entries.get(args.path.slice('bundle-entry:'.length)),
+            resolveDir: packageDir,
+          }));
+        },
+      },
+    ],
+    absWorkingDir: packageDir,
+    outdir: bundledDir,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  for (const file of bundle.outputFiles) emit(path.relative(distDir, file.path), file.contents);
 }
 for (const stale of previous)
   if (!written.includes(stale)) rmSync(path.join(distDir, stale), { force: true });
