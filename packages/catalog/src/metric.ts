@@ -42,6 +42,23 @@ export function job<const N extends string>(
   return Object.freeze({ name, scrapeInterval: spec.scrapeInterval, instances: spec.instances, source });
 }
 
+const longestScrapes = new WeakMap<readonly Job[], number>();
+
+/**
+ * The longest scrape interval of `jobs`, in milliseconds (0 for none). A metric's jobs are read by
+ * every SLO and rule of that metric, and a metric every service exposes has a job per service: the
+ * list is measured once, not once per reader.
+ */
+export function longestScrapeIntervalMs(jobs: readonly Job[]): number {
+  let longest = longestScrapes.get(jobs);
+  if (longest === undefined) {
+    longest = 0;
+    for (const j of jobs) longest = Math.max(longest, parseDuration(j.scrapeInterval));
+    longestScrapes.set(jobs, longest);
+  }
+  return longest;
+}
+
 function isValidLabelValue(value: string): boolean {
   return value.length > 0;
 }
@@ -517,20 +534,27 @@ function jobsRead(expr: Expr): readonly Job[] {
     const series = node.type === 'selector' ? seriesOfNode(node) : undefined;
     if (series) lists.add(series.declaration.jobs);
   }
-  // One list (a rule of one metric, the usual case): sorted once, however many rules read it.
-  if (lists.size === 1) {
-    const [only] = lists;
-    let sorted = sortedJobs.get(only!);
-    if (!sorted) {
-      sorted = sortJobs(only!);
-      sortedJobs.set(only!, sorted);
+  // Memoised by the lists read, in reading order: the rules that read the same metrics (one metric
+  // in the usual case) share one sorted list, however many jobs each metric has.
+  let memo = jobsMemo;
+  for (const list of lists) {
+    let next = memo.next.get(list);
+    if (!next) {
+      next = { next: new WeakMap() };
+      memo.next.set(list, next);
     }
-    return sorted;
+    memo = next;
   }
-  return sortJobs([...lists].flat());
+  memo.sorted ??= sortJobs([...lists].flat());
+  return memo.sorted;
 }
 
-const sortedJobs = new WeakMap<readonly Job[], readonly Job[]>();
+/** A trie of job lists, held weakly: an entry lives as long as the catalogue's lists it is keyed by. */
+interface JobsMemo {
+  readonly next: WeakMap<readonly Job[], JobsMemo>;
+  sorted?: readonly Job[];
+}
+const jobsMemo: JobsMemo = { next: new WeakMap() };
 
 /** Distinct by name, in name order. */
 function sortJobs(jobs: readonly Job[]): readonly Job[] {

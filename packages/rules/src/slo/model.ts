@@ -1,4 +1,4 @@
-import type { InstantVector } from '@o11y/catalog';
+import { type InstantVector, longestScrapeIntervalMs } from '@o11y/catalog';
 import { type Definition, type Duration, O11yError, parseDuration, type SourceLocation } from '@o11y/core';
 import type { RuleGroup } from '../group.ts';
 import { isValidLabelName } from '../labels.ts';
@@ -180,10 +180,9 @@ export function sloModel(
       }
     }
   }
-  const scrapeIntervalMs = Math.max(
-    ...options.sli.declarations.flatMap((d) => d.jobs.map((j) => parseDuration(j.scrapeInterval))),
-    0,
-  );
+  let scrapeIntervalMs = 0;
+  for (const d of options.sli.declarations)
+    scrapeIntervalMs = Math.max(scrapeIntervalMs, longestScrapeIntervalMs(d.jobs));
   const windows = alertWindows(options.alerting?.windows ?? defaultWindows(periodMs), {
     objective,
     periodMs,
