@@ -136,29 +136,36 @@ export type Node =
 export const COMPARISON_OPS: readonly BinaryOp[] = ['==', '!=', '>', '<', '>=', '<='];
 export const SET_OPS: readonly BinaryOp[] = ['and', 'or', 'unless'];
 
-/** Every node of a tree, depth first, parents before children. */
-export function* walk(node: Node): Generator<Node> {
-  yield node;
-  switch (node.type) {
-    case 'matrix':
-      yield* walk(node.selector);
-      break;
-    case 'subquery':
-    case 'unary':
-      yield* walk(node.expr);
-      break;
-    case 'call':
-      for (const arg of node.args) yield* walk(arg);
-      break;
-    case 'aggregate':
-      if (node.param) yield* walk(node.param);
-      yield* walk(node.expr);
-      break;
-    case 'binary':
-      yield* walk(node.lhs);
-      yield* walk(node.rhs);
-      break;
-    default:
-      break;
+/**
+ * Every node of a tree, depth first, parents before children. One generator and a stack, not one
+ * generator per node: the builders walk every expression they make, and each level of a recursive
+ * `yield*` allocated its own generator and passed every node below it up through each level.
+ */
+export function* walk(root: Node): Generator<Node> {
+  const pending: Node[] = [root];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    yield node;
+    // Children pushed last first, so that they are taken in order.
+    switch (node.type) {
+      case 'matrix':
+        pending.push(node.selector);
+        break;
+      case 'subquery':
+      case 'unary':
+        pending.push(node.expr);
+        break;
+      case 'call':
+        for (let i = node.args.length - 1; i >= 0; i--) pending.push(node.args[i]!);
+        break;
+      case 'aggregate':
+        pending.push(node.expr);
+        if (node.param) pending.push(node.param);
+        break;
+      case 'binary':
+        pending.push(node.rhs, node.lhs);
+        break;
+      default:
+        break;
+    }
   }
 }
