@@ -43,7 +43,9 @@ export function narrowLabel(
   matchers: readonly NodeOf<'VectorSelector'>['matchers'][number][],
 ): LabelBound {
   if (spec.kind === 'values') {
-    let values = [...spec.values];
+    // The listed values themselves until a matcher narrows them (a filter makes a new list): `job`
+    // lists every service's job, and a copy per selector grew with the square of the services.
+    let values: readonly string[] = spec.values;
     for (const m of matchers) {
       if (m.op === '=') values = values.filter((v) => v === m.value);
       else if (m.op === '!=') values = values.filter((v) => v !== m.value);
