@@ -71,6 +71,8 @@ function bundledModule(specifier) {
 
 // Every bundled package's subpath some source imports: the bundle's entry points.
 const bundleEntries = new Set();
+// What dist/ receives, [path relative to dist/, content], written once everything compiled.
+const compiled = [];
 
 /** A transformer that points the imports of bundled packages at their bundle, from dist/<output>. */
 function importsOfBundles(output) {
@@ -131,9 +133,10 @@ for (const relative of sources) {
       `${path.relative(packageDir, file)}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`,
     );
   }
-  emit(outputPath, output.outputText);
+  compiled.push([outputPath, output.outputText]);
 }
-for (const relative of verbatim) emit(relative, readFileSync(path.join(srcDir, relative)));
+// The bundle before any module is written: a failed bundle leaves dist/ as it was, with no module
+// pointing at a bundle that is not there.
 if (bundleEntries.size > 0) {
   // Each entry re-exports by name what Node's import of the module gives (a CommonJS module's named
   // exports are found by Node's lexer; esbuild alone would give such a module only a default export).
@@ -177,8 +180,10 @@ if (bundleEntries.size > 0) {
     write: false,
     logLevel: 'silent',
   });
-  for (const file of bundle.outputFiles) emit(path.relative(distDir, file.path), file.contents);
+  for (const file of bundle.outputFiles) compiled.push([path.relative(distDir, file.path), file.contents]);
 }
+for (const [relative, content] of compiled) emit(relative, content);
+for (const relative of verbatim) emit(relative, readFileSync(path.join(srcDir, relative)));
 for (const stale of previous)
   if (!written.includes(stale)) rmSync(path.join(distDir, stale), { force: true });
 writeFileSync(manifestPath, `${JSON.stringify(written, null, 2)}\n`);

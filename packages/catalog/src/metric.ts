@@ -54,7 +54,8 @@ export function longestScrapeIntervalMs(jobs: readonly Job[]): number {
   if (longest === undefined) {
     longest = 0;
     for (const j of jobs) longest = Math.max(longest, parseDuration(j.scrapeInterval));
-    longestScrapes.set(jobs, longest);
+    // Only a list that cannot change keeps its answer (a declaration's jobs are frozen).
+    if (Object.isFrozen(jobs)) longestScrapes.set(jobs, longest);
   }
   return longest;
 }

@@ -23,7 +23,7 @@ function name(node: Node): string {
 
 describe('walk', () => {
   it('visits every kind of node depth first, parents before children, left to right', () => {
-    // topk(5, rate(a[5m])) / -(max_over_time(b[1h:1m]) + c), with the escape hatch's raw PromQL.
+    // topk(5, rate(a[5m])) / -(max_over_time(b[1h:1m]) + clamp(c, 0, d)), d the escape hatch's raw PromQL.
     const tree: Node = {
       type: 'binary',
       op: '/',

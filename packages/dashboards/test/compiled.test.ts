@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -45,13 +45,21 @@ describe('the compiled package and the foundation SDK', () => {
     expect(JSON.parse(output)).toEqual([]);
   });
 
-  it('shares one copy of what two subpaths both export', async () => {
-    // dashboard and common both reach the SDK's cog builders: one chunk, so one class.
-    const dashboard = await import(pathToFileURL(path.join(bundled, 'dashboard.js')).href);
-    const timeseries = await import(pathToFileURL(path.join(bundled, 'timeseries.js')).href);
-    const panel = new timeseries.PanelBuilder();
-    expect(panel).toBeInstanceOf(Object);
-    const built = new dashboard.DashboardBuilder('shared').withPanel(panel).build();
-    expect(built.panels?.[0]).toMatchObject({ type: 'timeseries' });
+  it('holds each of the SDK’s modules once, however many subpaths reach it', () => {
+    // esbuild wraps each CommonJS module it bundles as `"<its path>"(exports, module)`: a module
+    // in two files would be two copies of its classes.
+    const wrapped = /"([^"]*grafana-foundation-sdk[^"]*\.js)"\(exports/g;
+    const modules = readdirSync(path.join(packageDir, 'dist', 'bundled'), {
+      recursive: true,
+      encoding: 'utf8',
+    })
+      .filter((file) => file.endsWith('.js'))
+      .flatMap((file) =>
+        [...readFileSync(path.join(packageDir, 'dist', 'bundled', file), 'utf8').matchAll(wrapped)].map(
+          (match) => match[1]!,
+        ),
+      );
+    expect(modules.length).toBeGreaterThan(100);
+    expect(modules.filter((module, i) => modules.indexOf(module) !== i)).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
-import { createRequire } from 'node:module';
 import * as alerting from '@grafana/grafana-foundation-sdk/alerting';
-import type * as Expr from '@grafana/grafana-foundation-sdk/expr';
+import {
+  TypeMathBuilder,
+  TypeReduceBuilder,
+  TypeThresholdBuilder,
+} from '@grafana/grafana-foundation-sdk/expr';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type { BinaryNode, Node } from '@o11y/catalog';
 import { toPromQL } from '@o11y/catalog';
@@ -19,12 +22,6 @@ import {
 } from '@o11y/core';
 import { type AlertingRule, alertEvaluator, plan, type RuleGroup } from '@o11y/rules';
 import { DATASOURCE_UIDS } from '../emit/provisioning.ts';
-
-// The expression builders bring Grafana's v2 dashboard schemas with them (a twentieth of a second to
-// load): they are loaded when the first Grafana-managed alert is built, not by every command.
-let exprModule: typeof Expr | undefined;
-const expr = () =>
-  (exprModule ??= createRequire(import.meta.url)('@grafana/grafana-foundation-sdk/expr') as typeof Expr);
 
 /** Grafana's server-side expressions are queries against this pseudo-datasource. */
 const EXPRESSIONS = { type: '__expr__', uid: '__expr__' } as const;
@@ -85,7 +82,6 @@ export function comparisonOf(node: Node): { type: ThresholdType; value: number }
 }
 
 function conditionQuery(rule: AlertingRule): alerting.QueryBuilder {
-  const { TypeMathBuilder, TypeThresholdBuilder } = expr();
   const comparison = comparisonOf(rule.expr.node);
   const model = comparison
     ? new TypeThresholdBuilder()
@@ -154,7 +150,6 @@ function ruleBuilder(
   folder: AlertFolder,
   title: string,
 ): alerting.RuleBuilder {
-  const { TypeReduceBuilder } = expr();
   const query = new prometheus.DataqueryBuilder()
     .refId('A')
     .datasource({ type: 'prometheus', uid: DATASOURCE_UIDS.prometheus })
