@@ -71,10 +71,6 @@ async function lintWithoutIndex(model: ProjectModel, config: LintConfig) {
     return {
       ...shape,
       ShapeResolver: UnindexedResolver,
-      selectorShape: (
-        node: Parameters<typeof shape.selectorShape>[0],
-        series: Parameters<typeof shape.selectorShape>[1],
-      ) => new UnindexedResolver(() => series).shape(node),
     };
   });
   try {

@@ -12,5 +12,5 @@ export {
 } from './grafana.ts';
 export { PromQLParseError, parse, parseAll, parseErrors, prettify } from './parse.ts';
 export { type RuleFileProblem, type RuleFileTree, ruleFileTrees, validateRuleFiles } from './rules.ts';
-export { aggregations, children, functionsUsed, selectors, walk } from './walk.ts';
+export { aggregations, functionsUsed, selectors, walk } from './walk.ts';
 export { init, type ParserOptions } from './wasm.ts';

@@ -2,38 +2,46 @@ import { compareCodePoints } from '@o11y/core';
 import type { Aggregate, Node, VectorSelector } from './ast.ts';
 
 /**
- * The direct children of a node, duration expressions included. A range selector's offset belongs to
- * its vector selector (as upstream models it), so it comes before the range.
+ * Calls `visit` on each direct child of a node, duration expressions included, in source order: a
+ * range selector's offset belongs to its vector selector (as upstream models it), so it comes before
+ * the range. No list per node: a walk visits every node of every expression of a project.
  */
-export function children(node: Node): Node[] {
+function eachChild(node: Node, visit: (child: Node) => void): void {
   switch (node.type) {
     case 'Aggregate':
       // `topk(5, x)`, `count_values("l", x)`: the parameter is written first.
-      return node.param ? [node.param, node.expr] : [node.expr];
+      if (node.param) visit(node.param);
+      visit(node.expr);
+      return;
     case 'Binary':
     case 'DurationBinary':
-      return [node.lhs, node.rhs];
+      visit(node.lhs);
+      visit(node.rhs);
+      return;
     case 'Call':
     case 'DurationCall':
-      return [...node.args];
+      for (const arg of node.args) visit(arg);
+      return;
     case 'MatrixSelector':
-      return present([node.selector, node.rangeExpr]);
+      visit(node.selector);
+      if (node.rangeExpr) visit(node.rangeExpr);
+      return;
     case 'Subquery':
-      return present([node.expr, node.rangeExpr, node.stepExpr, node.offsetExpr]);
+      visit(node.expr);
+      for (const child of [node.rangeExpr, node.stepExpr, node.offsetExpr]) if (child) visit(child);
+      return;
     case 'VectorSelector':
-      return present([node.offsetExpr]);
+      if (node.offsetExpr) visit(node.offsetExpr);
+      return;
     case 'DurationUnary':
     case 'Paren':
     case 'Unary':
-      return [node.expr];
+      visit(node.expr);
+      return;
     case 'Number':
     case 'String':
-      return [];
+      return;
   }
-}
-
-function present(nodes: ReadonlyArray<Node | undefined>): Node[] {
-  return nodes.filter((node): node is Node => node !== undefined);
 }
 
 /**
@@ -42,10 +50,10 @@ function present(nodes: ReadonlyArray<Node | undefined>): Node[] {
  */
 export function walk(root: Node, visit: (node: Node, ancestors: readonly Node[]) => unknown): void {
   const ancestors: Node[] = [];
-  const step = (node: Node) => {
+  const step = (node: Node): void => {
     if (visit(node, ancestors) === false) return;
     ancestors.push(node);
-    for (const child of children(node)) step(child);
+    eachChild(node, step);
     ancestors.pop();
   };
   step(root);

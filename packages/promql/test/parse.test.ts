@@ -326,6 +326,33 @@ describe('helpers', () => {
     });
     expect(seen).toEqual(['Binary', '.Aggregate', '..Call', '.Call']);
   });
+
+  it('visits the children of every kind of node in source order', () => {
+    const seen: string[] = [];
+    walk(
+      tree('topk(3, -rate(a[5m] offset 1m)) or on() max_over_time((c)[1h:5m] offset 10m) > bool vector(1)'),
+      (node, ancestors) => {
+        const named = node.type === 'VectorSelector' ? `:${node.name}` : '';
+        seen.push(`${'.'.repeat(ancestors.length)}${node.type}${named}`);
+      },
+    );
+    expect(seen).toEqual([
+      'Binary',
+      '.Aggregate',
+      '..Number',
+      '..Unary',
+      '...Call',
+      '....MatrixSelector',
+      '.....VectorSelector:a',
+      '.Binary',
+      '..Call',
+      '...Subquery',
+      '....Paren',
+      '.....VectorSelector:c',
+      '..Call',
+      '...Number',
+    ]);
+  });
 });
 
 describe('platform-defined upstream behaviour', () => {

@@ -82,12 +82,21 @@ type Matcher = NodeOf<'VectorSelector'>['matchers'][number];
  * of them together. With it a selector costs the same whatever the number of services.
  */
 interface SeriesIndex {
-  /** Per label: where each listed value stands in its list (a list may repeat a value). */
-  readonly positions: ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>;
+  /** The series' labels in the catalogue's order. */
+  readonly labels: readonly IndexedLabel[];
   readonly instancesByJob: ReadonlyMap<string, number>;
   /** The listed jobs' target counts, largest first, summed: `[k]` is the targets of the k largest. */
   readonly largestTargets: readonly number[];
   readonly parts?: PartsIndex;
+}
+
+interface IndexedLabel {
+  readonly name: string;
+  readonly spec: LabelSpec;
+  /** Where each listed value stands in the list (a list may repeat a value). */
+  readonly positions?: ReadonlyMap<string, readonly number[]>;
+  /** The bound when no matcher is on the label: what most labels of most selectors take. */
+  readonly unmatched: LabelBound;
 }
 
 interface PartsIndex {
@@ -116,6 +125,7 @@ interface NarrowedLabel {
 }
 
 const EMPTY: readonly number[] = [];
+const NO_MATCHERS: readonly Matcher[] = [];
 const indexes = new WeakMap<KnownSeries, SeriesIndex | undefined>();
 
 /** Appends `value` to the list of `key`, making the list on the first. */
@@ -137,19 +147,19 @@ function indexOf(series: KnownSeries): SeriesIndex | undefined {
 }
 
 function buildIndex(series: KnownSeries): SeriesIndex | undefined {
-  const positions = new Map<string, Map<string, number[]>>();
-  for (const [name, spec] of Object.entries(series.specs)) {
-    if (spec.kind !== 'values') continue;
-    const at = new Map<string, number[]>();
-    for (const [i, value] of spec.values.entries()) push(at, value, i);
-    positions.set(name, at);
-  }
+  const labels = Object.entries(series.specs).map(([name, spec]): IndexedLabel => {
+    const unmatched = narrowLabel(spec, NO_MATCHERS);
+    if (spec.kind !== 'values') return { name, spec, unmatched };
+    const positions = new Map<string, number[]>();
+    for (const [i, value] of spec.values.entries()) push(positions, value, i);
+    return { name, spec, positions, unmatched };
+  });
   const instancesByJob = new Map<string, number>();
   for (const s of series.scrapedBy) instancesByJob.set(s.job, (instancesByJob.get(s.job) ?? 0) + s.instances);
   const jobSpec = series.specs.job;
   const listed = jobSpec?.kind === 'values' ? new Set(jobSpec.values) : [];
   const largestTargets = prefixSums([...listed].map((job) => instancesByJob.get(job) ?? 0));
-  if (!series.parts) return { positions, instancesByJob, largestTargets };
+  if (!series.parts) return { labels, instancesByJob, largestTargets };
 
   const listing = new Map<string, Map<string, number[]>>();
   const unlisted = new Map<string, number[]>();
@@ -179,7 +189,7 @@ function buildIndex(series: KnownSeries): SeriesIndex | undefined {
       series.parts.flatMap((part, i) => (name in part.specs ? [] : [i])),
     );
   return {
-    positions,
+    labels,
     instancesByJob,
     largestTargets,
     parts: {
@@ -219,13 +229,8 @@ function allowedValues(matchers: readonly Matcher[]): readonly string[] | undefi
  * `narrowLabel` without walking the whole list when the matchers name the values: only the listed
  * values they name are narrowed, in the list's order.
  */
-function narrowIndexed(
-  spec: LabelSpec,
-  matchers: readonly Matcher[],
-  positions: ReadonlyMap<string, readonly number[]> | undefined,
-): LabelBound {
+function narrowIndexed({ spec, positions }: IndexedLabel, matchers: readonly Matcher[]): LabelBound {
   if (spec.kind !== 'values' || !positions) return narrowLabel(spec, matchers);
-  if (matchers.length === 0) return { count: spec.values.length, values: spec.values };
   const allowed = allowedValues(matchers);
   if (allowed === undefined) return narrowLabel(spec, matchers);
   const at = allowed.flatMap((value) => positions.get(value) ?? EMPTY).sort((a, b) => a - b);
@@ -244,12 +249,19 @@ function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
   return out;
 }
 
-function matchersOn(node: NodeOf<'VectorSelector'>, name: string): Matcher[] {
-  return node.matchers.filter((m) => m.name === name);
+/** The selector's matchers on one label: one shared empty list for the many labels a selector leaves alone. */
+function matchersOn(node: NodeOf<'VectorSelector'>, name: string): readonly Matcher[] {
+  let on: Matcher[] | undefined;
+  for (const m of node.matchers) {
+    if (m.name !== name) continue;
+    if (on) on.push(m);
+    else on = [m];
+  }
+  return on ?? NO_MATCHERS;
 }
 
 /** A selector's series: product of the label bounds, capped by every joint cap that applies. */
-export function selectorShape(node: NodeOf<'VectorSelector'>, series: KnownSeries): Shape {
+function selectorShape(node: NodeOf<'VectorSelector'>, series: KnownSeries): Shape {
   return narrowedShape(node, series, indexOf(series));
 }
 
@@ -259,14 +271,16 @@ function narrowedShape(
   index: SeriesIndex | undefined,
 ): Shape {
   const labels = new Map<string, LabelBound>();
-  for (const [name, spec] of Object.entries(series.specs)) {
-    const matchers = matchersOn(node, name);
-    labels.set(
-      name,
-      index ? narrowIndexed(spec, matchers, index.positions.get(name)) : narrowLabel(spec, matchers),
-    );
-  }
-  let total = product([...labels.values()].map((b) => b.count));
+  if (index)
+    for (const label of index.labels) {
+      const matchers = matchersOn(node, label.name);
+      labels.set(label.name, matchers.length === 0 ? label.unmatched : narrowIndexed(label, matchers));
+    }
+  else
+    for (const [name, spec] of Object.entries(series.specs))
+      labels.set(name, narrowLabel(spec, matchersOn(node, name)));
+  let total = 1;
+  for (const bound of labels.values()) total *= bound.count;
   const apply = (cap: JointCap) => {
     const { inside, max } = capBound(cap, (l) => labels.get(l)?.count ?? 1);
     if (inside > max) total = (total / inside) * max;

@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '@o11y/core';
-import { push, ShapeResolver, selectorShape } from '../../analysis/shape.ts';
+import { push, ShapeResolver } from '../../analysis/shape.ts';
 import { nodesOf } from '../../analysis/visit.ts';
 import { defineCheck } from '../../check.ts';
 import type { LintProject } from '../../project.ts';
@@ -83,7 +83,7 @@ ranges written as \`$__rate_interval\` are left to Grafana, which sizes them fro
             [interval, source] = [evaluation, `the evaluation interval of group ${group.name}`];
         }
       } else {
-        const listed = selectorShape(node.selector, series).labels.get('job')?.values;
+        const listed = project.shapes.shape(node.selector).labels.get('job')?.values;
         const { scrape, job } = slowestScrape(project, series, listed);
         if (scrape > 0) [interval, source] = [scrape, `the scrape interval of job ${job}`];
       }
