@@ -26,24 +26,25 @@ export function nodesOf<K extends Node['type']>(
   return visits as readonly Visit<NodeOf<K>>[];
 }
 
-/** A node's ancestors as a chain up to the root, shared by every visit below the node. */
-interface Chain {
-  readonly node: Node;
-  readonly up: Chain | undefined;
-}
-
-/** A found node; its ancestors are copied out of the shared chain only when a check reads them. */
+/**
+ * A found node. Its ancestors are found again when a check reads them (two checks do, for some
+ * nodes): keeping a copy per found node, or a chain of them, was most of what a project's walks kept.
+ */
 class FoundVisit<N extends Node> implements Visit<N> {
   constructor(
     readonly expression: Expression,
     readonly node: N,
-    private readonly chain: Chain | undefined,
   ) {}
 
   get ancestors(): readonly Node[] {
-    const ancestors: Node[] = [];
-    for (let link = this.chain; link; link = link.up) ancestors.push(link.node);
-    return ancestors.reverse();
+    let path: readonly Node[] | undefined;
+    const { parsed } = this.expression;
+    if (parsed.ok)
+      walk(parsed.expr, (node, ancestors) => {
+        if (path) return false;
+        if (node === this.node) path = [...ancestors];
+      });
+    return path ?? [];
   }
 }
 
@@ -51,15 +52,8 @@ function walkFor<K extends Node['type']>(type: K, expressions: readonly Expressi
   const found: Visit<NodeOf<K>>[] = [];
   for (const expression of expressions) {
     if (!expression.parsed.ok) continue;
-    // chains[i] links ancestors[i] up to the root, made when a found node first needs it. A copy of
-    // the ancestors per found node was most of what a project's walks kept.
-    const chains: Chain[] = [];
-    walk(expression.parsed.expr, (node, ancestors) => {
-      if (node.type !== type) return;
-      let valid = ancestors.length;
-      while (valid > 0 && chains[valid - 1]?.node !== ancestors[valid - 1]) valid--;
-      for (let i = valid; i < ancestors.length; i++) chains[i] = { node: ancestors[i]!, up: chains[i - 1] };
-      found.push(new FoundVisit(expression, node as NodeOf<K>, chains[ancestors.length - 1]));
+    walk(expression.parsed.expr, (node) => {
+      if (node.type === type) found.push(new FoundVisit(expression, node as NodeOf<K>));
     });
   }
   return found;
