@@ -14,7 +14,6 @@ describe('toYaml', () => {
   });
 
   it('keeps documents apart that JSON cannot tell apart', () => {
-    // Printed in this order, a cache keyed by plain JSON would hand NaN's text to null, -0's to 0.
     expect(toYaml({ value: Number.NaN })).toBe('value: .nan\n');
     expect(toYaml({ value: null })).toBe('value: null\n');
     expect(toYaml({ value: Number.POSITIVE_INFINITY })).toBe('value: .inf\n');
