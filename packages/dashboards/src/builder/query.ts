@@ -29,6 +29,7 @@ export class PromQuery {
   readonly source: SourceLocation;
   /** `options.fixedWindow` in its canonical spelling (`60m` → `1h`), as the typed ranges are written. */
   readonly fixedWindow: string | undefined;
+  private printed: string | undefined;
 
   constructor(
     expr: InstantVector,
@@ -45,8 +46,10 @@ export class PromQuery {
     if (this.fixedWindow) checkFixedWindow(expr, this.fixedWindow, source);
   }
 
+  /** Printed once: the dashboard's well-formedness check and its JSON both read it. */
   get promql(): string {
-    return toPromQL(this.expr);
+    if (this.printed === undefined) this.printed = toPromQL(this.expr);
+    return this.printed;
   }
 
   /** Written through the raw-PromQL escape hatch somewhere in the expression. */
