@@ -9,6 +9,7 @@ import {
   DIST,
   type Diagnostic,
   type Emitter,
+  flatString,
   importOrganisationModule,
   isDefinition,
   kindOf,
@@ -269,6 +270,8 @@ async function emitAll(definitions: readonly Definition[], context: BuildContext
   for (const emitter of emitters) {
     try {
       const own = await emitter.emit(byEmitter.get(emitter)!, context);
+      // Kept to the end of the build: flat strings, not the trees of pieces their printers built.
+      for (const artifact of own) flatString(artifact.content);
       emitted.set(emitter, own);
       artifacts.push(...own);
     } catch (error) {

@@ -14,4 +14,5 @@ export * from './processes.ts';
 export * from './project.ts';
 export * from './random.ts';
 export * from './source.ts';
+export * from './strings.ts';
 export * from './tools.ts';

@@ -1,4 +1,4 @@
-import { compareCodePoints } from '@o11y/core';
+import { compareCodePoints, flatString } from '@o11y/core';
 import type { BinaryNode, BinaryOp, Matcher, Node, SelectorNode } from './ast.ts';
 
 /**
@@ -7,13 +7,18 @@ import type { BinaryNode, BinaryOp, Matcher, Node, SelectorNode } from './ast.ts
  * operator precedence needs them and matchers sorted.
  */
 export function printNode(node: Node): string {
+  // Kept by the rules and queries that print it, to the end of the build: flat, not a tree of pieces.
+  return flatString(print(node));
+}
+
+function print(node: Node): string {
   switch (node.type) {
     case 'selector':
       return printSelector(node) + printOffset(node.offset);
     case 'matrix':
       return `${printSelector(node.selector)}[${node.range}]${printOffset(node.selector.offset)}`;
     case 'subquery': {
-      const inner = needsParensAsOperand(node.expr) ? `(${printNode(node.expr)})` : printNode(node.expr);
+      const inner = needsParensAsOperand(node.expr) ? `(${print(node.expr)})` : print(node.expr);
       return `${inner}[${node.range}:${node.step ?? ''}]${printOffset(node.offset)}`;
     }
     case 'number':
@@ -21,18 +26,18 @@ export function printNode(node: Node): string {
     case 'string':
       return quote(node.value);
     case 'call':
-      return `${node.func}(${node.args.map(printNode).join(', ')})`;
+      return `${node.func}(${node.args.map(print).join(', ')})`;
     case 'aggregate': {
       const grouping = node.grouping ? ` ${node.grouping.mode} (${node.grouping.labels.join(', ')}) ` : '';
-      const param = node.param ? `${printNode(node.param)}, ` : '';
-      return `${node.op}${grouping}(${param}${printNode(node.expr)})`;
+      const param = node.param ? `${print(node.param)}, ` : '';
+      return `${node.op}${grouping}(${param}${print(node.expr)})`;
     }
     case 'binary':
       return printBinary(node);
     case 'unary': {
       const operand = node.expr;
       const wrap = needsParensAsOperand(operand) && !(operand.type === 'binary' && operand.op === '^');
-      return `-${wrap ? `(${printNode(operand)})` : printNode(operand)}`;
+      return `-${wrap ? `(${print(operand)})` : print(operand)}`;
     }
     case 'raw':
       return node.promql;
@@ -76,7 +81,7 @@ function printBinary(node: BinaryNode): string {
   const precedence = PRECEDENCE[node.op];
   const rightAssociative = node.op === '^';
   const side = (child: Node, isLeft: boolean): string => {
-    const text = printNode(child);
+    const text = print(child);
     if (child.type === 'binary') {
       const childPrecedence = PRECEDENCE[child.op];
       const sameLevelNeedsParens = rightAssociative ? isLeft : !isLeft;
