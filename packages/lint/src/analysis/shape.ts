@@ -67,9 +67,10 @@ export function narrowLabel(
   return { count };
 }
 
-function product(values: Iterable<number>): number {
+/** The product of each item's count, without a list of the counts. */
+function product<T>(items: Iterable<T>, count: (item: T) => number): number {
   let total = 1;
-  for (const v of values) total *= v;
+  for (const item of items) total *= count(item);
   return total;
 }
 
@@ -279,8 +280,7 @@ function narrowedShape(
   else
     for (const [name, spec] of Object.entries(series.specs))
       labels.set(name, narrowLabel(spec, matchersOn(node, name)));
-  let total = 1;
-  for (const bound of labels.values()) total *= bound.count;
+  let total = product(labels.values(), (bound) => bound.count);
   const apply = (cap: JointCap) => {
     const { inside, max } = capBound(cap, (l) => labels.get(l)?.count ?? 1);
     if (inside > max) total = (total / inside) * max;
@@ -495,7 +495,7 @@ function replacedLabel(shape: Shape, [replacement, source, regex]: readonly Node
 
 /** `label_join(v, dst, separator, src…)`: at most one value per combination of the sources. */
 function joinedLabel(shape: Shape, sources: readonly Node[]): LabelBound {
-  return { count: product(sources.map((s) => shape.labels.get(stringArg(s) ?? '')?.count ?? 1)) };
+  return { count: product(sources, (s) => shape.labels.get(stringArg(s) ?? '')?.count ?? 1) };
 }
 
 /**
@@ -613,7 +613,10 @@ export class ShapeResolver {
       if (input.open)
         for (const name of node.grouping) if (!labels.has(name)) labels.set(name, { count: Infinity });
     }
-    const groups = Math.min(input.series, product([...labels.values()].map((b) => b.count)));
+    const groups = Math.min(
+      input.series,
+      product(labels.values(), (b) => b.count),
+    );
     const open = node.without && input.open;
     const base = { value: 'vector' as const, open, complete: input.complete, kind: 'gauge' as const };
     switch (node.op) {

@@ -38,8 +38,8 @@ beforeAll(async () => {
 
 describe('nodesOf', () => {
   it('gives each found node the ancestors the walk passed it, outermost first', () => {
-    // The ancestors are a chain shared by siblings and copied out when read: every kind of node, at
-    // every depth, after siblings at other depths, must still read the walk's own list.
+    // A visit finds its ancestors again when they are read: every kind of node, at every depth,
+    // after siblings at other depths, must read the list the walk itself passed.
     for (const type of TYPES) {
       const expected: { node: Node; ancestors: Node[] }[] = [];
       for (const { parsed } of expressions)
