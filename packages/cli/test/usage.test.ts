@@ -71,6 +71,22 @@ describe('every verb', () => {
     }
   });
 
+  it("o11y lint of the sample imports the organisation's modules compiled, without tsx", () => {
+    const { status, loaded } = loadedModules(['lint'], repoRoot);
+    expect(status).toBe(0);
+    const compiled = loaded.filter((url) => url.includes('/node_modules/.cache/o11y/modules/'));
+    for (const definitions of [
+      'o11y.config.ts.mjs',
+      '/catalog/',
+      '/rules/',
+      '/dashboards/',
+      '/alertmanager/',
+    ])
+      expect(compiled.filter((url) => url.includes(definitions))).not.toEqual([]);
+    expect(loaded.filter((url) => url.endsWith('.ts'))).toEqual([]);
+    expect(loaded.filter((url) => url.includes('/node_modules/tsx/'))).toEqual([]);
+  });
+
   it('o11y publish --help lists every publish target', async () => {
     const { publishers } = await import('@o11y/publish');
     const help = o11y(['publish', '--help']);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledFrom } from './compiled-modules.ts';
 
 /** Where a definition was written: a file relative to the project root, 1-based line and column. */
 export interface SourceLocation {
@@ -86,7 +87,7 @@ const userFiles = new Map<string, string | undefined>();
 
 function userFileOf(script: string): string | undefined {
   if (userFiles.has(script)) return userFiles.get(script);
-  const file = script.startsWith('file://') ? fileURLToPath(script) : script;
+  const file = compiledFrom(script) ?? (script.startsWith('file://') ? fileURLToPath(script) : script);
   const relative =
     !path.isAbsolute(file) || isLibraryFrame(file)
       ? undefined
