@@ -25,6 +25,22 @@ import { projectRootOf } from './source.ts';
 // `import.meta.url` (and `filename`, `dirname`) keep naming the TypeScript file; a source map gives
 // stacks and source locations its lines.
 
+/** Why a module could not be compiled into the cache: the folder cannot be written (read-only, not a folder). */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC']);
+
+class UnwritableCache extends Error {}
+
+/** Runs a write to the cache; a file-system refusal becomes UnwritableCache. */
+async function writingCache<T>(write: () => T | Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && UNWRITABLE.has(code)) throw new UnwritableCache(String(error));
+    throw error;
+  }
+}
+
 /** The folder of a node_modules that holds the cache. */
 const CACHE = path.join('.cache', 'o11y', 'modules');
 
@@ -263,14 +279,14 @@ function checkModule(file: string): Promise<readonly string[]> {
     checking = (async () => {
       const source = await readFile(file);
       const hash = createHash('sha256').update(compiledScheme()).update(source).digest('hex');
-      const { dir, realDir, root } = cacheOf(file);
+      const { dir, realDir, root } = await writingCache(() => cacheOf(file));
       const target = compiledPathIn(dir, root, file);
       sources.set(compiledPathIn(realDir, root, file), file);
       const footer = readFooter(await readFile(target, 'utf8').catch(() => ''));
       if (footer?.hash === hash && footer.imports.every((imported) => existsSync(imported)))
         return footer.imports;
       const compiled = await compile(file, hash);
-      await writeFileAtomic(target, compiled.code);
+      await writingCache(() => writeFileAtomic(target, compiled.code));
       return compiled.imports;
     })();
     checked.set(file, checking);
@@ -292,11 +308,20 @@ async function checkGraph(entry: string): Promise<void> {
   }
 }
 
-/** The URL to import for one of the organisation's modules: its compiled file, compiled if need be. */
-export async function compiledModuleUrl(file: string): Promise<string> {
+/**
+ * The URL to import for one of the organisation's modules: its compiled file, compiled if need be; or
+ * undefined when the cache cannot be written (a read-only node_modules), for the caller to import the
+ * TypeScript another way.
+ */
+export async function compiledModuleUrl(file: string): Promise<string | undefined> {
   if (!isProjectModule(file)) return pathToFileURL(file).href;
   // Stacks and source locations read the compiled modules' source maps.
   process.setSourceMapsEnabled(true);
-  await checkGraph(file);
+  try {
+    await checkGraph(file);
+  } catch (error) {
+    if (error instanceof UnwritableCache) return undefined;
+    throw error;
+  }
   return pathToFileURL(compiledPath(file)).href;
 }

@@ -14,7 +14,8 @@ let loading: Promise<void> | undefined;
  * Given one, importOrganisationModule imports each module compiled once into the project's cache
  * (compiled-modules.ts), with Node's own loader: registering a loader starts a thread every later import
  * goes through, which cost the sample's build 0.2 s. Only `o11y dev`, which re-imports edited modules
- * fresh, registers it (enableTypeScript). A URL, not a function, so that a worker thread can be given
+ * fresh, registers it (enableTypeScript), and a project whose cache cannot be written (a read-only
+ * node_modules) imports through it. A URL, not a function, so that a worker thread can be given
  * the same loader.
  */
 export function setTypeScriptLoader(module: string): void {
@@ -37,15 +38,21 @@ export function enableTypeScript(): Promise<void> {
   return loading;
 }
 
+/** Set once the compiled modules' cache cannot be written: the organisation's modules go through tsx. */
+let uncompiled = false;
+
 /** Imports a module the organisation wrote (o11y.config.ts, its catalogue, its definitions). */
 export async function importOrganisationModule(file: string): Promise<Record<string, unknown>> {
-  if (loader !== undefined) {
+  if (loader !== undefined && !uncompiled) {
     // Compiled, a module is ES whatever its package.json says; Node, and `o11y dev`, would read it as
     // CommonJS: the same error as theirs.
     const commonJs = readAsCommonJs(file);
     if (commonJs) throw commonJs;
-    return (await import(await compiledModuleUrl(file))) as Record<string, unknown>;
+    const compiled = await compiledModuleUrl(file);
+    if (compiled !== undefined) return (await import(compiled)) as Record<string, unknown>;
+    uncompiled = true;
   }
+  await enableTypeScript();
   try {
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {

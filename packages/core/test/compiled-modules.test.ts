@@ -3,10 +3,11 @@
  * with Node's own loader. Each run is a process of its own with the compiled package, as the command.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const core = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -16,7 +17,7 @@ const core = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const driver = `
 import { importOrganisationModule, setTypeScriptLoader, toDiagnostics } from ${JSON.stringify(core)};
 import path from 'node:path';
-setTypeScriptLoader('the CLI gives tsx here; compiled modules never register it');
+setTypeScriptLoader(process.env.LOADER ?? 'the CLI gives tsx here; compiled modules never register it');
 const results = [];
 for (const file of process.argv.slice(2)) {
   try {
@@ -28,6 +29,17 @@ for (const file of process.argv.slice(2)) {
 process.stdout.write(JSON.stringify(results));
 `;
 
+// What the CLI gives: tsx's ES module API (a require of it would give the CommonJS one).
+const tsx = pathToFileURL(
+  path.join(
+    path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')),
+    'dist',
+    'esm',
+    'api',
+    'index.mjs',
+  ),
+).href;
+
 let root: string;
 
 function write(file: string, text: string): void {
@@ -35,7 +47,11 @@ function write(file: string, text: string): void {
 }
 
 function run(...files: string[]): { exports?: Record<string, unknown>; errors?: unknown[] }[] {
-  const result = spawnSync(process.execPath, ['driver.mjs', ...files], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['driver.mjs', ...files], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, LOADER: tsx },
+  });
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout);
 }
@@ -188,5 +204,17 @@ export const template: string = readFileSync(new URL('./template.txt', import.me
     run('value.ts');
     expect(readdirSync(root).sort()).toEqual(['driver.mjs', 'node_modules', 'package.json', 'value.ts']);
     expect(readFileSync(path.join(root, 'value.ts'), 'utf8')).toBe('export const value: number = 1;\n');
+  });
+
+  it('go through tsx when the cache cannot be written', () => {
+    // A file where the cache's folder would be: as a read-only node_modules, which root never meets.
+    mkdirSync(path.join(root, 'node_modules'));
+    writeFileSync(path.join(root, 'node_modules', '.cache'), 'not a folder');
+    write(
+      'value.ts',
+      `import { captureSource } from ${JSON.stringify(core)};\n\nexport const at = captureSource();\n`,
+    );
+    const [value] = run('value.ts');
+    expect(value!.exports).toEqual({ at: { file: 'value.ts', line: 3, column: 19 } });
   });
 });
