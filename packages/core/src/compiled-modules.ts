@@ -23,7 +23,8 @@ import { projectRootOf } from './source.ts';
 // it for every module (0.1 s on the sample). One compiled file per module, so each module is still
 // evaluated once, and imports of the project's other modules point at their compiled files.
 // `import.meta.url` (and `filename`, `dirname`) keep naming the TypeScript file; a source map gives
-// stacks and source locations its lines.
+// stacks and source locations its lines. `import.meta.resolve` of a relative path would resolve from
+// the compiled file: a module finds a file beside it with `new URL('./…', import.meta.url)`.
 
 /** Why a module could not be compiled into the cache: the folder cannot be written (read-only, not a folder). */
 const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC']);
