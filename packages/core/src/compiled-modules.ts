@@ -264,7 +264,7 @@ function compileErrors(root: string, error: unknown): unknown {
       return new O11yError(message.text, {
         id: 'build/module',
         ...(source && { source }),
-        hint: 'fix the TypeScript at this line; the previous dist/ is left unchanged',
+        hint: 'fix the TypeScript at this line',
       }).toDiagnostic();
     }),
   );

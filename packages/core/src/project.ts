@@ -106,7 +106,7 @@ function isLayout(value: unknown): value is ProjectLayout {
 
 /**
  * The layout `o11y.config.ts` of `root` exports as `project`, or the defaults when the file or the
- * export is absent. The module runs under tsx, like the definitions.
+ * export is absent. It is imported as the definitions are (importOrganisationModule).
  */
 export async function loadProjectLayout(root: string): Promise<ProjectLayout> {
   const file = path.join(root, CONFIG_FILE);

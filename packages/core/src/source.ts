@@ -63,7 +63,8 @@ function isLibraryFrame(file: string): boolean {
 /**
  * The first frame of a V8 stack outside the o11y libraries and dependencies: the line in
  * `dashboards/…`, `rules/…` or a test that created an object or threw an error. Formatted stacks
- * carry tsx's source-mapped .ts positions, structured call sites would not.
+ * carry the source-mapped .ts positions (of the compiled modules, tsx, a test runner), structured call
+ * sites would not.
  */
 export function sourceFromStack(stack: string): SourceLocation | undefined {
   for (const line of stack.split('\n')) {
@@ -116,8 +117,9 @@ const isNodeFormatter = (formatter: unknown) =>
   typeof formatter === 'function' && formatter.name === 'ErrorPrepareStackTrace';
 
 /**
- * The first user frame from V8's raw call sites, mapped through Node's source map of its script (tsx
- * registers one for every TypeScript module it loads). Undefined where that cannot be done exactly:
+ * The first user frame from V8's raw call sites, mapped through Node's source map of its script (every
+ * compiled module carries one, and tsx registers one for every module it loads); a compiled module's
+ * script is named by the TypeScript file it was compiled from. Undefined where that cannot be done exactly:
  * the formatted stack is then the answer. A builder is called for every panel, query and rule, and
  * formatting whole stacks through source maps was a fifth of a rebuild.
  */

@@ -205,7 +205,7 @@ export function resolveConfig(checks: readonly Check[], config: LintConfig, sour
 
 /**
  * Imports `o11y.config.ts` (or `file`) from the project root and returns its default export; a project
- * without the file gets the defaults. The module runs under tsx, like the definitions.
+ * without the file gets the defaults. It is imported as the definitions are (importOrganisationModule).
  */
 export async function loadConfig(root: string, file = 'o11y.config.ts'): Promise<LintConfig | DefinedConfig> {
   const absolute = path.resolve(root, file);
