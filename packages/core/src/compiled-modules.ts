@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { O11yError, O11yErrors } from './errors.ts';
+import { type Diagnostic, O11yErrors } from './errors.ts';
 import { writeFileAtomic } from './fs.ts';
 import { shortHash } from './hash.ts';
 import { compareCodePoints } from './json.ts';
@@ -254,19 +254,21 @@ function compileErrors(root: string, error: unknown): unknown {
   const errors = (error as { errors?: import('esbuild').Message[] }).errors;
   if (!errors || errors.length === 0) return error;
   return new O11yErrors(
-    errors.map((message) => {
-      const location = message.location;
-      const source = location && {
-        file: path.relative(root, path.resolve(root, location.file)).split(path.sep).join('/'),
-        line: location.line,
-        column: location.column + 1,
-      };
-      return new O11yError(message.text, {
+    errors.map(
+      ({ text, location }): Diagnostic => ({
+        severity: 'error',
+        message: text,
+        ...(location && {
+          source: {
+            file: path.relative(root, path.resolve(root, location.file)).split(path.sep).join('/'),
+            line: location.line,
+            column: location.column + 1,
+          },
+        }),
         id: 'build/module',
-        ...(source && { source }),
         hint: 'fix the TypeScript at this line',
-      }).toDiagnostic();
-    }),
+      }),
+    ),
   );
 }
 
