@@ -10,10 +10,11 @@ if (loader !== undefined) setTypeScriptLoader(loader);
 const config = loadConfig(root);
 config.catch(() => undefined);
 
-parentPort!.once('message', async (json: string) => {
+/** Lints the model and answers the build: the stage, or the errors that stopped it. */
+async function answer(model: ProjectModel): Promise<void> {
   let reply: LintWorkerReply;
   try {
-    const stage = await lintStage(JSON.parse(json) as ProjectModel, await config, failOn);
+    const stage = await lintStage(model, await config, failOn);
     reply = { stage: { ...stage, series: [...stage.series] } };
   } catch (error) {
     // What the user must fix goes back as findings; anything else is a defect, and crashes the worker.
@@ -21,4 +22,8 @@ parentPort!.once('message', async (json: string) => {
     reply = { errors: toDiagnostics(error) };
   }
   parentPort!.postMessage(reply);
-});
+}
+
+// Parsed here, outside the async function: its suspended frame would keep the message, the model's
+// JSON (a fifth of the worker's heap), alive until lint ends.
+parentPort!.once('message', (json: string) => void answer(JSON.parse(json) as ProjectModel));

@@ -75,7 +75,8 @@ export function lintsInWorker(model: ProjectModel): boolean {
 /**
  * The lint stage on the other core: a worker thread reads o11y.config.ts itself and lints the model,
  * sent as JSON (it is plain data; the builders that made it stay here). Same findings, same order, same
- * estimates as `lintStage` in this thread.
+ * estimates as `lintStage` in this thread. The dashboards go without their Grafana JSON: no check reads
+ * it (a query carries what lint needs of its target), and it was almost half of the message.
  */
 export function lintInWorker(
   model: ProjectModel,
@@ -92,7 +93,8 @@ export function lintInWorker(
         { eval: true, workerData: data, execArgv: ['--conditions=o11y-source'] },
       )
     : new Worker(new URL('./lint-worker.js', import.meta.url), { workerData: data });
-  worker.postMessage(JSON.stringify(model));
+  const dashboards = model.dashboards.map(({ json: _json, ...dashboard }) => dashboard);
+  worker.postMessage(JSON.stringify({ ...model, dashboards }));
   signal.addEventListener('abort', () => void worker.terminate(), { once: true });
   return new Promise<LintStage>((resolve, reject) => {
     worker.once('message', (reply: LintWorkerReply) => {

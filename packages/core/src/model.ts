@@ -40,6 +40,8 @@ export interface QueryModel {
   readonly refId: string;
   readonly expr: string;
   readonly legendFormat?: string;
+  /** The query's min step (Grafana's `interval` of the target), as written: `1h`, `$interval`. */
+  readonly interval?: string;
   /** The datasource reference exactly as written in the panel JSON. */
   readonly datasource?: unknown;
   readonly source: SourceLocation;

@@ -350,6 +350,7 @@ export class Dashboard implements Definition {
         refId: string;
         expr: string;
         legendFormat?: string;
+        interval?: string;
         datasource?: unknown;
       }[];
       panelModels.push({
@@ -365,6 +366,7 @@ export class Dashboard implements Definition {
             refId: target.refId,
             expr: target.expr,
             ...(target.legendFormat !== undefined && { legendFormat: target.legendFormat }),
+            ...(target.interval !== undefined && { interval: target.interval }),
             datasource: target.datasource,
             source: query.source,
             ...(query instanceof PromQuery && query.raw && { raw: true }),

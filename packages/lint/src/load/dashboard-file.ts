@@ -116,7 +116,7 @@ function thresholdsOf(fieldConfig: YAMLMap | undefined): number[] {
     .filter(Number.isFinite);
 }
 
-/** A query target (`expr`, `legendFormat`, `refId`) into the model, remembering where its expression is. */
+/** A query target (`expr`, `legendFormat`, `interval`, `refId`) into the model, remembering where its expression is. */
 function loadQuery(
   document: PositionedDocument,
   target: YAMLMap | undefined,
@@ -126,6 +126,7 @@ function loadQuery(
   const expr = text(target, 'expr');
   if (expr === undefined) return [];
   const legendFormat = text(target, 'legendFormat');
+  const interval = text(target, 'interval');
   const datasource = plain(field(target, 'datasource')) ?? fallback.datasource;
   const refId = fallback.refId ?? text(target, 'refId') ?? '';
   const query: QueryModel = {
@@ -133,6 +134,7 @@ function loadQuery(
     expr,
     source: document.locate(fallback.at),
     ...(legendFormat !== undefined && { legendFormat }),
+    ...(interval !== undefined && { interval }),
     ...(datasource !== undefined && { datasource }),
   };
   origins.set(query, document.origin(field(target, 'expr')));

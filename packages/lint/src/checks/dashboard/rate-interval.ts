@@ -1,13 +1,12 @@
 import { formatDuration, parseDuration } from '@o11y/core';
-import { grafanaTarget } from '../../analysis/grafana.ts';
 import { nodesOf } from '../../analysis/visit.ts';
 import { defineCheck } from '../../check.ts';
 
 const RATE_FUNCTIONS = new Set(['rate', 'irate', 'increase']);
 
 /** The query's min step (Grafana `interval`) in ms, when it is a literal duration. */
-function minStep(interval: unknown): number | undefined {
-  if (typeof interval !== 'string') return undefined;
+function minStep(interval: string | undefined): number | undefined {
+  if (interval === undefined) return undefined;
   try {
     return parseDuration(interval);
   } catch {
@@ -38,7 +37,7 @@ exception.`,
           node.func === 'increase' && arg.range !== undefined && arg.rangeVariable === undefined
             ? arg.range
             : undefined;
-        if (window !== undefined && minStep(grafanaTarget(entry)?.interval) === window) continue;
+        if (window !== undefined && minStep(entry.query.interval) === window) continue;
         const written = arg.rangeVariable
           ? `$${arg.rangeVariable}`
           : arg.range !== undefined

@@ -104,4 +104,43 @@ describe('dashboard/rate-interval', () => {
     });
     expect(await run(rateInterval, { 'dashboard.json': json })).toEqual([]);
   });
+
+  it('reads the min step of a v2 dashboard resource from its query spec', async () => {
+    const panel = (id: number, spec: Record<string, string>) => ({
+      kind: 'Panel',
+      spec: {
+        id,
+        title: `Panel ${id}`,
+        data: {
+          kind: 'QueryGroup',
+          spec: {
+            queries: [
+              {
+                kind: 'PanelQuery',
+                spec: {
+                  refId: 'A',
+                  query: { kind: 'DataQuery', group: 'prometheus', version: 'v0', spec },
+                },
+              },
+            ],
+          },
+        },
+        vizConfig: { kind: 'VizConfig', group: 'timeseries', version: '', spec: {} },
+      },
+    });
+    const json = JSON.stringify({
+      apiVersion: 'dashboard.grafana.app/v2beta1',
+      kind: 'Dashboard',
+      metadata: { name: 'revenue' },
+      spec: {
+        title: 'Revenue',
+        elements: {
+          'panel-1': panel(1, { expr: 'sum(increase(http_requests_total[1h]))', interval: '1h' }),
+          'panel-2': panel(2, { expr: 'sum(increase(http_requests_total[1h]))' }),
+        },
+      },
+    });
+    const findings = await run(rateInterval, { 'dashboard.json': json });
+    expect(findings.map((f) => f.subject)).toEqual(['query A of panel "Panel 2" (dashboard revenue)']);
+  });
 });
