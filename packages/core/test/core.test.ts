@@ -71,6 +71,17 @@ describe('deterministic JSON', () => {
     expect(text).toBe('{\n  "Z": {\n    "x": "é"\n  },\n  "a": [\n    3,\n    1\n  ],\n  "b": 1\n}\n');
     expect(['b', 'a', 'B', 'é'].sort(compareCodePoints)).toEqual(['B', 'a', 'b', 'é']);
   });
+
+  it('orders the keys of small and large objects alike', () => {
+    // Keys in a scrambled order, with upper case, punctuation and non-ASCII (no integer-like key, which JavaScript orders first): 5 and 500 of them.
+    const keysOf = (count: number) =>
+      Array.from({ length: count }, (_, i) => `${'bZa-é_'[(i * 7) % 6]}${(i * 7919) % count}`);
+    for (const count of [5, 500]) {
+      const keys = keysOf(count);
+      const sorted = Object.keys(JSON.parse(stableStringify(Object.fromEntries(keys.map((k) => [k, 1])))));
+      expect(sorted).toEqual([...new Set(keys)].sort(compareCodePoints));
+    }
+  });
 });
 
 describe('directory swap', () => {
