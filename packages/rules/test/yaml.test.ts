@@ -32,18 +32,29 @@ describe('blockYaml', () => {
     return seed % n;
   };
   const word = () => Array.from({ length: random(7) }, () => alphabet[random(alphabet.length)]).join('');
+  // A string of every spelling of the core schema's null, booleans and numbers, one per first character
+  // at least: each must be quoted as the package quotes it.
+  const typed = [
+    ...['null', 'Null', 'NULL', '~', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'],
+    ...['0o17', '-12', '+7', '0x1F', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', '1e3', '-.5', '1.'],
+    ...['---a', '...'],
+  ];
   const data = (depth: number): unknown => {
     const pick = random(depth > 3 ? 4 : 8);
-    if (pick === 0)
-      return random(2) === 0
-        ? word()
-        : ['null', 'True', '0o17', '-12', '0x1F', '.inf', '1e3', '-.5', '---a', '...'][random(10)];
+    if (pick === 0) return random(2) === 0 ? word() : typed[random(typed.length)];
     if (pick === 1) return [0, -0, 1.5, -3, 1e21, Number.NaN, Number.POSITIVE_INFINITY][random(7)];
     if (pick === 2) return [true, false, null][random(3)];
     if (pick === 3) return word();
     if (pick < 6) return Array.from({ length: random(4) }, () => data(depth + 1));
     return Object.fromEntries(Array.from({ length: random(4) }, () => [word(), data(depth + 1)]));
   };
+
+  it("quotes every spelling of the core schema's null, booleans and numbers as the package does", () => {
+    for (const text of typed.filter((t) => !t.startsWith('---') && !t.startsWith('...'))) {
+      const value = { [text]: text, list: [text] };
+      expect(blockYaml(value)).toBe(stringify(value, options));
+    }
+  });
 
   it('prints plain data exactly as the yaml package does', () => {
     let printed = 0;

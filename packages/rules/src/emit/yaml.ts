@@ -12,22 +12,27 @@ const TYPED_SCALARS = new Document().schema.tags.flatMap((tag) =>
   tag.default && tag.tag !== 'tag:yaml.org,2002:str' && 'test' in tag && tag.test ? [tag.test] : [],
 );
 
+/**
+ * The first characters of the core schema's null (`~`, `null`, the empty string aside), booleans,
+ * numbers, `.inf` and `.nan`: a string starting with any other needs none of TYPED_SCALARS' tests,
+ * which were most of the printer's time (a rule file's keys and names are such strings).
+ */
+const TYPED_FIRST = new Set([...'~nNtTfF0123456789+-.']);
+
 /** Characters a plain scalar cannot start with (YAML's indicators, quotes, whitespace). */
 const INDICATORS = new Set([...'\t ,[]{}#&*!|>\'"%@`']);
 
 /**
- * Unusual enough to leave to the yaml package: a document marker, a line break, control characters
- * (a tab aside), separators, a byte-order mark and surrogates (characters outside the BMP).
+ * Control characters (a tab aside), line and paragraph separators, a byte-order mark and surrogates
+ * (characters outside the BMP). One regular expression: the engine's compiled scan, not a loop the
+ * printer's single run leaves to the interpreter.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
+const UNUSUAL_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
+
+/** Unusual enough to leave to the yaml package: a document marker, or one of UNUSUAL_CHARACTERS. */
 function unusual(value: string): boolean {
-  if (value.startsWith('---') || value.startsWith('...')) return true;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09) || (code >= 0x7f && code <= 0x9f)) return true;
-    if (code === 0x2028 || code === 0x2029 || code === 0xfeff || (code >= 0xd800 && code <= 0xdfff))
-      return true;
-  }
-  return false;
+  return value.startsWith('---') || value.startsWith('...') || UNUSUAL_CHARACTERS.test(value);
 }
 
 /**
@@ -50,7 +55,7 @@ function scalarString(value: string): string | undefined {
     last !== ' ' &&
     last !== '\t' &&
     last !== ':' &&
-    !TYPED_SCALARS.some((test) => test.test(value));
+    !(TYPED_FIRST.has(first) && TYPED_SCALARS.some((test) => test.test(value)));
   if (plain) return value;
   return value.includes('"') && !value.includes("'") ? `'${value}'` : JSON.stringify(value);
 }
@@ -70,10 +75,17 @@ function scalar(value: unknown): string | undefined {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' &&
-  value !== null &&
-  [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Whether a record has no keys, without the array of them. */
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
 
 /** Thrown inside the printer for what it leaves to the yaml package. */
 class Unusual {}
@@ -94,7 +106,8 @@ export function blockYaml(value: unknown): string | undefined {
   };
   const map = (record: Record<string, unknown>, indent: string, first: string) => {
     let lead = first;
-    for (const [key, item] of Object.entries(record)) {
+    for (const key of Object.keys(record)) {
+      const item = record[key];
       if (item === undefined) throw new Unusual();
       const name = `${lead}${text(key)}:`;
       lead = indent;
@@ -105,7 +118,7 @@ export function blockYaml(value: unknown): string | undefined {
           seq(item, `${indent}  `);
         }
       } else if (isRecord(item)) {
-        if (Object.keys(item).length === 0) lines.push(`${name} {}`);
+        if (isEmpty(item)) lines.push(`${name} {}`);
         else {
           lines.push(name);
           map(item, `${indent}  `, `${indent}  `);
@@ -119,14 +132,14 @@ export function blockYaml(value: unknown): string | undefined {
         if (item.length > 0) throw new Unusual();
         lines.push(`${indent}- []`);
       } else if (isRecord(item)) {
-        if (Object.keys(item).length === 0) lines.push(`${indent}- {}`);
+        if (isEmpty(item)) lines.push(`${indent}- {}`);
         else map(item, `${indent}  `, `${indent}- `);
       } else lines.push(`${indent}- ${text(item)}`);
     }
   };
   try {
     if (Array.isArray(value) && value.length > 0) seq(value, '');
-    else if (isRecord(value) && Object.keys(value).length > 0) map(value, '', '');
+    else if (isRecord(value) && !isEmpty(value)) map(value, '', '');
     else return undefined;
   } catch (error) {
     if (error instanceof Unusual) return undefined;
