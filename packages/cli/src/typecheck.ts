@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,7 @@ import {
   type Diagnostic,
   O11yError,
   O11yErrors,
-  sha256,
+  projectCacheDir,
   stableStringify,
   toDiagnostics,
   writeFileAtomic,
@@ -91,12 +90,11 @@ function nodeTypes(root: string): { types?: string[] } {
 /**
  * A tsconfig for the organisation only: the project's own tsconfig.json, its root files the
  * definition modules and o11y.config.ts (whatever they import comes along), incremental so that the
- * edit loop re-checks only what changed. It lives under node_modules/.cache, which git ignores.
+ * edit loop re-checks only what changed. It lives in the project's `typecheck` cache folder, under
+ * node_modules (which git ignores), where tsc finds the project's `@types` as from the root.
  */
 async function organisationConfig(root: string): Promise<string> {
-  // One folder per project root: a node_modules shared through a symlink must not mix two projects.
-  const dir = path.join(root, 'node_modules', '.cache', 'o11y', `typecheck-${sha256(root).slice(0, 12)}`);
-  await mkdir(dir, { recursive: true });
+  const dir = projectCacheDir(root, 'typecheck');
   const config = path.join(dir, 'tsconfig.json');
   const projectConfig = path.join(root, 'tsconfig.json');
   const settings = path.join(root, 'o11y.config.ts');

@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Diagnostic, O11yErrors } from './errors.ts';
 import { writeFileAtomic } from './fs.ts';
-import { shortHash } from './hash.ts';
 import { compareCodePoints } from './json.ts';
+import { projectCacheDir } from './project-cache.ts';
 import { projectRootOf } from './source.ts';
 
 // The organisation's TypeScript modules, compiled to JavaScript once and imported from a cache: a command
@@ -41,9 +33,6 @@ async function writingCache<T>(write: () => T | Promise<T>): Promise<T> {
     throw error;
   }
 }
-
-/** The folder of a node_modules that holds the cache. */
-const CACHE = path.join('.cache', 'o11y', 'modules');
 
 /**
  * Part of every module's key, so that a cache compiled another way is compiled again: bumped when the
@@ -74,54 +63,18 @@ interface ProjectCache {
 const caches = new Map<string, ProjectCache>();
 
 /**
- * The cache of the project that owns `file`: in the nearest node_modules at or above its root, where its
- * bare imports (`@o11y/…`) resolve from as they would from the project, in a folder of its own, since
- * checkouts that link one node_modules (`o11y diff`'s) share it. Folders of roots that are gone are
- * removed when a root first compiles there.
+ * The cache of the project that owns `file`, in the project's `modules` cache folder: under the nearest
+ * node_modules, where the compiled modules' bare imports (`@o11y/…`) resolve as they would from the project.
  */
 function cacheOf(file: string): ProjectCache {
   const root = projectRootOf(path.dirname(file));
   let cache = caches.get(root);
   if (!cache) {
-    let modules = path.join(root, 'node_modules');
-    for (let dir = root; ; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, 'node_modules'))) {
-        modules = path.join(dir, 'node_modules');
-        break;
-      }
-      if (path.dirname(dir) === dir) break;
-    }
-    const shared = path.join(modules, CACHE);
-    const dir = path.join(shared, shortHash(root, 16));
-    if (!existsSync(dir)) {
-      removeAbandoned(shared);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'root'), root);
-    }
+    const dir = projectCacheDir(root, 'modules');
     cache = { root, dir, realDir: realpathSync(dir) };
     caches.set(root, cache);
   }
   return cache;
-}
-
-/** Removes the compiled modules of roots that no longer exist (temporary checkouts). */
-function removeAbandoned(shared: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(shared);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const dir = path.join(shared, entry);
-    let root: string;
-    try {
-      root = readFileSync(path.join(dir, 'root'), 'utf8');
-    } catch {
-      continue;
-    }
-    if (!existsSync(root)) rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Where `file` is compiled to, below its cache folder: its path from the root, `..` spelled so it stays inside. */

@@ -12,6 +12,7 @@ export * from './model.ts';
 export * from './organisation-module.ts';
 export * from './processes.ts';
 export * from './project.ts';
+export * from './project-cache.ts';
 export * from './random.ts';
 export * from './source.ts';
 export * from './strings.ts';
