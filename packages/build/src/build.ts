@@ -48,7 +48,8 @@ export interface BuildOptions {
   /** Who evaluates the alerts of groups that do not choose; default: `alerting` of o11y.config.ts. */
   readonly alerting?: AlertEvaluator;
   /**
-   * Lint in a worker thread, which reads o11y.config.ts itself, while this one emits and writes. Default:
+   * Lint in a worker thread, which reads o11y.config.ts itself, while this one emits and writes (without
+   * verify, the worker only estimates the manifest's series). Default:
    * from LINT_WORKER_EXPRESSIONS rules and queries on, when the program gave setTypeScriptLoader (the
    * worker needs it for o11y.config.ts; the CLI gives it) and no `config` (the worker cannot have it).
    */
@@ -315,10 +316,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       (error: unknown) => ({ error }),
     );
     const inWorker =
-      verify &&
       'model' in modelled &&
       (options.lintWorker ?? (options.config === undefined && lintsInWorker(modelled.model)));
-    const linting = inWorker ? lintInWorker(modelled.model, root, failOn, stopLint.signal) : undefined;
+    const linting = inWorker
+      ? lintInWorker(modelled.model, root, verify ? failOn : undefined, stopLint.signal)
+      : undefined;
     linting?.catch(() => undefined);
     const emittedAll = await emitAll(definitions, context).catch((error: unknown) => {
       stopLint.abort();
@@ -333,7 +335,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await timed(timings, 'write', () => writeTree(staging, artifacts));
     const warnings: Diagnostic[] = [];
     const series = await timed(timings, 'verify', async () => {
-      if (!verify) return unverifiedSeries(model, config);
+      if (!verify) return linting ? (await linting).series : unverifiedSeries(model, config);
       // All at once: lint's analysis keeps this thread (or its worker) busy while promtool, amtool and
       // the native parsers the emitters wait for work on the other core. Findings keep the emitters' order.
       const [linted, ...verified] = await Promise.all([

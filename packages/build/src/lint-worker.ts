@@ -1,8 +1,9 @@
-// The lint stage of a large build, in a worker thread (lintInWorker starts it).
+// The lint stage of a large build, or only its series estimates without verify, in a worker thread
+// (lintInWorker starts it).
 import { parentPort, workerData } from 'node:worker_threads';
 import { O11yError, O11yErrors, type ProjectModel, setTypeScriptLoader, toDiagnostics } from '@o11y/core';
 import { loadConfig } from '@o11y/lint';
-import { type LintWorkerData, type LintWorkerReply, lintStage } from './verify.ts';
+import { type LintWorkerData, type LintWorkerReply, lintStage, unverifiedSeries } from './verify.ts';
 
 const { root, failOn, loader } = workerData as LintWorkerData;
 if (loader !== undefined) setTypeScriptLoader(loader);
@@ -10,11 +11,14 @@ if (loader !== undefined) setTypeScriptLoader(loader);
 const config = loadConfig(root);
 config.catch(() => undefined);
 
-/** Lints the model and answers the build: the stage, or the errors that stopped it. */
+/** Lints the model (or only estimates) and answers the build: the stage, or the errors that stopped it. */
 async function answer(model: ProjectModel): Promise<void> {
   let reply: LintWorkerReply;
   try {
-    const stage = await lintStage(model, await config, failOn);
+    const stage =
+      failOn === undefined
+        ? { failures: [], warnings: [], series: await unverifiedSeries(model, await config) }
+        : await lintStage(model, await config, failOn);
     reply = { stage: { ...stage, series: [...stage.series] } };
   } catch (error) {
     // What the user must fix goes back as findings; anything else is a defect, and crashes the worker.

@@ -41,7 +41,8 @@ export async function unverifiedSeries(
 /** What the build gives the lint worker besides the model. */
 export interface LintWorkerData {
   readonly root: string;
-  readonly failOn: FailOn;
+  /** Absent for a build without verify: the worker runs no check, it only estimates the series. */
+  readonly failOn: FailOn | undefined;
   /** setTypeScriptLoader's module, for o11y.config.ts and its catalogue. */
   readonly loader: string | undefined;
 }
@@ -59,7 +60,8 @@ export type LintWorkerReply =
 export const LINT_WORKER_EXPRESSIONS = 3_000;
 
 /**
- * Whether a build lints `model` in a worker by default: from LINT_WORKER_EXPRESSIONS on, when the program
+ * Whether a build lints `model` (or, without verify, estimates its series) in a worker by default: from
+ * LINT_WORKER_EXPRESSIONS on, when the program
  * gave a TypeScript loader, which the worker needs for o11y.config.ts. A host that loads TypeScript
  * itself (vitest, tsx) gives none, and its worker could not read the configuration: it lints here.
  */
@@ -75,13 +77,14 @@ export function lintsInWorker(model: ProjectModel): boolean {
 /**
  * The lint stage on the other core: a worker thread reads o11y.config.ts itself and lints the model,
  * sent as JSON (it is plain data; the builders that made it stay here). Same findings, same order, same
- * estimates as `lintStage` in this thread. The dashboards go without their Grafana JSON: no check reads
- * it (a query carries what lint needs of its target), and it was almost half of the message.
+ * estimates as `lintStage` in this thread. Without `failOn` (a build without verify) the worker runs no
+ * check and answers `unverifiedSeries`: the analysis behind the estimates is most of lint's time, and
+ * this thread has the emitters to run meanwhile.
  */
 export function lintInWorker(
   model: ProjectModel,
   root: string,
-  failOn: FailOn,
+  failOn: FailOn | undefined,
   signal: AbortSignal,
 ): Promise<LintStage> {
   const data: LintWorkerData = { root, failOn, loader: typeScriptLoader() };
@@ -93,8 +96,7 @@ export function lintInWorker(
         { eval: true, workerData: data, execArgv: ['--conditions=o11y-source'] },
       )
     : new Worker(new URL('./lint-worker.js', import.meta.url), { workerData: data });
-  const dashboards = model.dashboards.map(({ json: _json, ...dashboard }) => dashboard);
-  worker.postMessage(JSON.stringify({ ...model, dashboards }));
+  worker.postMessage(JSON.stringify(model));
   signal.addEventListener('abort', () => void worker.terminate(), { once: true });
   return new Promise<LintStage>((resolve, reject) => {
     worker.once('message', (reply: LintWorkerReply) => {

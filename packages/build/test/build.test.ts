@@ -85,11 +85,23 @@ describe('build', () => {
     expect(suppressed.warnings).toEqual([]);
   });
 
-  it('skips lint and the external checks without verify, and still estimates', async () => {
+  it('skips lint and the external checks without verify, and still estimates, here or in a worker', async () => {
     const out = path.join(scratch, 'unverified');
     const result = await build({ root: fixture, out, failOn: 'warning', verify: false });
     expect(result.warnings).toEqual([]);
     expect(result.manifest.artifacts.some((a) => a.estimatedSeries === 10)).toBe(true);
+    expect(workers).toEqual([]);
+    // A large project's worker estimates while this thread emits; it runs no check either.
+    const inWorker = await build({
+      root: fixture,
+      out: path.join(scratch, 'unverified-worker'),
+      failOn: 'warning',
+      verify: false,
+      lintWorker: true,
+    });
+    expect(workers).toEqual([fixture]);
+    expect(inWorker.warnings).toEqual([]);
+    expect(inWorker.manifest).toEqual(result.manifest);
   });
 
   it('lints in a worker thread with the findings, estimates and files of lint in this thread (the sample organisation)', async () => {

@@ -16,7 +16,6 @@ function modelOf(rules: number, queries: number): ProjectModel {
         uid: 'many',
         title: 'Many',
         variables: [],
-        json: {},
         source,
         panels: [
           {

@@ -75,8 +75,6 @@ export interface DashboardModel {
   readonly folder?: string;
   readonly variables: readonly VariableModel[];
   readonly panels: readonly PanelModel[];
-  /** The emitted Grafana JSON. */
-  readonly json: unknown;
   readonly source: SourceLocation;
 }
 

@@ -5,10 +5,10 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { max, raw } from '@o11y/catalog';
 import { type BuildContext, writeTree } from '@o11y/core';
 import { init } from '@o11y/promql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import {
-  type Dashboard,
+  Dashboard,
   dashboard,
   emitter,
   folder,
@@ -173,6 +173,25 @@ describe('emitter', () => {
     const first = await emitter.emit(definitions, context());
     const second = await emitter.emit(definitions, context());
     expect(second.map((a) => a.content)).toEqual(first.map((a) => a.content));
+  });
+
+  it('compiles each dashboard once when the build models before it emits, with the same output', async () => {
+    const compiles = vi.spyOn(Dashboard.prototype, 'compile');
+    const alone = await emitter.emit(definitions, context());
+    expect(compiles).toHaveBeenCalledTimes(definitions.length);
+    compiles.mockClear();
+    const build = context(definitions);
+    await emitter.model!(definitions, build);
+    const afterModel = await emitter.emit(definitions, build);
+    expect(compiles).toHaveBeenCalledTimes(definitions.length);
+    expect(afterModel).toEqual(alone);
+    // Another build, or another set of definitions, compiles its own.
+    compiles.mockClear();
+    await emitter.model!(definitions, build);
+    await emitter.emit(definitions.slice(1), build);
+    await emitter.emit(definitions, build);
+    expect(compiles).toHaveBeenCalledTimes(3 * definitions.length - 1);
+    compiles.mockRestore();
   });
 
   it('follows every convention on every emitted dashboard', async () => {

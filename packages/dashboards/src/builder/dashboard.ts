@@ -48,6 +48,9 @@ export interface CompiledDashboard {
   readonly verbatimPaths: readonly string[];
 }
 
+/** What verify keeps of a compiled dashboard to point a problem of its written JSON at a TypeScript line. */
+export type DashboardOrigins = Pick<CompiledDashboard, 'definition' | 'panelAt' | 'verbatimPaths'>;
+
 /**
  * A Grafana dashboard as a definition of the build. It wraps the foundation SDK's DashboardBuilder
  * and adds the conventions as defaults: a datasource variable, a deployments annotation, the
@@ -382,7 +385,6 @@ export class Dashboard implements Definition {
       ...(this.folderValue && { folder: this.folderValue.path }),
       variables: this.allVariables(this.panels).map((v) => v.model),
       panels: panelModels,
-      json,
       source: this.source,
     };
   }

@@ -17,7 +17,12 @@ import {
   toDiagnostics,
 } from '@o11y/core';
 import type { ErrorObject } from 'ajv';
-import { type CompiledDashboard, DASHBOARD_KIND, type Dashboard } from '../builder/dashboard.ts';
+import {
+  type CompiledDashboard,
+  DASHBOARD_KIND,
+  type Dashboard,
+  type DashboardOrigins,
+} from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
 import { checkLogQuery, checkPromQueries, checkQueries, PromQuery } from '../verify/queries.ts';
 import { ensureSchemas, formatSchemaError, QUERY_SCHEMAS, validatorFor } from '../verify/schema.ts';
@@ -147,8 +152,31 @@ function stackOf(definitions: readonly Definition[]): GrafanaStack | undefined {
   return stacks[0];
 }
 
-const compiledByArtifact = new WeakMap<Artifact, CompiledDashboard>();
-const v2ByArtifact = new WeakMap<Artifact, { compiled: CompiledDashboard; converted: V2Dashboard }>();
+/**
+ * The dashboards `model()` compiled, for `emit()` of the same build to take instead of compiling them
+ * again (compiling is most of the emitter's work, and the model comes first). Keyed by the build's
+ * context, so nothing outlives the build; `o11y lint`, which only models, leaves its entry to the GC.
+ */
+const compiledInBuild = new WeakMap<
+  BuildContext,
+  { readonly definitions: readonly Definition[]; readonly compiled: CompiledDashboard[] }
+>();
+
+function compiledFor(definitions: readonly Definition[], context: BuildContext): CompiledDashboard[] {
+  const cached = compiledInBuild.get(context);
+  compiledInBuild.delete(context);
+  const same =
+    cached?.definitions.length === definitions.length &&
+    cached.definitions.every((definition, index) => definition === definitions[index]);
+  return same ? cached.compiled : compileAll(definitions, context.definitions);
+}
+
+// What verify needs of each written dashboard and v2 resource: not their JSON trees, which are written.
+const originsByArtifact = new WeakMap<Artifact, DashboardOrigins>();
+const v2ByArtifact = new WeakMap<
+  Artifact,
+  { readonly origins: DashboardOrigins; readonly panelOf: V2Dashboard['panelOf'] }
+>();
 
 /**
  * Grafana output of `o11y build`: dashboard JSON in folders by team (their uids and titles in `grafana/folders.json`),
@@ -160,20 +188,22 @@ export const emitter: Emitter = {
   kinds: [DASHBOARD_KIND, STACK_KIND],
 
   async emit(definitions: readonly Definition[], context: BuildContext): Promise<readonly Artifact[]> {
-    const compiled = compileAll(definitions, context.definitions);
+    const compiled = compiledFor(definitions, context);
     const stack = stackOf(definitions);
     const resources: readonly string[] = stack?.resources ?? STACK_DEFAULTS.resources;
 
     const artifacts: Artifact[] = [];
     const problems: Diagnostic[] = [];
     for (const dashboard of compiled) {
+      const { definition, panelAt, verbatimPaths } = dashboard;
+      const origins: DashboardOrigins = { definition, panelAt, verbatimPaths };
       const artifact: Artifact = {
         path: dashboardPath(dashboard.definition),
         kind: ARTIFACT_KIND.dashboard,
         content: stableStringify(dashboard.json),
         source: dashboard.definition.source,
       };
-      compiledByArtifact.set(artifact, dashboard);
+      originsByArtifact.set(artifact, origins);
       artifacts.push(artifact);
       if (resources.includes('v1')) {
         artifacts.push({
@@ -192,7 +222,7 @@ export const emitter: Emitter = {
             content,
             source: dashboard.definition.source,
           };
-          v2ByArtifact.set(resource, { compiled: dashboard, converted });
+          v2ByArtifact.set(resource, { origins, panelOf: converted.panelOf });
           artifacts.push(resource);
         } catch (error) {
           problems.push(...toDiagnostics(error));
@@ -232,19 +262,20 @@ export const emitter: Emitter = {
     await ensureSchemas();
     const problems: (Diagnostic | PromQuery)[] = [];
     for (const artifact of artifacts) {
-      const compiled = compiledByArtifact.get(artifact);
+      const origins = originsByArtifact.get(artifact);
       const resource = v2ByArtifact.get(artifact);
-      if (!compiled && !resource) continue;
+      if (!origins && !resource) continue;
       const json = JSON.parse(await readFile(path.join(dir, artifact.path), 'utf8')) as unknown;
-      if (compiled)
-        problems.push(...verifyClassic(artifact, compiled, json), ...checkQueries(compiled, json));
-      if (resource) problems.push(...verifyV2(artifact, resource.compiled, resource.converted, json));
+      if (origins) problems.push(...verifyClassic(artifact, origins, json), ...checkQueries(origins, json));
+      if (resource) problems.push(...verifyV2(artifact, resource.origins, resource.panelOf, json));
     }
     return checkPromQueries(problems);
   },
 
   model(definitions: readonly Definition[], context: BuildContext) {
-    return { dashboards: compileAll(definitions, context.definitions).map((c) => c.model) };
+    const compiled = compileAll(definitions, context.definitions);
+    compiledInBuild.set(context, { definitions, compiled });
+    return { dashboards: compiled.map((c) => c.model) };
   },
 };
 
@@ -264,7 +295,7 @@ function schemaProblem(
   };
 }
 
-function verifyClassic(artifact: Artifact, compiled: CompiledDashboard, json: unknown): Diagnostic[] {
+function verifyClassic(artifact: Artifact, compiled: DashboardOrigins, json: unknown): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const panelSource = (instancePath: string) => {
     const panelIndex = /^\/panels\/(\d+)/.exec(instancePath)?.[1];
@@ -324,15 +355,15 @@ function queryProblems(
  */
 function verifyV2(
   artifact: Artifact,
-  compiled: CompiledDashboard,
-  converted: V2Dashboard,
+  compiled: DashboardOrigins,
+  panelOf: V2Dashboard['panelOf'],
   json: unknown,
 ): (Diagnostic | PromQuery)[] {
   const problems: (Diagnostic | PromQuery)[] = [];
   const sourceAt = (instancePath: string) => {
     const [, element, query] =
       /^\/spec\/elements\/([^/]+)(?:\/spec\/data\/spec\/queries\/(\d+))?/.exec(instancePath) ?? [];
-    const panel = element === undefined ? undefined : converted.panelOf.get(element);
+    const panel = element === undefined ? undefined : panelOf.get(element);
     return (
       (query === undefined ? undefined : panel?.queries[Number(query)]?.source) ??
       panel?.source ??
@@ -350,7 +381,7 @@ function verifyV2(
   const { elements = {}, variables = [] } = (spec ?? {}) as Partial<v2.Dashboard>;
   const variableNames = variables.map((v) => v.spec.name);
   for (const [name, element] of Object.entries(elements) as [string, v2.PanelKind][]) {
-    const panel = converted.panelOf.get(name);
+    const panel = panelOf.get(name);
     (element.spec?.data?.spec?.queries ?? []).forEach((panelQuery, index) => {
       const target = { ...panelQuery.spec.query.spec, refId: panelQuery.spec.refId };
       if (panel && panelQuery.spec.query.group === 'prometheus' && target.expr !== undefined)

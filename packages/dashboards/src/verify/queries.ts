@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@o11y/core';
 import { caretLines, parseLogql } from '@o11y/logql';
 import { type DashboardQueryProblems, dashboardQueryProblems } from '@o11y/promql';
-import type { CompiledDashboard } from '../builder/dashboard.ts';
+import type { DashboardOrigins } from '../builder/dashboard.ts';
 import type { Panel } from '../builder/panel.ts';
 
 interface PanelJson {
@@ -21,7 +21,7 @@ interface DashboardJson {
  * variables), Loki queries with Grafana's LogQL grammar; each problem at the TypeScript line of the query.
  * The Prometheus queries are parsed later, all of a build's at once (`checkPromQueries`).
  */
-export function checkQueries(compiled: CompiledDashboard, written: unknown): (Diagnostic | PromQuery)[] {
+export function checkQueries(compiled: DashboardOrigins, written: unknown): (Diagnostic | PromQuery)[] {
   const json = written as DashboardJson;
   const variables = (json.templating?.list ?? []).flatMap((v) => (v.name ? [v.name] : []));
   return (json.panels ?? []).flatMap((panelJson, panelIndex): (Diagnostic | PromQuery)[] => {

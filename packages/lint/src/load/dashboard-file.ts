@@ -79,7 +79,6 @@ function dashboardOf(
     title: text(root, 'title') ?? '',
     variables,
     panels,
-    json: plain(root),
     source: document.locate(root),
     ...(folder !== undefined && { folder }),
   };
