@@ -337,6 +337,30 @@ describe('SLO dashboards of every SLO the build collects', () => {
     expect(own.title).toBe('checkout · SLOs');
   });
 
+  it('write only Latin-1 text, which V8 keeps at one byte a character (a kit dashboard is emitted per service)', () => {
+    const kits = [
+      sloOverviewDashboard(EVERY_SLO, { folder: folder('overview'), dimensions: dimensions.environment }),
+      sloDashboard(EVERY_SLO, {
+        service: 'checkout',
+        folder: folder('tills'),
+        dimensions: dimensions.environment,
+      }),
+      ...services.map((service) =>
+        redDashboard({
+          service,
+          http: httpConventions[service.instrumentation],
+          folder: folder(service.team),
+          thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
+          dimensions: dimensions.environment,
+        }),
+      ),
+    ];
+    const wide = compileAll(kits, build).flatMap((c) =>
+      [...JSON.stringify(c.json)].filter((character) => character.codePointAt(0)! > 0xff),
+    );
+    expect(wide).toEqual([]);
+  });
+
   it('say at the line that asked when the build has no SLO of the service', () => {
     const none = sloDashboard(EVERY_SLO, {
       service: 'warehouse',

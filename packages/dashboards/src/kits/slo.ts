@@ -183,7 +183,7 @@ function sloPanels(slo: SloReference, filter: Filter): Panel[] {
       .threshold(slo.objective, { when: 'below' }),
     stat('Error budget remaining')
       .description(
-        `Share of the period’s error budget not yet spent, and the same as the time a full outage could last before it is gone (remaining share × error budget × ${slo.period}); red once spent.`,
+        `Share of the period's error budget not yet spent, and the same as the time a full outage could last before it is gone (remaining share × error budget × ${slo.period}); red once spent.`,
       )
       .unit(units.PercentUnit)
       .query(filter(slo.errorBudgetRemaining), per('share'))
@@ -302,7 +302,7 @@ export function sloOverviewDashboard(
   },
 ): Dashboard {
   const budget = stat('Error budget remaining')
-    .description('Share of each SLO’s error budget left in its period; red once spent.')
+    .description("Share of each SLO's error budget left in its period; red once spent.")
     .unit(units.PercentUnit)
     .span(24, 8)
     .threshold(0, { when: 'below' });
