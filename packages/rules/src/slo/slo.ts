@@ -119,17 +119,14 @@ export function makeSlo(options: SloOptions, source: SourceLocation, compression
     periodDays: metadata.periodDays.select(labels),
     ...(model.alerting.minEvents !== undefined && { minEvents: model.alerting.minEvents }),
   };
-  // Generated when first read (by the build's test files): lint and the other readers of the
-  // definitions never pay for simulating the burn scenarios.
+  // Generated on each read (the build reads them once, for its test files): lint and the other readers
+  // of the definitions never pay for simulating the burn scenarios, and the build does not keep them
+  // once written (kept, they were 9.8 of the 182 MB a 200-service build held after emit).
   const { testInput, alerting } = model;
-  let tests: { readonly made: RuleTests | undefined } | undefined;
   const made: Slo = Object.freeze(
     Object.defineProperty({ ...definition } as Slo, 'tests', {
       enumerable: true,
-      get: () => {
-        tests ??= { made: testInput && sloTests(definition, testInput, alerting) };
-        return tests.made;
-      },
+      get: (): RuleTests | undefined => testInput && sloTests(definition, testInput, alerting),
     }),
   );
   DEFINED.set(made, { options, source });
