@@ -1,5 +1,5 @@
 import { absent, rate, sum } from '@o11y/catalog';
-import { alert, emitter as prometheusEmitter, record, ruleGroup } from '@o11y/rules';
+import { alert, availability, emitter as prometheusEmitter, record, ruleGroup, slo } from '@o11y/rules';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { alertingEmitter, comparisonOf, folderOf, grafanaRuleGroups, ruleUid } from '../src/index.ts';
@@ -54,6 +54,30 @@ describe('Grafana-managed alert rules', () => {
       'books',
     ]);
     expect(grafanaRuleGroups([prometheusOnly], 'default', 'prometheus')).toEqual([]);
+  });
+
+  it("evaluates SLOs' burn alerts without generating the SLOs' promtool tests", () => {
+    const sli = availability({
+      total: httpRequestsTotal.select({}),
+      errors: httpRequestsTotal.select({ status_code: '500' }),
+    });
+    const checkoutSlo = slo({
+      service: { name: 'checkout', team: 'tills' },
+      name: 'availability',
+      objective: 0.999,
+      sli: {
+        ...sli,
+        testInput: () => {
+          throw new Error('the scenarios were simulated');
+        },
+      },
+    });
+    const groups = grafanaRuleGroups([checkoutSlo], 'default', 'grafana');
+    expect(groups.flatMap((g) => g.group.rules!.map((r) => r.title))).toEqual([
+      'CheckoutAvailabilityErrorBudgetBurn (severity=critical, slo_severity=page)',
+      'CheckoutAvailabilityErrorBudgetBurn (severity=warning, slo_severity=ticket)',
+      'CheckoutAvailabilitySLIAbsent',
+    ]);
   });
 
   it('query A is byte for byte the expr of the rule in the Prometheus rule file', async () => {

@@ -11,6 +11,7 @@ import {
   latency,
   ratio,
   SLO_RECORDS,
+  type Sli,
   type SloAlerting,
   slo,
   tester,
@@ -240,13 +241,13 @@ function expectedAlerts(testFile: string, name: string | undefined): object[] | 
 }
 
 describe('generated tests of an SLO', () => {
+  const sloOf = (sli: Sli) =>
+    slo({ service: { name: 'shop', team: 'web' }, name: 'counted', objective: 0.99, sli });
+
   it('are made when the build writes them, never for readers of the rules (lint, verify)', async () => {
     let made = 0;
-    const counted = slo({
-      service: { name: 'shop', team: 'web' },
-      name: 'counted',
-      objective: 0.99,
-      sli: ratio({
+    const counted = sloOf(
+      ratio({
         errors: (w) => sum(rate(requests.select({ route: '/cart', code: re('5..') }).range(w as '5m'))),
         total: (w) => sum(rate(requests.select({ route: '/cart' }).range(w as '5m'))),
         testInput: () => {
@@ -254,11 +255,29 @@ describe('generated tests of an SLO', () => {
           throw new Error('the scenarios were simulated');
         },
       }),
-    });
+    );
     const model = await emitter.model?.([counted], context([counted]));
     expect(model?.ruleGroups).toHaveLength(3);
     expect(made).toBe(0);
     expect(() => emitter.emit([counted], context([counted]))).toThrow('the scenarios were simulated');
+    expect(made).toBe(1);
+  });
+
+  it('are made once by a build that writes them: they are not kept, so nothing reads them twice', async () => {
+    let made = 0;
+    const sli = availability({
+      total: requests.select({ route: '/cart' }),
+      errors: requests.select({ route: '/cart', code: re('5..') }),
+    });
+    const counted = sloOf({
+      ...sli,
+      testInput: (...args) => {
+        made++;
+        return sli.testInput!(...args);
+      },
+    });
+    const artifacts = await emitter.emit([counted], context([counted]));
+    expect(artifacts.filter((a) => a.kind === 'promtool-tests')).toHaveLength(1);
     expect(made).toBe(1);
   });
 });

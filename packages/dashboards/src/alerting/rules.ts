@@ -213,7 +213,7 @@ export function grafanaRuleGroups(
 ): GrafanaRuleGroup[] {
   const result: GrafanaRuleGroup[] = [];
   const problems: Diagnostic[] = [];
-  for (const { file, groups } of plan(definitions, profile).ruleFiles) {
+  for (const { file, groups } of plan(definitions, profile, { tests: false }).ruleFiles) {
     const folder = folderOf(file);
     const managed = groups.filter((group) => alertEvaluator(group, projectDefault) !== 'prometheus');
     const titles = titlesIn(managed.flatMap((group) => alertsOf(group).map((rule) => ({ group, rule }))));

@@ -105,7 +105,9 @@ export function plan(
         const slo = deployedSlo(definition as Slo);
         slos.push(slo);
         groups.push(...slo.groups.map(deployedGroup));
-        if (withTests && slo.tests) tests.push(slo.tests);
+        // Generated on each read: read once.
+        const generated = withTests ? slo.tests : undefined;
+        if (generated) tests.push(generated);
         break;
       }
       case KIND.ruleTests:
