@@ -61,9 +61,9 @@ export const LINT_WORKER_EXPRESSIONS = 3_000;
 
 /**
  * Whether a build lints `model` (or, without verify, estimates its series) in a worker by default: from
- * LINT_WORKER_EXPRESSIONS on, when the program
- * gave a TypeScript loader, which the worker needs for o11y.config.ts. A host that loads TypeScript
- * itself (vitest, tsx) gives none, and its worker could not read the configuration: it lints here.
+ * LINT_WORKER_EXPRESSIONS on, when the program gave a TypeScript loader, which the worker needs for
+ * o11y.config.ts. A host that loads TypeScript itself (vitest, tsx) gives none, and its worker could
+ * not read the configuration: it lints here.
  */
 export function lintsInWorker(model: ProjectModel): boolean {
   if (typeScriptLoader() === undefined) return false;
