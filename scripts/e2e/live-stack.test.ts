@@ -3,14 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Notification, readRoutingConfig, receiversFor } from '@o11y/alertmanager';
 import { seriesOfNode, walk } from '@o11y/catalog';
-import {
-  type DashboardModel,
-  type Definition,
-  type Diagnostic,
-  formatDiagnostic,
-  kindOf,
-  parseDuration,
-} from '@o11y/core';
+import { type Definition, type Diagnostic, formatDiagnostic, kindOf, parseDuration } from '@o11y/core';
 import { DATASOURCE_UIDS } from '@o11y/dashboards';
 import { loadRenderer } from '@o11y/preview';
 import {
@@ -33,7 +26,12 @@ import { estate } from '../../catalog/estate.ts';
 import { catalog, environments, up } from '../../catalog/index.ts';
 import { ABSENT_IN_TEST_STACK, LEGITIMATELY_EMPTY, WARM_UP_MS } from './expectations.ts';
 import { conformityProblems } from './harness/conformity.ts';
-import { checkPanelQueries, describeCheck, type PanelQueryCheck } from './harness/dashboard-queries.ts';
+import {
+  type BuiltDashboardModel,
+  checkPanelQueries,
+  describeCheck,
+  type PanelQueryCheck,
+} from './harness/dashboard-queries.ts';
 import { seriesWithSamples } from './harness/prometheus-api.ts';
 import { STACK_PROFILES, type Stack, type StackProfile, startStack } from './harness/stack.ts';
 
@@ -554,7 +552,7 @@ describe.each(profiles)('the sample organisation on a live stack (%s profile)', 
     );
     expect(victim, 'a panel query with a literal label value').toBeDefined();
     const dashboard = stack.model.dashboards.find((d) => d.uid === victim!.dashboardUid)!;
-    const broken: DashboardModel = {
+    const broken: BuiltDashboardModel = {
       ...dashboard,
       panels: dashboard.panels
         .filter((p) => p.id === victim!.panelId)

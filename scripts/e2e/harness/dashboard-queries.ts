@@ -19,6 +19,11 @@ import {
 } from '@o11y/preview';
 import { hasData, type PrometheusApi, type QueryResult, seriesWithSamples } from './prometheus-api.ts';
 
+/** A dashboard of the project model with the JSON the build wrote for it: what Grafana loads. */
+export interface BuiltDashboardModel extends DashboardModel {
+  readonly json: DashboardJson;
+}
+
 /**
  * Which value each template variable takes: what a user opening the dashboard sees, its first concrete
  * value, or `name=value`: that value of one variable and what a user sees of the others (as a dashboard
@@ -77,8 +82,8 @@ function dataSourceType(datasource: unknown, dashboard: DashboardModel): string 
   return dataSourceType(uid, dashboard);
 }
 
-function timeRangeOf(dashboard: DashboardModel, env: QueryEnvironment): TimeRangeMs {
-  const { from = 'now-6h', to = 'now' } = env.timeRange ?? (dashboard.json as DashboardJson).time ?? {};
+function timeRangeOf(dashboard: BuiltDashboardModel, env: QueryEnvironment): TimeRangeMs {
+  const { from = 'now-6h', to = 'now' } = env.timeRange ?? dashboard.json.time ?? {};
   return {
     from: resolveTime(env.grafana, from, env.now, false),
     to: resolveTime(env.grafana, to, env.now, true),
@@ -103,12 +108,12 @@ function withSelected(list: VariableList, selection: Selection, dashboard: Dashb
  * variable without values is an error here: Grafana would show "No data" on every panel that uses it.
  */
 async function variablesOf(
-  dashboard: DashboardModel,
+  dashboard: BuiltDashboardModel,
   env: QueryEnvironment,
   range: TimeRangeMs,
   selection: Selection,
 ): Promise<VariableSelection[]> {
-  const json = dashboard.json as DashboardJson;
+  const json = dashboard.json;
   const list = withSelected(json.templating?.list ?? [], selection, dashboard);
   const builtins = queryTiming(env.grafana, range, panelWidthPx(24), '1ms', env.scrapeInterval).builtins;
   const resolved = await resolveVariables(
@@ -131,7 +136,7 @@ async function variablesOf(
 }
 
 async function runOne(
-  dashboard: DashboardModel,
+  dashboard: BuiltDashboardModel,
   panel: PanelModel,
   query: QueryModel,
   panelJson: PanelJson | undefined,
@@ -204,14 +209,14 @@ export interface CheckOptions {
 
 /** Runs every query of every panel of the dashboards against Prometheus, a few at a time. */
 export async function checkPanelQueries(
-  dashboards: readonly DashboardModel[],
+  dashboards: readonly BuiltDashboardModel[],
   env: QueryEnvironment,
   selection: Selection,
   { concurrency = 8, labelOf }: CheckOptions = {},
 ): Promise<PanelQueryCheck[]> {
   const jobs: Array<() => Promise<PanelQueryCheck>> = [];
   for (const dashboard of dashboards) {
-    const panelJsons = panelsOf(dashboard.json as DashboardJson);
+    const panelJsons = panelsOf(dashboard.json);
     // Variables are resolved once per dashboard, as Grafana does on load.
     let variables: Promise<VariableSelection[]> | undefined;
     const resolved = () => {

@@ -6,6 +6,7 @@ import { inhibitionTestConfig, startWebhookSink, type WebhookSink } from '@o11y/
 import { build, loadDefinitions, projectModel } from '@o11y/build';
 import {
   type Definition,
+  DIST,
   isDefinition,
   kindOf,
   type ProjectModel,
@@ -15,7 +16,7 @@ import {
   startServer,
 } from '@o11y/core';
 import { STACK_KIND } from '@o11y/dashboards';
-import { DEFAULT_SCRAPE_INTERVAL } from '@o11y/preview';
+import { type DashboardJson, DEFAULT_SCRAPE_INTERVAL } from '@o11y/preview';
 import { publishAlertmanagerConfigApi, publishRuler, readDistTree, treeFromFiles } from '@o11y/publish';
 import { startCortex } from '@o11y/publish/testing';
 import {
@@ -39,6 +40,7 @@ import {
   postgresExporterJob,
   redisExporterJob,
 } from '../../../catalog/index.ts';
+import type { BuiltDashboardModel } from './dashboard-queries.ts';
 import { type RealExporters, startRealExporters } from './exporters.ts';
 import { PrometheusApi } from './prometheus-api.ts';
 import { startTracing, type Tracing } from './traces.ts';
@@ -75,8 +77,11 @@ export interface Stack {
   readonly distDir: string;
   /** The organisation's definitions, as written (real-time durations). */
   readonly definitions: readonly Definition[];
-  /** What the test profile deploys: dashboards, and rule groups with their compressed durations. */
-  readonly model: ProjectModel;
+  /**
+   * What the test profile deploys: dashboards (with the JSON the build wrote for each), and rule groups
+   * with their compressed durations.
+   */
+  readonly model: Omit<ProjectModel, 'dashboards'> & { readonly dashboards: readonly BuiltDashboardModel[] };
   /** The scraping Prometheus: its targets. */
   readonly prometheus: PrometheusApi;
   /** Where rules, alerts and queries are read: the Prometheus, or Cortex's Prometheus API. */
@@ -264,7 +269,16 @@ export async function startStack(
       importModule: withJaegerAt(tracing.jaegerUrl),
     });
     const definitions = await loadDefinitions(root);
-    const model = await projectModel({ root, definitions, profile: TEST_PROFILE.name, log: () => {} });
+    const modelled = await projectModel({ root, definitions, profile: TEST_PROFILE.name, log: () => {} });
+    const model = {
+      ...modelled,
+      dashboards: await Promise.all(
+        modelled.dashboards.map(async (dashboard) => {
+          const file = path.join(distDir, DIST.grafana.dashboard(dashboard.folder, dashboard.uid));
+          return { ...dashboard, json: JSON.parse(await readFile(file, 'utf8')) as DashboardJson };
+        }),
+      ),
+    };
 
     const sink = await startWebhookSink();
     running.push({ stop: () => sink.close() });
