@@ -18,6 +18,7 @@ import {
   dimensions,
   httpConventions,
   httpRequestsTotal,
+  redDashboardOf,
   redRecordings,
   salesTotal,
   services,
@@ -152,14 +153,7 @@ describe('panel conventions', () => {
 describe('RED dashboard', () => {
   const otel = services.find((s) => s.instrumentation === 'otel')!;
   const promClient = services.find((s) => s.instrumentation === 'prom-client')!;
-  const build = (service: typeof otel | typeof promClient) =>
-    redDashboard({
-      service,
-      http: httpConventions[service.instrumentation],
-      folder: folder(service.team),
-      thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
-      dimensions: dimensions.environment,
-    }).compile();
+  const build = (service: typeof otel | typeof promClient) => redDashboardOf(service).compile();
 
   it('builds prom-client and OpenTelemetry naming from the same builder', () => {
     const a = build(promClient).model;
@@ -345,15 +339,7 @@ describe('SLO dashboards of every SLO the build collects', () => {
         folder: folder('tills'),
         dimensions: dimensions.environment,
       }),
-      ...services.map((service) =>
-        redDashboard({
-          service,
-          http: httpConventions[service.instrumentation],
-          folder: folder(service.team),
-          thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
-          dimensions: dimensions.environment,
-        }),
-      ),
+      ...services.map(redDashboardOf),
     ];
     const wide = compileAll(kits, build).flatMap((c) =>
       [...JSON.stringify(c.json)].filter((character) => character.codePointAt(0)! > 0xff),

@@ -15,12 +15,18 @@ import {
   goldenSignalsDashboard,
   grafanaStack,
   logs,
-  redDashboard,
   stat,
   timeseries,
 } from '../src/index.ts';
 import { conventionViolations, type DashboardJson } from './conventions.ts';
-import { dimensions, httpConventions, httpRequestDurationSeconds, services, up } from './fixture.ts';
+import {
+  dimensions,
+  httpConventions,
+  httpRequestDurationSeconds,
+  redDashboardOf,
+  services,
+  up,
+} from './fixture.ts';
 
 const context = (definitions: BuildContext['definitions'] = []): BuildContext => ({
   root: '/nonexistent',
@@ -29,15 +35,7 @@ const context = (definitions: BuildContext['definitions'] = []): BuildContext =>
   log: () => {},
 });
 
-const reds = services.map((service) =>
-  redDashboard({
-    service,
-    http: httpConventions[service.instrumentation],
-    folder: folder(service.team),
-    thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
-    dimensions: dimensions.environment,
-  }),
-);
+const reds = services.map(redDashboardOf);
 // Golden signals over both namings, with a saturation row of the organisation's own (folder `overview`).
 const goldenSignals = goldenSignalsDashboard({
   http: [httpConventions['prom-client'], httpConventions.otel],

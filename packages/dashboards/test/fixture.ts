@@ -13,7 +13,7 @@ import {
   sum,
 } from '@o11y/catalog';
 import { availability, latency, record, slo } from '@o11y/rules';
-import type { RedRecordings } from '../src/index.ts';
+import { type Dashboard, folder, type RedRecordings, redDashboard } from '../src/index.ts';
 
 /**
  * A small organisation for the package's own tests: a prom-client service and an OpenTelemetry one,
@@ -226,4 +226,15 @@ export const slos = services.flatMap((of) => {
 
 export function sloOf(service: FixtureService['name'], name: 'availability' | 'latency') {
   return slos.find((s) => s.service === service && s.name === name)!;
+}
+
+/** A service's RED dashboard, in its team's folder, with the tests' thresholds and dimensions. */
+export function redDashboardOf(service: FixtureService): Dashboard {
+  return redDashboard({
+    service,
+    http: httpConventions[service.instrumentation],
+    folder: folder(service.team),
+    thresholds: { errorRatio: 0.01, p95Latency: 0.5 },
+    dimensions: dimensions.environment,
+  });
 }
