@@ -100,6 +100,7 @@ describe.runIf(wanted)('the sample organisation drawn by o11y preview from the l
         scrapeInterval: stack.grafanaScrapeInterval,
         now: Date.now(),
         timeRange: TIME_RANGE,
+        alignToStep: true,
       },
       'default',
     );

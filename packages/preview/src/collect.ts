@@ -76,15 +76,13 @@ async function runTarget(
       error: error instanceof Error ? error.message : String(error),
     };
   }
-  const stepS = timing.intervalMs / 1000;
   const answer = isInstant(target)
     ? await client.query(expr, range.to / 1000)
-    : // Grafana aligns the range to the step so that points land on the same timestamps on every refresh.
-      await client.queryRange(
+    : await client.queryRange(
         expr,
-        Math.floor(range.from / timing.intervalMs) * stepS,
-        Math.floor(range.to / timing.intervalMs) * stepS,
-        stepS,
+        timing.alignedRange.fromMs / 1000,
+        timing.alignedRange.toMs / 1000,
+        timing.intervalMs / 1000,
       );
   return answer.ok
     ? { ...base, expr, series: answer.data }

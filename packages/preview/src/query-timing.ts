@@ -22,6 +22,11 @@ export interface QueryTiming {
   readonly intervalMs: number;
   readonly rateIntervalMs: number;
   readonly rangeMs: number;
+  /**
+   * What a range query asks for: Grafana aligns the range to the step, so that points land on the same
+   * timestamps on every refresh.
+   */
+  readonly alignedRange: { readonly fromMs: number; readonly toMs: number };
   /** Built-in variables by name, as Grafana substitutes them. */
   readonly builtins: Readonly<Record<string, string>>;
 }
@@ -59,6 +64,10 @@ export function queryTiming(
     intervalMs,
     rateIntervalMs,
     rangeMs,
+    alignedRange: {
+      fromMs: Math.floor(range.from / intervalMs) * intervalMs,
+      toMs: Math.floor(range.to / intervalMs) * intervalMs,
+    },
     builtins: {
       __interval: grafana.rangeUtil.secondsToHms(intervalMs / 1000),
       __interval_ms: String(intervalMs),

@@ -63,6 +63,13 @@ export interface QueryEnvironment {
   readonly now: number;
   /** The range every dashboard is queried over instead of its own (as `o11y preview --from --to`). */
   readonly timeRange?: { readonly from: string; readonly to: string };
+  /**
+   * Align each range query to its step, as Grafana and o11y preview do. Off by default: over a
+   * dashboard's range of hours, a stack minutes old has its samples in the last step, which an aligned
+   * range may end before. On where the preview's pages are compared with the checks: a series first
+   * recorded in the last step before an unaligned check is not in the preview's range.
+   */
+  readonly alignToStep?: boolean;
 }
 
 function panelsOf(json: DashboardJson): PanelJson[] {
@@ -174,11 +181,10 @@ async function runOne(
     );
     sent = interpolateText(query.expr, await variables, timing.builtins, 'query');
     const instantOnly = targetJson?.instant === true && targetJson.range !== true;
-    // Unaligned to the step, unlike Grafana: over a dashboard's range of hours, a stack minutes old
-    // has its samples in the last step, which an aligned range may end before.
+    const { fromMs, toMs } = env.alignToStep ? timing.alignedRange : { fromMs: range.from, toMs: range.to };
     const result: QueryResult = instantOnly
       ? await env.prometheus.query(sent, range.to)
-      : await env.prometheus.queryRange(sent, range.from, range.to, timing.intervalMs);
+      : await env.prometheus.queryRange(sent, fromMs, toMs, timing.intervalMs);
     return {
       ...base,
       sent,
