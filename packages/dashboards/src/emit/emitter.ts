@@ -295,16 +295,16 @@ function schemaProblem(
   };
 }
 
-function verifyClassic(artifact: Artifact, compiled: DashboardOrigins, json: unknown): Diagnostic[] {
+function verifyClassic(artifact: Artifact, origins: DashboardOrigins, json: unknown): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const panelSource = (instancePath: string) => {
     const panelIndex = /^\/panels\/(\d+)/.exec(instancePath)?.[1];
-    const panel = panelIndex === undefined ? undefined : compiled.panelAt[Number(panelIndex)];
-    return panel?.source ?? compiled.definition.source;
+    const panel = panelIndex === undefined ? undefined : origins.panelAt[Number(panelIndex)];
+    return panel?.source ?? origins.definition.source;
   };
   // Raw JSON given through verbatim() is outside what the SDK's schema describes, on purpose.
   const verbatim = (instancePath: string) =>
-    compiled.verbatimPaths.some(
+    origins.verbatimPaths.some(
       (p) => instancePath === p || instancePath.startsWith(`${p}/`) || p.startsWith(`${instancePath}/`),
     );
   const validate = validatorFor('dashboard.schema.json');
@@ -355,7 +355,7 @@ function queryProblems(
  */
 function verifyV2(
   artifact: Artifact,
-  compiled: DashboardOrigins,
+  origins: DashboardOrigins,
   panelOf: V2Dashboard['panelOf'],
   json: unknown,
 ): (Diagnostic | PromQuery)[] {
@@ -367,7 +367,7 @@ function verifyV2(
     return (
       (query === undefined ? undefined : panel?.queries[Number(query)]?.source) ??
       panel?.source ??
-      compiled.definition.source
+      origins.definition.source
     );
   };
   const against = "the foundation SDK's dashboardv2beta1 schema";

@@ -21,11 +21,11 @@ interface DashboardJson {
  * variables), Loki queries with Grafana's LogQL grammar; each problem at the TypeScript line of the query.
  * The Prometheus queries are parsed later, all of a build's at once (`checkPromQueries`).
  */
-export function checkQueries(compiled: DashboardOrigins, written: unknown): (Diagnostic | PromQuery)[] {
+export function checkQueries(origins: DashboardOrigins, written: unknown): (Diagnostic | PromQuery)[] {
   const json = written as DashboardJson;
   const variables = (json.templating?.list ?? []).flatMap((v) => (v.name ? [v.name] : []));
   return (json.panels ?? []).flatMap((panelJson, panelIndex): (Diagnostic | PromQuery)[] => {
-    const panel = compiled.panelAt[panelIndex];
+    const panel = origins.panelAt[panelIndex];
     const targets = panelJson.targets ?? [];
     if (panel && panelJson.datasource?.type === 'prometheus')
       return targets.flatMap((target, index) =>
