@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Artifact,
+  type BuildContext,
   type Definition,
   DIST,
   type Diagnostic,
@@ -11,6 +12,7 @@ import {
   O11yErrors,
   stableStringify,
   toolPath,
+  type WrittenArtifact,
 } from '@o11y/core';
 import { ALERTMANAGER_CONFIG, type AlertmanagerConfig } from './config.ts';
 import type { LabelVocabulary } from './labels.ts';
@@ -25,15 +27,15 @@ import { checkTestAlerts } from './verify/test-alerts.ts';
 type AnyConfig = AlertmanagerConfig<LabelVocabulary>;
 type AnyTests = AlertmanagerTests<LabelVocabulary>;
 
-/** What the written alertmanager.yml was built from, for verify's checks against the built rules. */
-const builtFrom = new WeakMap<Artifact, { config: AnyConfig; tests: TestsFile }>();
+/** What each build's alertmanager.yml was built from, for verify's checks against the built rules. */
+const builtFrom = new WeakMap<BuildContext, { config: AnyConfig; tests: TestsFile }>();
 
 function problem(message: string, definition: Definition, id: string, hint?: string): Diagnostic {
   return { severity: 'error', message, source: definition.source, id, ...(hint && { hint }) };
 }
 
 /** `dist/alertmanager/alertmanager.yml`, its templates and `tests.json`, from the one config of the build. */
-function emit(definitions: readonly Definition[]): Artifact[] {
+function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
   const configs = definitions.filter((d) => kindOf(d) === ALERTMANAGER_CONFIG) as AnyConfig[];
   const tests = definitions.filter((d) => kindOf(d) === ALERTMANAGER_TESTS) as AnyTests[];
   const [config, ...others] = configs;
@@ -70,7 +72,7 @@ function emit(definitions: readonly Definition[]): Artifact[] {
     allowUnrouted: tests.flatMap((t) => t.allowUnrouted),
     inhibition: tests.flatMap((t) => t.inhibition),
   };
-  builtFrom.set(artifacts.find((a) => a.path === DIST.alertmanager.config)!, { config, tests: merged });
+  builtFrom.set(context, { config, tests: merged });
   if (tests.length > 0) {
     artifacts.push({
       path: DIST.alertmanager.tests,
@@ -83,7 +85,7 @@ function emit(definitions: readonly Definition[]): Artifact[] {
 }
 
 /** The pinned `amtool check-config` on the written alertmanager.yml. */
-async function checkConfig(config: Artifact, dir: string, root: string): Promise<Diagnostic[]> {
+async function checkConfig(config: WrittenArtifact, dir: string, root: string): Promise<Diagnostic[]> {
   const result = await runTool(
     toolPath('amtool', root),
     ['check-config', CONFIG_FILE],
@@ -102,7 +104,7 @@ async function checkConfig(config: Artifact, dir: string, root: string): Promise
 }
 
 /** The alerts the rules emitter wrote beside us; none when the build has no alerting rules. */
-async function builtAlerts(dir: string, config: Artifact): Promise<AlertEntry[] | Diagnostic> {
+async function builtAlerts(dir: string, config: WrittenArtifact): Promise<AlertEntry[] | Diagnostic> {
   let text: string;
   try {
     text = await readFile(path.join(dir, DIST.prometheus.alerts), 'utf8');
@@ -127,14 +129,14 @@ async function builtAlerts(dir: string, config: Artifact): Promise<AlertEntry[] 
  * rules of this build emit: matchers on labels or values no alert carries, cases about invented alerts.
  */
 async function verify(
-  artifacts: readonly Artifact[],
+  artifacts: readonly WrittenArtifact[],
   dir: string,
-  context: { root: string },
+  context: BuildContext,
 ): Promise<Diagnostic[]> {
   const config = artifacts.find((a) => a.path === DIST.alertmanager.config);
   if (!config) return [];
   const problems = await checkConfig(config, dir, context.root);
-  const built = builtFrom.get(config);
+  const built = builtFrom.get(context);
   if (!built) return problems;
   const alerts = await builtAlerts(dir, config);
   if (!Array.isArray(alerts)) return [...problems, alerts];

@@ -84,8 +84,9 @@ describe('secrets canary', () => {
     const log = (line: string) => logged.push(line);
     const ruleAlerts = [alertEntry('A', { severity: 'critical' }), alertEntry('A', { severity: 'warning' })];
     const dist = await buildDist([config, tests], ruleAlerts, log);
-    const artifacts = await emitter.emit([config, tests], buildContext(log));
-    const verifyDiagnostics = await emitter.verify!(artifacts, dist, buildContext(log));
+    const build = buildContext(log);
+    const artifacts = await emitter.emit([config, tests], build);
+    const verifyDiagnostics = await emitter.verify!(artifacts, dist, build);
     expect(verifyDiagnostics).toEqual([]);
     const report = await runAlertmanagerTests(dist, { root, log });
     expect(

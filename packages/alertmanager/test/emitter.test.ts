@@ -12,14 +12,15 @@ describe('emitter', () => {
       'notifications.tmpl',
       '{{ define "title" }}{{ .CommonLabels.alertname }}{{ end }}',
     );
-    const artifacts = await emitter.emit([templated, routingTests], buildContext());
+    const build = buildContext();
+    const artifacts = await emitter.emit([templated, routingTests], build);
     expect(artifacts.map((a) => [a.path, a.kind])).toEqual([
       ['alertmanager/alertmanager.yml', 'alertmanager-config'],
       ['alertmanager/templates/notifications.tmpl', 'alertmanager-config'],
       ['alertmanager/tests.json', 'alertmanager-tests'],
     ]);
     const dist = await buildDist([templated, routingTests], alerts);
-    expect(await emitter.verify!(artifacts, dist, buildContext())).toEqual([]);
+    expect(await emitter.verify!(artifacts, dist, build)).toEqual([]);
     const yaml = await readFile(path.join(dist, 'alertmanager', 'alertmanager.yml'), 'utf8');
     expect(yaml).toContain('templates:\n  - templates/notifications.tmpl\n');
   });
@@ -30,9 +31,10 @@ describe('emitter', () => {
       .route((r) =>
         r.where('team', 'a').muteDuring(timeInterval('mars', [{ location: 'Mars/Olympus_Mons' }])),
       );
-    const artifacts = await emitter.emit([broken], buildContext());
+    const build = buildContext();
+    const artifacts = await emitter.emit([broken], build);
     const dist = await buildDist([broken], [alertEntry('A', { team: 'a' })]);
-    const [diagnostic, ...rest] = await emitter.verify!(artifacts, dist, buildContext());
+    const [diagnostic, ...rest] = await emitter.verify!(artifacts, dist, build);
     expect(rest).toEqual([]);
     expect(diagnostic).toMatchObject({
       id: 'alertmanager/check-config',

@@ -24,8 +24,9 @@ const chat = receiver('chat').webhook({ url: 'http://127.0.0.1:9/chat' });
 
 async function verifyAgainstRules(definitions: Definition[]): Promise<Diagnostic[]> {
   const dist = await buildDist(definitions, ruleAlerts);
-  const artifacts = await emitter.emit(definitions, buildContext());
-  return [...(await emitter.verify!(artifacts, dist, buildContext()))];
+  const build = buildContext();
+  const artifacts = await emitter.emit(definitions, build);
+  return [...(await emitter.verify!(artifacts, dist, build))];
 }
 
 describe('matchers against the labels the built alerts carry', () => {

@@ -9,7 +9,6 @@ import {
   DIST,
   type Diagnostic,
   type Emitter,
-  flatString,
   importOrganisationModule,
   isDefinition,
   kindOf,
@@ -17,17 +16,27 @@ import {
   type Manifest,
   O11yError,
   O11yErrors,
+  type ProjectModel,
+  type SourceLocation,
   sha256,
   stableStringify,
   stagingDirFor,
   swapDirectory,
   toDiagnostics,
+  type WrittenArtifact,
   writeTree,
 } from '@o11y/core';
 import { type LintConfig, loadConfig } from '@o11y/lint';
 import { emitters } from './emitters.ts';
 import { projectModel } from './model.ts';
-import { type FailOn, lintInWorker, lintStage, lintsInWorker, unverifiedSeries } from './verify.ts';
+import {
+  type FailOn,
+  type LintStage,
+  lintInWorker,
+  lintStage,
+  lintsInWorker,
+  unverifiedSeries,
+} from './verify.ts';
 
 export interface BuildOptions {
   readonly root: string;
@@ -212,10 +221,16 @@ export async function loadDefinitions(
   return definitions;
 }
 
-function checkArtifacts(artifacts: readonly Artifact[]): void {
-  const byPath = new Map<string, Artifact>();
+/**
+ * What is wrong with the paths of `own` (outside dist/, reserved, or one `sourceByPath` already has);
+ * adds them to `sourceByPath`, with only their sources: not their text.
+ */
+export function pathProblems(
+  own: readonly Artifact[],
+  sourceByPath: Map<string, SourceLocation>,
+): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  for (const artifact of artifacts) {
+  for (const artifact of own) {
     const normalised = path.posix.normalize(artifact.path);
     if (normalised.startsWith('..') || path.posix.isAbsolute(normalised) || normalised === DIST.manifest) {
       problems.push({
@@ -225,19 +240,19 @@ function checkArtifacts(artifacts: readonly Artifact[]): void {
         id: 'build/artifact-path',
       });
     }
-    const earlier = byPath.get(normalised);
+    const earlier = sourceByPath.get(normalised);
     if (earlier) {
       problems.push({
         severity: 'error',
-        message: `two definitions write ${normalised} (the other is at ${earlier.source.file}:${earlier.source.line})`,
+        message: `two definitions write ${normalised} (the other is at ${earlier.file}:${earlier.line})`,
         source: artifact.source,
         id: 'build/duplicate-artifact',
         hint: 'give one of them a different name or uid',
       });
     }
-    byPath.set(normalised, artifact);
+    sourceByPath.set(normalised, artifact.source);
   }
-  if (problems.length > 0) throw new O11yErrors(problems);
+  return problems;
 }
 
 function emitterFor(definition: Definition, available: readonly Emitter[]): Emitter {
@@ -262,27 +277,80 @@ async function timed<T>(timings: Map<Stage, number>, stage: Stage, work: () => P
   }
 }
 
-async function emitAll(definitions: readonly Definition[], context: BuildContext) {
+/** A written artifact with the hash the manifest records. */
+type HashedArtifact = WrittenArtifact & { readonly sha256: string };
+
+/**
+ * Emits with each emitter in turn and writes its artifacts to `staging` at once, keeping their paths,
+ * kinds, sources and hashes, not their text: a large organisation's artifacts are hundreds of megabytes,
+ * and verify reads the files. Every path is checked before its file is written.
+ */
+async function emitAndWrite(
+  definitions: readonly Definition[],
+  context: BuildContext,
+  staging: string,
+  timings: Map<Stage, number>,
+) {
   const byEmitter = new Map<Emitter, Definition[]>(emitters.map((e) => [e, []]));
   for (const definition of definitions) byEmitter.get(emitterFor(definition, emitters))!.push(definition);
-  const artifacts: Artifact[] = [];
-  const emitted = new Map<Emitter, readonly Artifact[]>();
+  const written: HashedArtifact[] = [];
+  const emitted = new Map<Emitter, readonly WrittenArtifact[]>();
+  const sourceByPath = new Map<string, SourceLocation>();
   const failures: Diagnostic[] = [];
+  const pathFailures: Diagnostic[] = [];
   for (const emitter of emitters) {
+    let own: readonly Artifact[];
     try {
-      const own = await emitter.emit(byEmitter.get(emitter)!, context);
-      // Kept to the end of the build: flat strings, not the trees of pieces their printers built.
-      for (const artifact of own) flatString(artifact.content);
-      emitted.set(emitter, own);
-      artifacts.push(...own);
+      own = await timed(timings, 'emit', async () => emitter.emit(byEmitter.get(emitter)!, context));
     } catch (error) {
       failures.push(...toDiagnostics(error));
+      continue;
     }
+    pathFailures.push(...pathProblems(own, sourceByPath));
+    // Once the build has failed, nothing more is written: the staging directory goes.
+    if (failures.length > 0 || pathFailures.length > 0) continue;
+    await timed(timings, 'write', () => writeTree(staging, own));
+    const records = own.map(({ content, ...artifact }) => ({ ...artifact, sha256: sha256(content) }));
+    emitted.set(emitter, records);
+    written.push(...records);
   }
+  // An emitter's errors first: a path is wrong only in what emitted.
   if (failures.length > 0) throw new O11yErrors(failures);
-  checkArtifacts(artifacts);
-  artifacts.sort((a, b) => compareCodePoints(a.path, b.path));
-  return { artifacts, emitted };
+  if (pathFailures.length > 0) throw new O11yErrors(pathFailures);
+  written.sort((a, b) => compareCodePoints(a.path, b.path));
+  return { written, emitted };
+}
+
+interface LintStart {
+  readonly root: string;
+  readonly verify: boolean;
+  readonly failOn: FailOn;
+  readonly config: LintConfig;
+  /** BuildOptions.lintWorker, and whether the options gave the configuration (a worker cannot have it). */
+  readonly lintWorker: boolean | undefined;
+  readonly givenConfig: boolean;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The lint stage of the build (without verify, only its series estimates): started now in a worker,
+ * which lints the model while this thread emits, or run here when asked for.
+ */
+function startLint(model: ProjectModel, start: LintStart): () => Promise<LintStage> {
+  if (start.lintWorker ?? (!start.givenConfig && lintsInWorker(model))) return lintStarted(model, start);
+  const { config, failOn } = start;
+  if (start.verify) return () => lintStage(model, config, failOn);
+  return async () => ({ failures: [], warnings: [], series: await unverifiedSeries(model, config) });
+}
+
+/**
+ * The lint stage, started in a worker. Its own function: the stage it returns closes over the worker's
+ * answer only, so this thread keeps no model (closures of one scope share what any of them uses).
+ */
+function lintStarted(model: ProjectModel, { root, verify, failOn, signal }: LintStart) {
+  const linting = lintInWorker(model, root, verify ? failOn : undefined, signal);
+  linting.catch(() => undefined);
+  return () => linting;
 }
 
 /**
@@ -308,38 +376,35 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const failOn = options.failOn ?? 'error';
   // A failed build does not wait for its lint worker.
   const stopLint = new AbortController();
-  const { artifacts, emitted, model, linting } = await timed(timings, 'emit', async () => {
-    // The model first, so that a worker lints it while this thread emits; an emitter's errors are
-    // still reported before the model's, as when the model came second.
-    const modelled = await projectModel(context).then(
-      (model) => ({ model }),
-      (error: unknown) => ({ error }),
-    );
-    const inWorker =
-      'model' in modelled &&
-      (options.lintWorker ?? (options.config === undefined && lintsInWorker(modelled.model)));
-    const linting = inWorker
-      ? lintInWorker(modelled.model, root, verify ? failOn : undefined, stopLint.signal)
-      : undefined;
-    linting?.catch(() => undefined);
-    const emittedAll = await emitAll(definitions, context).catch((error: unknown) => {
-      stopLint.abort();
-      throw error;
-    });
-    if ('error' in modelled) throw modelled.error;
-    return { ...emittedAll, model: modelled.model, linting };
-  });
-
   const staging = await stagingDirFor(outDir);
   try {
-    await timed(timings, 'write', () => writeTree(staging, artifacts));
+    // The model first, so that a worker lints it while this thread emits; an emitter's errors are
+    // still reported before the model's, as when the model came second.
+    const linting = await timed(timings, 'emit', () =>
+      projectModel(context).then(
+        (model) => ({
+          lint: startLint(model, {
+            root,
+            verify,
+            failOn,
+            config,
+            lintWorker: options.lintWorker,
+            givenConfig: options.config !== undefined,
+            signal: stopLint.signal,
+          }),
+        }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    const { written, emitted } = await emitAndWrite(definitions, context, staging, timings);
+    if ('error' in linting) throw linting.error;
     const warnings: Diagnostic[] = [];
     const series = await timed(timings, 'verify', async () => {
-      if (!verify) return linting ? (await linting).series : unverifiedSeries(model, config);
+      if (!verify) return (await linting.lint()).series;
       // All at once: lint's analysis keeps this thread (or its worker) busy while promtool, amtool and
       // the native parsers the emitters wait for work on the other core. Findings keep the emitters' order.
       const [linted, ...verified] = await Promise.all([
-        linting ?? lintStage(model, config, failOn),
+        linting.lint(),
         ...emitters.map((emitter) => {
           const own = emitted.get(emitter) ?? [];
           return emitter.verify && own.length > 0 ? emitter.verify(own, staging, context) : [];
@@ -355,21 +420,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return linted.series;
     });
     const manifest = await timed(timings, 'write', async () => {
-      const written: Manifest = {
+      const manifest: Manifest = {
         version: 1,
         profile,
-        artifacts: artifacts.map((a) => ({
+        artifacts: written.map((a) => ({
           path: a.path,
           kind: a.kind,
-          sha256: sha256(a.content),
+          sha256: a.sha256,
           source: a.source,
           ...(series.has(a.path) && { estimatedSeries: series.get(a.path) }),
         })),
       };
-      await writeTree(staging, [{ path: DIST.manifest, content: stableStringify(written) }]);
+      await writeTree(staging, [{ path: DIST.manifest, content: stableStringify(manifest) }]);
       await options.beforeSwap?.();
       await swapDirectory(staging, outDir);
-      return written;
+      return manifest;
     });
     return { outDir, manifest, warnings, timings };
   } catch (error) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST, formatDiagnostic, type Manifest, O11yErrors } from '@o11y/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pathProblems } from '../src/build.ts';
 import { build, STAGES } from '../src/index.ts';
 
 /** The roots of the lint worker threads the build starts (for a large project, or when asked). */
@@ -34,6 +35,34 @@ beforeAll(() => {
 afterAll(() => {
   rmSync(tools, { force: true });
   rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the paths of artifacts, checked before they are written', () => {
+  const at = (line: number) => ({ file: 'dashboards/a.ts', line, column: 1 });
+  const artifact = (path: string, line: number) => ({ path, kind: 'k', content: '', source: at(line) });
+
+  it('refuses a path outside dist/, the manifest, and a path an earlier batch or the same one has', () => {
+    const byPath = new Map();
+    expect(pathProblems([artifact('a/b.json', 1)], byPath)).toEqual([]);
+    const problems = pathProblems(
+      [
+        artifact('../escape.json', 2),
+        artifact('/abs.json', 3),
+        artifact(DIST.manifest, 4),
+        artifact('a/./b.json', 5),
+        artifact('c.json', 6),
+        artifact('c.json', 7),
+      ],
+      byPath,
+    );
+    expect(problems.map((p) => [p.id, p.source?.line, p.message])).toEqual([
+      ['build/artifact-path', 2, 'artifact path "../escape.json" is outside dist/ or reserved'],
+      ['build/artifact-path', 3, 'artifact path "/abs.json" is outside dist/ or reserved'],
+      ['build/artifact-path', 4, `artifact path "${DIST.manifest}" is outside dist/ or reserved`],
+      ['build/duplicate-artifact', 5, 'two definitions write a/b.json (the other is at dashboards/a.ts:1)'],
+      ['build/duplicate-artifact', 7, 'two definitions write c.json (the other is at dashboards/a.ts:6)'],
+    ]);
+  });
 });
 
 describe('build', () => {

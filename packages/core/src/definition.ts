@@ -35,6 +35,12 @@ export interface Artifact {
   readonly source: SourceLocation;
 }
 
+/**
+ * An artifact once the build has written it: what verify reads of it besides the file. Its text is not
+ * kept: a large organisation's artifacts are hundreds of megabytes, and verify reads the files.
+ */
+export type WrittenArtifact = Omit<Artifact, 'content'>;
+
 /** What an emitter may use while building: all definitions (for cross references) and the build profile. */
 export interface BuildContext {
   readonly root: string;
@@ -59,8 +65,15 @@ export interface Emitter {
     definitions: readonly Definition[],
     context: BuildContext,
   ): Promise<readonly Artifact[]> | readonly Artifact[];
-  /** Checks on the written files, e.g. `promtool check rules`; `dir` holds every artifact of this build. */
-  verify?(artifacts: readonly Artifact[], dir: string, context: BuildContext): Promise<readonly Diagnostic[]>;
+  /**
+   * Checks on the written files, e.g. `promtool check rules`: `artifacts` are the ones `emit` gave for the
+   * same `context`, and `dir` holds every artifact of this build.
+   */
+  verify?(
+    artifacts: readonly WrittenArtifact[],
+    dir: string,
+    context: BuildContext,
+  ): Promise<readonly Diagnostic[]>;
   /** The part of the neutral model its definitions make (rule groups, dashboards, scrape jobs), for lint and diff. */
   model?(
     definitions: readonly Definition[],

@@ -132,7 +132,7 @@ describe("mute timings against the schema of Grafana's API format", () => {
       await writeFile(path.join(dir, 'mute-timings.json'), JSON.stringify(bad));
       const source = { file: 'alertmanager/config.ts', line: 7, column: 1 };
       const problems = await alertingEmitter.verify!(
-        [{ path: 'mute-timings.json', kind: 'grafana-mute-timings', content: '', source }],
+        [{ path: 'mute-timings.json', kind: 'grafana-mute-timings', source }],
         dir,
         { root: dir, definitions: [], profile: 'default', log: () => {} },
       );

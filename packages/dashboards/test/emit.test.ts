@@ -72,7 +72,8 @@ afterAll(async () => {
 describe('emitter', () => {
   it('writes dashboards in team folders with grafana/folders.json, resources and provisioning, all schema-valid', async () => {
     const stack = grafanaStack({ ...fullStack, resources: ['v1'] });
-    const artifacts = await emitter.emit([...definitions, stack], context());
+    const build = context();
+    const artifacts = await emitter.emit([...definitions, stack], build);
     await writeTree(dir, artifacts);
     const paths = artifacts.map((a) => a.path);
     expect(paths).toContain('grafana/dashboards/tills/checkout-red.json');
@@ -84,7 +85,7 @@ describe('emitter', () => {
     expect(paths).toContain('grafana/resources/dashboards/v1/checkout-red.json');
     expect(paths).toContain('grafana/provisioning/dashboards/o11y.yaml');
     expect(paths).toContain('grafana/provisioning/datasources/o11y.yaml');
-    expect(await emitter.verify!(artifacts, dir, context())).toEqual([]);
+    expect(await emitter.verify!(artifacts, dir, build)).toEqual([]);
 
     const folders = JSON.parse(await readFile(path.join(dir, 'grafana/folders.json'), 'utf8'));
     expect(Object.keys(folders)).toEqual([...new Set(services.map((s) => s.team)), 'overview'].sort());
@@ -255,9 +256,10 @@ describe('emitter', () => {
         .unit(units.Short)
         .query(raw('sum(up', { labels: [] })),
     ]);
-    const artifacts = await emitter.emit([board], context());
+    const build = context();
+    const artifacts = await emitter.emit([board], build);
     await writeTree(dir, artifacts);
-    const problems = await emitter.verify!(artifacts, dir, context());
+    const problems = await emitter.verify!(artifacts, dir, build);
     expect(problems.length).toBeGreaterThan(0);
     for (const problem of problems) {
       expect(problem).toMatchObject({
@@ -271,9 +273,10 @@ describe('emitter', () => {
     const board = dashboard('Bad logs').row('r', [
       logs('Errors').description('d').logql('{service="payments" |= "timeout"'),
     ]);
-    const artifacts = await emitter.emit([board], context());
+    const build = context();
+    const artifacts = await emitter.emit([board], build);
     await writeTree(dir, artifacts);
-    const problems = await emitter.verify!(artifacts, dir, context());
+    const problems = await emitter.verify!(artifacts, dir, build);
     expect(problems).toEqual([
       expect.objectContaining({
         id: 'dashboards/logql-syntax',

@@ -73,7 +73,8 @@ describe('dashboard.grafana.app/v2beta1 resources', () => {
         .unit(units.Short)
         .query(raw('up', { labels: ['instance'] })),
     ]);
-    const out = await emitter.emit([broken, v2Stack()], context());
+    const build = context();
+    const out = await emitter.emit([broken, v2Stack()], build);
     const resource = out.find((a) => a.path === resourcePath(broken.uid))!;
     const json = JSON.parse(resource.content) as Resource;
     // A title that is not a string, as a hand edit or converter bug would write it.
@@ -86,7 +87,7 @@ describe('dashboard.grafana.app/v2beta1 resources', () => {
         ...out.filter((a) => a !== resource),
         { ...resource, content: JSON.stringify(json) },
       ]);
-      const problems = await emitter.verify!(out, scratch, context());
+      const problems = await emitter.verify!(out, scratch, build);
       // The element is a PanelKind or a LibraryPanelKind, so ajv reports against both; all at the panel.
       expect(problems.map((p) => p.message)).toContainEqual(
         expect.stringContaining('/spec/elements/panel-2/spec/title: must be string'),

@@ -11,6 +11,7 @@ import {
   type Emitter,
   kindOf,
   stableStringify,
+  type WrittenArtifact,
 } from '@o11y/core';
 import { stringify } from 'yaml';
 import { DATASOURCE_UIDS } from '../emit/provisioning.ts';
@@ -135,14 +136,14 @@ export const alertingEmitter: Emitter = {
    * for each inhibit rule, which Grafana's Alertmanager cannot apply.
    */
   async verify(
-    artifacts: readonly Artifact[],
+    artifacts: readonly WrittenArtifact[],
     dir: string,
     context: BuildContext,
   ): Promise<readonly Diagnostic[]> {
     await ensureSchemas();
     const config = alertmanagerConfig(context.definitions);
     const problems: Diagnostic[] = config ? lostInhibitions(config) : [];
-    const check = (artifact: Artifact, schema: SchemaFile, json: unknown, prefix = '') => {
+    const check = (artifact: WrittenArtifact, schema: SchemaFile, json: unknown, prefix = '') => {
       const validate = validatorFor(schema);
       if (validate(json)) return;
       for (const error of validate.errors ?? []) {

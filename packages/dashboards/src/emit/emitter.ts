@@ -15,6 +15,7 @@ import {
   type SourceLocation,
   stableStringify,
   toDiagnostics,
+  type WrittenArtifact,
 } from '@o11y/core';
 import type { ErrorObject } from 'ajv';
 import {
@@ -171,12 +172,13 @@ function compiledFor(definitions: readonly Definition[], context: BuildContext):
   return same ? cached.compiled : compileAll(definitions, context.definitions);
 }
 
-// What verify needs of each written dashboard and v2 resource: not their JSON trees, which are written.
-const originsByArtifact = new WeakMap<Artifact, DashboardOrigins>();
-const v2ByArtifact = new WeakMap<
-  Artifact,
-  { readonly origins: DashboardOrigins; readonly panelOf: V2Dashboard['panelOf'] }
->();
+/** What verify needs of a written dashboard or v2 resource: not its JSON tree, which is written. */
+type VerifyInput =
+  | { readonly origins: DashboardOrigins }
+  | { readonly origins: DashboardOrigins; readonly panelOf: V2Dashboard['panelOf'] };
+
+/** Each build's verify inputs by artifact path, from `emit()` to `verify()` with the same context. */
+const verifyInputs = new WeakMap<BuildContext, Map<string, VerifyInput>>();
 
 /**
  * Grafana output of `o11y build`: dashboard JSON in folders by team (their uids and titles in `grafana/folders.json`),
@@ -194,6 +196,8 @@ export const emitter: Emitter = {
 
     const artifacts: Artifact[] = [];
     const problems: Diagnostic[] = [];
+    const inputs = new Map<string, VerifyInput>();
+    verifyInputs.set(context, inputs);
     for (const dashboard of compiled) {
       const { definition, panelAt, verbatimPaths } = dashboard;
       const origins: DashboardOrigins = { definition, panelAt, verbatimPaths };
@@ -203,7 +207,7 @@ export const emitter: Emitter = {
         content: stableStringify(dashboard.json),
         source: dashboard.definition.source,
       };
-      originsByArtifact.set(artifact, origins);
+      inputs.set(artifact.path, { origins });
       artifacts.push(artifact);
       if (resources.includes('v1')) {
         artifacts.push({
@@ -222,7 +226,7 @@ export const emitter: Emitter = {
             content,
             source: dashboard.definition.source,
           };
-          v2ByArtifact.set(resource, { origins, panelOf: converted.panelOf });
+          inputs.set(resource.path, { origins, panelOf: converted.panelOf });
           artifacts.push(resource);
         } catch (error) {
           problems.push(...toDiagnostics(error));
@@ -258,16 +262,23 @@ export const emitter: Emitter = {
    * Schema-validates every written dashboard and v2 resource and parses every query, pointing at the
    * TypeScript line of the panel or query.
    */
-  async verify(artifacts: readonly Artifact[], dir: string): Promise<readonly Diagnostic[]> {
+  async verify(
+    artifacts: readonly WrittenArtifact[],
+    dir: string,
+    context: BuildContext,
+  ): Promise<readonly Diagnostic[]> {
     await ensureSchemas();
+    const inputs = verifyInputs.get(context);
+    // A defect of the caller, not of the organisation: nothing would be checked.
+    if (!inputs) throw new Error('dashboards verify(): emit() did not run with this build context');
     const problems: (Diagnostic | PromQuery)[] = [];
     for (const artifact of artifacts) {
-      const origins = originsByArtifact.get(artifact);
-      const resource = v2ByArtifact.get(artifact);
-      if (!origins && !resource) continue;
+      const input = inputs.get(artifact.path);
+      if (!input) continue;
       const json = JSON.parse(await readFile(path.join(dir, artifact.path), 'utf8')) as unknown;
-      if (origins) problems.push(...verifyClassic(artifact, origins, json), ...checkQueries(origins, json));
-      if (resource) problems.push(...verifyV2(artifact, resource.origins, resource.panelOf, json));
+      if ('panelOf' in input) problems.push(...verifyV2(artifact, input.origins, input.panelOf, json));
+      else
+        problems.push(...verifyClassic(artifact, input.origins, json), ...checkQueries(input.origins, json));
     }
     return checkPromQueries(problems);
   },
@@ -281,7 +292,7 @@ export const emitter: Emitter = {
 
 /** A schema error of a written file, at the TypeScript line of what it concerns. */
 function schemaProblem(
-  artifact: Artifact,
+  artifact: WrittenArtifact,
   error: ErrorObject,
   against: string,
   source: SourceLocation,
@@ -295,7 +306,7 @@ function schemaProblem(
   };
 }
 
-function verifyClassic(artifact: Artifact, origins: DashboardOrigins, json: unknown): Diagnostic[] {
+function verifyClassic(artifact: WrittenArtifact, origins: DashboardOrigins, json: unknown): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const panelSource = (instancePath: string) => {
     const panelIndex = /^\/panels\/(\d+)/.exec(instancePath)?.[1];
@@ -335,7 +346,7 @@ function verifyClassic(artifact: Artifact, origins: DashboardOrigins, json: unkn
 
 /** A target checked against the schema of its datasource's query type (none known: not checked). */
 function queryProblems(
-  artifact: Artifact,
+  artifact: WrittenArtifact,
   datasourceType: string | undefined,
   query: unknown,
   prefix: string,
@@ -354,7 +365,7 @@ function queryProblems(
  * leads to the panel builder and its second query.
  */
 function verifyV2(
-  artifact: Artifact,
+  artifact: WrittenArtifact,
   origins: DashboardOrigins,
   panelOf: V2Dashboard['panelOf'],
   json: unknown,

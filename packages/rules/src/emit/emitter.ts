@@ -15,6 +15,7 @@ import {
   stableStringify,
   toDiagnostics,
   toolPath,
+  type WrittenArtifact,
 } from '@o11y/core';
 import { prometheusYaml, serverConfigs } from '../config/prometheus.ts';
 import { prometheusPart, type RuleGroup } from '../group.ts';
@@ -267,7 +268,7 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
 }
 
 async function verify(
-  artifacts: readonly Artifact[],
+  artifacts: readonly WrittenArtifact[],
   dir: string,
   context: BuildContext,
 ): Promise<Diagnostic[]> {
