@@ -37,7 +37,7 @@ describe('the sample organisation with multiCluster on', () => {
     const { clusters } = await import('../catalog/dimensions.ts');
     const definitions = [prometheus];
     const context = { root, definitions, profile: 'default', log: () => {} };
-    const artifacts = await emitter.emit(definitions, context);
+    const artifacts = [...emitter.emit(definitions, context)];
     const configs = artifacts.filter((a) => a.kind === 'prometheus-config');
     expect(configs.map((a) => a.path)).toEqual(clusters.map((c) => `prometheus/servers/${c}/prometheus.yml`));
     for (const [i, cluster] of clusters.entries()) {

@@ -9,7 +9,7 @@ const root = path.resolve(import.meta.dirname, '..');
 
 /** The rule files and promtool tests of these definitions, written as `o11y build` writes them. */
 async function build(definitions: readonly Definition[]): Promise<{ dir: string }> {
-  const artifacts = await emitter.emit(definitions, { root, definitions, profile: 'default', log: () => {} });
+  const artifacts = [...emitter.emit(definitions, { root, definitions, profile: 'default', log: () => {} })];
   const dir = await mkdtemp(path.join(os.tmpdir(), 'o11y-organisation-rules-'));
   await writeTree(dir, artifacts);
   return { dir };

@@ -147,7 +147,7 @@ async function verify(
   ];
 }
 
-export const emitter: Emitter = {
+export const emitter: Emitter<readonly Artifact[]> = {
   name: 'alertmanager',
   kinds: [ALERTMANAGER_CONFIG, ALERTMANAGER_TESTS],
   testKinds: [ALERTMANAGER_TESTS],

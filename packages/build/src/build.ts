@@ -280,10 +280,25 @@ async function timed<T>(timings: Map<Stage, number>, stage: Stage, work: () => P
 /** A written artifact with the hash the manifest records. */
 type HashedArtifact = WrittenArtifact & { readonly sha256: string };
 
+/** Artifacts written at once: an emitter that yields them one at a time keeps about this many in memory. */
+const WRITE_BATCH = 256;
+
+/** The artifacts of `emit()` in batches of WRITE_BATCH; what it throws, after the batches before. */
+async function* batchesOf(emit: () => Promise<Iterable<Artifact>> | Iterable<Artifact>) {
+  let batch: Artifact[] = [];
+  for (const artifact of await emit()) {
+    batch.push(artifact);
+    if (batch.length < WRITE_BATCH) continue;
+    yield batch;
+    batch = [];
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /**
- * Emits with each emitter in turn and writes its artifacts to `staging` at once, keeping their paths,
- * kinds, sources and hashes, not their text: a large organisation's artifacts are hundreds of megabytes,
- * and verify reads the files. Every path is checked before its file is written.
+ * Runs each emitter in turn and writes its artifacts to `staging` in batches as they come, keeping their
+ * paths, kinds, sources and hashes, not their text: a large organisation's artifacts are hundreds of
+ * megabytes, and verify reads the files. Every path is checked before its file is written.
  */
 async function emitAndWrite(
   definitions: readonly Definition[],
@@ -299,20 +314,25 @@ async function emitAndWrite(
   const failures: Diagnostic[] = [];
   const pathFailures: Diagnostic[] = [];
   for (const emitter of emitters) {
-    let own: readonly Artifact[];
-    try {
-      own = await timed(timings, 'emit', async () => emitter.emit(byEmitter.get(emitter)!, context));
-    } catch (error) {
-      failures.push(...toDiagnostics(error));
-      continue;
+    const own: HashedArtifact[] = [];
+    const batches = batchesOf(() => emitter.emit(byEmitter.get(emitter)!, context));
+    for (;;) {
+      let next: IteratorResult<Artifact[]>;
+      try {
+        next = await timed(timings, 'emit', () => batches.next());
+      } catch (error) {
+        failures.push(...toDiagnostics(error));
+        break;
+      }
+      if (next.done) break;
+      pathFailures.push(...pathProblems(next.value, sourceByPath));
+      // Once the build has failed, nothing more is written: the staging directory goes.
+      if (failures.length > 0 || pathFailures.length > 0) continue;
+      await timed(timings, 'write', () => writeTree(staging, next.value));
+      for (const { content, ...artifact } of next.value) own.push({ ...artifact, sha256: sha256(content) });
     }
-    pathFailures.push(...pathProblems(own, sourceByPath));
-    // Once the build has failed, nothing more is written: the staging directory goes.
-    if (failures.length > 0 || pathFailures.length > 0) continue;
-    await timed(timings, 'write', () => writeTree(staging, own));
-    const records = own.map(({ content, ...artifact }) => ({ ...artifact, sha256: sha256(content) }));
-    emitted.set(emitter, records);
-    written.push(...records);
+    emitted.set(emitter, own);
+    written.push(...own);
   }
   // An emitter's errors first: a path is wrong only in what emitted.
   if (failures.length > 0) throw new O11yErrors(failures);

@@ -52,8 +52,15 @@ export interface BuildContext {
   readonly alerting?: AlertEvaluator;
 }
 
-/** A package's contribution to `o11y build`: turns definitions of its kinds into artifacts, then checks them. */
-export interface Emitter {
+/**
+ * A package's contribution to `o11y build`: turns definitions of its kinds into artifacts, then checks
+ * them. `Emitted` is what its `emit` gives: a list or a generator, or the promise of a list.
+ */
+export interface Emitter<
+  Emitted extends Iterable<Artifact> | Promise<Iterable<Artifact>> =
+    | Iterable<Artifact>
+    | Promise<Iterable<Artifact>>,
+> {
   readonly name: string;
   readonly kinds: readonly string[];
   /**
@@ -61,10 +68,11 @@ export interface Emitter {
    * and they are all a module of a project's `tests` folders may export.
    */
   readonly testKinds?: readonly string[];
-  emit(
-    definitions: readonly Definition[],
-    context: BuildContext,
-  ): Promise<readonly Artifact[]> | readonly Artifact[];
+  /**
+   * The artifacts of `definitions`. A generator may yield them one at a time: the build writes them in
+   * batches as they come, so a large organisation's text is never in memory all at once.
+   */
+  emit(definitions: readonly Definition[], context: BuildContext): Emitted;
   /**
    * Checks on the written files, e.g. `promtool check rules`: `artifacts` are the ones `emit` gave for the
    * same `context`, and `dir` holds every artifact of this build.

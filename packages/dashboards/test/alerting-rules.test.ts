@@ -87,7 +87,7 @@ describe('Grafana-managed alert rules', () => {
       alerting: 'both',
     });
     const context = { root: '/nonexistent', definitions: [both], profile: 'default', log: () => {} };
-    const ruleFile = (await prometheusEmitter.emit([both], context)).find(
+    const ruleFile = [...prometheusEmitter.emit([both], context)].find(
       (a) => a.path === 'prometheus/rules/teams/tills.yml',
     )!;
     const prometheus = (parse(ruleFile.content) as { groups: { rules: { alert: string; expr: string }[] }[] })

@@ -170,7 +170,7 @@ describe('emitted files', () => {
   it('refuse two groups of one name', () => {
     const a = ruleGroup('same', { rules: [record('a:b:c', queueDepth)] });
     const b = ruleGroup('same', { file: 'other', rules: [record('a:b:d', queueDepth)] });
-    expect(() => emitter.emit([a, b], context([a, b]))).toThrow(O11yErrors);
+    expect(() => [...emitter.emit([a, b], context([a, b]))]).toThrow(O11yErrors);
   });
 });
 
@@ -372,7 +372,7 @@ describe('promtool tests and rule-test coverage', () => {
         }),
       ],
     });
-    expect(() => emitter.emit([group, other, suite], context([group, other, suite]))).toThrow(
+    expect(() => [...emitter.emit([group, other, suite], context([group, other, suite]))]).toThrow(
       /cannot predict the rendering of "The queue holds \{\{ \$value \}\} jobs."/,
     );
   });

@@ -32,7 +32,7 @@ export async function build(
   profile = 'default',
   alerting: AlertEvaluator = 'prometheus',
 ): Promise<{ dir: string; artifacts: readonly Artifact[]; file: (p: string) => string }> {
-  const artifacts = await emitter.emit(definitions, context(definitions, profile, alerting));
+  const artifacts = [...emitter.emit(definitions, context(definitions, profile, alerting))];
   const dir = await mkdtemp(path.join(os.tmpdir(), 'o11y-rules-test-'));
   made.push(dir);
   await writeTree(dir, artifacts);

@@ -129,7 +129,7 @@ describe('the test profile compresses time', () => {
     });
     let error: unknown;
     try {
-      emitter.emit([tight], context([tight], TEST_PROFILE.name));
+      [...emitter.emit([tight], context([tight], TEST_PROFILE.name))];
     } catch (thrown) {
       error = thrown;
     }

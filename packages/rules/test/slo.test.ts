@@ -259,7 +259,7 @@ describe('generated tests of an SLO', () => {
     const model = await emitter.model?.([counted], context([counted]));
     expect(model?.ruleGroups).toHaveLength(3);
     expect(made).toBe(0);
-    expect(() => emitter.emit([counted], context([counted]))).toThrow('the scenarios were simulated');
+    expect(() => [...emitter.emit([counted], context([counted]))]).toThrow('the scenarios were simulated');
     expect(made).toBe(1);
   });
 
@@ -276,7 +276,7 @@ describe('generated tests of an SLO', () => {
         return sli.testInput!(...args);
       },
     });
-    const artifacts = await emitter.emit([counted], context([counted]));
+    const artifacts = [...emitter.emit([counted], context([counted]))];
     expect(artifacts.filter((a) => a.kind === 'promtool-tests')).toHaveLength(1);
     expect(made).toBe(1);
   });

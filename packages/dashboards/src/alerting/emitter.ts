@@ -119,7 +119,7 @@ function notificationArtifacts(config: AlertmanagerConfig<LabelVocabulary>): Art
  * alerting builders, read by `o11y publish`) and as Grafana's file provisioning reads them. It owns no
  * definition kind: it reads the rule groups the Prometheus emitter owns.
  */
-export const alertingEmitter: Emitter = {
+export const alertingEmitter: Emitter<Promise<readonly Artifact[]>> = {
   name: 'grafana-alerting',
   kinds: [],
 

@@ -185,7 +185,7 @@ const verifyInputs = new WeakMap<BuildContext, Map<string, VerifyInput>>();
  * optional `dashboard.grafana.app` resources, and a provisioning bundle for a stock Grafana. Whether a
  * query reads a series no recording rule of the build records is lint's `dashboard/missing-recording-rule`.
  */
-export const emitter: Emitter = {
+export const emitter: Emitter<Promise<readonly Artifact[]>> = {
   name: 'dashboards',
   kinds: [DASHBOARD_KIND, STACK_KIND],
 

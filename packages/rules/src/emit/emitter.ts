@@ -27,7 +27,7 @@ import type { Rule } from '../rule.ts';
 import { allRules, type Plan, plan } from './plan.ts';
 import { groupYaml, sortedRecord } from './rule-yaml.ts';
 import { sloArtifacts } from './slo-json.ts';
-import { suiteYaml } from './tests-yaml.ts';
+import { type EmittedSuite, suiteYaml } from './tests-yaml.ts';
 import { toYaml } from './yaml.ts';
 
 /** The Mimir ruler namespace of a rule file: its first folder, or the file itself. */
@@ -84,31 +84,30 @@ function centralRulerWarnings(p: Plan, alerting: AlertEvaluator): Diagnostic[] {
  * The Mimir copy keeps the labels of `serverLabels` through every aggregation and matching, so that the
  * central ruler computes per server what each server computes alone.
  */
-function ruleFileArtifacts(p: Plan, context: BuildContext, alerting: AlertEvaluator): Artifact[] {
+function* ruleFileArtifacts(p: Plan, context: BuildContext, alerting: AlertEvaluator): Generator<Artifact> {
   const dropIntervals = timeCompression(context.profile) !== undefined;
   const central = serverLabels(p);
-  const artifacts: Artifact[] = [];
   const namespaces = new Map<string, { groups: unknown[]; source: Artifact['source'] }>();
   for (const { file, groups } of p.ruleFiles) {
     const source = groups[0]!.source;
     const deployed = groups.flatMap((g) => prometheusPart(g, alerting) ?? []);
     if (deployed.length !== groups.length || deployed.some((g, i) => g !== groups[i])) {
-      artifacts.push({
+      yield {
         path: DIST.prometheus.testRules(file),
         kind: 'promtool-test-rules',
         content: toYaml({ groups: groups.map((g) => groupYaml(g, { dropIntervals })) }),
         source,
-      });
+      };
     }
     if (deployed.length === 0) continue;
     const yamlGroups = deployed.map((g) => groupYaml(g, { dropIntervals }));
-    artifacts.push({
+    yield {
       path: DIST.prometheus.rules(file),
       kind: 'prometheus-rules',
       content: toYaml({ groups: yamlGroups }),
       source,
-    });
-    artifacts.push({
+    };
+    yield {
       path: DIST.prometheus.operator(file),
       kind: 'prometheus-operator-rule',
       content: toYaml({
@@ -121,7 +120,7 @@ function ruleFileArtifacts(p: Plan, context: BuildContext, alerting: AlertEvalua
         spec: { groups: yamlGroups },
       }),
       source,
-    });
+    };
     const namespace = namespaces.get(mimirNamespace(file)) ?? { groups: [], source };
     namespace.groups.push(
       ...(central.length === 0
@@ -131,14 +130,13 @@ function ruleFileArtifacts(p: Plan, context: BuildContext, alerting: AlertEvalua
     namespaces.set(mimirNamespace(file), namespace);
   }
   for (const [namespace, { groups, source }] of namespaces) {
-    artifacts.push({
+    yield {
       path: DIST.mimir.namespace(namespace),
       kind: 'mimir-rules',
       content: toYaml({ namespace, groups }),
       source,
-    });
+    };
   }
-  return artifacts;
 }
 
 /** Loki's ruler files: one per namespace, in the Prometheus rule-file format Loki reads. */
@@ -196,23 +194,31 @@ function configFiles(p: Plan, written: ReadonlySet<string>) {
   }));
 }
 
-function emit(definitions: readonly Definition[], context: BuildContext): Artifact[] {
+/**
+ * Every artifact of the rules, one at a time: the build writes them as they come, so the text of a
+ * thousand services' rule files and tests is never in memory at once.
+ */
+function* emit(definitions: readonly Definition[], context: BuildContext): Generator<Artifact> {
   const p = plan(definitions, context.profile);
-  const artifacts = ruleFileArtifacts(p, context, context.alerting ?? 'prometheus');
-  artifacts.push(...lokiArtifacts(p));
-  artifacts.push(...sloArtifacts(p));
-  const testOnly = new Set(artifacts.filter((a) => a.kind === 'promtool-test-rules').map((a) => a.path));
-  const suites = p.tests.map((suite) => ({
-    suite,
-    emitted: suiteYaml(suite, p, (file) => testOnly.has(DIST.prometheus.testRules(file))),
-  }));
-  for (const { suite, emitted } of suites) {
-    artifacts.push({
+  const testOnly = new Set<string>();
+  const written = new Set<string>();
+  for (const artifact of ruleFileArtifacts(p, context, context.alerting ?? 'prometheus')) {
+    if (artifact.kind === 'promtool-test-rules') testOnly.add(artifact.path);
+    if (artifact.kind === 'prometheus-rules') written.add(artifact.path);
+    yield artifact;
+  }
+  yield* lokiArtifacts(p);
+  yield* sloArtifacts(p);
+  const tests: { file: string; source: SourceLocation; cases: EmittedSuite['cases'] }[] = [];
+  for (const suite of p.tests) {
+    const emitted = suiteYaml(suite, p, (file) => testOnly.has(DIST.prometheus.testRules(file)));
+    tests.push({ file: DIST.prometheus.tests(suite.file), source: suite.source, cases: emitted.cases });
+    yield {
       path: DIST.prometheus.tests(suite.file),
       kind: 'promtool-tests',
       content: toYaml(emitted.yaml),
       source: suite.source,
-    });
+    };
   }
   const anchor =
     p.ruleFiles[0]?.groups[0]?.source ??
@@ -220,13 +226,13 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
     p.config?.source ??
     p.tests[0]?.source;
   if (anchor) {
-    artifacts.push({
+    yield {
       path: DIST.prometheus.alerts,
       kind: 'prometheus-alerts',
       content: stableStringify(alertsJson(p)),
       source: anchor,
-    });
-    artifacts.push({
+    };
+    yield {
       path: DIST.prometheus.index,
       kind: 'prometheus-index',
       content: stableStringify({
@@ -242,29 +248,23 @@ function emit(definitions: readonly Definition[], context: BuildContext): Artifa
           source: rule.source,
           ...(rule.untested !== undefined && { untested: rule.untested }),
         })),
-        tests: suites.map(({ suite, emitted }) => ({
-          file: DIST.prometheus.tests(suite.file),
-          source: suite.source,
-          cases: emitted.cases,
-        })),
+        tests,
       }),
       source: anchor,
-    });
+    };
   }
   if (p.config) {
     // Rule files left with no Prometheus-evaluated rule (alerting: 'grafana') are not written.
-    const written = new Set(artifacts.filter((a) => a.kind === 'prometheus-rules').map((a) => a.path));
     for (const { server, configPath, ruleFiles } of configFiles(p, written)) {
       const relative = ruleFiles.map((file) => path.posix.relative(path.posix.dirname(configPath), file));
-      artifacts.push({
+      yield {
         path: configPath,
         kind: 'prometheus-config',
         content: toYaml(prometheusYaml(server.config, relative, context.profile)),
         source: p.config.source,
-      });
+      };
     }
   }
-  return artifacts;
 }
 
 async function verify(
@@ -350,7 +350,7 @@ function model(definitions: readonly Definition[], context: BuildContext): Parti
 }
 
 /** Prometheus rule files, promtool tests, prometheus.yml, PrometheusRule, Mimir and Loki ruler outputs; promtool checks. */
-export const emitter: Emitter = {
+export const emitter: Emitter<Generator<Artifact>> = {
   name: 'prometheus',
   kinds: Object.values(KIND),
   testKinds: [KIND.ruleTests],
