@@ -19,8 +19,19 @@ vi.mock('node:worker_threads', async (importOriginal) => {
   }
   return { ...threads, Worker };
 });
+/** The paths of each writeTree call, in order. */
+const writes = vi.hoisted(() => [] as string[][]);
+vi.mock('@o11y/core', async (importOriginal) => {
+  const core = await importOriginal<typeof import('@o11y/core')>();
+  const writeTree: typeof core.writeTree = async (dir, files) => {
+    writes.push(files.map((file) => file.path));
+    return core.writeTree(dir, files);
+  };
+  return { ...core, writeTree };
+});
 beforeEach(() => {
   workers.length = 0;
+  writes.length = 0;
 });
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixture');
@@ -80,6 +91,67 @@ describe('build', () => {
     expect(estimates).toEqual({ [DIST.prometheus.rules('shop')]: 10, [dashboard]: 5 });
     expect(dashboard.startsWith(`${DIST.grafana.dashboardsDir}/shop/`)).toBe(true);
     expect([...result.timings.keys()].sort()).toEqual([...STAGES].sort());
+  });
+
+  it('fails on an error the rules emitter meets after writing some files, leaving dist/ and no staging directory', async () => {
+    const out = path.join(scratch, 'emitter-error');
+    await build({ root: fixture, out });
+    const before = readFileSync(path.join(out, DIST.manifest), 'utf8');
+    const rulesModule = path.join(fixture, 'rules', 'shop.ts');
+    // A test suite of an alert whose annotation quotes $value: its tests are emitted after the rule files.
+    const importModule = async (file: string) => {
+      const exports = (await import(file)) as Record<string, unknown>;
+      if (file !== rulesModule) return exports;
+      const { alert, constant, fires, record, ruleGroup, ruleTests, series, testCase } = await import(
+        '@o11y/rules'
+      );
+      const { sum, rate } = await import('@o11y/catalog');
+      const { requests } = await import('./fixture/catalog.ts');
+      const valued = alert('ShopBusy', {
+        expr: sum(rate(requests.range('5m'))).gt(1),
+        severity: 'warning',
+        team: 'shop',
+        summary: 'Busy',
+        description: 'The shop serves {{ $value }} requests a second.',
+      });
+      const busy = ruleGroup('busy', { rules: [valued] });
+      const suite = ruleTests('busy', {
+        rules: [busy],
+        tests: [
+          testCase('busy', {
+            interval: '1m',
+            input: [series(requests, { status: '200', route: '/' }, constant(600, 10))],
+            alerts: [fires(valued, '5m')],
+          }),
+        ],
+      });
+      // Files enough for a first batch of artifacts to be written before the tests are emitted.
+      const many = Array.from({ length: 100 }, (_, index) =>
+        ruleGroup(`many-${index}`, {
+          rules: [
+            record(`status:shop_requests_${index}:rate5m`, sum(rate(requests.range('5m'))).by('status'), {
+              untested: 'a fixture of the build tests, never run by promtool',
+            }),
+          ],
+        }),
+      );
+      return { ...exports, busy, suite, many };
+    };
+    writes.length = 0;
+    const failed = await build({ root: fixture, out, importModule, verify: false }).catch(
+      (error: unknown) => error,
+    );
+    // The rule files went to the staging directory before the tests failed: the emitter yields them.
+    expect(writes.flat()).toContain(DIST.prometheus.rules('shop'));
+    expect(writes.flat()).not.toContain(DIST.prometheus.tests('busy'));
+    expect(failed).toBeInstanceOf(O11yErrors);
+    expect((failed as O11yErrors).diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining(
+        'cannot predict the rendering of "The shop serves {{ $value }} requests a second."',
+      ),
+    ]);
+    expect(readFileSync(path.join(out, DIST.manifest), 'utf8')).toBe(before);
+    expect(readdirSync(scratch).filter((name) => name.includes('staging'))).toEqual([]);
   });
 
   it('lints as its verify stage: findings below --fail-on are warnings, at it they fail the build with id and line', async () => {
