@@ -66,6 +66,18 @@ func (r *Renderer) Parse(input string, flags int) []byte {
 	})
 }
 
+// Check returns `{"ok":true}` or the errors Parse would return: validity alone, without rendering the
+// tree (a build's check of every rule and query before promtool reads nothing else).
+func (r *Renderer) Check(input string, flags int) []byte {
+	return r.guarded(input, func(w *writer, pos *positions) {
+		if _, err := ParserFor(flags).ParseExpr(input); err != nil {
+			writeErrors(w, pos, err)
+			return
+		}
+		w.raw(`{"ok":true}`)
+	})
+}
+
 // Prettify returns `{"ok":true,"text":…}` with upstream's prettified form, or the parse errors.
 func (r *Renderer) Prettify(input string, flags int) []byte {
 	return r.guarded(input, func(w *writer, pos *positions) {

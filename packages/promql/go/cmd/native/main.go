@@ -2,8 +2,9 @@
 // parseAll (lint parses whole projects with it), the oracle of the fidelity test and the native side
 // of the benchmark.
 //
-//	native oracle       reads JSON requests {"expr":…,"flags":…,"prettify":bool} one per line on
-//	                    stdin and writes one JSON result per line on stdout.
+//	native oracle       reads JSON requests {"expr":…,"flags":…,"prettify":bool,"check":bool} one per
+//	                    line on stdin and writes one JSON result per line on stdout: the tree, the
+//	                    prettified text, or (check) only whether it parses, with the same errors.
 //	native bench        stays up for a whole benchmark run, as the wasm instance does: reads one line
 //	                    of JSON naming corpora ({"short":[…],…}), then one request per line
 //	                    ({"corpus":"short","milliseconds":1000}): parses that corpus over and over with
@@ -33,6 +34,7 @@ type request struct {
 	Expr     string `json:"expr"`
 	Flags    int    `json:"flags"`
 	Prettify bool   `json:"prettify"`
+	Check    bool   `json:"check"`
 }
 
 func main() {
@@ -70,9 +72,12 @@ func oracle() {
 		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
 			fail("bad request: " + err.Error())
 		}
-		if req.Prettify {
+		switch {
+		case req.Prettify:
 			out.Write(renderer.Prettify(req.Expr, req.Flags))
-		} else {
+		case req.Check:
+			out.Write(renderer.Check(req.Expr, req.Flags))
+		default:
 			out.Write(renderer.Parse(req.Expr, req.Flags))
 		}
 		out.WriteByte('\n')
