@@ -14,6 +14,7 @@ import {
   kindOf,
   loadProjectLayout,
   type Manifest,
+  type ManifestEntry,
   O11yError,
   O11yErrors,
   type ProjectModel,
@@ -277,9 +278,6 @@ async function timed<T>(timings: Map<Stage, number>, stage: Stage, work: () => P
   }
 }
 
-/** A written artifact with the hash the manifest records. */
-type HashedArtifact = WrittenArtifact & { readonly sha256: string };
-
 /** Artifacts written at once: an emitter that yields them one at a time keeps about this many in memory. */
 const WRITE_BATCH = 256;
 
@@ -308,13 +306,13 @@ async function emitAndWrite(
 ) {
   const byEmitter = new Map<Emitter, Definition[]>(emitters.map((e) => [e, []]));
   for (const definition of definitions) byEmitter.get(emitterFor(definition, emitters))!.push(definition);
-  const written: HashedArtifact[] = [];
+  const written: ManifestEntry[] = [];
   const emitted = new Map<Emitter, readonly WrittenArtifact[]>();
   const sourceByPath = new Map<string, SourceLocation>();
   const failures: Diagnostic[] = [];
   const pathFailures: Diagnostic[] = [];
   for (const emitter of emitters) {
-    const own: HashedArtifact[] = [];
+    const own: ManifestEntry[] = [];
     const batches = batchesOf(() => emitter.emit(byEmitter.get(emitter)!, context));
     for (;;) {
       let next: IteratorResult<Artifact[]>;
@@ -329,7 +327,10 @@ async function emitAndWrite(
       // Once the build has failed, nothing more is written: the staging directory goes.
       if (failures.length > 0 || pathFailures.length > 0) continue;
       await timed(timings, 'write', () => writeTree(staging, next.value));
-      for (const { content, ...artifact } of next.value) own.push({ ...artifact, sha256: sha256(content) });
+      for (const artifact of next.value) {
+        const { kind, source, content } = artifact;
+        own.push({ path: artifact.path, kind, source, sha256: sha256(content) });
+      }
     }
     emitted.set(emitter, own);
     written.push(...own);
@@ -443,12 +444,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const manifest: Manifest = {
         version: 1,
         profile,
-        artifacts: written.map((a) => ({
-          path: a.path,
-          kind: a.kind,
-          sha256: a.sha256,
-          source: a.source,
-          ...(series.has(a.path) && { estimatedSeries: series.get(a.path) }),
+        artifacts: written.map((entry) => ({
+          ...entry,
+          ...(series.has(entry.path) && { estimatedSeries: series.get(entry.path) }),
         })),
       };
       await writeTree(staging, [{ path: DIST.manifest, content: stableStringify(manifest) }]);
