@@ -34,4 +34,12 @@ describe("promtool's series notation", () => {
       /label code of shop_requests_total has no value "418"/,
     );
   });
+
+  it('makes one input series of the same text and values, however often a suite asks for it', () => {
+    const healthy = () => series(requests, { route: '/cart', code: '200' }, linear(0, 1, 5));
+    expect(healthy()).toBe(healthy());
+    expect(Object.isFrozen(healthy())).toBe(true);
+    expect(series(requests, { route: '/cart', code: '200' }, linear(0, 2, 5))).not.toBe(healthy());
+    expect(series(requests, { route: '/cart', code: '500' }, linear(0, 1, 5))).not.toBe(healthy());
+  });
 });

@@ -159,7 +159,23 @@ export function series<M extends LabelMap>(
   const rendered = pieces.map((p) => (typeof p === 'string' ? p : valuesOf(p)));
   if (rendered.length === 0)
     throw new O11yError(`series ${text} has no values`, { source: captureSource(), id: 'promtool/values' });
-  return Object.freeze({ series: text, values: rendered.join(' ') });
+  return inputSeries(text, rendered.join(' '));
+}
+
+/**
+ * Every distinct input series made in this process, by series text then values. A suite's cases feed
+ * the same inputs again and again (every case of a service, its healthy traffic): at 1,000 services,
+ * 212,000 inputs held 39,000 distinct texts, and kept as made they were a fifth of the definitions' memory.
+ */
+const madeInputs = new Map<string, Map<string, InputSeries>>();
+
+/** The one frozen input series of this text and these values. */
+function inputSeries(series: string, values: string): InputSeries {
+  const byValues = madeInputs.get(series) ?? new Map<string, InputSeries>();
+  madeInputs.set(series, byValues);
+  const input = byValues.get(values) ?? Object.freeze({ series, values });
+  byValues.set(values, input);
+  return input;
 }
 
 /** The alert fires at `at` with exactly these alerts (one per series its expression returns). */
