@@ -29,7 +29,6 @@ import {
 } from '@o11y/core';
 import { type LintConfig, loadConfig } from '@o11y/lint';
 import { emitters } from './emitters.ts';
-import { paceHeaps } from './heap.ts';
 import { projectModel } from './model.ts';
 import {
   type FailOn,
@@ -404,21 +403,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // still reported before the model's, as when the model came second.
     const linting = await timed(timings, 'emit', () =>
       projectModel(context).then(
-        (model) => {
-          // Before the worker starts: the flag holds for the threads started after it.
-          paceHeaps(model);
-          return {
-            lint: startLint(model, {
-              root,
-              verify,
-              failOn,
-              config,
-              lintWorker: options.lintWorker,
-              givenConfig: options.config !== undefined,
-              signal: stopLint.signal,
-            }),
-          };
-        },
+        (model) => ({
+          lint: startLint(model, {
+            root,
+            verify,
+            failOn,
+            config,
+            lintWorker: options.lintWorker,
+            givenConfig: options.config !== undefined,
+            signal: stopLint.signal,
+          }),
+        }),
         (error: unknown) => ({ error }),
       ),
     );

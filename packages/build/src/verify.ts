@@ -66,16 +66,12 @@ export const LINT_WORKER_EXPRESSIONS = 3_000;
  * not read the configuration: it lints here.
  */
 export function lintsInWorker(model: ProjectModel): boolean {
-  return typeScriptLoader() !== undefined && expressionCount(model) >= LINT_WORKER_EXPRESSIONS;
-}
-
-/** The model's rules and dashboard queries. */
-export function expressionCount(model: ProjectModel): number {
+  if (typeScriptLoader() === undefined) return false;
   let count = 0;
   for (const group of model.ruleGroups) count += group.rules.length;
   for (const dashboard of model.dashboards)
     for (const panel of dashboard.panels) count += panel.queries.length;
-  return count;
+  return count >= LINT_WORKER_EXPRESSIONS;
 }
 
 /**

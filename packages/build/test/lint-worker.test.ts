@@ -1,7 +1,6 @@
 import type { ProjectModel, RuleModel } from '@o11y/core';
 import { setTypeScriptLoader } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
-import { PACED_HEAP_EXPRESSIONS, paceHeaps } from '../src/heap.ts';
 import { LINT_WORKER_EXPRESSIONS, lintsInWorker } from '../src/verify.ts';
 
 const source = { file: 'rules/many.ts', line: 1, column: 1 };
@@ -43,13 +42,5 @@ describe('the lint worker by default', () => {
     expect(lintsInWorker(modelOf(half, half))).toBe(true);
     expect(lintsInWorker(modelOf(half, half - 1))).toBe(false);
     expect(lintsInWorker(modelOf(LINT_WORKER_EXPRESSIONS, 0))).toBe(true);
-  });
-});
-
-describe('a large build', () => {
-  it('paces its heaps from PACED_HEAP_EXPRESSIONS rules and queries on', () => {
-    const half = PACED_HEAP_EXPRESSIONS / 2;
-    expect(paceHeaps(modelOf(half, half - 1))).toBe(false);
-    expect(paceHeaps(modelOf(half, half))).toBe(true);
   });
 });
