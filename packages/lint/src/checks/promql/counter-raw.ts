@@ -54,9 +54,12 @@ catalogue or the recording rule writing it says so, and for metrics neither know
 (OpenMetrics's rule for counter names), which can be wrong for a gauge named against that convention. A panel that
 deliberately shows the count since start is a suppression with that reason.`,
   *run({ project }) {
-    for (const { expression, node, ancestors } of nodesOf(project, 'VectorSelector')) {
+    for (const visit of nodesOf(project, 'VectorSelector')) {
+      // Not destructured: `ancestors` walks the expression again, and only counters need it.
+      const { expression, node } = visit;
       const name = ShapeResolver.metricName(node);
-      if (name === undefined || !isCounter(project, name) || consumedSafely([...ancestors, node])) continue;
+      if (name === undefined || !isCounter(project, name) || consumedSafely([...visit.ancestors, node]))
+        continue;
       yield {
         target: expression.target,
         message: `${name} is a counter, read here by its absolute value, which restarts at 0 with the process`,

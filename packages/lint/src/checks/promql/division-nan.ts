@@ -78,10 +78,12 @@ queries are only checked with the option \`dashboards\`.`,
     dashboards: { default: false, doc: 'also check dashboard queries, where NaN only shows as a gap' },
   },
   *run({ project, options }) {
-    for (const { expression, node, ancestors } of nodesOf(project, 'Binary')) {
+    for (const visit of nodesOf(project, 'Binary')) {
+      // Not destructured: `ancestors` walks the expression again, and only the last test needs it.
+      const { expression, node } = visit;
       if (node.op !== '/' || node.lhs.valueType !== 'vector' || node.rhs.valueType !== 'vector') continue;
       if (expression.target.kind === 'query' && !options.dashboards) continue;
-      if (!canBeZero(node.rhs, project) || guarded(ancestors)) continue;
+      if (!canBeZero(node.rhs, project) || guarded(visit.ancestors)) continue;
       yield {
         target: expression.target,
         message: 'division by a vector that can be 0: 0/0 gives NaN when there is no traffic',
