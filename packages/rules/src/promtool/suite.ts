@@ -165,7 +165,8 @@ export function series<M extends LabelMap>(
 /**
  * Every distinct input series made in this process, by series text then values. A suite's cases feed
  * the same inputs again and again (every case of a service, its healthy traffic): at 1,000 services,
- * 212,000 inputs held 39,000 distinct texts, and kept as made they were a fifth of the definitions' memory.
+ * 212,000 inputs held 39,000 distinct texts, and making each once took the definitions' live heap from
+ * 298 MB to 259 MB.
  */
 const madeInputs = new Map<string, Map<string, InputSeries>>();
 
