@@ -212,9 +212,10 @@ function* emit(definitions: readonly Definition[], context: BuildContext): Gener
   const tests: { file: string; source: SourceLocation; cases: EmittedSuite['cases'] }[] = [];
   for (const suite of p.tests) {
     const emitted = suiteYaml(suite, p, (file) => testOnly.has(DIST.prometheus.testRules(file)));
-    tests.push({ file: DIST.prometheus.tests(suite.file), source: suite.source, cases: emitted.cases });
+    const file = DIST.prometheus.tests(suite.file);
+    tests.push({ file, source: suite.source, cases: emitted.cases });
     yield {
-      path: DIST.prometheus.tests(suite.file),
+      path: file,
       kind: 'promtool-tests',
       content: toYaml(emitted.yaml),
       source: suite.source,

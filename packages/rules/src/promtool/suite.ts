@@ -172,10 +172,16 @@ const madeInputs = new Map<string, Map<string, InputSeries>>();
 
 /** The one frozen input series of this text and these values. */
 function inputSeries(series: string, values: string): InputSeries {
-  const byValues = madeInputs.get(series) ?? new Map<string, InputSeries>();
-  madeInputs.set(series, byValues);
-  const input = byValues.get(values) ?? Object.freeze({ series, values });
-  byValues.set(values, input);
+  let byValues = madeInputs.get(series);
+  if (!byValues) {
+    byValues = new Map();
+    madeInputs.set(series, byValues);
+  }
+  let input = byValues.get(values);
+  if (!input) {
+    input = Object.freeze({ series, values });
+    byValues.set(values, input);
+  }
   return input;
 }
 
