@@ -32,10 +32,12 @@ beforeAll(async () => {
     grafanaStack({ prometheusUrl: 'http://prometheus.test:9090', resources: ['v2beta1'] }),
   ];
   context = { root, definitions, profile: 'default', log: () => {} };
-  artifacts = await emitter.emit(
-    definitions.filter((d) => emitter.kinds.includes(kindOf(d))),
-    context,
-  );
+  artifacts = [
+    ...emitter.emit(
+      definitions.filter((d) => emitter.kinds.includes(kindOf(d))),
+      context,
+    ),
+  ];
   await writeTree(dir, artifacts);
 });
 afterAll(async () => {

@@ -24,6 +24,7 @@ import {
   stagingDirFor,
   swapDirectory,
   toDiagnostics,
+  treeWriter,
   type WrittenArtifact,
   writeTree,
 } from '@o11y/core';
@@ -278,24 +279,14 @@ async function timed<T>(timings: Map<Stage, number>, stage: Stage, work: () => P
   }
 }
 
-/** Artifacts written at once: an emitter that yields them one at a time keeps about this many in memory. */
-const WRITE_BATCH = 256;
-
-/** The artifacts of `emit()` in batches of WRITE_BATCH; what it throws, after the batches before. */
-async function* batchesOf(emit: () => Promise<Iterable<Artifact>> | Iterable<Artifact>) {
-  let batch: Artifact[] = [];
-  for (const artifact of await emit()) {
-    batch.push(artifact);
-    if (batch.length < WRITE_BATCH) continue;
-    yield batch;
-    batch = [];
-  }
-  if (batch.length > 0) yield batch;
+/** The artifacts of `emit()` one at a time; what it throws, after the artifacts before. */
+async function* artifactsOf(emit: () => Promise<Iterable<Artifact>> | Iterable<Artifact>) {
+  yield* await emit();
 }
 
 /**
- * Runs each emitter in turn and writes its artifacts to `staging` in batches as they come, keeping their
- * paths, kinds, sources and hashes, not their text: a large organisation's artifacts are hundreds of
+ * Runs each emitter in turn and writes its artifacts to `staging` as they come, keeping their paths,
+ * kinds, sources and hashes, not their text: a large organisation's artifacts are hundreds of
  * megabytes, and verify reads the files. Every path is checked before its file is written.
  */
 async function emitAndWrite(
@@ -311,26 +302,26 @@ async function emitAndWrite(
   const sourceByPath = new Map<string, SourceLocation>();
   const failures: Diagnostic[] = [];
   const pathFailures: Diagnostic[] = [];
+  const write = treeWriter(staging);
   for (const emitter of emitters) {
     const own: ManifestEntry[] = [];
-    const batches = batchesOf(() => emitter.emit(byEmitter.get(emitter)!, context));
+    const artifacts = artifactsOf(() => emitter.emit(byEmitter.get(emitter)!, context));
     for (;;) {
-      let next: IteratorResult<Artifact[]>;
+      let next: IteratorResult<Artifact>;
       try {
-        next = await timed(timings, 'emit', () => batches.next());
+        next = await timed(timings, 'emit', () => artifacts.next());
       } catch (error) {
         failures.push(...toDiagnostics(error));
         break;
       }
       if (next.done) break;
-      pathFailures.push(...pathProblems(next.value, sourceByPath));
+      const artifact = next.value;
+      pathFailures.push(...pathProblems([artifact], sourceByPath));
       // Once the build has failed, nothing more is written: the staging directory goes.
       if (failures.length > 0 || pathFailures.length > 0) continue;
-      await timed(timings, 'write', () => writeTree(staging, next.value));
-      for (const artifact of next.value) {
-        const { kind, source, content } = artifact;
-        own.push({ path: artifact.path, kind, source, sha256: sha256(content) });
-      }
+      await timed(timings, 'write', async () => write(artifact));
+      const { kind, source, content } = artifact;
+      own.push({ path: artifact.path, kind, source, sha256: sha256(content) });
     }
     emitted.set(emitter, own);
     written.push(...own);

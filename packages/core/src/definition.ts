@@ -69,8 +69,8 @@ export interface Emitter<
    */
   readonly testKinds?: readonly string[];
   /**
-   * The artifacts of `definitions`. A generator may yield them one at a time: the build writes them in
-   * batches as they come, so a large organisation's text is never in memory all at once.
+   * The artifacts of `definitions`. A generator may yield them one at a time: the build writes each as
+   * it comes, so a large organisation's text is never in memory all at once.
    */
   emit(definitions: readonly Definition[], context: BuildContext): Emitted;
   /**

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -29,26 +30,35 @@ export async function stagingDirFor(target: string): Promise<string> {
   return mkdtemp(path.join(parent, `.${path.basename(target)}.staging-`));
 }
 
-/** Files written at once: enough to keep libuv's four file-system threads busy. */
-const WRITERS = 8;
+/** A file of a tree: its path under the tree's directory and its content. */
+export interface TreeFile {
+  readonly path: string;
+  readonly content: string | Uint8Array;
+}
+
+/**
+ * A function that writes files under `dir` as they come, making each folder once. It writes
+ * synchronously: Node writes a string without first copying it into a Buffer, and the caller's text dies
+ * young, before the next file is made. A large build's hundreds of megabytes of output, written by
+ * fs/promises in batches, stayed on the heap as text and buffers until its next full collection.
+ */
+export function treeWriter(dir: string): (file: TreeFile) => void {
+  const folders = new Set<string>();
+  return (file) => {
+    const target = path.join(dir, file.path);
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
+    writeFileSync(target, file.content);
+  };
+}
 
 /** Writes every file under `dir`, making the folders they need. */
-export async function writeTree(
-  dir: string,
-  files: ReadonlyArray<{ path: string; content: string | Uint8Array }>,
-) {
-  // Each folder once, then the files a few at a time: one after the other, a large build's thousands
-  // of files waited on the file system twice each.
-  for (const folder of new Set(files.map((file) => path.dirname(path.join(dir, file.path)))))
-    await mkdir(folder, { recursive: true });
-  let next = 0;
-  const writer = async () => {
-    while (next < files.length) {
-      const file = files[next++]!;
-      await writeFile(path.join(dir, file.path), file.content);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer));
+export async function writeTree(dir: string, files: readonly TreeFile[]) {
+  const write = treeWriter(dir);
+  for (const file of files) write(file);
 }
 
 /**

@@ -16,28 +16,34 @@ describe('dashboard titles', () => {
     const shop = folder('shop');
     const first = dashboard('Checkout').folder(shop).row('Health', [up()]);
     const second = dashboard('checkout').withUid('checkout-copy').folder(shop).row('Health', [up()]);
-    const error = await Promise.resolve(emitter.emit([first, second], context)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(O11yErrors);
-    expect((error as O11yErrors).diagnostics).toEqual([
+    const emitting = () => [...emitter.emit([first, second], context)];
+    expect(emitting).toThrow(O11yErrors);
+    expect(emitting).toThrow(
       expect.objectContaining({
-        id: 'dashboards/duplicate-title',
-        message: `dashboards checkout-copy and ${first.uid} are both titled "checkout" in folder shop, which Grafana rejects`,
-        source: expect.objectContaining({
-          file: 'packages/dashboards/test/duplicate-title.test.ts',
-          line: 18,
-        }),
+        diagnostics: [
+          expect.objectContaining({
+            id: 'dashboards/duplicate-title',
+            message: `dashboards checkout-copy and ${first.uid} are both titled "checkout" in folder shop, which Grafana rejects`,
+            source: expect.objectContaining({
+              file: 'packages/dashboards/test/duplicate-title.test.ts',
+              line: 18,
+            }),
+          }),
+        ],
       }),
-    ]);
+    );
   });
 
   it('allows one title in two folders', async () => {
-    const artifacts = await emitter.emit(
-      [
-        dashboard('Checkout').folder(folder('shop')).row('Health', [up()]),
-        dashboard('Checkout').withUid('checkout-eu').folder(folder('eu')).row('Health', [up()]),
-      ],
-      context,
-    );
+    const artifacts = [
+      ...emitter.emit(
+        [
+          dashboard('Checkout').folder(folder('shop')).row('Health', [up()]),
+          dashboard('Checkout').withUid('checkout-eu').folder(folder('eu')).row('Health', [up()]),
+        ],
+        context,
+      ),
+    ];
     expect(artifacts.filter((a) => a.kind === 'grafana/dashboard')).toHaveLength(2);
   });
 });

@@ -73,7 +73,7 @@ describe('emitter', () => {
   it('writes dashboards in team folders with grafana/folders.json, resources and provisioning, all schema-valid', async () => {
     const stack = grafanaStack({ ...fullStack, resources: ['v1'] });
     const build = context();
-    const artifacts = await emitter.emit([...definitions, stack], build);
+    const artifacts = [...emitter.emit([...definitions, stack], build)];
     await writeTree(dir, artifacts);
     const paths = artifacts.map((a) => a.path);
     expect(paths).toContain('grafana/dashboards/tills/checkout-red.json');
@@ -114,22 +114,21 @@ describe('emitter', () => {
   });
 
   it('writes dashboard.grafana.app resources only on request', async () => {
-    const unrequested = await emitter.emit([...definitions, grafanaStack(urls)], context());
+    const unrequested = [...emitter.emit([...definitions, grafanaStack(urls)], context())];
     expect(unrequested.filter((a) => a.kind === 'grafana/resource')).toEqual([]);
-    const requested = await emitter.emit(
-      [...definitions, grafanaStack({ ...urls, resources: ['v1'] })],
-      context(),
-    );
+    const requested = [
+      ...emitter.emit([...definitions, grafanaStack({ ...urls, resources: ['v1'] })], context()),
+    ];
     expect(requested.filter((a) => a.kind === 'grafana/resource').map((a) => a.path)).toHaveLength(
       definitions.length,
     );
   });
 
   it('provisions only the backends the stack names, and no datasource without a stack', async () => {
-    const without = (await emitter.emit(definitions, context())).map((a) => a.path);
+    const without = [...emitter.emit(definitions, context())].map((a) => a.path);
     expect(without).toContain('grafana/provisioning/dashboards/o11y.yaml');
     expect(without).not.toContain('grafana/provisioning/datasources/o11y.yaml');
-    const artifacts = await emitter.emit([...definitions, grafanaStack(urls)], context());
+    const artifacts = [...emitter.emit([...definitions, grafanaStack(urls)], context())];
     const file = artifacts.find((a) => a.path === 'grafana/provisioning/datasources/o11y.yaml')!;
     const { datasources } = parse(file.content);
     expect(datasources).toEqual([
@@ -169,34 +168,44 @@ describe('emitter', () => {
   });
 
   it('emits byte-identical output on every run', async () => {
-    const first = await emitter.emit(definitions, context());
-    const second = await emitter.emit(definitions, context());
+    const first = [...emitter.emit(definitions, context())];
+    const second = [...emitter.emit(definitions, context())];
     expect(second.map((a) => a.content)).toEqual(first.map((a) => a.content));
+  });
+
+  it("makes each file when the build asks for it: one dashboard's text at a time, not the whole organisation's", async () => {
+    const build = context(definitions);
+    await emitter.model!(definitions, build);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const artifacts = emitter.emit(definitions, build);
+    expect(artifacts.next().value?.kind).toBe('grafana/dashboard');
+    expect(stringify).toHaveBeenCalledTimes(1);
+    const rest = [...artifacts].filter((a) => a.kind === 'grafana/dashboard');
+    expect(rest).toHaveLength(definitions.length - 1);
+    stringify.mockRestore();
   });
 
   it('compiles each dashboard once when the build models before it emits, with the same output', async () => {
     const compiles = vi.spyOn(Dashboard.prototype, 'compile');
-    const alone = await emitter.emit(definitions, context());
+    const alone = [...emitter.emit(definitions, context())];
     expect(compiles).toHaveBeenCalledTimes(definitions.length);
     compiles.mockClear();
     const build = context(definitions);
     await emitter.model!(definitions, build);
-    const afterModel = await emitter.emit(definitions, build);
+    const afterModel = [...emitter.emit(definitions, build)];
     expect(compiles).toHaveBeenCalledTimes(definitions.length);
     expect(afterModel).toEqual(alone);
     // Another build, or another set of definitions, compiles its own.
     compiles.mockClear();
     await emitter.model!(definitions, build);
-    await emitter.emit(definitions.slice(1), build);
-    await emitter.emit(definitions, build);
+    [...emitter.emit(definitions.slice(1), build)];
+    [...emitter.emit(definitions, build)];
     expect(compiles).toHaveBeenCalledTimes(3 * definitions.length - 1);
     compiles.mockRestore();
   });
 
   it('follows every convention on every emitted dashboard', async () => {
-    const artifacts = (await emitter.emit(definitions, context())).filter(
-      (a) => a.kind === 'grafana/dashboard',
-    );
+    const artifacts = [...emitter.emit(definitions, context())].filter((a) => a.kind === 'grafana/dashboard');
     expect(artifacts).toHaveLength(definitions.length);
     const uids = new Set<string>();
     for (const artifact of artifacts) {
@@ -257,7 +266,7 @@ describe('emitter', () => {
         .query(raw('sum(up', { labels: [] })),
     ]);
     const build = context();
-    const artifacts = await emitter.emit([board], build);
+    const artifacts = [...emitter.emit([board], build)];
     await writeTree(dir, artifacts);
     const problems = await emitter.verify!(artifacts, dir, build);
     expect(problems.length).toBeGreaterThan(0);
@@ -274,7 +283,7 @@ describe('emitter', () => {
       logs('Errors').description('d').logql('{service="payments" |= "timeout"'),
     ]);
     const build = context();
-    const artifacts = await emitter.emit([board], build);
+    const artifacts = [...emitter.emit([board], build)];
     await writeTree(dir, artifacts);
     const problems = await emitter.verify!(artifacts, dir, build);
     expect(problems).toEqual([

@@ -185,16 +185,15 @@ const verifyInputs = new WeakMap<BuildContext, Map<string, VerifyInput>>();
  * optional `dashboard.grafana.app` resources, and a provisioning bundle for a stock Grafana. Whether a
  * query reads a series no recording rule of the build records is lint's `dashboard/missing-recording-rule`.
  */
-export const emitter: Emitter<Promise<readonly Artifact[]>> = {
+export const emitter: Emitter<Generator<Artifact>> = {
   name: 'dashboards',
   kinds: [DASHBOARD_KIND, STACK_KIND],
 
-  async emit(definitions: readonly Definition[], context: BuildContext): Promise<readonly Artifact[]> {
+  *emit(definitions: readonly Definition[], context: BuildContext): Generator<Artifact> {
     const compiled = compiledFor(definitions, context);
     const stack = stackOf(definitions);
     const resources: readonly string[] = stack?.resources ?? STACK_DEFAULTS.resources;
 
-    const artifacts: Artifact[] = [];
     const problems: Diagnostic[] = [];
     const inputs = new Map<string, VerifyInput>();
     verifyInputs.set(context, inputs);
@@ -208,54 +207,55 @@ export const emitter: Emitter<Promise<readonly Artifact[]>> = {
         source: dashboard.definition.source,
       };
       inputs.set(artifact.path, { origins });
-      artifacts.push(artifact);
+      yield artifact;
       if (resources.includes('v1')) {
-        artifacts.push({
+        yield {
           path: DIST.grafana.resource('v1', dashboard.definition.uid),
           kind: ARTIFACT_KIND.resource,
           content: v1Resource(dashboard),
           source: dashboard.definition.source,
-        });
+        };
       }
       if (resources.includes('v2beta1')) {
+        let resource: ReturnType<typeof v2beta1Resource>;
         try {
-          const { content, converted } = v2beta1Resource(dashboard);
-          const resource: Artifact = {
-            path: DIST.grafana.resource('v2beta1', dashboard.definition.uid),
-            kind: ARTIFACT_KIND.resource,
-            content,
-            source: dashboard.definition.source,
-          };
-          inputs.set(resource.path, { origins, panelOf: converted.panelOf });
-          artifacts.push(resource);
+          resource = v2beta1Resource(dashboard);
         } catch (error) {
           problems.push(...toDiagnostics(error));
+          continue;
         }
+        const resourcePath = DIST.grafana.resource('v2beta1', dashboard.definition.uid);
+        inputs.set(resourcePath, { origins, panelOf: resource.converted.panelOf });
+        yield {
+          path: resourcePath,
+          kind: ARTIFACT_KIND.resource,
+          content: resource.content,
+          source: dashboard.definition.source,
+        };
       }
     }
     if (problems.length > 0) throw new O11yErrors(problems);
     const folders = foldersArtifact(compiled);
-    if (folders) artifacts.push(folders);
+    if (folders) yield folders;
     const stackSource = stack?.source ?? { file: 'packages/dashboards', line: 0, column: 0 };
     if (compiled.length > 0 || stack) {
-      artifacts.push({
+      yield {
         path: DIST.grafana.provisioning.dashboards,
         kind: ARTIFACT_KIND.provisioning,
         content: dashboardProvider(stack?.dashboardsPath ?? STACK_DEFAULTS.dashboardsPath),
         source: stackSource,
-      });
+      };
     }
     // Datasources need the backends' URLs, which only the organisation's grafanaStack() knows.
     if (stack) {
-      artifacts.push({
+      yield {
         path: DIST.grafana.provisioning.datasources,
         kind: ARTIFACT_KIND.provisioning,
         content: datasources(stack),
         source: stack.source,
-      });
+      };
     }
     context.log(`dashboards: ${compiled.length} dashboards`);
-    return artifacts;
   },
 
   /**
