@@ -26,6 +26,10 @@ async function answer(model: ProjectModel): Promise<void> {
     reply = { errors: toDiagnostics(error) };
   }
   parentPort!.postMessage(reply);
+  // The thread ends here, and its heap (half a large build's memory) with it: the build's thread, busy
+  // emitting, may hear the reply seconds later, and an open MessagePort would keep this one alive until
+  // then. The reply is delivered before the build sees the exit.
+  process.exit();
 }
 
 // Parsed here, outside the async function: its suspended frame would keep the message, the model's

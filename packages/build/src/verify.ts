@@ -79,7 +79,8 @@ export function lintsInWorker(model: ProjectModel): boolean {
  * sent as JSON (it is plain data; the builders that made it stay here). Same findings, same order, same
  * estimates as `lintStage` in this thread. Without `failOn` (a build without verify) the worker runs no
  * check and answers `unverifiedSeries`: the analysis behind the estimates is most of lint's time, and
- * this thread has the emitters to run meanwhile.
+ * this thread has the emitters to run meanwhile. The worker ends its thread once it has answered; this
+ * one stops it only when the build fails first.
  */
 export function lintInWorker(
   model: ProjectModel,
@@ -102,7 +103,6 @@ export function lintInWorker(
     worker.once('message', (reply: LintWorkerReply) => {
       if ('errors' in reply) reject(new O11yErrors(reply.errors));
       else resolve({ ...reply.stage, series: new Map(reply.stage.series) });
-      void worker.terminate();
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the lint worker exited (code ${code}) without a reply`)));

@@ -9,12 +9,22 @@ import { build, STAGES } from '../src/index.ts';
 
 /** The roots of the lint worker threads the build starts (for a large project, or when asked). */
 const workers = vi.hoisted(() => [] as string[]);
+/** How each of those threads ended: its exit code, and whether the build had to terminate it. */
+const endings = vi.hoisted(() => [] as Promise<{ readonly code: number; readonly terminated: boolean }>[]);
 vi.mock('node:worker_threads', async (importOriginal) => {
   const threads = await importOriginal<typeof import('node:worker_threads')>();
   class Worker extends threads.Worker {
+    private terminated = false;
     constructor(...args: ConstructorParameters<typeof threads.Worker>) {
       super(...args);
       workers.push((args[1]!.workerData as { root: string }).root);
+      endings.push(
+        new Promise((resolve) => this.once('exit', (code) => resolve({ code, terminated: this.terminated }))),
+      );
+    }
+    override terminate() {
+      this.terminated = true;
+      return super.terminate();
     }
   }
   return { ...threads, Worker };
@@ -34,6 +44,7 @@ vi.mock('@o11y/core', async (importOriginal) => {
 });
 beforeEach(() => {
   workers.length = 0;
+  endings.length = 0;
   writes.length = 0;
 });
 
@@ -213,6 +224,8 @@ describe('build', () => {
       10,
     );
     expect(files(worker.outDir)).toEqual(files(here.outDir));
+    // Once it has answered, the worker ends on its own: its heap does not wait for this thread to hear it.
+    expect(await Promise.all(endings)).toEqual([{ code: 0, terminated: false }]);
   });
 
   it("fails on the worker's findings as on its own, and lints a small project in this thread unless asked", async () => {
