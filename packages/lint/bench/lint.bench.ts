@@ -2,15 +2,14 @@
 // Prints figures; it asserts nothing (targets belong here, not in timed tests).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildContext, kindOf, type ProjectModel } from '@o11y/core';
-import { emitter as dashboardsEmitter } from '@o11y/dashboards';
+import type { ProjectModel } from '@o11y/core';
 import { init } from '@o11y/promql';
-import { emitter as rulesEmitter } from '@o11y/rules';
 import { loadDefinitions } from '../../build/src/index.ts';
 import { estimateCardinality } from '../src/cardinality.ts';
 import { loadConfig } from '../src/config.ts';
 import { lint } from '../src/lint.ts';
 import { loadText } from '../src/load/files.ts';
+import { modelOfDefinitions } from '../test/helpers.ts';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SYNTHETIC_RULES = 10_000;
@@ -22,24 +21,6 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
-
-async function sampleModel(): Promise<ProjectModel> {
-  const definitions = await loadDefinitions(root);
-  const context: BuildContext = { root, definitions, profile: 'default', log: () => {} };
-  const parts = [];
-  for (const emitter of [rulesEmitter, dashboardsEmitter])
-    parts.push(
-      await emitter.model!(
-        definitions.filter((d) => emitter.kinds.includes(kindOf(d))),
-        context,
-      ),
-    );
-  return {
-    ruleGroups: parts.flatMap((p) => p.ruleGroups ?? []),
-    dashboards: parts.flatMap((p) => p.dashboards ?? []),
-    scrapeJobs: parts.flatMap((p) => p.scrapeJobs ?? []),
-  };
-}
 
 /** Rules shaped like the sample organisation's: per-job recordings, ratios over them, alerts on the ratios. */
 function syntheticRuleFile(count: number, services: readonly string[]): string {
@@ -69,7 +50,7 @@ function syntheticRuleFile(count: number, services: readonly string[]): string {
 await init();
 const config = await loadConfig(root);
 
-const sample = await timed(sampleModel);
+const sample = await timed(async () => modelOfDefinitions(root, await loadDefinitions(root)));
 const rules = sample.value.ruleGroups.reduce((n, g) => n + g.rules.length, 0);
 const queries = sample.value.dashboards.reduce(
   (n, d) => n + d.panels.reduce((m, p) => m + p.queries.length, 0),

@@ -1,4 +1,5 @@
 import { compareCodePoints, type Diagnostic, type ProjectModel, type SourceLocation } from '@o11y/core';
+import type { ParserOptions } from '@o11y/promql';
 import { estimateCardinality } from './cardinality.ts';
 import { type Check, describeTarget, type Finding, type Span, sourceOf, type Target } from './check.ts';
 import { allChecks } from './checks/index.ts';
@@ -80,47 +81,86 @@ function compareFindings(a: LintFinding, b: LintFinding): number {
   );
 }
 
-/**
- * Runs the configured checks on a project model. A check that throws is reported as an internal
- * finding instead of aborting the run; suppressions that silence nothing are reported too, so stale
- * ones get removed.
- */
-export async function lint(model: ProjectModel, options: LintOptions = {}): Promise<LintResult> {
-  const config = options.config ?? {};
-  const configSource = (config as DefinedConfig).source;
-  const resolved = resolveConfig(options.checks ?? allChecks, config, configSource);
-  const parser = parserOptions(config.enableFeatures ?? [], configSource);
-  const sources = options.sources ?? { ruleFiles: [], alertmanagers: [] };
-  const preparing = Promise.all(resolved.map(({ check }) => check.prepare?.({ sources, parser })));
-  // Awaited below; until then a failure must not count as unhandled if the analysis throws first.
-  preparing.catch(() => undefined);
-  const project = await LintProject.analyse(model, config.catalog, config.budgets, sources, parser);
-  if (options.prometheus) {
-    const { client, lookbackMs } = options.prometheus;
-    project.live = await fetchLiveData(client, estimateCardinality(project), lookbackMs);
-  }
-  const suppressions = config.suppressions ?? [];
-  const used = new Set<Suppression>();
-  const findings: LintFinding[] = [];
-  let suppressed = 0;
+/** The findings of one lint run, added part by part: what every part shares (configuration, suppressions). */
+class Findings {
+  readonly resolved: ReturnType<typeof resolveConfig>;
+  readonly parser: ParserOptions;
+  readonly sources: PlainSources;
+  readonly preparing: Promise<unknown>;
+  private readonly findings: LintFinding[] = [];
+  private readonly suppressions: readonly Suppression[];
+  private readonly used = new Set<Suppression>();
+  /** Checks that threw: reported once, whatever the number of parts they threw on. */
+  private readonly failed = new Set<string>();
+  private suppressed = 0;
 
-  const report = (check: Check, severity: Diagnostic['severity'], finding: Finding) => {
-    const suppression = suppressions.find(
+  constructor(private readonly options: LintOptions) {
+    const config = options.config ?? {};
+    this.resolved = resolveConfig(options.checks ?? allChecks, config, this.configSource);
+    this.parser = parserOptions(config.enableFeatures ?? [], this.configSource);
+    this.sources = options.sources ?? { ruleFiles: [], alertmanagers: [] };
+    this.suppressions = config.suppressions ?? [];
+    const { sources, parser } = this;
+    this.preparing = Promise.all(this.resolved.map(({ check }) => check.prepare?.({ sources, parser })));
+    // Awaited when checks run; until then a failure must not count as unhandled if the analysis throws first.
+    this.preparing.catch(() => undefined);
+  }
+
+  get config(): LintConfig | DefinedConfig {
+    return this.options.config ?? {};
+  }
+
+  private get configSource(): SourceLocation | undefined {
+    return (this.config as DefinedConfig).source;
+  }
+
+  /**
+   * Runs every check on `project`. What a check prepares (upstream's rule file validation, in another
+   * process) may still be under way: the others run first. Findings are sorted at the end, so the order
+   * of checks does not show. A check that prepares reads the files as written: it runs only on the
+   * project (or part) that has them.
+   */
+  async check(project: LintProject): Promise<void> {
+    for (const entry of this.resolved) if (!entry.check.prepare) this.run(entry, project);
+    if (project.sources !== this.sources) return;
+    await this.preparing;
+    for (const entry of this.resolved) if (entry.check.prepare) this.run(entry, project);
+  }
+
+  private run({ check, severity, options: values }: (typeof this.resolved)[number], project: LintProject) {
+    try {
+      for (const finding of check.run({ project, options: values as never }))
+        this.report(check, severity, finding);
+    } catch (error) {
+      if (this.failed.has(check.id)) return;
+      this.failed.add(check.id);
+      this.findings.push({
+        id: 'lint/internal',
+        severity: 'error',
+        subject: check.id,
+        message: `check ${check.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        hint: 'this is a bug in the check; disable it in o11y.config.ts until it is fixed',
+      });
+    }
+  }
+
+  private report(check: Check, severity: Diagnostic['severity'], finding: Finding) {
+    const suppression = this.suppressions.find(
       (s) => s.check === check.id && suppressionMatches(s, finding.target),
     );
     if (suppression) {
-      used.add(suppression);
-      suppressed += 1;
+      this.used.add(suppression);
+      this.suppressed += 1;
       return;
     }
     const owner = expressionOf(finding.target);
-    const origin = owner && finding.span ? options.origins?.get(owner) : undefined;
+    const origin = owner && finding.span ? this.options.origins?.get(owner) : undefined;
     // A project-wide finding (a total over its budget) is about the configuration that sets the limit.
     const source: SourceLocation | undefined = origin
       ? origin(finding.span!.start)
-      : (sourceOf(finding.target) ?? (finding.target.kind === 'project' ? configSource : undefined));
+      : (sourceOf(finding.target) ?? (finding.target.kind === 'project' ? this.configSource : undefined));
     const text = owner && (owner as { expr?: string }).expr;
-    findings.push({
+    this.findings.push({
       id: check.id,
       severity,
       message: finding.message,
@@ -132,37 +172,70 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
           expression: { text, span: { start: finding.span.start, end: finding.span.end } },
         }),
     });
-  };
+  }
 
-  const run = ({ check, severity, options: values }: (typeof resolved)[number]) => {
-    try {
-      for (const finding of check.run({ project, options: values as never }))
-        report(check, severity, finding);
-    } catch (error) {
-      findings.push({
-        id: 'lint/internal',
-        severity: 'error',
-        subject: check.id,
-        message: `check ${check.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-        hint: 'this is a bug in the check; disable it in o11y.config.ts until it is fixed',
+  /** Every finding, sorted, with the suppressions that silenced nothing. */
+  result(): Omit<LintResult, 'project'> {
+    const { configSource } = this;
+    for (const suppression of this.options.reportUnusedSuppressions === false ? [] : this.suppressions) {
+      if (this.used.has(suppression) || !this.resolved.some((r) => r.check.id === suppression.check))
+        continue;
+      this.findings.push({
+        id: 'lint/unused-suppression',
+        severity: 'warning',
+        subject: 'configuration',
+        message: `suppression of ${suppression.check} (${JSON.stringify(suppression.reason)}) silences nothing`,
+        hint: 'remove it from o11y.config.ts, or fix its rule/group/dashboard/panel name',
+        ...(configSource && { source: configSource }),
       });
     }
-  };
-  // What a check prepares (upstream's rule file validation, in another process) may still be under
-  // way: the others run first. Findings are sorted below, so the order of checks does not show.
-  for (const entry of resolved) if (!entry.check.prepare) run(entry);
-  await preparing;
-  for (const entry of resolved) if (entry.check.prepare) run(entry);
-  for (const suppression of options.reportUnusedSuppressions === false ? [] : suppressions) {
-    if (used.has(suppression) || !resolved.some((r) => r.check.id === suppression.check)) continue;
-    findings.push({
-      id: 'lint/unused-suppression',
-      severity: 'warning',
-      subject: 'configuration',
-      message: `suppression of ${suppression.check} (${JSON.stringify(suppression.reason)}) silences nothing`,
-      hint: 'remove it from o11y.config.ts, or fix its rule/group/dashboard/panel name',
-      ...(configSource && { source: configSource }),
-    });
+    return { findings: this.findings.sort(compareFindings), suppressed: this.suppressed };
   }
-  return { findings: findings.sort(compareFindings), suppressed, project };
+}
+
+/**
+ * Runs the configured checks on a project model. A check that throws is reported as an internal
+ * finding instead of aborting the run; suppressions that silence nothing are reported too, so stale
+ * ones get removed.
+ */
+export async function lint(model: ProjectModel, options: LintOptions = {}): Promise<LintResult> {
+  const findings = new Findings(options);
+  const { config, sources, parser } = findings;
+  const project = await LintProject.analyse(model, config.catalog, config.budgets, sources, parser);
+  if (options.prometheus) {
+    const { client, lookbackMs } = options.prometheus;
+    project.live = await fetchLiveData(client, estimateCardinality(project), lookbackMs);
+  }
+  await findings.check(project);
+  return { ...findings.result(), project };
+}
+
+/**
+ * `lint` for a large project: the same findings, with the project analysed in parts (`LintProject.inParts`,
+ * `dashboardsPerPart` dashboards a part), so that only the rules and a part's queries are analysed at a
+ * time. `analysed` sees each part once its checks have run, before it is dropped. No live mode: its
+ * estimates are of the whole project.
+ */
+export async function lintInParts(
+  model: ProjectModel,
+  options: Omit<LintOptions, 'prometheus'> & {
+    readonly dashboardsPerPart: number;
+    readonly analysed?: (project: LintProject) => void;
+  },
+): Promise<Omit<LintResult, 'project'>> {
+  const findings = new Findings(options);
+  const { config, sources, parser } = findings;
+  const parts = LintProject.inParts(
+    model,
+    config.catalog,
+    config.budgets,
+    sources,
+    parser,
+    options.dashboardsPerPart,
+  );
+  for await (const project of parts) {
+    await findings.check(project);
+    options.analysed?.(project);
+  }
+  return findings.result();
 }

@@ -17,6 +17,7 @@ import {
   parseAll,
   parseDashboardQueries,
   parseDashboardQuery,
+  selectors,
 } from '@o11y/promql';
 import { BoundFold, type LabelBound, narrowLabel, type Shape, ShapeResolver } from './analysis/shape.ts';
 import type { Target } from './check.ts';
@@ -85,9 +86,9 @@ function specCount(count: number): number {
   return Number.isFinite(count) ? Math.max(1, count) : 1;
 }
 
-/** The Prometheus queries of the project's dashboards, in order, with their dashboard's variable names. */
-function prometheusQueries(model: ProjectModel) {
-  return model.dashboards.flatMap((dashboard) => {
+/** The Prometheus queries of the dashboards, in order, with their dashboard's variable names. */
+function prometheusQueries(dashboards: readonly DashboardModel[]) {
+  return dashboards.flatMap((dashboard) => {
     const variables = dashboard.variables.map((v) => v.name);
     return dashboard.panels.flatMap((panel) =>
       panel.queries
@@ -95,6 +96,18 @@ function prometheusQueries(model: ProjectModel) {
         .map((query) => ({ dashboard, panel, query, variables })),
     );
   });
+}
+
+/** The dashboards' Prometheus queries parsed at once, in the order of `prometheusQueries`. */
+function parseQueries(
+  dashboards: readonly DashboardModel[],
+  parser: ParserOptions,
+): Promise<DashboardParseResult[]> {
+  const queries = prometheusQueries(dashboards).map(({ query, variables }) => ({
+    query: query.expr,
+    variables,
+  }));
+  return parseDashboardQueries(queries, parser);
 }
 
 /**
@@ -108,11 +121,21 @@ export class LintProject {
   readonly expressions: readonly Expression[];
   readonly logQueries: readonly LogQueryEntry[];
   readonly shapes: ShapeResolver;
+  /**
+   * The project whose rules resolve series names: this one, or, for a part of dashboards (`inParts`),
+   * the part of the rules. A part shares its catalogue, recorders, intervals, derived series and shapes.
+   */
+  private readonly index: LintProject;
+  /** Every dashboard of the project: the model's, or with the project linted in parts, every part's. */
+  private readonly allDashboards: readonly DashboardModel[];
   private readonly catalogue: Map<string, KnownSeries>;
   private readonly recorders = new Map<string, RuleEntry[]>();
   /** Series derived from the project's rules (recorded outputs, alert series), computed once. */
   private readonly derived = new Map<string, KnownSeries | undefined>();
   private readonly intervals = new Map<string, number>();
+  /** Names the expressions of the project's parts of dashboards select (`selectedNames`). */
+  private readonly selectedByParts = new Set<string>();
+  private firstByUid: Map<string, DashboardModel> | undefined;
   /** What a live Prometheus reported (`--prometheus-url`); the live checks do nothing without it. */
   live: LiveData | undefined;
 
@@ -128,8 +151,17 @@ export class LintProject {
     parsedRules?: readonly ParseResult[],
     /** The dashboards' Prometheus queries already parsed, in the order of `queries` (`analyse`). */
     parsedQueries?: readonly DashboardParseResult[],
+    /** What a part of a project linted in parts (`inParts`) is part of. */
+    part?: { readonly index: LintProject } | { readonly allDashboards: readonly DashboardModel[] },
   ) {
-    this.catalogue = catalogueSeries(catalog);
+    this.index = part && 'index' in part ? part.index : this;
+    this.allDashboards =
+      part && 'index' in part
+        ? part.index.allDashboards
+        : part && 'allDashboards' in part
+          ? part.allDashboards
+          : model.dashboards;
+    this.catalogue = this.index === this ? catalogueSeries(catalog) : this.index.catalogue;
     let index = 0;
     this.rules = model.ruleGroups.flatMap((group) =>
       group.rules.map((rule) => ({
@@ -143,7 +175,7 @@ export class LintProject {
       })),
     );
     let queryIndex = 0;
-    this.queries = prometheusQueries(model).map(({ dashboard, panel, query, variables }) => ({
+    this.queries = prometheusQueries(model.dashboards).map(({ dashboard, panel, query, variables }) => ({
       dashboard,
       panel,
       query,
@@ -180,6 +212,11 @@ export class LintProject {
       list.push(entry);
       this.recorders.set(entry.rule.name, list);
     }
+    if (this.index !== this) {
+      this.shapes = this.index.shapes;
+      for (const name of this.selectedNames()) this.index.selectedByParts.add(name);
+      return;
+    }
     for (const series of this.catalogue.values())
       for (const scraped of series.scrapedBy) this.intervals.set(scraped.job, scraped.intervalMs);
     // The Prometheus configuration of the build is what really runs; it wins over the catalogue.
@@ -198,22 +235,98 @@ export class LintProject {
     budgets?: Budgets,
     sources?: PlainSources,
     parser: ParserOptions = {},
+    part?: { readonly allDashboards: readonly DashboardModel[] },
   ): Promise<LintProject> {
     const exprs = model.ruleGroups.flatMap((group) => group.rules.map((rule) => rule.expr));
-    const queries = prometheusQueries(model).map(({ query, variables }) => ({
-      query: query.expr,
-      variables,
-    }));
     const [parsedRules, parsedQueries] = await Promise.all([
       parseAll(exprs, parser),
-      parseDashboardQueries(queries, parser),
+      parseQueries(model.dashboards, parser),
     ]);
-    return new LintProject(model, catalog, budgets, sources, parser, parsedRules, parsedQueries);
+    return new LintProject(model, catalog, budgets, sources, parser, parsedRules, parsedQueries, part);
+  }
+
+  /**
+   * The project in parts, for a large project's lint: the dashboards a few at a time, each part parsed
+   * and analysed against the rules, then the rules. What is live at once is the rules' analysis and one
+   * or two parts' queries, not every query's syntax tree. Each part holds only its own rules, queries and
+   * dashboards, so a check run on every part finds what it finds on the whole project; what a check needs
+   * of the whole (`selectedNames`, `hasDashboards`, `firstDashboard`) the parts share. The rules come
+   * last, when every part has added the names its queries select; only they have the files as written
+   * (`sources`). The next part is parsed (on the other core) while the caller checks this one.
+   */
+  static async *inParts(
+    model: ProjectModel,
+    catalog: MetricCatalog | undefined,
+    budgets: Budgets | undefined,
+    sources: PlainSources | undefined,
+    parser: ParserOptions,
+    dashboardsPerPart: number,
+  ): AsyncGenerator<LintProject> {
+    const batches: DashboardModel[][] = [];
+    for (let start = 0; start < model.dashboards.length; start += dashboardsPerPart)
+      batches.push(model.dashboards.slice(start, start + dashboardsPerPart));
+    const parsing = batches[0] && parseQueries(batches[0], parser);
+    const rules = await LintProject.analyse({ ...model, dashboards: [] }, catalog, budgets, sources, parser, {
+      allDashboards: model.dashboards,
+    });
+    let next = parsing;
+    for (const [index, dashboards] of batches.entries()) {
+      const parsed = await next!;
+      const following = batches[index + 1];
+      next = following && parseQueries(following, parser);
+      next?.catch(() => undefined);
+      yield rules.part(dashboards, parsed);
+    }
+    yield rules;
+  }
+
+  /**
+   * A part of this project's dashboards, its names resolved by this project's rules. The files as written
+   * (`sources`) are the part of the rules'.
+   */
+  private part(dashboards: readonly DashboardModel[], parsed: readonly DashboardParseResult[]): LintProject {
+    const model = { ruleGroups: [], lokiRuleGroups: [], dashboards, scrapeJobs: this.model.scrapeJobs };
+    const sources = { ruleFiles: [], alertmanagers: [] };
+    return new LintProject(model, this.catalog, this.budgets, sources, this.parser, [], parsed, {
+      index: this,
+    });
+  }
+
+  /**
+   * Series names the project's expressions select: with the project in parts, the dashboards' of every
+   * part too (the part of the rules is checked last).
+   */
+  selectedNames(): ReadonlySet<string> {
+    const names = new Set(this.selectedByParts);
+    for (const expression of this.expressions) {
+      if (!expression.parsed.ok) continue;
+      for (const selector of selectors(expression.parsed.expr)) {
+        const name = ShapeResolver.metricName(selector);
+        if (name !== undefined) names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** Whether the project has dashboards, in this part or another. */
+  get hasDashboards(): boolean {
+    return this.allDashboards.length > 0;
+  }
+
+  /** The project's first dashboard with this uid, in this part or another. */
+  firstDashboard(uid: string): DashboardModel | undefined {
+    const index = this.index;
+    if (!index.firstByUid) {
+      index.firstByUid = new Map();
+      for (const dashboard of index.allDashboards)
+        if (!index.firstByUid.has(dashboard.uid)) index.firstByUid.set(dashboard.uid, dashboard);
+    }
+    return index.firstByUid.get(uid);
   }
 
   /** The recording rules of the project that write series `name`. */
   recordersOf(name: string): readonly RuleEntry[] {
-    return this.recorders.get(name) ?? [];
+    return this.index.recorders.get(name) ?? [];
   }
 
   /**
@@ -241,6 +354,7 @@ export class LintProject {
    * the series Prometheus writes for the project's alerting rules (`ALERTS`, `ALERTS_FOR_STATE`).
    */
   series(name: string): KnownSeries | undefined {
+    if (this.index !== this) return this.index.series(name);
     const derived = this.recorders.has(name) || (ALERT_SERIES.has(name) && !this.catalogue.has(name));
     if (!derived) return this.catalogue.get(name);
     if (this.derived.has(name)) return this.derived.get(name);
@@ -329,6 +443,6 @@ export class LintProject {
 
   /** The scrape interval of a job in ms, from the build's Prometheus configuration or the catalogue. */
   scrapeInterval(job: string): number | undefined {
-    return this.intervals.get(job);
+    return this.index.intervals.get(job);
   }
 }

@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildContext, type Definition, isDefinition, kindOf, type ProjectModel } from '@o11y/core';
-import { emitter as dashboardsEmitter } from '@o11y/dashboards';
-import { emitter as rulesEmitter } from '@o11y/rules';
+import { isDefinition, type ProjectModel } from '@o11y/core';
 import { describe, expect, it, vi } from 'vitest';
 import { loadDefinitions } from '../../build/src/build.ts';
 import type { LintConfig } from '../src/config.ts';
@@ -10,25 +8,9 @@ import { loadConfig } from '../src/config.ts';
 import { testCatalog } from './catalog.ts';
 import * as plantedDashboards from './fixtures/planted/dashboards.ts';
 import * as plantedRules from './fixtures/planted/rules.ts';
+import { modelOfDefinitions } from './helpers.ts';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-async function modelOf(definitions: readonly Definition[]): Promise<ProjectModel> {
-  const context: BuildContext = { root, definitions, profile: 'default', log: () => {} };
-  const parts = [];
-  for (const emitter of [rulesEmitter, dashboardsEmitter])
-    parts.push(
-      await emitter.model!(
-        definitions.filter((d) => emitter.kinds.includes(kindOf(d))),
-        context,
-      ),
-    );
-  return {
-    ruleGroups: parts.flatMap((p) => p.ruleGroups ?? []),
-    dashboards: parts.flatMap((p) => p.dashboards ?? []),
-    scrapeJobs: parts.flatMap((p) => p.scrapeJobs ?? []),
-  };
-}
 
 /** Findings and cardinality estimates of lint, as a fresh copy of the package computes them. */
 async function lintFresh(model: ProjectModel, config: LintConfig) {
@@ -84,7 +66,7 @@ async function lintWithoutIndex(model: ProjectModel, config: LintConfig) {
 
 describe('the lint index and the nodes shared among checks', () => {
   it('changes no finding and no estimate of the sample organisation', async () => {
-    const model = await modelOf(await loadDefinitions(root));
+    const model = await modelOfDefinitions(root, await loadDefinitions(root));
     const config = await loadConfig(root);
     const indexed = await lintFresh(model, config);
     const plain = await lintWithoutIndex(model, config);
@@ -94,7 +76,7 @@ describe('the lint index and the nodes shared among checks', () => {
 
   it('changes no finding and no estimate of the planted defects', async () => {
     const exported: unknown[] = [...Object.values(plantedRules), ...Object.values(plantedDashboards)];
-    const model = await modelOf(exported.filter(isDefinition));
+    const model = await modelOfDefinitions(root, exported.filter(isDefinition));
     const config: LintConfig = { catalog: testCatalog, budgets: { rule: 250 } };
     const indexed = await lintFresh(model, config);
     const plain = await lintWithoutIndex(model, config);

@@ -8,16 +8,15 @@ export const duplicate = defineCheck({
 other on every publish. Panel ids identify panels within a dashboard (links to a panel, embedded panels, library
 panels): two panels with one id make Grafana show or edit the wrong one.`,
   *run({ project }) {
-    const uids = new Map<string, (typeof project.model.dashboards)[number]>();
     for (const dashboard of project.model.dashboards) {
-      const earlier = uids.get(dashboard.uid);
-      if (earlier) {
+      const first = project.firstDashboard(dashboard.uid);
+      if (first && first !== dashboard) {
         yield {
           target: { kind: 'dashboard', dashboard },
-          message: `dashboard uid "${dashboard.uid}" is also used by "${earlier.title}" at ${formatSource(earlier.source)}`,
+          message: `dashboard uid "${dashboard.uid}" is also used by "${first.title}" at ${formatSource(first.source)}`,
           hint: 'give each dashboard its own uid',
         };
-      } else uids.set(dashboard.uid, dashboard);
+      }
       const ids = new Map<number, PanelModel>();
       for (const panel of dashboard.panels) {
         const other = ids.get(panel.id);

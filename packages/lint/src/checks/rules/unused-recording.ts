@@ -1,5 +1,3 @@
-import { selectors } from '@o11y/promql';
-import { ShapeResolver } from '../../analysis/shape.ts';
 import { defineCheck } from '../../check.ts';
 
 export const unusedRecording = defineCheck({
@@ -13,15 +11,8 @@ read by consumers outside this project (federation, other teams' dashboards) can
     external: { default: [] as string[], doc: 'regexes of recorded names read outside this project' },
   },
   *run({ project, options }) {
-    if (project.model.dashboards.length === 0) return;
-    const read = new Set<string>();
-    for (const expression of project.expressions) {
-      if (!expression.parsed.ok) continue;
-      for (const selector of selectors(expression.parsed.expr)) {
-        const name = ShapeResolver.metricName(selector);
-        if (name !== undefined) read.add(name);
-      }
-    }
+    if (!project.hasDashboards || !project.rules.some(({ rule }) => rule.kind === 'record')) return;
+    const read = project.selectedNames();
     const external = options.external.map((pattern) => new RegExp(`^(?:${pattern})$`));
     for (const { rule, expression } of project.rules) {
       if (rule.kind !== 'record' || read.has(rule.name) || external.some((re) => re.test(rule.name)))
