@@ -17,13 +17,6 @@ export interface LintStage {
   readonly series: ReadonlyMap<string, number>;
 }
 
-/**
- * Dashboards a part of the build's lint analyses at a time (`LintProject.inParts`): at 1,000 services
- * the queries' syntax trees are a third of what lint keeps, and a part of 100 dashboards holds about
- * 1/20 of them. Smaller parts save little more and each costs a parser process.
- */
-export const LINT_DASHBOARDS_PER_PART = 100;
-
 /** Adds one part's estimates to `totals`: a rule file or dashboard is in one part only. */
 function addEstimates(totals: Map<string, number>, project: LintProject): void {
   for (const [artifact, series] of estimatedSeries(project))
@@ -35,18 +28,9 @@ function addEstimates(totals: Map<string, number>, project: LintProject): void {
  * o11y.config.ts, and its findings keep the check's id and the TypeScript line of what they are about.
  * The project is linted in parts (`lintInParts`, same findings), its estimates added up part by part.
  */
-export async function lintStage(
-  model: ProjectModel,
-  config: LintConfig,
-  failOn: FailOn,
-  dashboardsPerPart = LINT_DASHBOARDS_PER_PART,
-): Promise<LintStage> {
+export async function lintStage(model: ProjectModel, config: LintConfig, failOn: FailOn): Promise<LintStage> {
   const series = new Map<string, number>();
-  const result = await lintInParts(model, {
-    config,
-    dashboardsPerPart,
-    analysed: (project) => addEstimates(series, project),
-  });
+  const result = await lintInParts(model, { config, analysed: (project) => addEstimates(series, project) });
   const failures: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   for (const { subject: _subject, expression: _expression, ...finding } of result.findings)
@@ -58,11 +42,10 @@ export async function lintStage(
 export async function unverifiedSeries(
   model: ProjectModel,
   config: LintConfig,
-  dashboardsPerPart = LINT_DASHBOARDS_PER_PART,
 ): Promise<Map<string, number>> {
   const series = new Map<string, number>();
   const { catalog, budgets } = config;
-  for await (const project of LintProject.inParts(model, catalog, budgets, undefined, {}, dashboardsPerPart))
+  for await (const project of LintProject.inParts(model, catalog, budgets, undefined, {}))
     addEstimates(series, project);
   return series;
 }

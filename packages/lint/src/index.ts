@@ -30,7 +30,14 @@ export {
   type Suppression,
 } from './config.ts';
 export { renderCheckDoc, renderCheckIndex } from './docs.ts';
-export { type LintFinding, type LintOptions, type LintResult, lint, lintInParts } from './lint.ts';
+export {
+  type LintFinding,
+  type LintOptions,
+  type LintReport,
+  type LintResult,
+  lint,
+  lintInParts,
+} from './lint.ts';
 export type { LiveData } from './live/data.ts';
 export { PrometheusClient, redactedUrl } from './live/prometheus.ts';
 export { isClassicDashboard, isV2Dashboard, V2_VARIABLE_TYPES } from './load/dashboard-file.ts';

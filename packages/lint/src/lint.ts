@@ -25,10 +25,14 @@ export interface LintFinding extends Diagnostic {
   readonly expression?: { readonly text: string; readonly span: Span };
 }
 
-export interface LintResult {
+/** What lint reports: the findings, and how many suppressions silenced. */
+export interface LintReport {
   readonly findings: readonly LintFinding[];
   /** How many findings suppressions silenced. */
   readonly suppressed: number;
+}
+
+export interface LintResult extends LintReport {
   readonly project: LintProject;
 }
 
@@ -175,7 +179,7 @@ class Findings {
   }
 
   /** Every finding, sorted, with the suppressions that silenced nothing. */
-  result(): Omit<LintResult, 'project'> {
+  result(): LintReport {
     const { configSource } = this;
     for (const suppression of this.options.reportUnusedSuppressions === false ? [] : this.suppressions) {
       if (this.used.has(suppression) || !this.resolved.some((r) => r.check.id === suppression.check))
@@ -211,18 +215,18 @@ export async function lint(model: ProjectModel, options: LintOptions = {}): Prom
 }
 
 /**
- * `lint` for a large project: the same findings, with the project analysed in parts (`LintProject.inParts`,
- * `dashboardsPerPart` dashboards a part), so that only the rules and a part's queries are analysed at a
- * time. `analysed` sees each part once its checks have run, before it is dropped. No live mode: its
- * estimates are of the whole project.
+ * `lint` with the project analysed in parts (`LintProject.inParts`, `dashboardsPerPart` dashboards a part,
+ * DASHBOARDS_PER_PART by default): the same findings, with only the rules and a part's queries analysed at
+ * a time, and each next part parsed on the other core while this one is checked. `analysed` sees each
+ * part once its checks have run, before it is dropped. No live mode: its estimates are of the whole project.
  */
 export async function lintInParts(
   model: ProjectModel,
   options: Omit<LintOptions, 'prometheus'> & {
-    readonly dashboardsPerPart: number;
+    readonly dashboardsPerPart?: number;
     readonly analysed?: (project: LintProject) => void;
   },
-): Promise<Omit<LintResult, 'project'>> {
+): Promise<LintReport> {
   const findings = new Findings(options);
   const { config, sources, parser } = findings;
   const parts = LintProject.inParts(

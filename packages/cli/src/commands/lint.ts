@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type Formatters, parseDuration, toDiagnostics, writeFileAtomic } from '@o11y/core';
 // The libraries are imported when the verb runs, so that `o11y --help` does not load them.
-import type { CardinalityReport, LintFinding, LintOptions, LintResult } from '@o11y/lint';
+import type { CardinalityReport, LintFinding, LintOptions, LintReport } from '@o11y/lint';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { chooseFormat, failOnOption } from '../options.ts';
@@ -23,7 +23,7 @@ function formatsOf(lib: typeof import('@o11y/lint')) {
     github: (report) => lib.formatGitHub(report),
     json: (report, { cardinality }) => lib.formatJSON(report, cardinality),
     sarif: (report) => lib.formatSARIF(report, lib.allChecks),
-  } satisfies Formatters<LintResult, LintReportOptions>;
+  } satisfies Formatters<LintReport, LintReportOptions>;
 }
 
 /** The project's model from its TypeScript definitions, through the build's loaders; no check reads a test. */
@@ -90,7 +90,15 @@ named with its line), 2 usage or internal error.`,
       import('@o11y/lint'),
       positionals.length === 0 && import('@o11y/build'),
     ]);
-    const { estimateCardinality, formatCardinalityTable, lint, loadConfig, loadFiles, parserOptions } = lib;
+    const {
+      estimateCardinality,
+      formatCardinalityTable,
+      lint,
+      lintInParts,
+      loadConfig,
+      loadFiles,
+      parserOptions,
+    } = lib;
     const formats = formatsOf(lib);
     const format = await chooseFormat(formats, values.format, 'lint', io.root);
     const failOn = failOnOption(values['fail-on']);
@@ -144,14 +152,17 @@ named with its line), 2 usage or internal error.`,
         },
       }),
     };
-    const result = await lint(loaded.model, options);
+    // In parts (the same findings; only a part's queries analysed at a time, the next parsed meanwhile),
+    // unless the cardinality table or live mode needs the whole project's analysis.
+    const whole = values.cardinality || options.prometheus ? await lint(loaded.model, options) : undefined;
+    const result = whole ?? (await lintInParts(loaded.model, options));
     const fileProblems: LintFinding[] = loaded.problems.map((p) => ({
       ...p,
       id: p.id ?? 'lint/file',
       subject: p.source?.file ?? 'input',
     }));
     const report = { ...result, findings: [...fileProblems, ...result.findings] };
-    const cardinality = values.cardinality ? estimateCardinality(result.project) : undefined;
+    const cardinality = values.cardinality && whole ? estimateCardinality(whole.project) : undefined;
 
     const text = formats[format](report, { colour: io.colour && !values.output, cardinality });
     if (cardinality && (format === 'github' || format === 'sarif'))

@@ -1,4 +1,4 @@
-import type { LintResult } from '../lint.ts';
+import type { LintReport } from '../lint.ts';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'notice' } as const;
 
@@ -11,7 +11,7 @@ function escapeProperty(text: string): string {
 }
 
 /** GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`, one per finding. */
-export function formatGitHub(result: LintResult): string {
+export function formatGitHub(result: LintReport): string {
   return result.findings
     .map((finding) => {
       const properties = [

@@ -1,5 +1,5 @@
 import { formatSource, paint, type Severity } from '@o11y/core';
-import type { LintFinding, LintResult } from '../lint.ts';
+import type { LintFinding, LintReport } from '../lint.ts';
 
 const COLOURS = { error: 'red', warning: 'yellow', info: 'cyan' } as const;
 
@@ -13,7 +13,7 @@ export function caretLines(text: string, span: { start: number; end: number }): 
   return [line, `${' '.repeat(span.start - start)}${'^'.repeat(width)}`];
 }
 
-export function summarise(result: LintResult): string {
+export function summarise(result: LintReport): string {
   const count = (severity: Severity) => result.findings.filter((f) => f.severity === severity).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
@@ -37,7 +37,7 @@ function formatFinding(finding: LintFinding, colour: boolean): string {
 }
 
 /** `file:line:col  severity  message  (id)`, the subject, the expression with a caret, the hint. */
-export function formatHuman(result: LintResult, colour = false): string {
+export function formatHuman(result: LintReport, colour = false): string {
   // One join: a report of ten thousand findings is megabytes, and each copy of it adds to the peak.
   const parts = result.findings.map((f) => `${formatFinding(f, colour)}\n`);
   parts.push(`${summarise(result)}\n`);

@@ -1,9 +1,9 @@
 import { stableStringify } from '@o11y/core';
 import type { CardinalityReport } from '../cardinality.ts';
-import type { LintResult } from '../lint.ts';
+import type { LintReport } from '../lint.ts';
 
 /** Machine-readable findings (sorted keys, stable order), with the cardinality estimates when asked for. */
-export function formatJSON(result: LintResult, cardinality?: CardinalityReport): string {
+export function formatJSON(result: LintReport, cardinality?: CardinalityReport): string {
   const count = (severity: string) => result.findings.filter((f) => f.severity === severity).length;
   const estimate = (e: { subject: string; series: number; complete: boolean }) => ({
     subject: e.subject,

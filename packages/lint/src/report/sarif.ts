@@ -1,6 +1,6 @@
 import { stableStringify } from '@o11y/core';
 import type { Check } from '../check.ts';
-import type { LintResult } from '../lint.ts';
+import type { LintReport } from '../lint.ts';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
@@ -8,7 +8,7 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
  * SARIF 2.1.0 for GitHub code scanning: one rule per check (its doc as the full description, a link
  * to docs/checks/), one result per finding at its source line, relative to the repository root.
  */
-export function formatSARIF(result: LintResult, checks: readonly Check[]): string {
+export function formatSARIF(result: LintReport, checks: readonly Check[]): string {
   const ids = [...new Set([...checks.map((c) => c.id), ...result.findings.map((f) => f.id)])];
   const byId = new Map(checks.map((c) => [c.id, c]));
   const rules = ids.map((id) => {
