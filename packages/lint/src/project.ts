@@ -273,6 +273,8 @@ export class LintProject {
     for (let start = 0; start < model.dashboards.length; start += dashboardsPerPart)
       batches.push(model.dashboards.slice(start, start + dashboardsPerPart));
     const parsing = batches[0] && parseQueries(batches[0], parser);
+    // Awaited below; until then a failure must not count as unhandled if the rules' analysis throws first.
+    parsing?.catch(() => undefined);
     const rules = await LintProject.analyse({ ...model, dashboards: [] }, catalog, budgets, sources, parser, {
       allDashboards: model.dashboards,
     });

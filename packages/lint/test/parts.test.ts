@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDefinition, type ProjectModel } from '@o11y/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadDefinitions } from '../../build/src/build.ts';
 import { estimateCardinality } from '../src/cardinality.ts';
 import { duplicate } from '../src/checks/dashboard/duplicate.ts';
@@ -72,6 +72,34 @@ describe('lint in parts', () => {
     expect(whole.findings.length).toBeGreaterThan(20);
     expect(sorted(inParts)).toEqual(sorted(whole));
     expect(inParts.findings).toEqual(whole.findings);
+  }, 120_000);
+
+  it('fails with the parser failure and leaves no rejection unhandled', async () => {
+    const failure = new Error('the native parser failed');
+    const { model } = modelOf({
+      ...records({ 'job:http_requests:rate5m': 'sum by (job) (rate(http_requests_total[5m]))' }),
+      'a.json': dashboard([{ targets: [{ expr: 'sum(job:http_requests:rate5m)' }] }]),
+    });
+    vi.resetModules();
+    vi.doMock('@o11y/promql', async (importOriginal) => ({
+      ...(await importOriginal<typeof import('@o11y/promql')>()),
+      parseAll: () => Promise.reject(failure),
+      parseDashboardQueries: () => Promise.reject(failure),
+    }));
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const { lintInParts: fresh } = await import('../src/lint.ts');
+      await expect(fresh(model, { config: { catalog: testCatalog } })).rejects.toBe(failure);
+      // A rejection nobody handled is reported on a later turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+      vi.doUnmock('@o11y/promql');
+      vi.resetModules();
+    }
   }, 120_000);
 
   it('sees the whole project in the checks that compare parts: uids, and the names queries read', async () => {
