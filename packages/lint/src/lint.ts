@@ -87,10 +87,10 @@ function compareFindings(a: LintFinding, b: LintFinding): number {
 
 /** The findings of one lint run, added part by part: what every part shares (configuration, suppressions). */
 class Findings {
-  readonly resolved: ReturnType<typeof resolveConfig>;
+  private readonly resolved: ReturnType<typeof resolveConfig>;
   readonly parser: ParserOptions;
   readonly sources: PlainSources;
-  readonly preparing: Promise<unknown>;
+  private readonly preparing: Promise<unknown>;
   private readonly findings: LintFinding[] = [];
   private readonly suppressions: readonly Suppression[];
   private readonly used = new Set<Suppression>();

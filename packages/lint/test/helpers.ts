@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BuildContext, type Definition, kindOf, type ProjectModel, toolPath } from '@o11y/core';
-import { emitter as dashboardsEmitter } from '@o11y/dashboards';
-import { emitter as rulesEmitter } from '@o11y/rules';
+import { type Definition, type ProjectModel, toolPath } from '@o11y/core';
 import { stringify } from 'yaml';
+import { projectModel } from '../../build/src/model.ts';
 import type { Check } from '../src/check.ts';
 import type { LintConfig } from '../src/config.ts';
 import { type LintFinding, type LintOptions, lint } from '../src/lint.ts';
@@ -36,25 +35,9 @@ export function modelOf(files: Record<string, string>) {
   return { model: { ...model, scrapeJobs: [] } as ProjectModel, origins, sources };
 }
 
-/** The project model of TypeScript definitions, as the build makes it (rules and dashboards). */
-export async function modelOfDefinitions(
-  root: string,
-  definitions: readonly Definition[],
-): Promise<ProjectModel> {
-  const context: BuildContext = { root, definitions, profile: 'default', log: () => {} };
-  const parts = [];
-  for (const emitter of [rulesEmitter, dashboardsEmitter])
-    parts.push(
-      await emitter.model!(
-        definitions.filter((d) => emitter.kinds.includes(kindOf(d))),
-        context,
-      ),
-    );
-  return {
-    ruleGroups: parts.flatMap((p) => p.ruleGroups ?? []),
-    dashboards: parts.flatMap((p) => p.dashboards ?? []),
-    scrapeJobs: parts.flatMap((p) => p.scrapeJobs ?? []),
-  };
+/** The project model of TypeScript definitions, as the build makes it. */
+export function modelOfDefinitions(root: string, definitions: readonly Definition[]): Promise<ProjectModel> {
+  return projectModel({ root, definitions, profile: 'default', log: () => {} });
 }
 
 /** Lints plain files with one check (and the test catalogue unless the config says otherwise). */
