@@ -43,7 +43,14 @@ export { PrometheusClient, redactedUrl } from './live/prometheus.ts';
 export { isClassicDashboard, isV2Dashboard, V2_VARIABLE_TYPES } from './load/dashboard-file.ts';
 export type { ExpressionOrigin } from './load/document.ts';
 export { type LoadedFiles, loadFiles, loadText, type PlainSources } from './load/files.ts';
-export { type Expression, LintProject, type QueryEntry, type RuleEntry } from './project.ts';
+export {
+  type Expression,
+  LintProject,
+  parseRulesAhead,
+  type QueryEntry,
+  type RuleEntry,
+  type RulesParsedAhead,
+} from './project.ts';
 export { formatGitHub } from './report/github.ts';
 export { caretLines, formatHuman, summarise } from './report/human.ts';
 export { formatJSON } from './report/json.ts';

@@ -14,7 +14,7 @@ import { fetchLiveData } from './live/data.ts';
 import type { PrometheusClient } from './live/prometheus.ts';
 import type { ExpressionOrigin } from './load/document.ts';
 import type { PlainSources } from './load/files.ts';
-import { LintProject } from './project.ts';
+import { LintProject, type RulesParsedAhead } from './project.ts';
 
 /** A finding as reported: the check's id and configured severity, where it is, and what it is about. */
 export interface LintFinding extends Diagnostic {
@@ -51,6 +51,8 @@ export interface LintOptions {
    * suppressions name the project's rules and dashboards, which are not being linted.
    */
   readonly reportUnusedSuppressions?: boolean;
+  /** The rules' expressions, already being parsed (`parseRulesAhead`); used when they are the model's first. */
+  readonly rulesParsedAhead?: RulesParsedAhead;
 }
 
 function suppressionMatches(suppression: Suppression, target: Target): boolean {
@@ -205,7 +207,15 @@ class Findings {
 export async function lint(model: ProjectModel, options: LintOptions = {}): Promise<LintResult> {
   const findings = new Findings(options);
   const { config, sources, parser } = findings;
-  const project = await LintProject.analyse(model, config.catalog, config.budgets, sources, parser);
+  const project = await LintProject.analyse(
+    model,
+    config.catalog,
+    config.budgets,
+    sources,
+    parser,
+    undefined,
+    options.rulesParsedAhead,
+  );
   if (options.prometheus) {
     const { client, lookbackMs } = options.prometheus;
     project.live = await fetchLiveData(client, estimateCardinality(project), lookbackMs);
@@ -236,6 +246,7 @@ export async function lintInParts(
     sources,
     parser,
     options.dashboardsPerPart,
+    options.rulesParsedAhead,
   );
   for await (const project of parts) {
     await findings.check(project);

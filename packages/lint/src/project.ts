@@ -11,6 +11,7 @@ import {
 import { type LogqlParseResult, parseLogql } from '@o11y/logql';
 import {
   type DashboardParseResult,
+  optionFlags,
   type ParseResult,
   type ParserOptions,
   parse,
@@ -25,6 +26,51 @@ import type { Budgets } from './config.ts';
 import type { LiveData } from './live/data.ts';
 import type { PlainSources } from './load/files.ts';
 import { ALERT_SERIES, catalogueSeries, type KnownSeries, type MetricCatalog } from './series.ts';
+
+/**
+ * Rules' expressions given to the native parser before the rest of the model is made (`parseRulesAhead`):
+ * `o11y lint` parses them while the dashboards compile, where the parse used to keep lint waiting.
+ */
+export interface RulesParsedAhead {
+  readonly exprs: readonly string[];
+  readonly parser: ParserOptions;
+  readonly parsed: Promise<ParseResult[]>;
+}
+
+function ruleExpressions(ruleGroups: readonly RuleGroupModel[]): string[] {
+  return ruleGroups.flatMap((group) => group.rules.map((rule) => rule.expr));
+}
+
+/** Starts the native parse of these rule groups' expressions, for `LintProject.analyse` to take later. */
+export function parseRulesAhead(
+  ruleGroups: readonly RuleGroupModel[],
+  parser: ParserOptions,
+): RulesParsedAhead {
+  const exprs = ruleExpressions(ruleGroups);
+  const parsed = parseAll(exprs, parser);
+  // Awaited by analyse; until then (or if the model turns out not to start with these rules) not unhandled.
+  parsed.catch(() => undefined);
+  return { exprs, parser, parsed };
+}
+
+/**
+ * The parse of `exprs`: what was parsed ahead when `exprs` begins with those expressions and the parser
+ * options are the same, and the rest now; otherwise all of them now.
+ */
+async function parseRules(
+  exprs: readonly string[],
+  parser: ParserOptions,
+  ahead: RulesParsedAhead | undefined,
+): Promise<ParseResult[]> {
+  const usable =
+    ahead !== undefined &&
+    optionFlags(ahead.parser) === optionFlags(parser) &&
+    ahead.exprs.length <= exprs.length &&
+    ahead.exprs.every((expr, index) => expr === exprs[index]);
+  if (!usable) return parseAll(exprs, parser);
+  const [early, rest] = await Promise.all([ahead.parsed, parseAll(exprs.slice(ahead.exprs.length), parser)]);
+  return early.concat(rest);
+}
 
 export type RuleTarget = Extract<Target, { kind: 'rule' }>;
 export type QueryTarget = Extract<Target, { kind: 'query' }>;
@@ -243,10 +289,10 @@ export class LintProject {
     sources?: PlainSources,
     parser: ParserOptions = {},
     part?: { readonly allDashboards: readonly DashboardModel[] },
+    ahead?: RulesParsedAhead,
   ): Promise<LintProject> {
-    const exprs = model.ruleGroups.flatMap((group) => group.rules.map((rule) => rule.expr));
     const [parsedRules, parsedQueries] = await Promise.all([
-      parseAll(exprs, parser),
+      parseRules(ruleExpressions(model.ruleGroups), parser, ahead),
       parseQueries(model.dashboards, parser),
     ]);
     return new LintProject(model, catalog, budgets, sources, parser, parsedRules, parsedQueries, part);
@@ -268,6 +314,7 @@ export class LintProject {
     sources: PlainSources | undefined,
     parser: ParserOptions,
     dashboardsPerPart = DASHBOARDS_PER_PART,
+    ahead?: RulesParsedAhead,
   ): AsyncGenerator<LintProject> {
     const batches: DashboardModel[][] = [];
     for (let start = 0; start < model.dashboards.length; start += dashboardsPerPart)
@@ -275,9 +322,15 @@ export class LintProject {
     const parsing = batches[0] && parseQueries(batches[0], parser);
     // Awaited below; until then a failure must not count as unhandled if the rules' analysis throws first.
     parsing?.catch(() => undefined);
-    const rules = await LintProject.analyse({ ...model, dashboards: [] }, catalog, budgets, sources, parser, {
-      allDashboards: model.dashboards,
-    });
+    const rules = await LintProject.analyse(
+      { ...model, dashboards: [] },
+      catalog,
+      budgets,
+      sources,
+      parser,
+      { allDashboards: model.dashboards },
+      ahead,
+    );
     let next = parsing;
     for (const [index, dashboards] of batches.entries()) {
       const parsed = await next!;

@@ -13,4 +13,4 @@ export {
 export { PromQLParseError, parse, parseAll, parseErrors, prettify } from './parse.ts';
 export { type RuleFileProblem, type RuleFileTree, ruleFileTrees, validateRuleFiles } from './rules.ts';
 export { aggregations, functionsUsed, selectors, walk } from './walk.ts';
-export { init, type ParserOptions } from './wasm.ts';
+export { init, optionFlags, type ParserOptions } from './wasm.ts';

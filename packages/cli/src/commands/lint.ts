@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { type Formatters, parseDuration, toDiagnostics, writeFileAtomic } from '@o11y/core';
 // The libraries are imported when the verb runs, so that `o11y --help` does not load them.
-import type { CardinalityReport, LintFinding, LintOptions, LintReport } from '@o11y/lint';
+import type { CardinalityReport, LintFinding, LintOptions, LintReport, RulesParsedAhead } from '@o11y/lint';
+import type { ParserOptions } from '@o11y/promql';
 import { parseCommandArgs } from '../args.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { chooseFormat, failOnOption } from '../options.ts';
@@ -26,11 +27,34 @@ function formatsOf(lib: typeof import('@o11y/lint')) {
   } satisfies Formatters<LintReport, LintReportOptions>;
 }
 
-/** The project's model from its TypeScript definitions, through the build's loaders; no check reads a test. */
-async function projectModelOf(root: string, log: (line: string) => void) {
-  const { loadDefinitions, projectModel } = await import('@o11y/build');
+/**
+ * The project's model from its TypeScript definitions, through the build's loaders (no check reads a
+ * test), and its rules parsed ahead: on the other core, while the dashboards compile.
+ */
+async function projectModelOf(root: string, log: (line: string) => void, parser: ParserOptions | undefined) {
+  const [{ loadDefinitions, projectModel }, { parseRulesAhead }] = await Promise.all([
+    import('@o11y/build'),
+    import('@o11y/lint'),
+  ]);
   const definitions = await loadDefinitions(root, { tests: false });
-  return projectModel({ root, definitions, profile: 'default', log });
+  let rulesParsedAhead: RulesParsedAhead | undefined;
+  const model = await projectModel({ root, definitions, profile: 'default', log }, (part) => {
+    if (parser && !rulesParsedAhead && part.ruleGroups?.length)
+      rulesParsedAhead = parseRulesAhead(part.ruleGroups, parser);
+  });
+  return { model, rulesParsedAhead };
+}
+
+/** The options lint will parse with, or none when o11y.config.ts names an unknown feature (lint reports it). */
+function lintParser(
+  features: readonly string[],
+  parserOptions: (features: readonly string[]) => ParserOptions,
+): ParserOptions | undefined {
+  try {
+    return parserOptions(features);
+  } catch {
+    return undefined;
+  }
 }
 
 export const command: Command = {
@@ -133,7 +157,7 @@ named with its line), 2 usage or internal error.`,
       ? await reading
       : {
           // Only the project needs the build's loaders (and the importers they bring); plain files do not.
-          model: await projectModelOf(io.root, log),
+          ...(await projectModelOf(io.root, log, lintParser(config.enableFeatures, parserOptions))),
           origins: new Map(),
           sources: undefined,
           problems: [],
@@ -145,6 +169,7 @@ named with its line), 2 usage or internal error.`,
       ...(loaded.sources && { sources: loaded.sources }),
       // Suppressions name the whole project: a part of the build cannot tell which of them are stale.
       reportUnusedSuppressions: files.length === 0 || files.some((file) => path.relative(build, file) === ''),
+      ...('rulesParsedAhead' in loaded && { rulesParsedAhead: loaded.rulesParsedAhead }),
       ...(values['prometheus-url'] && {
         prometheus: {
           client: new lib.PrometheusClient(values['prometheus-url'], token ? { token } : {}),
