@@ -11,6 +11,7 @@ import {
   type InstantVector,
   isRaw,
   keepLabels,
+  label,
   labelReplace,
   legend,
   legendLabels,
@@ -91,6 +92,16 @@ describe('output labels at runtime', () => {
     expect(Object.isFrozen(byRoute.labels) && Object.isFrozen(byRoute.specs)).toBe(true);
     expect(Object.keys(byRoute.specs)).toEqual(['route', 'service']);
     expect(sum(byRoute).by('route').specs).not.toBe(byRoute.specs);
+  });
+
+  it('narrows to one spec per single value, which the expressions keeping its labels keep', () => {
+    const payments = requests.select({ service: 'payments' });
+    const again = requests.select({ service: 'payments', method: 'GET' });
+    expect(Object.isFrozen(payments.specs)).toBe(true);
+    expect(again.specs.service).toBe(payments.specs.service);
+    expect(payments.specs.service).toBe(label.values(['payments']));
+    // What a selection narrows, the expressions that keep its labels keep too.
+    expect(rate(payments.range('5m')).specs).toBe(payments.specs);
   });
 
   it('takes the specs of its own labels only, in label order (a label may be called constructor)', () => {

@@ -162,12 +162,17 @@ function checkValue(series: SeriesInfo, matcher: Matcher, spec: LabelSpec | unde
   }
 }
 
-/** Label specs of a selection: an equality matcher on a label leaves exactly one value. */
+/**
+ * Label specs of a selection: an equality matcher on a label leaves exactly one value. The series' own
+ * specs when nothing narrows; frozen, so that the expression keeps them rather than a copy.
+ */
 function narrowSpecs(series: SeriesInfo, node: SelectorNode): LabelSpecs {
-  const specs: Record<string, LabelSpec> = { ...series.specs };
+  let specs: Record<string, LabelSpec> | undefined;
   for (const matcher of node.matchers) {
-    if (matcher.op === '=' && !isGrafanaVariable(matcher.value))
+    if (matcher.op === '=' && !isGrafanaVariable(matcher.value)) {
+      specs ??= { ...series.specs };
       specs[matcher.label] = label.values([matcher.value]);
+    }
   }
-  return specs;
+  return specs ? Object.freeze(specs) : series.specs;
 }
