@@ -114,6 +114,16 @@ export function record<
   return makeRecord<N, L, K, S>(name, expr, options, captureSource());
 }
 
+/** The expression's output as recorded with static labels: each has the one value the rule gives it. */
+function withStaticLabels<L extends string, K extends SampleKind, S extends string>(
+  expr: InstantVector<L, K>,
+  labels: Readonly<Record<string, string>>,
+): InstantVector<L | S, K> {
+  const specs: Record<string, LabelSpec> = { ...expr.specs };
+  for (const [labelName, value] of Object.entries(labels)) specs[labelName] = label.values([value]);
+  return new Vector(expr.node, [...expr.labels, ...Object.keys(labels)] as (L | S)[], expr.kind, specs);
+}
+
 /** `record` for generators (SLOs, imports) that pass the source of their own definition. */
 export function makeRecord<
   const N extends string,
@@ -129,14 +139,9 @@ export function makeRecord<
   const labels = Object.freeze({ ...(options.labels ?? {}) }) as Readonly<Record<string, string>>;
   checkLabels(labels, `recording rule ${name}`, source);
   checkOptOut(options.untested, `recording rule ${name}`, source);
-  const specs: Record<string, LabelSpec> = { ...expr.specs };
-  for (const [labelName, value] of Object.entries(labels)) specs[labelName] = label.values([value]);
-  const withStatic = new Vector(
-    expr.node,
-    [...expr.labels, ...Object.keys(labels)] as (L | S)[],
-    expr.kind,
-    specs,
-  );
+  // Without static labels the output is the expression's own: no copy of it to keep per rule.
+  const withStatic: InstantVector<L | S, K> =
+    Object.keys(labels).length === 0 ? expr : withStaticLabels<L, K, S>(expr, labels);
   const output = recorded(name, withStatic, source);
   const rule: RecordingRule = Object.freeze({
     kind: 'record',

@@ -174,6 +174,19 @@ describe('emitted files', () => {
   });
 });
 
+describe('record', () => {
+  it('records the expression itself without static labels, and narrows each static label to its value', () => {
+    const expr = sum(rate(requests.range('5m'))).by('route');
+    const plain = record('route:plain_requests:rate5m', expr);
+    expect(plain.expr).toBe(expr);
+    const labelled = record('route:labelled_requests:rate5m', expr, { labels: { tier: 'web' } });
+    expect(labelled.expr.node).toBe(expr.node);
+    expect(labelled.expr.labels).toEqual(['route', 'tier']);
+    expect(labelled.expr.specs).toEqual({ ...expr.specs, tier: { kind: 'values', values: ['web'] } });
+    expect(recordingRuleOf(plain)?.expr).toBe(expr);
+  });
+});
+
 describe('model', () => {
   it('gives lint and diff every rule with its TypeScript line, and the scrape jobs', async () => {
     const { group, backlog } = shopRules();
