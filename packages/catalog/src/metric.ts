@@ -505,28 +505,42 @@ export function recorded<const N extends string, L extends string, K extends Sam
       hint: 'use level:metric:operations, e.g. service:http_requests:rate5m',
     });
   }
-  const declaration: MetricDeclaration = {
-    name,
-    type: 'recorded',
-    help: `Recording rule: ${expr}`,
-    unit: undefined,
-    jobs: jobsRead(expr),
-    labels: expr.specs,
-    jointCaps: [],
-    scrapeGenerated: false,
-    expr,
-    series: [],
-    source,
-  };
-  const info: SeriesInfo = Object.freeze({
-    name,
-    kind: expr.kind,
-    labels: expr.labels,
-    specs: expr.specs,
-    declaration,
-  });
-  (declaration as { series: readonly SeriesInfo[] }).series = Object.freeze([info]);
-  return new Recorded(name, Object.freeze(declaration), expr);
+  return new Recorded(name, new RecordedDeclaration(name, expr, source), expr);
+}
+
+const NO_JOINT_CAPS: readonly JointCap[] = Object.freeze([]);
+
+/**
+ * The declaration of a recorded series. Its help text prints the expression when it is read: a large
+ * organisation records tens of thousands of series, whose printed expressions nothing reads.
+ */
+class RecordedDeclaration implements MetricDeclaration {
+  readonly name: string;
+  readonly type = 'recorded';
+  readonly unit = undefined;
+  readonly jobs: readonly Job[];
+  readonly labels: LabelSpecs;
+  readonly jointCaps = NO_JOINT_CAPS;
+  readonly scrapeGenerated = false;
+  readonly expr: Expr;
+  readonly series: readonly SeriesInfo[];
+  readonly source: SourceLocation;
+
+  constructor(name: string, expr: InstantVector, source: SourceLocation) {
+    this.name = name;
+    this.jobs = jobsRead(expr);
+    this.labels = expr.specs;
+    this.expr = expr;
+    this.series = Object.freeze([
+      Object.freeze({ name, kind: expr.kind, labels: expr.labels, specs: expr.specs, declaration: this }),
+    ]);
+    this.source = source;
+    Object.freeze(this);
+  }
+
+  get help(): string {
+    return `Recording rule: ${this.expr}`;
+  }
 }
 
 function jobsRead(expr: Expr): readonly Job[] {

@@ -1,5 +1,5 @@
 import { O11yError } from '@o11y/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Selector } from '../src/expr/selector.ts';
 import {
   absent,
@@ -188,6 +188,17 @@ describe('recorded series', () => {
     expect(() => recorded('not a name', expr)).toThrow(
       'recording rule name "not a name" is not a valid metric name',
     );
+  });
+
+  it('print their expression as help text only when it is read', () => {
+    const expr = sum(rate(requests.range('5m'))).by('service');
+    const printed = vi.spyOn(expr, 'toString');
+    const rule = recorded('service:http_requests:rate5m', expr);
+    expect(printed).not.toHaveBeenCalled();
+    expect(rule.declaration.help).toBe('Recording rule: sum by (service) (rate(http_requests_total[5m]))');
+    expect(printed).toHaveBeenCalledTimes(1);
+    expect(Object.isFrozen(rule.declaration)).toBe(true);
+    expect(rule.declaration.series[0]?.declaration).toBe(rule.declaration);
   });
 });
 
