@@ -304,16 +304,21 @@ describe('SLO dashboards of every SLO the build collects', () => {
     sloOf('checkout', 'latency'),
   ];
 
-  it('fill the overview and a service’s dashboard when emitted, pointing at the line that asked', () => {
-    const overview = sloOverviewDashboard(EVERY_SLO, {
+  /** The overview and checkout's SLO dashboard, of every SLO the build collects. */
+  const kitDashboards = () => ({
+    overview: sloOverviewDashboard(EVERY_SLO, {
       folder: folder('overview'),
       dimensions: dimensions.environment,
-    });
-    const own = sloDashboard(EVERY_SLO, {
+    }),
+    own: sloDashboard(EVERY_SLO, {
       service: 'checkout',
       folder: folder('tills'),
       dimensions: dimensions.environment,
-    });
+    }),
+  });
+
+  it('fill the overview and a service’s dashboard when emitted, pointing at the line that asked', () => {
+    const { overview, own } = kitDashboards();
     const models = compileAll([overview, own], build).map((c) => c.model);
     const overviewModel = models.find((m) => m.uid === overview.uid);
     const ownModel = models.find((m) => m.uid === own.uid);
@@ -329,6 +334,17 @@ describe('SLO dashboards of every SLO the build collects', () => {
       own.source,
     ]);
     expect(own.title).toBe('checkout · SLOs');
+  });
+
+  it('fill a copy at every build: each build gets its own SLOs, and the definition keeps none of them', () => {
+    const { overview, own } = kitDashboards();
+    const titles = (slos: typeof build) =>
+      compileAll([overview, own], slos).map((c) => [c.definition.uid, c.model.panels.map((p) => p.title)]);
+    const first = titles(build);
+    expect(titles(build.slice(0, 2))).not.toEqual(first);
+    expect(titles(build)).toEqual(first);
+    expect(first.flatMap(([, panels]) => panels).filter((t) => t.startsWith('SLI over'))).toHaveLength(2);
+    expect([overview.panels, own.panels]).toEqual([[], []]);
   });
 
   it('write only Latin-1 text, which V8 keeps at one byte a character (a kit dashboard is emitted per service)', () => {

@@ -37,6 +37,12 @@ interface Link {
   readonly build: () => sdk.DashboardLinkBuilder;
 }
 
+/** Content of a dashboard that depends on the build, added to a copy of it at every build (`Dashboard.eachBuild`). */
+interface BuildDraft {
+  readonly source: SourceLocation;
+  readonly fill: (definitions: readonly Definition[], dashboard: Dashboard) => void;
+}
+
 /** A dashboard and where each panel of its JSON was defined, as the emitter and `verify` need it. */
 export interface CompiledDashboard {
   readonly definition: Dashboard;
@@ -75,6 +81,7 @@ export class Dashboard implements Definition {
   private verbatimFields: Readonly<Record<string, unknown>> = {};
   private readonly completions: BuildCompletion[] = [];
   private completed = false;
+  private readonly buildDrafts: BuildDraft[] = [];
 
   constructor(title: string, source: SourceLocation = captureSource()) {
     if (title.trim() === '') throw new O11yError('a dashboard needs a title', { source });
@@ -152,11 +159,50 @@ export class Dashboard implements Definition {
     return this;
   }
 
-  /** Runs the `fromBuild` fills with the build's definitions; the emitter does, once, before compiling. */
-  completeFrom(definitions: readonly Definition[]): void {
-    if (this.completed) return;
-    this.completed = true;
-    for (const completion of this.completions) runCompletion(completion, definitions);
+  /**
+   * Like `fromBuild`, for content that changes only this dashboard (its rows, variables, tags,
+   * description, time range): `fill` completes a copy of it at every build, which is compiled in its
+   * place, so the definition keeps nothing of any build. A large organisation's SLO dashboards keep
+   * tens of megabytes of panels otherwise, and a later build with other SLOs gets its own.
+   */
+  eachBuild(fill: (definitions: readonly Definition[], dashboard: Dashboard) => void): this {
+    this.buildDrafts.push({ source: captureSource(), fill });
+    return this;
+  }
+
+  /**
+   * The dashboard as the build's definitions complete it, for the emitter to compile: the `fromBuild`
+   * fills run once, on this dashboard; the `eachBuild` fills on a copy of it, returned in its place.
+   */
+  completedBy(definitions: readonly Definition[]): Dashboard {
+    if (!this.completed) {
+      this.completed = true;
+      for (const completion of this.completions) runCompletion(completion, definitions);
+    }
+    if (this.buildDrafts.length === 0) return this;
+    const draft = this.copy();
+    for (const { source, fill } of this.buildDrafts)
+      runCompletion({ source, fill: (all) => fill(all, draft) }, definitions);
+    return draft;
+  }
+
+  /** A dashboard like this one, whose own lists can grow without changing this one's; no fills. */
+  private copy(): Dashboard {
+    const copy = new Dashboard(this.title, this.source);
+    copy.uidValue = this.uidValue;
+    copy.folderValue = this.folderValue;
+    copy.tagList = [...this.tagList];
+    copy.descriptionText = this.descriptionText;
+    copy.variableList.push(...this.variableList);
+    copy.rows.push(...this.rows);
+    copy.linkList.push(...this.linkList);
+    copy.deploymentTags = this.deploymentTags;
+    copy.timeRange = this.timeRange;
+    copy.refreshEvery = this.refreshEvery;
+    copy.configureSdk.push(...this.configureSdk);
+    copy.verbatimFields = this.verbatimFields;
+    copy.completed = true;
+    return copy;
   }
 
   /** A row of panels laid out left to right, wrapping at 24 columns. */

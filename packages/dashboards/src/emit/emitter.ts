@@ -63,9 +63,9 @@ export function compileAll(
   const folders = new Map<string, Folder>();
   for (const definition of definitions) {
     if (kindOf(definition) !== DASHBOARD_KIND) continue;
-    const dashboard = definition as Dashboard;
+    let dashboard: Dashboard;
     try {
-      dashboard.completeFrom(build);
+      dashboard = (definition as Dashboard).completedBy(build);
     } catch (error) {
       problems.push(...toDiagnostics(error));
       continue;

@@ -87,20 +87,21 @@ export function slosOfBuild(definitions: readonly Definition[]): SloReference[] 
 }
 
 /**
- * Fills `board` with `slos` now, or, when it is emitted, with every SLO of the build (those of
- * `service` when given).
+ * Fills `board` with `slos` now, or, at every build, a copy of it with every SLO of the build (those of
+ * `service` when given): `fill` changes only the dashboard it is given, so the definition keeps no
+ * build's panels (`Dashboard.eachBuild`).
  */
 function withSlos(
   board: Dashboard,
   slos: SloSelection,
-  fill: (slos: readonly SloReference[]) => void,
+  fill: (target: Dashboard, slos: readonly SloReference[]) => void,
   service?: string,
 ): Dashboard {
-  if (slos !== EVERY_SLO) fill(slos);
+  if (slos !== EVERY_SLO) fill(board, slos);
   else
-    board.fromBuild((definitions) => {
+    board.eachBuild((definitions, target) => {
       const found = buildSlos(definitions);
-      fill(service === undefined ? found.all : (found.byService.get(service) ?? []));
+      fill(target, service === undefined ? found.all : (found.byService.get(service) ?? []));
     });
   return board;
 }
@@ -274,20 +275,20 @@ export function sloDashboard(
     .tags('slo', serviceTag(service))
     .linkTagged(serviceTag(service), `${name} dashboards`);
   if (options.runbook) board.runbook(options.runbook);
-  const fill = (own: readonly SloReference[]) => {
+  const fill = (target: Dashboard, own: readonly SloReference[]) => {
     const [first] = own;
     if (!first || own.some((slo) => slo.service !== name))
       throw problem(own.map((s) => `${s.service}/${s.name}`).join(', ') || 'none');
-    board
+    target
       .tags(`team:${first.team}`)
       .description(
         `Service level objectives of ${name}: ${own.map((s) => `${s.description} (${percent(s.objective)} over ${s.period})`).join('; ')}.`,
       )
       .time(`now-${first.period}`);
     const { variables, filter } = groupingFilter(own, options.dimensions);
-    board.variables(...variables);
+    target.variables(...variables);
     for (const slo of own)
-      board.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo, filter));
+      target.row(`${slo.name} · ${percent(slo.objective)} over ${slo.period}`, sloPanels(slo, filter));
   };
   return withSlos(board, slos, fill, name);
 }
@@ -301,31 +302,30 @@ export function sloOverviewDashboard(
     readonly dimensions: DashboardDimensions;
   },
 ): Dashboard {
-  const budget = stat('Error budget remaining')
-    .description("Share of each SLO's error budget left in its period; red once spent.")
-    .unit(units.PercentUnit)
-    .span(24, 8)
-    .threshold(0, { when: 'below' });
-  const burn = timeseries('Current burn rate')
-    .description('Burn rate of every SLO; above 1 the budget runs out before the period ends.')
-    .unit(units.Short)
-    .span(24, 10)
-    .threshold(1);
   const board = new Dashboard('SLO overview', captureSource())
     .folder(options.folder)
     .tags('slo', 'overview')
     .description('Error budgets and burn rates of every SLO of every service.')
     .time('now-7d')
-    .linkTagged('slo', 'SLO dashboards')
-    .row('Budgets', [budget])
-    .row('Burn', [burn]);
-  return withSlos(board, slos, (all) => {
+    .linkTagged('slo', 'SLO dashboards');
+  return withSlos(board, slos, (target, all) => {
+    const budget = stat('Error budget remaining')
+      .description("Share of each SLO's error budget left in its period; red once spent.")
+      .unit(units.PercentUnit)
+      .span(24, 8)
+      .threshold(0, { when: 'below' });
+    const burn = timeseries('Current burn rate')
+      .description('Burn rate of every SLO; above 1 the budget runs out before the period ends.')
+      .unit(units.Short)
+      .span(24, 10)
+      .threshold(1);
     const { variables, filter } = groupingFilter(all, options.dimensions);
-    board.variables(...variables);
+    target.variables(...variables);
     for (const slo of all) {
       const legend = sloLegend(slo, `${slo.service} ${slo.name}`);
       budget.query(filter(slo.errorBudgetRemaining), legend);
       burn.query(filter(slo.currentBurnRate), legend);
     }
+    target.row('Budgets', [budget]).row('Burn', [burn]);
   });
 }
