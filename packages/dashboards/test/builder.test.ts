@@ -2,6 +2,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { histogramQuantile, increase, rate, sum } from '@o11y/catalog';
 import { O11yError, O11yErrors } from '@o11y/core';
 import { describe, expect, it } from 'vitest';
+import { originsOf } from '../src/builder/dashboard.ts';
 import {
   compileAll,
   dashboard,
@@ -339,12 +340,27 @@ describe('SLO dashboards of every SLO the build collects', () => {
   it('fill a copy at every build: each build gets its own SLOs, and the definition keeps none of them', () => {
     const { overview, own } = kitDashboards();
     const titles = (slos: typeof build) =>
-      compileAll([overview, own], slos).map((c) => [c.definition.uid, c.model.panels.map((p) => p.title)]);
+      compileAll([overview, own], slos).map((c) => ({
+        uid: c.definition.uid,
+        panels: c.model.panels.map((p) => p.title),
+      }));
     const first = titles(build);
     expect(titles(build.slice(0, 2))).not.toEqual(first);
     expect(titles(build)).toEqual(first);
-    expect(first.flatMap(([, panels]) => panels).filter((t) => t.startsWith('SLI over'))).toHaveLength(2);
+    expect(first.flatMap((d) => d.panels).filter((t) => t.startsWith('SLI over'))).toHaveLength(2);
     expect([overview.panels, own.panels]).toEqual([[], []]);
+  });
+
+  it('leave verify the sources of their panels, not the panels', () => {
+    const [compiled] = compileAll([kitDashboards().own], build);
+    const { origins } = originsOf(compiled!);
+    const sli = origins.panelAt.find((panel) => panel?.title.startsWith('SLI over'));
+    expect(origins.source).toEqual(compiled!.definition.source);
+    expect(sli).toStrictEqual({
+      title: 'SLI over 30d',
+      source: compiled!.definition.source,
+      queries: [{ source: compiled!.definition.source }, { source: compiled!.definition.source }],
+    });
   });
 
   it('write only Latin-1 text, which V8 keeps at one byte a character (a kit dashboard is emitted per service)', () => {

@@ -54,8 +54,47 @@ export interface CompiledDashboard {
   readonly verbatimPaths: readonly string[];
 }
 
-/** What verify keeps of a compiled dashboard to point a problem of its written JSON at a TypeScript line. */
-export type DashboardOrigins = Pick<CompiledDashboard, 'definition' | 'panelAt' | 'verbatimPaths'>;
+/** What verify needs of a panel to point at its TypeScript lines: its title, its and its queries' sources. */
+export interface PanelOrigin {
+  readonly title: string;
+  readonly source: SourceLocation;
+  readonly queries: readonly { readonly source: SourceLocation }[];
+}
+
+/**
+ * What verify keeps of a compiled dashboard to point a problem of its written JSON at a TypeScript line:
+ * the sources, not the builders, which a build's SLO dashboards (`eachBuild`) would keep until verify ends.
+ */
+export interface DashboardOrigins {
+  readonly source: SourceLocation;
+  /** `panels[i]` of the JSON → its panel (rows map to undefined). */
+  readonly panelAt: readonly (PanelOrigin | undefined)[];
+  readonly verbatimPaths: readonly string[];
+}
+
+/** The origins of a compiled dashboard, and `origin` for its other maps of panels (the v2 elements'). */
+export function originsOf(compiled: CompiledDashboard): {
+  readonly origins: DashboardOrigins;
+  readonly origin: (panel: Panel) => PanelOrigin;
+} {
+  const made = new Map<Panel, PanelOrigin>();
+  const origin = (panel: Panel) => {
+    let found = made.get(panel);
+    if (!found) {
+      const { title, source } = panel;
+      found = { title, source, queries: panel.queries.map((query) => ({ source: query.source })) };
+      made.set(panel, found);
+    }
+    return found;
+  };
+  const { definition, panelAt, verbatimPaths } = compiled;
+  const origins = {
+    source: definition.source,
+    panelAt: panelAt.map((panel) => panel && origin(panel)),
+    verbatimPaths,
+  };
+  return { origins, origin };
+}
 
 /**
  * A Grafana dashboard as a definition of the build. It wraps the foundation SDK's DashboardBuilder

@@ -23,6 +23,8 @@ import {
   DASHBOARD_KIND,
   type Dashboard,
   type DashboardOrigins,
+  originsOf,
+  type PanelOrigin,
 } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
 import { checkLogQuery, checkPromQueries, checkQueries, PromQuery } from '../verify/queries.ts';
@@ -30,7 +32,6 @@ import { ensureSchemas, formatSchemaError, QUERY_SCHEMAS, validatorFor } from '.
 import { dashboardProvider, datasources } from './provisioning.ts';
 import { v1Resource, v2beta1Resource } from './resources.ts';
 import { type GrafanaStack, STACK_DEFAULTS, STACK_KIND } from './stack.ts';
-import type { V2Dashboard } from './v2.ts';
 
 export const ARTIFACT_KIND = {
   dashboard: 'grafana/dashboard',
@@ -175,7 +176,7 @@ function compiledFor(definitions: readonly Definition[], context: BuildContext):
 /** What verify needs of a written dashboard or v2 resource: not its JSON tree, which is written. */
 type VerifyInput =
   | { readonly origins: DashboardOrigins }
-  | { readonly origins: DashboardOrigins; readonly panelOf: V2Dashboard['panelOf'] };
+  | { readonly origins: DashboardOrigins; readonly panelOf: ReadonlyMap<string, PanelOrigin> };
 
 /** Each build's verify inputs by artifact path, from `emit()` to `verify()` with the same context. */
 const verifyInputs = new WeakMap<BuildContext, Map<string, VerifyInput>>();
@@ -198,8 +199,7 @@ export const emitter: Emitter<Generator<Artifact>> = {
     const inputs = new Map<string, VerifyInput>();
     verifyInputs.set(context, inputs);
     for (const dashboard of compiled) {
-      const { definition, panelAt, verbatimPaths } = dashboard;
-      const origins: DashboardOrigins = { definition, panelAt, verbatimPaths };
+      const { origins, origin } = originsOf(dashboard);
       const artifact: Artifact = {
         path: dashboardPath(dashboard.definition),
         kind: ARTIFACT_KIND.dashboard,
@@ -225,7 +225,10 @@ export const emitter: Emitter<Generator<Artifact>> = {
           continue;
         }
         const resourcePath = DIST.grafana.resource('v2beta1', dashboard.definition.uid);
-        inputs.set(resourcePath, { origins, panelOf: resource.converted.panelOf });
+        const panelOf = new Map(
+          [...resource.converted.panelOf].map(([name, panel]) => [name, origin(panel)]),
+        );
+        inputs.set(resourcePath, { origins, panelOf });
         yield {
           path: resourcePath,
           kind: ARTIFACT_KIND.resource,
@@ -311,7 +314,7 @@ function verifyClassic(artifact: WrittenArtifact, origins: DashboardOrigins, jso
   const panelSource = (instancePath: string) => {
     const panelIndex = /^\/panels\/(\d+)/.exec(instancePath)?.[1];
     const panel = panelIndex === undefined ? undefined : origins.panelAt[Number(panelIndex)];
-    return panel?.source ?? origins.definition.source;
+    return panel?.source ?? origins.source;
   };
   // Raw JSON given through verbatim() is outside what the SDK's schema describes, on purpose.
   const verbatim = (instancePath: string) =>
@@ -367,7 +370,7 @@ function queryProblems(
 function verifyV2(
   artifact: WrittenArtifact,
   origins: DashboardOrigins,
-  panelOf: V2Dashboard['panelOf'],
+  panelOf: ReadonlyMap<string, PanelOrigin>,
   json: unknown,
 ): (Diagnostic | PromQuery)[] {
   const problems: (Diagnostic | PromQuery)[] = [];
@@ -378,7 +381,7 @@ function verifyV2(
     return (
       (query === undefined ? undefined : panel?.queries[Number(query)]?.source) ??
       panel?.source ??
-      origins.definition.source
+      origins.source
     );
   };
   const against = "the foundation SDK's dashboardv2beta1 schema";

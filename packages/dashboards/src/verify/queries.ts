@@ -1,8 +1,7 @@
 import type { Diagnostic } from '@o11y/core';
 import { caretLines, parseLogql } from '@o11y/logql';
 import { type DashboardQueryProblems, dashboardQueryProblems } from '@o11y/promql';
-import type { DashboardOrigins } from '../builder/dashboard.ts';
-import type { Panel } from '../builder/panel.ts';
+import type { DashboardOrigins, PanelOrigin } from '../builder/dashboard.ts';
 
 interface PanelJson {
   readonly title?: string;
@@ -41,7 +40,7 @@ export function checkQueries(origins: DashboardOrigins, written: unknown): (Diag
 
 /** One LogQL query (`index`th of its panel) parsed, with a caret under its first mistake. */
 export function checkLogQuery(
-  panel: Panel,
+  panel: PanelOrigin,
   index: number,
   target: { readonly expr?: string; readonly refId?: string },
 ): Diagnostic[] {
@@ -61,7 +60,7 @@ export function checkLogQuery(
 /** One Prometheus query (`index`th of its panel) to parse, with the dashboard's variable names declared. */
 export class PromQuery {
   constructor(
-    readonly panel: Panel,
+    readonly panel: PanelOrigin,
     readonly index: number,
     readonly target: { readonly expr: string; readonly refId?: string },
     readonly variables: readonly string[],
