@@ -94,6 +94,17 @@ describe('output labels at runtime', () => {
     expect(sum(byRoute).by('route').specs).not.toBe(byRoute.specs);
   });
 
+  it('share one array per label set and one grouping per `by` list among expressions', () => {
+    const byService = sum(rate(requests.range('5m'))).by('service');
+    const other = sum(duration.count.select({ service: 'orders' })).by('service');
+    expect(other.labels).toBe(byService.labels);
+    expect(other.node.type === 'aggregate' && other.node.grouping).toBe(
+      byService.node.type === 'aggregate' && byService.node.grouping,
+    );
+    expect(Object.isFrozen(byService.labels)).toBe(true);
+    expect(sum(memory).by('job', 'instance').labels).toEqual(['instance', 'job']);
+  });
+
   it('narrows to one spec per single value, which the expressions keeping its labels keep', () => {
     const payments = requests.select({ service: 'payments' });
     const again = requests.select({ service: 'payments', method: 'GET' });

@@ -18,8 +18,19 @@ function checkGrouping(input: InstantVector, grouping: Grouping, op: AggregateOp
   }
 }
 
+/** One frozen grouping per mode and label list: `by (service)` is written thousands of times. */
+const groupings = new Map<string, Grouping>();
+
 function grouped(node: AggregateNode, mode: Grouping['mode'], labels: readonly string[]): AggregateNode {
-  return { ...node, grouping: { mode, labels: [...new Set(labels)] } };
+  const unique = [...new Set(labels)];
+  // Label names cannot hold a NUL.
+  const key = `${mode}\u0000${unique.join('\u0000')}`;
+  let grouping = groupings.get(key);
+  if (!grouping) {
+    grouping = Object.freeze({ mode, labels: Object.freeze(unique) });
+    groupings.set(key, grouping);
+  }
+  return { ...node, grouping };
 }
 
 /**

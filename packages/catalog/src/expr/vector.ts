@@ -37,11 +37,31 @@ export function sortedLabels<L extends string>(labels: Iterable<L>): L[] {
   return [...new Set(labels)].sort(compareCodePoints);
 }
 
-/** `labels` sorted, unique and frozen: the array itself when it is so already. */
+/**
+ * One frozen array per set of output labels: a large organisation's definitions make hundreds of
+ * thousands of expressions with a few hundred label sets between them.
+ */
+const labelSets = new Map<string, readonly string[]>();
+const internedLabelSets = new WeakSet<readonly string[]>();
+
+/** `labels` sorted, unique and frozen: the one array of that label set. */
 function frozenSortedLabels(labels: readonly string[]): readonly string[] {
+  if (internedLabelSets.has(labels)) return labels;
+  let sorted = labels;
   for (let i = 1; i < labels.length; i++)
-    if (compareCodePoints(labels[i - 1]!, labels[i]!) >= 0) return Object.freeze(sortedLabels(labels));
-  return Object.isFrozen(labels) ? labels : Object.freeze([...labels]);
+    if (compareCodePoints(labels[i - 1]!, labels[i]!) >= 0) {
+      sorted = sortedLabels(labels);
+      break;
+    }
+  // Label names cannot hold a NUL.
+  const key = sorted.join('\u0000');
+  let set = labelSets.get(key);
+  if (!set) {
+    set = Object.freeze(sorted === labels ? [...labels] : sorted);
+    labelSets.set(key, set);
+    internedLabelSets.add(set);
+  }
+  return set;
 }
 
 /** The spec of a label, if `specs` has one of its own (a label may be called `constructor`). */
