@@ -41,5 +41,11 @@ describe("promtool's series notation", () => {
     expect(Object.isFrozen(healthy())).toBe(true);
     expect(series(requests, { route: '/cart', code: '200' }, linear(0, 2, 5))).not.toBe(healthy());
     expect(series(requests, { route: '/cart', code: '500' }, linear(0, 1, 5))).not.toBe(healthy());
+    // A text with a second and a third values: each still made once, the first too.
+    const faster = () => series(requests, { route: '/cart', code: '200' }, linear(0, 2, 5));
+    const fastest = () => series(requests, { route: '/cart', code: '200' }, linear(0, 3, 5));
+    expect([healthy(), faster(), fastest()]).toEqual([healthy(), faster(), fastest()]);
+    expect(new Set([healthy(), faster(), fastest(), healthy(), faster(), fastest()]).size).toBe(3);
+    expect(fastest().values).toBe('0+3x5');
   });
 });
