@@ -1,4 +1,5 @@
 import { O11yError } from '@o11y/core';
+import { interned } from './interned.ts';
 
 /** A label whose values are all known: selectors may only use these values, and lint counts them exactly. */
 export interface ValuesLabel<V extends string = string> {
@@ -40,12 +41,9 @@ export const label = {
   values<const V extends string>(values: readonly V[]): ValuesLabel<V> {
     if (values.length === 1) {
       const value = values[0]!;
-      let spec = singleValues.get(value);
-      if (!spec) {
-        spec = Object.freeze({ kind: 'values', values: Object.freeze([value]) });
-        singleValues.set(value, spec);
-      }
-      return spec as ValuesLabel<V>;
+      return interned(singleValues, value, () =>
+        Object.freeze({ kind: 'values', values: Object.freeze([value]) }),
+      ) as ValuesLabel<V>;
     }
     if (values.length === 0) throw new O11yError('label.values() needs at least one value');
     if (new Set(values).size !== values.length) {

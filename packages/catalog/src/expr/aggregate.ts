@@ -1,3 +1,4 @@
+import { interned, labelsKey } from '../interned.ts';
 import {
   type AggregateNode,
   type AggregateOp,
@@ -23,13 +24,9 @@ const groupings = new Map<string, Grouping>();
 
 function grouped(node: AggregateNode, mode: Grouping['mode'], labels: readonly string[]): AggregateNode {
   const unique = [...new Set(labels)];
-  // Label names cannot hold a NUL.
-  const key = `${mode}\u0000${unique.join('\u0000')}`;
-  let grouping = groupings.get(key);
-  if (!grouping) {
-    grouping = Object.freeze({ mode, labels: Object.freeze(unique) });
-    groupings.set(key, grouping);
-  }
+  const grouping = interned(groupings, labelsKey([mode, ...unique]), () =>
+    Object.freeze({ mode, labels: Object.freeze(unique) }),
+  );
   return { ...node, grouping };
 }
 

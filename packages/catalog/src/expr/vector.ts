@@ -6,6 +6,7 @@ import {
   O11yError,
   parseDuration,
 } from '@o11y/core';
+import { interned, labelsKey } from '../interned.ts';
 import type { LabelSpec } from '../labels.ts';
 import {
   type ArithmeticOp,
@@ -53,15 +54,11 @@ function frozenSortedLabels(labels: readonly string[]): readonly string[] {
       sorted = sortedLabels(labels);
       break;
     }
-  // Label names cannot hold a NUL.
-  const key = sorted.join('\u0000');
-  let set = labelSets.get(key);
-  if (!set) {
-    set = Object.freeze(sorted === labels ? [...labels] : sorted);
-    labelSets.set(key, set);
+  return interned(labelSets, labelsKey(sorted), () => {
+    const set = Object.freeze(sorted === labels ? [...labels] : sorted);
     internedLabelSets.add(set);
-  }
-  return set;
+    return set;
+  });
 }
 
 /** The spec of a label, if `specs` has one of its own (a label may be called `constructor`). */

@@ -31,11 +31,18 @@ function formatsOf(lib: typeof import('@o11y/lint')) {
  * The project's model from its TypeScript definitions, through the build's loaders (no check reads a
  * test), and its rules parsed ahead: on the other core, while the dashboards compile.
  */
-async function projectModelOf(root: string, log: (line: string) => void, parser: ParserOptions | undefined) {
-  const [{ loadDefinitions, projectModel }, { parseRulesAhead }] = await Promise.all([
+async function projectModelOf(root: string, log: (line: string) => void, features: readonly string[]) {
+  const [{ loadDefinitions, projectModel }, { parseRulesAhead, parserOptions }] = await Promise.all([
     import('@o11y/build'),
     import('@o11y/lint'),
   ]);
+  // The options lint will parse with; none when o11y.config.ts names an unknown feature (lint reports it).
+  let parser: ParserOptions | undefined;
+  try {
+    parser = parserOptions(features);
+  } catch {
+    parser = undefined;
+  }
   const definitions = await loadDefinitions(root, { tests: false });
   let rulesParsedAhead: RulesParsedAhead | undefined;
   const model = await projectModel({ root, definitions, profile: 'default', log }, (part) => {
@@ -43,18 +50,6 @@ async function projectModelOf(root: string, log: (line: string) => void, parser:
       rulesParsedAhead = parseRulesAhead(part.ruleGroups, parser);
   });
   return { model, rulesParsedAhead };
-}
-
-/** The options lint will parse with, or none when o11y.config.ts names an unknown feature (lint reports it). */
-function lintParser(
-  features: readonly string[],
-  parserOptions: (features: readonly string[]) => ParserOptions,
-): ParserOptions | undefined {
-  try {
-    return parserOptions(features);
-  } catch {
-    return undefined;
-  }
 }
 
 export const command: Command = {
@@ -157,7 +152,7 @@ named with its line), 2 usage or internal error.`,
       ? await reading
       : {
           // Only the project needs the build's loaders (and the importers they bring); plain files do not.
-          ...(await projectModelOf(io.root, log, lintParser(config.enableFeatures, parserOptions))),
+          ...(await projectModelOf(io.root, log, config.enableFeatures)),
           origins: new Map(),
           sources: undefined,
           problems: [],
