@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,29 +94,29 @@ function nodeTypes(root: string): { types?: string[] } {
  * edit loop re-checks only what changed. It lives in the project's `typecheck` cache folder, under
  * node_modules (which git ignores), where tsc finds the project's `@types` as from the root.
  */
-async function organisationConfig(root: string): Promise<string> {
+async function organisationConfig(root: string): Promise<{ readonly dir: string; readonly text: string }> {
   const dir = projectCacheDir(root, 'typecheck');
-  const config = path.join(dir, 'tsconfig.json');
   const projectConfig = path.join(root, 'tsconfig.json');
   const settings = path.join(root, 'o11y.config.ts');
-  await writeFileAtomic(
-    config,
-    stableStringify({
-      ...(existsSync(projectConfig) && { extends: projectConfig }),
-      files: [...(await definitionModules(root)), ...(existsSync(settings) ? [settings] : [])],
-      include: [],
-      compilerOptions: {
-        ...(!existsSync(projectConfig) && { ...DEFAULT_OPTIONS, ...nodeTypes(root) }),
-        noEmit: true,
-        incremental: true,
-        tsBuildInfoFile: path.join(dir, 'organisation.tsbuildinfo'),
-      },
-    }),
-  );
-  return config;
+  const text = stableStringify({
+    ...(existsSync(projectConfig) && { extends: projectConfig }),
+    files: [...(await definitionModules(root)), ...(existsSync(settings) ? [settings] : [])],
+    include: [],
+    compilerOptions: {
+      ...(!existsSync(projectConfig) && { ...DEFAULT_OPTIONS, ...nodeTypes(root) }),
+      noEmit: true,
+      incremental: true,
+      tsBuildInfoFile: path.join(dir, BUILD_INFO),
+    },
+  });
+  await writeFileAtomic(path.join(dir, 'tsconfig.json'), text);
+  return { dir, text };
 }
 
-/** Type-checks the organisation's definitions with the native TypeScript compiler (a child process). */
+/**
+ * Type-checks the organisation's definitions with the native TypeScript compiler (a child process),
+ * unless a check found nothing and nothing it read has changed since (`CleanCheck`).
+ */
 export async function typecheckOrganisation(root: string): Promise<Diagnostic[]> {
   let tsc: string;
   try {
@@ -123,17 +124,199 @@ export async function typecheckOrganisation(root: string): Promise<Diagnostic[]>
   } catch (error) {
     return toDiagnostics(error);
   }
-  const config = await organisationConfig(root);
+  const { dir, text } = await organisationConfig(root);
+  const stamp = path.join(dir, CLEAN_STAMP);
+  if (cleanCheckStands(stamp, tsc, text)) return [];
+  await rm(stamp, { force: true });
+  const started = Date.now();
   // tsc exits non-zero when it finds errors: its output is the result either way.
-  const { stdout, stderr } = await run(process.execPath, [tsc, '-p', config, '--pretty', 'false'], {
-    cwd: root,
-    maxBuffer: 64 * 1024 * 1024,
-  }).catch((error: { stdout?: string; stderr?: string }) => ({
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [tsc, '-p', path.join(dir, 'tsconfig.json'), '--pretty', 'false'],
+    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+  ).catch((error: { stdout?: string; stderr?: string }) => ({
     stdout: error.stdout ?? '',
     stderr: error.stderr ?? String(error),
   }));
-  const output = `${stdout}${stderr}`;
-  return parseTscOutput(output, root, root);
+  const diagnostics = parseTscOutput(`${stdout}${stderr}`, root, root);
+  if (diagnostics.length === 0) await stampCleanCheck(stamp, { root, dir, tsc, text, started });
+  return diagnostics;
+}
+
+/** tsc's record of the incremental check, beside the generated tsconfig.json. */
+const BUILD_INFO = 'organisation.tsbuildinfo';
+/** What the last check without a diagnostic read (`CleanCheck`), beside it. */
+const CLEAN_STAMP = 'clean.json';
+
+/**
+ * What a check that found nothing read: the generated tsconfig's text, and the size and modification
+ * time of every file it depends on (tsc's record of the program's files and package.json files, the
+ * project's tsconfig chain, TypeScript's own package.json, the installs' markers), and which files it
+ * looked for and did not find. While all of it is unchanged, the next build does not run tsc: an
+ * incremental check of an unchanged program still costs about 0.4 s of wall time and 0.7 s of CPU on
+ * the sample, a third of its build's CPU, on the core the build's checks run on.
+ */
+interface CleanCheck {
+  readonly config: string;
+  readonly files: Readonly<Record<string, readonly [mtimeMs: number, size: number]>>;
+  readonly missing: readonly string[];
+}
+
+/**
+ * A file modified this close to the start of a check may have changed while tsc read it (some file
+ * systems keep modification times to the second): such a check is not recorded, and the next build
+ * checks again.
+ */
+const MTIME_MARGIN_MS = 2_000;
+
+function cleanCheckStands(stamp: string, tsc: string, config: string): boolean {
+  let recorded: CleanCheck;
+  try {
+    recorded = JSON.parse(readFileSync(stamp, 'utf8')) as CleanCheck;
+  } catch {
+    return false;
+  }
+  if (recorded.config !== config || !(typescriptManifest(tsc) in recorded.files)) return false;
+  for (const [file, [mtimeMs, size]] of Object.entries(recorded.files)) {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat?.mtimeMs !== mtimeMs || stat.size !== size) return false;
+  }
+  return recorded.missing.every((file) => !existsSync(file));
+}
+
+/**
+ * Records the check that just found nothing, when every file it read is known and none was modified
+ * since shortly before it started; otherwise records nothing, so the next build checks again.
+ */
+async function stampCleanCheck(
+  stamp: string,
+  check: { root: string; dir: string; tsc: string; text: string; started: number },
+): Promise<void> {
+  const read = filesRead(check);
+  if (!read) return;
+  const files: Record<string, readonly [number, number]> = {};
+  for (const file of read.files) {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat || stat.mtimeMs > check.started - MTIME_MARGIN_MS) return;
+    files[file] = [stat.mtimeMs, stat.size];
+  }
+  if (read.missing.some((file) => existsSync(file))) return;
+  const recorded: CleanCheck = { config: check.text, files, missing: read.missing };
+  await writeFileAtomic(stamp, JSON.stringify(recorded));
+}
+
+/**
+ * The files a check depends on, and those it looked for and did not find; undefined when that cannot be
+ * told (no build info, a tsconfig `extends` that cannot be followed).
+ */
+function filesRead({
+  root,
+  dir,
+  tsc,
+}: {
+  root: string;
+  dir: string;
+  tsc: string;
+}): { files: string[]; missing: string[] } | undefined {
+  let info: { fileNames?: unknown; packageJsons?: unknown; missingPackageJsons?: unknown };
+  try {
+    info = JSON.parse(readFileSync(path.join(dir, BUILD_INFO), 'utf8')) as typeof info;
+  } catch {
+    return undefined;
+  }
+  const { fileNames, packageJsons, missingPackageJsons } = info;
+  if (!isStrings(fileNames) || !isStrings(packageJsons) || !isStrings(missingPackageJsons)) return undefined;
+  const configs = configChain(path.join(root, 'tsconfig.json'));
+  if (!configs) return undefined;
+  const installs = installMarkers(root);
+  const resolve = (file: string) => path.resolve(dir, file);
+  return {
+    files: [
+      // Names without a folder are TypeScript's own lib files: its package.json stands for them.
+      ...fileNames.filter((file) => file.includes('/')).map(resolve),
+      ...packageJsons.map(resolve),
+      ...configs,
+      ...installs.present,
+      typescriptManifest(tsc),
+    ],
+    missing: [...missingPackageJsons.map(resolve), ...installs.absent],
+  };
+}
+
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** TypeScript's package.json, for the compiler's version (and its lib files). */
+function typescriptManifest(tsc: string): string {
+  return path.resolve(path.dirname(tsc), '..', 'package.json');
+}
+
+/**
+ * What an install changes: npm's record of every `node_modules` from the root up, and each
+ * `node_modules/@types` folder (a new package there joins a program whose tsconfig lists no `types`).
+ */
+function installMarkers(root: string): { present: string[]; absent: string[] } {
+  const present: string[] = [];
+  const absent: string[] = [];
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    for (const marker of ['.package-lock.json', '@types']) {
+      const file = path.join(dir, 'node_modules', marker);
+      (existsSync(file) ? present : absent).push(file);
+    }
+    if (path.dirname(dir) === dir) return { present, absent };
+  }
+}
+
+/** `"extends": "./base.json"` or `["a", "b"]`, the one setting of a tsconfig read here. */
+const EXTENDS = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/;
+
+/**
+ * The project's tsconfig.json (when it has one) and every tsconfig it extends; undefined when an
+ * `extends` cannot be followed to a file.
+ */
+function configChain(config: string, seen = new Set<string>()): string[] | undefined {
+  if (seen.has(config)) return [];
+  seen.add(config);
+  let text: string;
+  try {
+    text = readFileSync(config, 'utf8');
+  } catch {
+    // The project's own tsconfig.json is optional; one it extends is not.
+    return seen.size === 1 && !existsSync(config) ? [] : undefined;
+  }
+  const match = EXTENDS.exec(text);
+  const chain = [config];
+  if (!match) return chain;
+  let specs: unknown;
+  try {
+    specs = JSON.parse(match[1]!);
+  } catch {
+    return undefined;
+  }
+  for (const spec of typeof specs === 'string' ? [specs] : isStrings(specs) ? specs : []) {
+    const base = extendedConfig(spec, config);
+    const rest = base && configChain(base, seen);
+    if (!rest) return undefined;
+    chain.push(...rest);
+  }
+  return chain;
+}
+
+/** Where `extends: spec` of `from` points, as tsc resolves it: a path, or a package's tsconfig. */
+function extendedConfig(spec: string, from: string): string | undefined {
+  if (path.isAbsolute(spec) || spec.startsWith('.')) {
+    const file = path.resolve(path.dirname(from), spec);
+    return existsSync(file) ? file : existsSync(`${file}.json`) ? `${file}.json` : undefined;
+  }
+  const require = createRequire(from);
+  for (const candidate of [spec, `${spec}.json`, `${spec}/tsconfig.json`]) {
+    try {
+      return require.resolve(candidate);
+    } catch {
+      // try the next form
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -1,6 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { projectCacheDir } from '@o11y/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTscOutput } from '../src/typecheck.ts';
 import { o11y, repoRoot, treeHashes } from './helpers.ts';
@@ -75,6 +84,35 @@ describe('o11y build type-checks the definitions', () => {
     writeFileSync(path.join(dir, 'catalog', 'index.ts'), catalogue('items'));
     const fixed = o11y(['build'], { cwd: dir });
     expect(fixed.status, fixed.stderr).toBe(0);
+  }, 120_000);
+
+  it('skips tsc for an unchanged organisation, and still finds an error made after a clean check', () => {
+    const dir = project('unchanged', catalogue('items'));
+    const written = new Date(Date.now() - 120_000);
+    for (const file of ['package.json', 'tsconfig.json', 'catalog/index.ts', 'rules/picks.ts'])
+      utimesSync(path.join(dir, file), written, written);
+    const clean = o11y(['build'], { cwd: dir });
+    expect(clean.status, clean.stderr).toBe(0);
+    // What the real tsc's build info says the check read, recorded for the next build to compare.
+    const stamp = path.join(projectCacheDir(dir, 'typecheck'), 'clean.json');
+    const read = Object.keys((JSON.parse(readFileSync(stamp, 'utf8')) as { files: object }).files);
+    expect(read).toEqual(
+      expect.arrayContaining([
+        path.join(dir, 'catalog', 'index.ts'),
+        path.join(dir, 'tsconfig.json'),
+        path.join(repoRoot, 'tsconfig.base.json'),
+        path.join(repoRoot, 'packages', 'catalog', 'src', 'index.ts'),
+      ]),
+    );
+
+    // Back-dated to before the clean check: the edit is seen all the same.
+    writeFileSync(path.join(dir, 'catalog', 'index.ts'), catalogue('picks'));
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(path.join(dir, 'catalog', 'index.ts'), earlier, earlier);
+    const broken = o11y(['build'], { cwd: dir });
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain('catalog/index.ts:6:3');
+    expect(broken.stderr).toContain('(typecheck/TS2322)');
   }, 120_000);
 });
 

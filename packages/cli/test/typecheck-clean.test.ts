@@ -1,0 +1,135 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { typecheckOrganisation } from '../src/typecheck.ts';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'o11y-typecheck-clean-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * A stand-in for the project's own `typescript` (tsc is looked up there first): it counts its runs,
+ * prints what `tsc-output` holds, and writes the build info the real tsc writes, with the program's
+ * root files and the package.json files it looked for, found or not.
+ */
+const FAKE_TSC = `
+const fs = require('node:fs');
+const path = require('node:path');
+const root = process.cwd();
+fs.appendFileSync(path.join(root, 'tsc-runs'), 'run\\n');
+const config = JSON.parse(fs.readFileSync(process.argv[process.argv.indexOf('-p') + 1], 'utf8'));
+const info = config.compilerOptions.tsBuildInfoFile;
+const relative = (file) => path.relative(path.dirname(info), file);
+const manifests = [path.join(root, 'package.json'), path.join(root, 'node_modules', 'absent', 'package.json')];
+fs.writeFileSync(info, JSON.stringify({
+  fileNames: ['lib.es5.d.ts', ...config.files.map(relative)],
+  packageJsons: manifests.filter((file) => fs.existsSync(file)).map(relative),
+  missingPackageJsons: manifests.filter((file) => !fs.existsSync(file)).map(relative),
+}));
+const output = path.join(root, 'tsc-output');
+if (fs.existsSync(output)) process.stdout.write(fs.readFileSync(output, 'utf8'));
+`;
+
+const A_MINUTE_AGO = () => new Date(Date.now() - 60_000);
+
+function project(name: string): string {
+  const dir = path.join(scratch, name);
+  const typescript = path.join(dir, 'node_modules', 'typescript');
+  mkdirSync(path.join(typescript, 'bin'), { recursive: true });
+  mkdirSync(path.join(dir, 'rules'));
+  const files: [string, string][] = [
+    ['package.json', JSON.stringify({ name, private: true, type: 'module' })],
+    ['tsconfig.json', '{\n  // the base holds the options\n  "extends": "./tsconfig.base.json"\n}\n'],
+    ['tsconfig.base.json', JSON.stringify({ compilerOptions: { strict: true } })],
+    ['rules/picks.ts', 'export const picks = 1;\n'],
+    ['node_modules/typescript/package.json', JSON.stringify({ name: 'typescript', version: '0.0.0' })],
+    ['node_modules/typescript/bin/tsc', FAKE_TSC],
+  ];
+  for (const [file, content] of files) {
+    writeFileSync(path.join(dir, file), content);
+    // Written well before the check: a file modified just before it is never taken as checked.
+    utimesSync(path.join(dir, file), A_MINUTE_AGO(), A_MINUTE_AGO());
+  }
+  return dir;
+}
+
+const runs = (dir: string) => readFileSync(path.join(dir, 'tsc-runs'), 'utf8').split('\n').length - 1;
+
+/** Checks the project and gives how many times tsc has run so far. */
+async function check(dir: string): Promise<number> {
+  await typecheckOrganisation(dir);
+  return runs(dir);
+}
+
+function edit(dir: string, file: string, content: string, when = A_MINUTE_AGO()) {
+  writeFileSync(path.join(dir, file), content);
+  utimesSync(path.join(dir, file), when, when);
+}
+
+describe('the type check of an unchanged organisation', () => {
+  it('runs tsc again only once something it read has changed', async () => {
+    const dir = project('unchanged');
+    expect(await check(dir)).toBe(1);
+    expect(await check(dir)).toBe(1);
+    // A definition edited (even back-dated to before the check), the extended tsconfig, a package.json.
+    edit(dir, 'rules/picks.ts', 'export const picks = 2;\n');
+    expect(await check(dir)).toBe(2);
+    expect(await check(dir)).toBe(2);
+    edit(dir, 'tsconfig.base.json', JSON.stringify({ compilerOptions: { strict: false } }));
+    expect(await check(dir)).toBe(3);
+    edit(dir, 'package.json', JSON.stringify({ name: 'unchanged', private: true }));
+    expect(await check(dir)).toBe(4);
+    expect(await check(dir)).toBe(4);
+  });
+
+  it('runs tsc again when a new module, package or type package could change the program', async () => {
+    const dir = project('new-files');
+    expect(await check(dir)).toBe(1);
+    // A new definition module changes the program's root files.
+    edit(dir, 'rules/more.ts', 'export const more = 1;\n');
+    expect(await check(dir)).toBe(2);
+    // A package.json tsc looked for and did not find.
+    mkdirSync(path.join(dir, 'node_modules', 'absent'));
+    edit(dir, 'node_modules/absent/package.json', '{}');
+    expect(await check(dir)).toBe(3);
+    expect(await check(dir)).toBe(3);
+    // An install: npm's record of node_modules appears.
+    edit(dir, 'node_modules/.package-lock.json', '{}');
+    expect(await check(dir)).toBe(4);
+    expect(await check(dir)).toBe(4);
+  });
+
+  it('runs tsc every time while it reports something, and answers what it reported', async () => {
+    const dir = project('errors');
+    writeFileSync(
+      path.join(dir, 'tsc-output'),
+      "rules/picks.ts(1,14): error TS2322: Type 'number' is bad.\n",
+    );
+    const first = await typecheckOrganisation(dir);
+    expect(first.map((d) => d.id)).toEqual(['typecheck/TS2322']);
+    expect((await typecheckOrganisation(dir)).map((d) => d.id)).toEqual(['typecheck/TS2322']);
+    expect(runs(dir)).toBe(2);
+    rmSync(path.join(dir, 'tsc-output'));
+    expect(await check(dir)).toBe(3);
+    expect(await check(dir)).toBe(3);
+  });
+
+  it('does not take a check as clean when a file it read was modified just before it began', async () => {
+    const dir = project('recent');
+    edit(dir, 'rules/picks.ts', 'export const picks = 3;\n', new Date());
+    expect(await check(dir)).toBe(1);
+    expect(await check(dir)).toBe(2);
+    // Once the edit is older than the margin, a check is recorded as clean.
+    utimesSync(path.join(dir, 'rules/picks.ts'), A_MINUTE_AGO(), A_MINUTE_AGO());
+    expect(await check(dir)).toBe(3);
+    expect(await check(dir)).toBe(3);
+  });
+
+  it('runs tsc every time when the tsconfig extends what cannot be found', async () => {
+    const dir = project('lost-base');
+    edit(dir, 'tsconfig.json', JSON.stringify({ extends: './nowhere.json' }));
+    expect(await check(dir)).toBe(1);
+    expect(await check(dir)).toBe(2);
+    expect(existsSync(path.join(dir, 'node_modules', '.cache'))).toBe(true);
+  });
+});
