@@ -9,6 +9,7 @@ import {
   defaultWindows,
   emitter,
   latency,
+  plan,
   ratio,
   SLO_RECORDS,
   type Sli,
@@ -371,5 +372,39 @@ describe('SLOs per environment', () => {
         alerting: { page: { where: { environment: ['production'] } } },
       }),
     ).toThrow(/limited to values of "environment", which the SLO is not grouped by/);
+  });
+});
+
+describe("an SLO's generated tests in the build's plan", () => {
+  it('are made when their file is written, not when the plan is made, at the file the suite names', () => {
+    const served = checkout();
+    const [planned, ...others] = plan([served]).tests;
+    expect(others).toEqual([]);
+    // The plan keeps how to make the suite: each call makes it anew, and nothing keeps it.
+    const suite = planned!.suite();
+    expect(planned!.suite()).not.toBe(suite);
+    expect(suite.tests.length).toBeGreaterThan(0);
+    expect({ file: planned!.file, source: planned!.source, of: planned!.of }).toEqual({
+      file: suite.file,
+      source: suite.source,
+      of: served,
+    });
+  });
+
+  it('are not planned in a time-compressed profile, nor for readers of the rules only', () => {
+    const served = checkout();
+    expect(plan([served], 'test').tests).toEqual([]);
+    expect(plan([served], 'default', { tests: false }).tests).toEqual([]);
+  });
+
+  it('count as one suite when the SLO is listed twice, and clash with a suite of the same file', () => {
+    const served = checkout();
+    expect(plan([served, served]).tests).toHaveLength(1);
+    const file = plan([served]).tests[0]!.file;
+    const other = {
+      ...plan([served]).tests[0]!.suite(),
+      source: { file: 'rules/other.ts', line: 3, column: 1 },
+    };
+    expect(() => plan([served, other])).toThrow(`two rule test suites write tests/${file}.yml`);
   });
 });

@@ -210,7 +210,8 @@ function* emit(definitions: readonly Definition[], context: BuildContext): Gener
   yield* lokiArtifacts(p);
   yield* sloArtifacts(p);
   const tests: { file: string; source: SourceLocation; cases: EmittedSuite['cases'] }[] = [];
-  for (const suite of p.tests) {
+  for (const planned of p.tests) {
+    const suite = planned.suite();
     const emitted = suiteYaml(suite, p, (file) => testOnly.has(DIST.prometheus.testRules(file)));
     const file = DIST.prometheus.tests(suite.file);
     tests.push({ file, source: suite.source, cases: emitted.cases });

@@ -6,6 +6,7 @@ import {
   kindOf,
   O11yError,
   O11yErrors,
+  type SourceLocation,
 } from '@o11y/core';
 import type { PrometheusConfig } from '../config/prometheus.ts';
 import type { RuleGroup } from '../group.ts';
@@ -14,18 +15,31 @@ import type { LokiRuleGroup } from '../loki.ts';
 import { compressDuration, type TimeCompression, timeCompression } from '../profile.ts';
 import type { RuleTests } from '../promtool/suite.ts';
 import type { Rule } from '../rule.ts';
-import { compressedSlo, type Slo } from '../slo/slo.ts';
+import { compressedSlo, generatedTestsFile, type Slo } from '../slo/slo.ts';
 
 export interface RuleFile {
   readonly file: string;
   readonly groups: readonly RuleGroup[];
 }
 
+/**
+ * A test file of the build: a suite written in the definitions, or an SLO's generated suite, which is
+ * made when its file is (`suite()`) and not kept: at 1,000 services the SLOs' suites are 44 MB, which
+ * the build's main thread kept through the whole rules' emit.
+ */
+export interface PlannedSuite {
+  /** The definition the suite is of: a suite listed twice is one suite. */
+  readonly of: RuleTests | Slo;
+  readonly file: string;
+  readonly source: SourceLocation;
+  readonly suite: () => RuleTests;
+}
+
 /** Every definition of this package, sorted into rule files, test files and the Prometheus config. */
 export interface Plan {
   readonly ruleFiles: readonly RuleFile[];
   /** None in a time-compressed profile: the tests prove the real-time rules of the default profile. */
-  readonly tests: readonly RuleTests[];
+  readonly tests: readonly PlannedSuite[];
   readonly config: PrometheusConfig | undefined;
   readonly slos: readonly Slo[];
   /** Where each group lives. */
@@ -92,7 +106,7 @@ export function plan(
   );
   const deployedSlo = once((slo: Slo) => (compression ? compressedSlo(slo, compression) : slo));
   const groups: RuleGroup[] = [];
-  const tests: RuleTests[] = [];
+  const tests: PlannedSuite[] = [];
   const slos: Slo[] = [];
   const configs: PrometheusConfig[] = [];
   const lokiGroups: LokiRuleGroup[] = [];
@@ -105,13 +119,16 @@ export function plan(
         const slo = deployedSlo(definition as Slo);
         slos.push(slo);
         groups.push(...slo.groups.map(deployedGroup));
-        // Generated on each read: read once.
-        const generated = withTests ? slo.tests : undefined;
-        if (generated) tests.push(generated);
+        const file = withTests ? generatedTestsFile(slo) : undefined;
+        // Generated on each read: read once, when written.
+        if (file) tests.push({ of: slo, file, source: slo.source, suite: () => slo.tests! });
         break;
       }
       case KIND.ruleTests:
-        if (withTests && !compression) tests.push(definition as RuleTests);
+        if (withTests && !compression) {
+          const suite = definition as RuleTests;
+          tests.push({ of: suite, file: suite.file, source: suite.source, suite: () => suite });
+        }
         break;
       case KIND.config:
         configs.push(definition as PrometheusConfig);
@@ -136,10 +153,10 @@ export function plan(
     }
     byName.set(group.name, group);
   }
-  const testFiles = new Map<string, RuleTests>();
+  const testFiles = new Map<string, PlannedSuite>();
   for (const suite of tests) {
     const earlier = testFiles.get(suite.file);
-    if (earlier && earlier !== suite) {
+    if (earlier && earlier.of !== suite.of) {
       problems.push(
         new O11yError(`two rule test suites write tests/${suite.file}.yml`, {
           source: suite.source,

@@ -113,6 +113,11 @@ function firstValues(...filters: GroupFilter[]): Record<string, string> {
  * SLOs whose alerts are limited to some groups (`where`), a burst in one group that leaves the other's
  * alerts, burn rates and budget untouched.
  */
+/** The test file (without `.yml`, under dist/prometheus/tests/) of the SLO's generated tests. */
+export function sloTestFile(id: string): string {
+  return `slo/${id}`;
+}
+
 export function sloTests(
   slo: SloUnderTest,
   inputFor: (fixed?: Readonly<Record<string, string>>) => SliTestInput,
@@ -346,7 +351,7 @@ export function sloTests(
     `slo-${slo.id}`,
     {
       rules: [slo],
-      file: `slo/${slo.id}`,
+      file: sloTestFile(slo.id),
       evaluationInterval: formatDuration(perEvaluation * stepMs) as Duration,
       tests: cases,
     },

@@ -8,7 +8,7 @@ import { absentAlert } from './absent-alert.ts';
 import { burnRateAlerts } from './burn-rate-alerts.ts';
 import { metadataRecords } from './metadata-records.ts';
 import { type Slo, sloModel } from './model.ts';
-import { sloTests } from './scenarios.ts';
+import { sloTestFile, sloTests } from './scenarios.ts';
 import { sliRecords, sliSelector } from './sli-records.ts';
 import type { SloOptions } from './spec.ts';
 
@@ -130,5 +130,17 @@ export function makeSlo(options: SloOptions, source: SourceLocation, compression
     }),
   );
   DEFINED.set(made, { options, source });
+  if (testInput) TEST_FILES.set(made, sloTestFile(definition.id));
   return made;
+}
+
+/** The test file of each SLO that generates tests. */
+const TEST_FILES = new WeakMap<Slo, string>();
+
+/**
+ * The file the SLO's generated tests are written to, without generating them (`tests` does, on each
+ * read); undefined when it generates none (an SLI that cannot synthesise its input, a time-compressed SLO).
+ */
+export function generatedTestsFile(slo: Slo): string | undefined {
+  return TEST_FILES.get(slo);
 }
