@@ -130,17 +130,31 @@ export async function typecheckOrganisation(root: string): Promise<Diagnostic[]>
   await rm(stamp, { force: true });
   const started = Date.now();
   // tsc exits non-zero when it finds errors: its output is the result either way.
-  const { stdout, stderr } = await run(
+  const { stdout, stderr, stopped } = await run(
     process.execPath,
     [tsc, '-p', path.join(dir, 'tsconfig.json'), '--pretty', 'false'],
     { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-  ).catch((error: { stdout?: string; stderr?: string }) => ({
-    stdout: error.stdout ?? '',
-    stderr: error.stderr ?? String(error),
-  }));
+  ).then(
+    ({ stdout, stderr }) => ({ stdout, stderr, stopped: undefined }),
+    (error: { stdout?: string; stderr?: string; code?: unknown; signal?: unknown }) => ({
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? String(error),
+      stopped: String(error.signal ?? error.code ?? 'failed'),
+    }),
+  );
   const diagnostics = parseTscOutput(`${stdout}${stderr}`, root, root);
-  if (diagnostics.length === 0) await stampCleanCheck(stamp, { root, dir, tsc, text, started });
-  return diagnostics;
+  if (stopped === undefined && diagnostics.length === 0)
+    await stampCleanCheck(stamp, { root, dir, tsc, text, started });
+  if (stopped === undefined || diagnostics.length > 0) return diagnostics;
+  // Killed, or out of memory: nothing was checked, which must not pass for a clean check.
+  return [
+    {
+      severity: 'error',
+      id: 'typecheck/tsc',
+      message: `tsc stopped (${stopped}) without reporting a diagnostic`,
+      hint: 'build again; if it stops again, run `npx tsc --noEmit -p tsconfig.json` to see why',
+    },
+  ];
 }
 
 /** tsc's record of the incremental check, beside the generated tsconfig.json. */

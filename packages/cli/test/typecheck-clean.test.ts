@@ -9,7 +9,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
  * A stand-in for the project's own `typescript` (tsc is looked up there first): it counts its runs,
- * prints what `tsc-output` holds, and writes the build info the real tsc writes, with the program's
+ * prints what `tsc-output` holds (and exits 3 when there is a `tsc-exit`), and writes the build info the real tsc writes, with the program's
  * root files and the package.json files it looked for, found or not.
  */
 const FAKE_TSC = `
@@ -28,6 +28,7 @@ fs.writeFileSync(info, JSON.stringify({
 }));
 const output = path.join(root, 'tsc-output');
 if (fs.existsSync(output)) process.stdout.write(fs.readFileSync(output, 'utf8'));
+if (fs.existsSync(path.join(root, 'tsc-exit'))) process.exit(3);
 `;
 
 const A_MINUTE_AGO = () => new Date(Date.now() - 60_000);
@@ -112,6 +113,22 @@ describe('the type check of an unchanged organisation', () => {
     rmSync(path.join(dir, 'tsc-output'));
     expect(await check(dir)).toBe(3);
     expect(await check(dir)).toBe(3);
+  });
+
+  it('reports a tsc that stops without a diagnostic, and runs it again next time', async () => {
+    const dir = project('stopped');
+    writeFileSync(path.join(dir, 'tsc-exit'), '');
+    const stopped = await typecheckOrganisation(dir);
+    expect(stopped).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        id: 'typecheck/tsc',
+        message: 'tsc stopped (3) without reporting a diagnostic',
+      }),
+    ]);
+    rmSync(path.join(dir, 'tsc-exit'));
+    expect(await check(dir)).toBe(2);
+    expect(await check(dir)).toBe(2);
   });
 
   it('does not take a check as clean when a file it read was modified just before it began', async () => {
