@@ -38,8 +38,9 @@ const ORGANISATION = [
 
 const STAGES = {
   build: { args: ['build'], about: 'o11y build' },
-  // The same build again, nothing changed: the organisation's modules are compiled and the type check is
-  // incremental, as in the edit loop and a CI that keeps node_modules. The first is a new checkout's.
+  // The same build again, nothing changed: the organisation's modules are compiled and the first build's
+  // clean type check stands, as in the edit loop and a CI that keeps node_modules. The first is a new
+  // checkout's.
   rebuild: { args: ['build'], about: 'o11y build, again' },
   'no-verify': { args: ['build', '--no-verify', '--out', 'tmp/dist-no-verify'], about: 'build --no-verify' },
   // Exit 1 is findings (the synthetic services' longer names break naming rules): lint ran to the end.

@@ -177,11 +177,14 @@ interface CleanCheck {
 }
 
 /**
- * A file modified this close to the start of a check may have changed while tsc read it (some file
- * systems keep modification times to the second): such a check is not recorded, and the next build
- * checks again.
+ * How close to the start of a check a file's modification time may be before the file may have changed
+ * while tsc read it: such a check is not recorded, and the next build checks again. The kernel stamps
+ * times from a clock a few milliseconds coarse; some file systems keep them to the second or two, and a
+ * time of a whole second is taken to come from one of those.
  */
-const MTIME_MARGIN_MS = 2_000;
+function mtimeMarginMs(mtimeMs: number): number {
+  return mtimeMs % 1000 === 0 ? 2_000 : 50;
+}
 
 function cleanCheckStands(stamp: string, tsc: string, config: string): boolean {
   let recorded: CleanCheck;
@@ -211,7 +214,7 @@ async function stampCleanCheck(
   const files: Record<string, readonly [number, number]> = {};
   for (const file of read.files) {
     const stat = statSync(file, { throwIfNoEntry: false });
-    if (!stat || stat.mtimeMs > check.started - MTIME_MARGIN_MS) return;
+    if (!stat || stat.mtimeMs > check.started - mtimeMarginMs(stat.mtimeMs)) return;
     files[file] = [stat.mtimeMs, stat.size];
   }
   if (read.missing.some((file) => existsSync(file))) return;

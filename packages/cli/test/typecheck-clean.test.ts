@@ -131,15 +131,30 @@ describe('the type check of an unchanged organisation', () => {
     expect(await check(dir)).toBe(2);
   });
 
-  it('does not take a check as clean when a file it read was modified just before it began', async () => {
+  it('does not take a check as clean when a file it read may have changed while tsc ran', async () => {
     const dir = project('recent');
-    edit(dir, 'rules/picks.ts', 'export const picks = 3;\n', new Date());
+    // Modified after the check began.
+    edit(dir, 'rules/picks.ts', 'export const picks = 3;\n', new Date(Date.now() + 5_000));
     expect(await check(dir)).toBe(1);
     expect(await check(dir)).toBe(2);
-    // Once the edit is older than the margin, a check is recorded as clean.
+    // Once it is older than the check, a check is recorded as clean.
     utimesSync(path.join(dir, 'rules/picks.ts'), A_MINUTE_AGO(), A_MINUTE_AGO());
     expect(await check(dir)).toBe(3);
     expect(await check(dir)).toBe(3);
+  });
+
+  it("takes a time of a whole second as a coarse file system's, which may lag by up to 2 s", async () => {
+    // The last whole second at least 0.1 s ago: less than 2 s old for both checks.
+    const second = Math.floor((Date.now() - 100) / 1000) * 1000;
+    const coarse = project('coarse');
+    edit(coarse, 'rules/picks.ts', 'export const picks = 4;\n', new Date(second));
+    expect(await check(coarse)).toBe(1);
+    expect(await check(coarse)).toBe(2);
+    // The same age with milliseconds: a fine-grained time, older than the check by more than the clock's step.
+    const fine = project('fine');
+    edit(fine, 'rules/picks.ts', 'export const picks = 4;\n', new Date(second + 7));
+    expect(await check(fine)).toBe(1);
+    expect(await check(fine)).toBe(1);
   });
 
   it('runs tsc every time when the tsconfig extends what cannot be found', async () => {
