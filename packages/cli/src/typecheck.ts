@@ -186,14 +186,29 @@ function mtimeMarginMs(mtimeMs: number): number {
   return mtimeMs % 1000 === 0 ? 2_000 : 50;
 }
 
+/** A record as `stampCleanCheck` writes it; anything else (edited, another version's) is no record. */
+function isCleanCheck(value: unknown): value is CleanCheck {
+  const { config, files, missing } = (value ?? {}) as Partial<Record<keyof CleanCheck, unknown>>;
+  return (
+    typeof config === 'string' &&
+    typeof files === 'object' &&
+    files !== null &&
+    Object.values(files).every(
+      (stat) => Array.isArray(stat) && stat.length === 2 && stat.every((n) => typeof n === 'number'),
+    ) &&
+    isStrings(missing)
+  );
+}
+
 function cleanCheckStands(stamp: string, tsc: string, config: string): boolean {
-  let recorded: CleanCheck;
+  let recorded: unknown;
   try {
-    recorded = JSON.parse(readFileSync(stamp, 'utf8')) as CleanCheck;
+    recorded = JSON.parse(readFileSync(stamp, 'utf8'));
   } catch {
     return false;
   }
-  if (recorded.config !== config || !(typescriptManifest(tsc) in recorded.files)) return false;
+  if (!isCleanCheck(recorded) || recorded.config !== config) return false;
+  if (!(typescriptManifest(tsc) in recorded.files)) return false;
   for (const [file, [mtimeMs, size]] of Object.entries(recorded.files)) {
     const stat = statSync(file, { throwIfNoEntry: false });
     if (stat?.mtimeMs !== mtimeMs || stat.size !== size) return false;

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -155,6 +164,26 @@ describe('the type check of an unchanged organisation', () => {
     edit(fine, 'rules/picks.ts', 'export const picks = 4;\n', new Date(second + 7));
     expect(await check(fine)).toBe(1);
     expect(await check(fine)).toBe(1);
+  });
+
+  it('runs tsc when its record is not one it wrote, whatever the record holds', async () => {
+    const dir = project('edited-record');
+    expect(await check(dir)).toBe(1);
+    const folder = path.join(dir, 'node_modules', '.cache', 'o11y', 'typecheck');
+    const file = path.join(folder, readdirSync(folder)[0]!, 'clean.json');
+    const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const edits = [
+      JSON.stringify({ ...written, files: null }),
+      JSON.stringify({ ...written, missing: undefined }),
+      JSON.stringify({ ...written, files: { ...(written.files as object), [path.join(dir, 'x')]: 'new' } }),
+      'null',
+      '{',
+    ];
+    for (const [index, text] of edits.entries()) {
+      writeFileSync(file, text);
+      expect(await check(dir)).toBe(index + 2);
+    }
+    expect(await check(dir)).toBe(edits.length + 1);
   });
 
   it('runs tsc every time when the tsconfig extends what cannot be found', async () => {
