@@ -15,7 +15,7 @@ export {
   targetGroups,
 } from './config/prometheus.ts';
 export { emitter, mimirNamespace } from './emit/emitter.ts';
-export { type Plan, plan } from './emit/plan.ts';
+export { type Plan, type PlannedSuite, plan } from './emit/plan.ts';
 export { alertEvaluator, type RuleGroup, type RuleGroupOptions, ruleGroup } from './group.ts';
 export { type EventSeries, eventSeries } from './import/event-series.ts';
 export { importOpenSlo, parseOpenSlo } from './import/openslo.ts';

@@ -108,16 +108,16 @@ function firstValues(...filters: GroupFilter[]): Record<string, string> {
   return fixed;
 }
 
-/**
- * Generated promtool tests of an SLO: fast burn, slow burn, healthy, no traffic, metric absent, and for
- * SLOs whose alerts are limited to some groups (`where`), a burst in one group that leaves the other's
- * alerts, burn rates and budget untouched.
- */
 /** The test file (without `.yml`, under dist/prometheus/tests/) of the SLO's generated tests. */
 export function sloTestFile(id: string): string {
   return `slo/${id}`;
 }
 
+/**
+ * Generated promtool tests of an SLO: fast burn, slow burn, healthy, no traffic, metric absent, and for
+ * SLOs whose alerts are limited to some groups (`where`), a burst in one group that leaves the other's
+ * alerts, burn rates and budget untouched.
+ */
 export function sloTests(
   slo: SloUnderTest,
   inputFor: (fixed?: Readonly<Record<string, string>>) => SliTestInput,
