@@ -127,7 +127,7 @@ export async function typecheckOrganisation(root: string): Promise<Diagnostic[]>
   const { dir, text } = await organisationConfig(root);
   const stamp = path.join(dir, CLEAN_STAMP);
   if (cleanCheckStands(stamp, tsc, text)) return [];
-  await rm(stamp, { force: true });
+  await rm(stamp, { force: true, recursive: true });
   const started = Date.now();
   // tsc exits non-zero when it finds errors: its output is the result either way.
   const { stdout, stderr, stopped } = await run(
@@ -163,8 +163,9 @@ const BUILD_INFO = 'organisation.tsbuildinfo';
 const CLEAN_STAMP = 'clean.json';
 
 /**
- * What a check that found nothing read: the generated tsconfig's text, and the size and modification
- * time of every file it depends on (tsc's record of the program's files and package.json files, the
+ * What a check that found nothing read: the generated tsconfig's text, and the size and change time
+ * (ctime: set by every write, and no tool sets it back, as `cp -p` or `touch` set modification times)
+ * of every file it depends on (tsc's record of the program's files and package.json files, the
  * project's tsconfig chain, TypeScript's own package.json, the installs' markers), and which files it
  * looked for and did not find. While all of it is unchanged, the next build does not run tsc: an
  * incremental check of an unchanged program still costs about 0.4 s of wall time and 0.7 s of CPU on
@@ -172,18 +173,18 @@ const CLEAN_STAMP = 'clean.json';
  */
 interface CleanCheck {
   readonly config: string;
-  readonly files: Readonly<Record<string, readonly [mtimeMs: number, size: number]>>;
+  readonly files: Readonly<Record<string, readonly [ctimeMs: number, size: number]>>;
   readonly missing: readonly string[];
 }
 
 /**
- * How close to the start of a check a file's modification time may be before the file may have changed
- * while tsc read it: such a check is not recorded, and the next build checks again. The kernel stamps
- * times from a clock a few milliseconds coarse; some file systems keep them to the second or two, and a
- * time of a whole second is taken to come from one of those.
+ * How close to the start of a check a file's change time may be before the file may have changed while
+ * tsc read it: such a check is not recorded, and the next build checks again. The kernel stamps times
+ * from a clock a few milliseconds coarse; some file systems keep them to the second or two, and a time
+ * of a whole second is taken to come from one of those.
  */
-function mtimeMarginMs(mtimeMs: number): number {
-  return mtimeMs % 1000 === 0 ? 2_000 : 50;
+export function changeMarginMs(ctimeMs: number): number {
+  return ctimeMs % 1000 === 0 ? 2_000 : 50;
 }
 
 /** A record as `stampCleanCheck` writes it; anything else (edited, another version's) is no record. */
@@ -200,20 +201,20 @@ function isCleanCheck(value: unknown): value is CleanCheck {
   );
 }
 
+/** Whether the recorded clean check still stands; false on any doubt (an unreadable file, an odd record). */
 function cleanCheckStands(stamp: string, tsc: string, config: string): boolean {
-  let recorded: unknown;
   try {
-    recorded = JSON.parse(readFileSync(stamp, 'utf8'));
+    const recorded: unknown = JSON.parse(readFileSync(stamp, 'utf8'));
+    if (!isCleanCheck(recorded) || recorded.config !== config) return false;
+    if (!(typescriptManifest(tsc) in recorded.files)) return false;
+    for (const [file, [ctimeMs, size]] of Object.entries(recorded.files)) {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (stat?.ctimeMs !== ctimeMs || stat.size !== size) return false;
+    }
+    return recorded.missing.every((file) => !existsSync(file));
   } catch {
     return false;
   }
-  if (!isCleanCheck(recorded) || recorded.config !== config) return false;
-  if (!(typescriptManifest(tsc) in recorded.files)) return false;
-  for (const [file, [mtimeMs, size]] of Object.entries(recorded.files)) {
-    const stat = statSync(file, { throwIfNoEntry: false });
-    if (stat?.mtimeMs !== mtimeMs || stat.size !== size) return false;
-  }
-  return recorded.missing.every((file) => !existsSync(file));
 }
 
 /**
@@ -224,17 +225,21 @@ async function stampCleanCheck(
   stamp: string,
   check: { root: string; dir: string; tsc: string; text: string; started: number },
 ): Promise<void> {
-  const read = filesRead(check);
-  if (!read) return;
-  const files: Record<string, readonly [number, number]> = {};
-  for (const file of read.files) {
-    const stat = statSync(file, { throwIfNoEntry: false });
-    if (!stat || stat.mtimeMs > check.started - mtimeMarginMs(stat.mtimeMs)) return;
-    files[file] = [stat.mtimeMs, stat.size];
+  try {
+    const read = filesRead(check);
+    if (!read) return;
+    const files: Record<string, readonly [number, number]> = {};
+    for (const file of read.files) {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (!stat || stat.ctimeMs > check.started - changeMarginMs(stat.ctimeMs)) return;
+      files[file] = [stat.ctimeMs, stat.size];
+    }
+    if (read.missing.some((file) => existsSync(file))) return;
+    const recorded: CleanCheck = { config: check.text, files, missing: read.missing };
+    await writeFileAtomic(stamp, JSON.stringify(recorded));
+  } catch {
+    // The record only saves the next build a check: without it, the next build checks again.
   }
-  if (read.missing.some((file) => existsSync(file))) return;
-  const recorded: CleanCheck = { config: check.text, files, missing: read.missing };
-  await writeFileAtomic(stamp, JSON.stringify(recorded));
 }
 
 /**
@@ -256,7 +261,8 @@ function filesRead({
   } catch {
     return undefined;
   }
-  const { fileNames, packageJsons, missingPackageJsons } = info;
+  // TypeScript 7 leaves empty lists out of its build info.
+  const { fileNames, packageJsons = [], missingPackageJsons = [] } = info;
   if (!isStrings(fileNames) || !isStrings(packageJsons) || !isStrings(missingPackageJsons)) return undefined;
   const configs = configChain(path.join(root, 'tsconfig.json'));
   if (!configs) return undefined;
@@ -284,14 +290,21 @@ function typescriptManifest(tsc: string): string {
 }
 
 /**
- * What an install changes: npm's record of every `node_modules` from the root up, and each
+ * What an install changes, from the root up: the record npm (`.package-lock.json`), pnpm
+ * (`.modules.yaml`) or Yarn (`.yarn-state.yml`, `.yarn-integrity`) keeps in `node_modules`, and each
  * `node_modules/@types` folder (a new package there joins a program whose tsconfig lists no `types`).
  */
 function installMarkers(root: string): { present: string[]; absent: string[] } {
   const present: string[] = [];
   const absent: string[] = [];
   for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
-    for (const marker of ['.package-lock.json', '@types']) {
+    for (const marker of [
+      '.package-lock.json',
+      '.modules.yaml',
+      '.yarn-state.yml',
+      '.yarn-integrity',
+      '@types',
+    ]) {
       const file = path.join(dir, 'node_modules', marker);
       (existsSync(file) ? present : absent).push(file);
     }
@@ -316,6 +329,8 @@ function configChain(config: string, seen = new Set<string>()): string[] | undef
     // The project's own tsconfig.json is optional; one it extends is not.
     return seen.size === 1 && !existsSync(config) ? [] : undefined;
   }
+  // One of two (one commented out, say) cannot be told from the other without reading the whole JSONC.
+  if (text.split('"extends"').length > 2) return undefined;
   const match = EXTENDS.exec(text);
   const chain = [config];
   if (!match) return chain;
@@ -334,21 +349,35 @@ function configChain(config: string, seen = new Set<string>()): string[] | undef
   return chain;
 }
 
-/** Where `extends: spec` of `from` points, as tsc resolves it: a path, or a package's tsconfig. */
+/**
+ * Where `extends: spec` of `from` points: a path, or a tsconfig in a package. For a package, undefined
+ * unless exactly one of the files tsc may take exists (its package.json's `tsconfig`, `<spec>.json`,
+ * `<spec>/tsconfig.json`, or `spec` itself when it names a .json file).
+ */
 function extendedConfig(spec: string, from: string): string | undefined {
   if (path.isAbsolute(spec) || spec.startsWith('.')) {
     const file = path.resolve(path.dirname(from), spec);
     return existsSync(file) ? file : existsSync(`${file}.json`) ? `${file}.json` : undefined;
   }
   const require = createRequire(from);
-  for (const candidate of [spec, `${spec}.json`, `${spec}/tsconfig.json`]) {
+  const resolved = (request: string) => {
     try {
-      return require.resolve(candidate);
+      return require.resolve(request);
     } catch {
-      // try the next form
+      return undefined;
     }
-  }
-  return undefined;
+  };
+  const manifest = resolved(`${spec}/package.json`);
+  const field = manifest && (JSON.parse(readFileSync(manifest, 'utf8')) as { tsconfig?: unknown }).tsconfig;
+  const found = new Set(
+    [
+      typeof field === 'string' ? path.resolve(path.dirname(manifest!), field) : undefined,
+      spec.endsWith('.json') ? resolved(spec) : undefined,
+      resolved(`${spec}.json`),
+      resolved(`${spec}/tsconfig.json`),
+    ].filter((file): file is string => file !== undefined && file.endsWith('.json') && existsSync(file)),
+  );
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 /**

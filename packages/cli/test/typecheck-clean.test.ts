@@ -1,5 +1,4 @@
 import {
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -10,16 +9,18 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { typecheckOrganisation } from '../src/typecheck.ts';
+import { changeMarginMs, typecheckOrganisation } from '../src/typecheck.ts';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'o11y-typecheck-clean-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
- * A stand-in for the project's own `typescript` (tsc is looked up there first): it counts its runs,
- * prints what `tsc-output` holds (and exits 3 when there is a `tsc-exit`), and writes the build info the real tsc writes, with the program's
- * root files and the package.json files it looked for, found or not.
+ * A stand-in for the project's own `typescript` (tsc is looked up there first). It counts its runs,
+ * prints what `tsc-output` holds, exits 3 when there is a `tsc-exit`, rewrites the definition when
+ * there is a `tsc-touch` (an edit while it runs), and writes the build info the real tsc writes: the
+ * program's root files and the package.json files it looked for, found or not.
  */
 const FAKE_TSC = `
 const fs = require('node:fs');
@@ -35,6 +36,8 @@ fs.writeFileSync(info, JSON.stringify({
   packageJsons: manifests.filter((file) => fs.existsSync(file)).map(relative),
   missingPackageJsons: manifests.filter((file) => !fs.existsSync(file)).map(relative),
 }));
+const picks = path.join(root, 'rules', 'picks.ts');
+if (fs.existsSync(path.join(root, 'tsc-touch'))) fs.writeFileSync(picks, fs.readFileSync(picks));
 const output = path.join(root, 'tsc-output');
 if (fs.existsSync(output)) process.stdout.write(fs.readFileSync(output, 'utf8'));
 if (fs.existsSync(path.join(root, 'tsc-exit'))) process.exit(3);
@@ -42,7 +45,10 @@ if (fs.existsSync(path.join(root, 'tsc-exit'))) process.exit(3);
 
 const A_MINUTE_AGO = () => new Date(Date.now() - 60_000);
 
-function project(name: string): string {
+/** Long enough for what was just written to be older than a check that starts now (`changeMarginMs`). */
+const settle = () => sleep(150);
+
+async function project(name: string): Promise<string> {
   const dir = path.join(scratch, name);
   const typescript = path.join(dir, 'node_modules', 'typescript');
   mkdirSync(path.join(typescript, 'bin'), { recursive: true });
@@ -55,11 +61,8 @@ function project(name: string): string {
     ['node_modules/typescript/package.json', JSON.stringify({ name: 'typescript', version: '0.0.0' })],
     ['node_modules/typescript/bin/tsc', FAKE_TSC],
   ];
-  for (const [file, content] of files) {
-    writeFileSync(path.join(dir, file), content);
-    // Written well before the check: a file modified just before it is never taken as checked.
-    utimesSync(path.join(dir, file), A_MINUTE_AGO(), A_MINUTE_AGO());
-  }
+  for (const [file, content] of files) writeFileSync(path.join(dir, file), content);
+  await settle();
   return dir;
 }
 
@@ -71,46 +74,52 @@ async function check(dir: string): Promise<number> {
   return runs(dir);
 }
 
-function edit(dir: string, file: string, content: string, when = A_MINUTE_AGO()) {
+/** Writes a file, its modification time a minute back (as `cp -p` or `touch -d` would leave it). */
+async function edit(dir: string, file: string, content: string) {
   writeFileSync(path.join(dir, file), content);
-  utimesSync(path.join(dir, file), when, when);
+  utimesSync(path.join(dir, file), A_MINUTE_AGO(), A_MINUTE_AGO());
+  await settle();
 }
 
 describe('the type check of an unchanged organisation', () => {
-  it('runs tsc again only once something it read has changed', async () => {
-    const dir = project('unchanged');
+  it('runs tsc again only once something it read has changed, whatever its modification time', async () => {
+    const dir = await project('unchanged');
     expect(await check(dir)).toBe(1);
     expect(await check(dir)).toBe(1);
-    // A definition edited (even back-dated to before the check), the extended tsconfig, a package.json.
-    edit(dir, 'rules/picks.ts', 'export const picks = 2;\n');
+    // A definition, the extended tsconfig, a package.json.
+    await edit(dir, 'rules/picks.ts', 'export const picks = 2;\n');
     expect(await check(dir)).toBe(2);
     expect(await check(dir)).toBe(2);
-    edit(dir, 'tsconfig.base.json', JSON.stringify({ compilerOptions: { strict: false } }));
+    await edit(dir, 'tsconfig.base.json', JSON.stringify({ compilerOptions: { strict: false } }));
     expect(await check(dir)).toBe(3);
-    edit(dir, 'package.json', JSON.stringify({ name: 'unchanged', private: true }));
+    await edit(dir, 'package.json', JSON.stringify({ name: 'unchanged', private: true }));
     expect(await check(dir)).toBe(4);
     expect(await check(dir)).toBe(4);
   });
 
   it('runs tsc again when a new module, package or type package could change the program', async () => {
-    const dir = project('new-files');
+    const dir = await project('new-files');
     expect(await check(dir)).toBe(1);
     // A new definition module changes the program's root files.
-    edit(dir, 'rules/more.ts', 'export const more = 1;\n');
+    await edit(dir, 'rules/more.ts', 'export const more = 1;\n');
     expect(await check(dir)).toBe(2);
     // A package.json tsc looked for and did not find.
     mkdirSync(path.join(dir, 'node_modules', 'absent'));
-    edit(dir, 'node_modules/absent/package.json', '{}');
+    await edit(dir, 'node_modules/absent/package.json', '{}');
     expect(await check(dir)).toBe(3);
     expect(await check(dir)).toBe(3);
-    // An install: npm's record of node_modules appears.
-    edit(dir, 'node_modules/.package-lock.json', '{}');
+    // An install: npm's record of node_modules appears; then a type package.
+    await edit(dir, 'node_modules/.package-lock.json', '{}');
     expect(await check(dir)).toBe(4);
     expect(await check(dir)).toBe(4);
+    mkdirSync(path.join(dir, 'node_modules', '@types', 'picks'), { recursive: true });
+    await settle();
+    expect(await check(dir)).toBe(5);
+    expect(await check(dir)).toBe(5);
   });
 
   it('runs tsc every time while it reports something, and answers what it reported', async () => {
-    const dir = project('errors');
+    const dir = await project('errors');
     writeFileSync(
       path.join(dir, 'tsc-output'),
       "rules/picks.ts(1,14): error TS2322: Type 'number' is bad.\n",
@@ -125,7 +134,7 @@ describe('the type check of an unchanged organisation', () => {
   });
 
   it('reports a tsc that stops without a diagnostic, and runs it again next time', async () => {
-    const dir = project('stopped');
+    const dir = await project('stopped');
     writeFileSync(path.join(dir, 'tsc-exit'), '');
     const stopped = await typecheckOrganisation(dir);
     expect(stopped).toEqual([
@@ -140,34 +149,23 @@ describe('the type check of an unchanged organisation', () => {
     expect(await check(dir)).toBe(2);
   });
 
-  it('does not take a check as clean when a file it read may have changed while tsc ran', async () => {
-    const dir = project('recent');
-    // Modified after the check began.
-    edit(dir, 'rules/picks.ts', 'export const picks = 3;\n', new Date(Date.now() + 5_000));
+  it('does not take a check as clean when a file it read changed while tsc ran', async () => {
+    const dir = await project('during');
+    writeFileSync(path.join(dir, 'tsc-touch'), '');
     expect(await check(dir)).toBe(1);
+    rmSync(path.join(dir, 'tsc-touch'));
+    await settle();
     expect(await check(dir)).toBe(2);
-    // Once it is older than the check, a check is recorded as clean.
-    utimesSync(path.join(dir, 'rules/picks.ts'), A_MINUTE_AGO(), A_MINUTE_AGO());
-    expect(await check(dir)).toBe(3);
-    expect(await check(dir)).toBe(3);
+    expect(await check(dir)).toBe(2);
   });
 
-  it("takes a time of a whole second as a coarse file system's, which may lag by up to 2 s", async () => {
-    // The last whole second at least 0.1 s ago: less than 2 s old for both checks.
-    const second = Math.floor((Date.now() - 100) / 1000) * 1000;
-    const coarse = project('coarse');
-    edit(coarse, 'rules/picks.ts', 'export const picks = 4;\n', new Date(second));
-    expect(await check(coarse)).toBe(1);
-    expect(await check(coarse)).toBe(2);
-    // The same age with milliseconds: a fine-grained time, older than the check by more than the clock's step.
-    const fine = project('fine');
-    edit(fine, 'rules/picks.ts', 'export const picks = 4;\n', new Date(second + 7));
-    expect(await check(fine)).toBe(1);
-    expect(await check(fine)).toBe(1);
+  it('keeps 2 s between a change and a check for times of a whole second, as coarse file systems keep them', () => {
+    expect(changeMarginMs(1_764_979_200_000)).toBe(2_000);
+    expect(changeMarginMs(1_764_979_200_007.5)).toBe(50);
   });
 
   it('runs tsc when its record is not one it wrote, whatever the record holds', async () => {
-    const dir = project('edited-record');
+    const dir = await project('edited-record');
     expect(await check(dir)).toBe(1);
     const folder = path.join(dir, 'node_modules', '.cache', 'o11y', 'typecheck');
     const file = path.join(folder, readdirSync(folder)[0]!, 'clean.json');
@@ -176,6 +174,7 @@ describe('the type check of an unchanged organisation', () => {
       JSON.stringify({ ...written, files: null }),
       JSON.stringify({ ...written, missing: undefined }),
       JSON.stringify({ ...written, files: { ...(written.files as object), [path.join(dir, 'x')]: 'new' } }),
+      JSON.stringify({ ...written, files: { ...(written.files as object), 'a\u0000b': [1, 2] } }),
       'null',
       '{',
     ];
@@ -183,14 +182,24 @@ describe('the type check of an unchanged organisation', () => {
       writeFileSync(file, text);
       expect(await check(dir)).toBe(index + 2);
     }
+    await settle();
     expect(await check(dir)).toBe(edits.length + 1);
   });
 
-  it('runs tsc every time when the tsconfig extends what cannot be found', async () => {
-    const dir = project('lost-base');
-    edit(dir, 'tsconfig.json', JSON.stringify({ extends: './nowhere.json' }));
-    expect(await check(dir)).toBe(1);
-    expect(await check(dir)).toBe(2);
-    expect(existsSync(path.join(dir, 'node_modules', '.cache'))).toBe(true);
+  it('runs tsc every time when the tsconfig chain cannot be told for sure', async () => {
+    const lost = await project('lost-base');
+    await edit(lost, 'tsconfig.json', JSON.stringify({ extends: './nowhere.json' }));
+    expect(await check(lost)).toBe(1);
+    expect(await check(lost)).toBe(2);
+    // Which of two `extends` counts (one commented out) is not read here.
+    const commented = await project('commented-base');
+    await edit(commented, 'tsconfig.old.json', '{}');
+    await edit(
+      commented,
+      'tsconfig.json',
+      '{\n  // "extends": "./tsconfig.old.json",\n  "extends": "./tsconfig.base.json"\n}\n',
+    );
+    expect(await check(commented)).toBe(1);
+    expect(await check(commented)).toBe(2);
   });
 });
