@@ -213,13 +213,14 @@ function* emit(definitions: readonly Definition[], context: BuildContext): Gener
   for (const planned of p.tests) {
     const suite = planned.suite();
     const emitted = suiteYaml(suite, p, (file) => testOnly.has(DIST.prometheus.testRules(file)));
-    const file = DIST.prometheus.tests(suite.file);
-    tests.push({ file, source: suite.source, cases: emitted.cases });
+    // Where the plan checked that no other suite writes.
+    const file = DIST.prometheus.tests(planned.file);
+    tests.push({ file, source: planned.source, cases: emitted.cases });
     yield {
       path: file,
       kind: 'promtool-tests',
       content: toYaml(emitted.yaml),
-      source: suite.source,
+      source: planned.source,
     };
   }
   const anchor =

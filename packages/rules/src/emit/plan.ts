@@ -120,7 +120,7 @@ export function plan(
         slos.push(slo);
         groups.push(...slo.groups.map(deployedGroup));
         const file = withTests ? generatedTestsFile(slo) : undefined;
-        // Generated on each read: read once, when written.
+        // Generated on each read: made when its file is written.
         if (file) tests.push({ of: slo, file, source: slo.source, suite: () => slo.tests! });
         break;
       }

@@ -140,7 +140,8 @@ const TEST_FILES = new WeakMap<Slo, string>();
 /**
  * The file the SLO's generated tests are written to, without generating them (`tests` does, on each
  * read); undefined when it generates none (an SLI that cannot synthesise its input, a time-compressed SLO).
+ * Of an SLO another installed copy of this package made, only generating them tells.
  */
 export function generatedTestsFile(slo: Slo): string | undefined {
-  return TEST_FILES.get(slo);
+  return DEFINED.has(slo) ? TEST_FILES.get(slo) : slo.tests?.file;
 }
