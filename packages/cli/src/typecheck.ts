@@ -94,7 +94,9 @@ function nodeTypes(root: string): { types?: string[] } {
  * edit loop re-checks only what changed. It lives in the project's `typecheck` cache folder, under
  * node_modules (which git ignores), where tsc finds the project's `@types` as from the root.
  */
-async function organisationConfig(root: string): Promise<{ readonly dir: string; readonly text: string }> {
+async function organisationConfig(
+  root: string,
+): Promise<{ readonly dir: string; readonly config: string; readonly text: string }> {
   const dir = projectCacheDir(root, 'typecheck');
   const projectConfig = path.join(root, 'tsconfig.json');
   const settings = path.join(root, 'o11y.config.ts');
@@ -109,8 +111,10 @@ async function organisationConfig(root: string): Promise<{ readonly dir: string;
       tsBuildInfoFile: path.join(dir, BUILD_INFO),
     },
   });
-  await writeFileAtomic(path.join(dir, 'tsconfig.json'), text);
-  return { dir, text };
+  const config = path.join(dir, 'tsconfig.json');
+  // Written only when it changed: a build whose check stands reads it and nothing else here.
+  if (!existsSync(config) || readFileSync(config, 'utf8') !== text) await writeFileAtomic(config, text);
+  return { dir, config, text };
 }
 
 /**
@@ -124,17 +128,16 @@ export async function typecheckOrganisation(root: string): Promise<Diagnostic[]>
   } catch (error) {
     return toDiagnostics(error);
   }
-  const { dir, text } = await organisationConfig(root);
+  const { dir, config, text } = await organisationConfig(root);
   const stamp = path.join(dir, CLEAN_STAMP);
   if (cleanCheckStands(stamp, tsc, text)) return [];
   await rm(stamp, { force: true, recursive: true });
   const started = Date.now();
   // tsc exits non-zero when it finds errors: its output is the result either way.
-  const { stdout, stderr, stopped } = await run(
-    process.execPath,
-    [tsc, '-p', path.join(dir, 'tsconfig.json'), '--pretty', 'false'],
-    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-  ).then(
+  const { stdout, stderr, stopped } = await run(process.execPath, [tsc, '-p', config, '--pretty', 'false'], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  }).then(
     ({ stdout, stderr }) => ({ stdout, stderr, stopped: undefined }),
     (error: { stdout?: string; stderr?: string; code?: unknown; signal?: unknown }) => ({
       stdout: error.stdout ?? '',

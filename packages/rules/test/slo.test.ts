@@ -241,6 +241,28 @@ function expectedAlerts(testFile: string, name: string | undefined): object[] | 
     ?.alert_rule_test.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels));
 }
 
+/** An availability SLO that counts how many times its generated tests' input is made. */
+function countedSlo() {
+  let made = 0;
+  const sli = availability({
+    total: requests.select({ route: '/cart' }),
+    errors: requests.select({ route: '/cart', code: re('5..') }),
+  });
+  const counted = slo({
+    service: { name: 'shop', team: 'web' },
+    name: 'counted',
+    objective: 0.99,
+    sli: {
+      ...sli,
+      testInput: (...args) => {
+        made++;
+        return sli.testInput!(...args);
+      },
+    },
+  });
+  return { counted, made: () => made };
+}
+
 describe('generated tests of an SLO', () => {
   const sloOf = (sli: Sli) =>
     slo({ service: { name: 'shop', team: 'web' }, name: 'counted', objective: 0.99, sli });
@@ -265,21 +287,10 @@ describe('generated tests of an SLO', () => {
   });
 
   it('are made once by a build that writes them: they are not kept, so nothing reads them twice', async () => {
-    let made = 0;
-    const sli = availability({
-      total: requests.select({ route: '/cart' }),
-      errors: requests.select({ route: '/cart', code: re('5..') }),
-    });
-    const counted = sloOf({
-      ...sli,
-      testInput: (...args) => {
-        made++;
-        return sli.testInput!(...args);
-      },
-    });
+    const { counted, made } = countedSlo();
     const artifacts = [...emitter.emit([counted], context([counted]))];
     expect(artifacts.filter((a) => a.kind === 'promtool-tests')).toHaveLength(1);
-    expect(made).toBe(1);
+    expect(made()).toBe(1);
   });
 });
 
@@ -377,29 +388,13 @@ describe('SLOs per environment', () => {
 
 describe("an SLO's generated tests in the build's plan", () => {
   it('are made when their file is written, not when the plan is made, at the file the suite names', () => {
-    let made = 0;
-    const sli = availability({
-      total: requests.select({ route: '/cart' }),
-      errors: requests.select({ route: '/cart', code: re('5..') }),
-    });
-    const counted = slo({
-      service: { name: 'shop', team: 'web' },
-      name: 'counted',
-      objective: 0.99,
-      sli: {
-        ...sli,
-        testInput: (...args) => {
-          made++;
-          return sli.testInput!(...args);
-        },
-      },
-    });
+    const { counted, made } = countedSlo();
     const [planned, ...others] = plan([counted]).tests;
     expect(others).toEqual([]);
-    expect(made).toBe(0);
+    expect(made()).toBe(0);
     // The plan keeps how to make the suite: each call makes it anew, and nothing keeps it.
     const suite = planned!.suite();
-    expect(made).toBe(1);
+    expect(made()).toBe(1);
     expect(planned!.suite()).not.toBe(suite);
     expect({ file: planned!.file, source: planned!.source, of: planned!.of }).toEqual({
       file: suite.file,

@@ -24,8 +24,16 @@ export function slo(options: SloOptions): Slo {
   return makeSlo(options, captureSource());
 }
 
-/** How each SLO was defined, so that a time-compressed build can make it again. */
-const DEFINED = new WeakMap<Slo, { readonly options: SloOptions; readonly source: SourceLocation }>();
+/** How each SLO was defined, so that a time-compressed build can make it again, and its tests' file. */
+const DEFINED = new WeakMap<
+  Slo,
+  {
+    readonly options: SloOptions;
+    readonly source: SourceLocation;
+    /** The file of its generated tests; none when it generates none. */
+    readonly testsFile: string | undefined;
+  }
+>();
 
 /**
  * The SLO as a time-compressed build profile deploys it: the same series and alerts, each window's error
@@ -129,13 +137,9 @@ export function makeSlo(options: SloOptions, source: SourceLocation, compression
       get: (): RuleTests | undefined => testInput && sloTests(definition, testInput, alerting),
     }),
   );
-  DEFINED.set(made, { options, source });
-  if (testInput) TEST_FILES.set(made, sloTestFile(definition.id));
+  DEFINED.set(made, { options, source, testsFile: testInput && sloTestFile(definition.id) });
   return made;
 }
-
-/** The test file of each SLO that generates tests. */
-const TEST_FILES = new WeakMap<Slo, string>();
 
 /**
  * The file the SLO's generated tests are written to, without generating them (`tests` does, on each
@@ -143,5 +147,6 @@ const TEST_FILES = new WeakMap<Slo, string>();
  * Of an SLO another installed copy of this package made, only generating them tells.
  */
 export function generatedTestsFile(slo: Slo): string | undefined {
-  return DEFINED.has(slo) ? TEST_FILES.get(slo) : slo.tests?.file;
+  const defined = DEFINED.get(slo);
+  return defined ? defined.testsFile : slo.tests?.file;
 }
