@@ -29,8 +29,9 @@ async function lintFresh(model: ProjectModel, config: LintConfig) {
 }
 
 /**
- * The same, with every selector narrowed label by label and rule by rule, without the index, and
- * every check walking the expressions itself, without the nodes found for another check.
+ * The same, with every selector narrowed label by label and rule by rule, without the index, each
+ * node's shape kept as computed, not interned, and every check walking the expressions itself, without
+ * the nodes found for another check.
  */
 async function lintWithoutIndex(model: ProjectModel, config: LintConfig) {
   vi.resetModules();
@@ -47,7 +48,7 @@ async function lintWithoutIndex(model: ProjectModel, config: LintConfig) {
     const shape = await importOriginal<typeof import('../src/analysis/shape.ts')>();
     class UnindexedResolver extends shape.ShapeResolver {
       constructor(lookup: ConstructorParameters<typeof shape.ShapeResolver>[0]) {
-        super(lookup, { indexed: false });
+        super(lookup, { indexed: false, interned: false });
       }
     }
     return {

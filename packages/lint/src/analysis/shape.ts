@@ -499,20 +499,85 @@ function joinedLabel(shape: Shape, sources: readonly Node[]): LabelBound {
 }
 
 /**
+ * One object for each distinct shape, label set and bound: the memo keeps a shape per node (620,000
+ * nodes in the rules of 1,000 services), and nodes repeat each other's shapes: those rules' 500,000
+ * computed shapes hold 31,000 distinct label sets of 1,100 distinct bounds, and were two fifths of
+ * lint's live heap. Shapes are never changed once made, so an equal one can stand for another.
+ */
+class ShapeInterner {
+  private readonly shapes = new Map<string, Shape>();
+  private readonly labelSets = new Map<string, ReadonlyMap<string, LabelBound>>();
+  private readonly bounds = new Map<string, { readonly bound: LabelBound; readonly id: number }>();
+  /** Long value lists (a label listing every service) are told apart by identity, not content. */
+  private readonly lists = new WeakMap<readonly string[], number>();
+  private listsSeen = 0;
+
+  shape(shape: Shape): Shape {
+    const entries: [string, LabelBound][] = [];
+    const key: (string | number)[] = [];
+    for (const [name, bound] of shape.labels) {
+      const { bound: same, id } = this.bound(bound);
+      entries.push([name, same]);
+      key.push(name, id);
+    }
+    const labelKey = JSON.stringify(key);
+    let labels = this.labelSets.get(labelKey);
+    if (!labels) {
+      labels = entries.every(([name, bound]) => shape.labels.get(name) === bound)
+        ? shape.labels
+        : new Map(entries);
+      this.labelSets.set(labelKey, labels);
+    }
+    const shapeKey = `${shape.value} ${shape.series} ${shape.open} ${shape.complete} ${shape.kind} ${labelKey}`;
+    let same = this.shapes.get(shapeKey);
+    if (!same) {
+      same = labels === shape.labels ? shape : { ...shape, labels };
+      this.shapes.set(shapeKey, same);
+    }
+    return same;
+  }
+
+  private bound(bound: LabelBound) {
+    const key = `${bound.count} ${this.valuesKey(bound.values)}`;
+    let same = this.bounds.get(key);
+    if (!same) {
+      same = { bound, id: this.bounds.size };
+      this.bounds.set(key, same);
+    }
+    return same;
+  }
+
+  private valuesKey(values: readonly string[] | undefined): string {
+    if (!values) return '-';
+    if (values.length <= 8) return JSON.stringify(values);
+    let id = this.lists.get(values);
+    if (id === undefined) {
+      id = this.listsSeen++;
+      this.lists.set(values, id);
+    }
+    return `#${id}`;
+  }
+}
+
+/**
  * Computes shapes bottom-up, memoised per node. `lookup` resolves a series name to the catalogue or
  * to a recording rule's output (itself computed by this resolver, which is how outputs feed back).
  */
 export class ShapeResolver {
   private readonly memo = new WeakMap<Node, Shape>();
+  private readonly interned: ShapeInterner | undefined;
 
   /**
    * `indexed: false` narrows every label of every rule for every selector, as the index's meaning is
-   * defined; the tests compare both ways. The index is what keeps lint linear in the services.
+   * defined, and `interned: false` keeps each node's shape as computed; the tests compare both ways.
+   * The index is what keeps lint linear in the services, interning what keeps its memo small.
    */
   constructor(
     private readonly lookup: (name: string) => KnownSeries | undefined,
-    private readonly options: { readonly indexed?: boolean } = {},
-  ) {}
+    private readonly options: { readonly indexed?: boolean; readonly interned?: boolean } = {},
+  ) {
+    this.interned = options.interned === false ? undefined : new ShapeInterner();
+  }
 
   /** The series name a selector selects, when it has one (`foo` or `{__name__="foo"}`). */
   static metricName(node: NodeOf<'VectorSelector'>): string | undefined {
@@ -523,7 +588,8 @@ export class ShapeResolver {
   shape(node: Node): Shape {
     const cached = this.memo.get(node);
     if (cached) return cached;
-    const result = this.compute(node);
+    const computed = this.compute(node);
+    const result = this.interned ? this.interned.shape(computed) : computed;
     this.memo.set(node, result);
     return result;
   }
