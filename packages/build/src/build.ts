@@ -34,6 +34,7 @@ import { projectModel } from './model.ts';
 import {
   type FailOn,
   type LintStage,
+  LintWorkerOutOfMemory,
   lintInWorker,
   lintStage,
   lintsInWorker,
@@ -65,6 +66,11 @@ export interface BuildOptions {
    * worker needs it for o11y.config.ts; the CLI gives it) and no `config` (the worker cannot have it).
    */
   readonly lintWorker?: boolean;
+  /**
+   * The lint worker's heap bound in MiB (default: `lintWorkerHeapMb` of the model, about twice what
+   * the worker keeps). A worker that reaches it is stopped, and the build lints in its own thread.
+   */
+  readonly lintWorkerHeapMb?: number;
 }
 
 /** The build's stages, in the order they run. */
@@ -340,8 +346,11 @@ interface LintStart {
   readonly config: LintConfig;
   /** BuildOptions.lintWorker, and whether the options gave the configuration (a worker cannot have it). */
   readonly lintWorker: boolean | undefined;
+  readonly lintWorkerHeapMb: number | undefined;
   readonly givenConfig: boolean;
   readonly signal: AbortSignal;
+  /** The build's context: a worker that runs out of memory is replaced by lint here, of a model made again. */
+  readonly context: BuildContext;
 }
 
 /**
@@ -350,17 +359,29 @@ interface LintStart {
  */
 function startLint(model: ProjectModel, start: LintStart): () => Promise<LintStage> {
   if (start.lintWorker ?? (!start.givenConfig && lintsInWorker(model))) return lintStarted(model, start);
-  const { config, failOn } = start;
-  if (start.verify) return () => lintStage(model, config, failOn);
+  return lintHere(model, start);
+}
+
+function lintHere(model: ProjectModel, { verify, config, failOn }: LintStart): () => Promise<LintStage> {
+  if (verify) return () => lintStage(model, config, failOn);
   return async () => ({ failures: [], warnings: [], series: await unverifiedSeries(model, config) });
 }
 
 /**
  * The lint stage, started in a worker. Its own function: the stage it returns closes over the worker's
- * answer only, so this thread keeps no model (closures of one scope share what any of them uses).
+ * answer only, so this thread keeps no model (closures of one scope share what any of them uses). A
+ * worker that reaches its heap bound is replaced by lint in this thread, of the model made again (in a
+ * context of its own: the dashboards emitter takes what a model compiled for the build's context).
  */
-function lintStarted(model: ProjectModel, { root, verify, failOn, signal }: LintStart) {
-  const linting = lintInWorker(model, root, verify ? failOn : undefined, signal);
+function lintStarted(model: ProjectModel, start: LintStart) {
+  const { root, verify, failOn, signal, lintWorkerHeapMb, context } = start;
+  const linting = lintInWorker(model, root, verify ? failOn : undefined, signal, lintWorkerHeapMb).catch(
+    async (error: unknown) => {
+      if (!(error instanceof LintWorkerOutOfMemory)) throw error;
+      context.log(`${error.message}: linting in the build's thread`);
+      return lintHere(await projectModel({ ...context }), start)();
+    },
+  );
   linting.catch(() => undefined);
   return () => linting;
 }
@@ -401,8 +422,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
             failOn,
             config,
             lintWorker: options.lintWorker,
+            lintWorkerHeapMb: options.lintWorkerHeapMb,
             givenConfig: options.config !== undefined,
             signal: stopLint.signal,
+            context,
           }),
         }),
         (error: unknown) => ({ error }),

@@ -6,9 +6,12 @@ import { DIST, formatDiagnostic, type Manifest, O11yErrors } from '@o11y/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pathProblems } from '../src/build.ts';
 import { build, STAGES } from '../src/index.ts';
+import { lintWorkerHeapMb } from '../src/verify.ts';
 
 /** The roots of the lint worker threads the build starts (for a large project, or when asked). */
 const workers = vi.hoisted(() => [] as string[]);
+/** The heap bound (MiB) each of those threads was given. */
+const heapBounds = vi.hoisted(() => [] as (number | undefined)[]);
 /** How each of those threads ended: its exit code, and whether the build had to terminate it. */
 const endings = vi.hoisted(() => [] as Promise<{ readonly code: number; readonly terminated: boolean }>[]);
 vi.mock('node:worker_threads', async (importOriginal) => {
@@ -18,6 +21,7 @@ vi.mock('node:worker_threads', async (importOriginal) => {
     constructor(...args: ConstructorParameters<typeof threads.Worker>) {
       super(...args);
       workers.push((args[1]!.workerData as { root: string }).root);
+      heapBounds.push(args[1]!.resourceLimits?.maxOldGenerationSizeMb);
       endings.push(
         new Promise((resolve) => this.once('exit', (code) => resolve({ code, terminated: this.terminated }))),
       );
@@ -44,6 +48,7 @@ vi.mock('@o11y/core', async (importOriginal) => {
 });
 beforeEach(() => {
   workers.length = 0;
+  heapBounds.length = 0;
   endings.length = 0;
   writes.length = 0;
 });
@@ -226,6 +231,32 @@ describe('build', () => {
     expect(files(worker.outDir)).toEqual(files(here.outDir));
     // Once it has answered, the worker ends on its own: its heap does not wait for this thread to hear it.
     expect(await Promise.all(endings)).toEqual([{ code: 0, terminated: false }]);
+    // Its heap is bounded: the least bound, for a model as small as the sample's.
+    expect(heapBounds).toEqual([lintWorkerHeapMb(0)]);
+    expect(lintWorkerHeapMb(0)).toBe(256);
+    expect(lintWorkerHeapMb(53_590_908)).toBe(614);
+  });
+
+  it('lints in its own thread, with the same findings and files, when the worker reaches its heap bound', async () => {
+    const lines: string[] = [];
+    const bounded = await build({
+      root: sample,
+      out: path.join(scratch, 'sample-bounded'),
+      lintWorker: true,
+      lintWorkerHeapMb: 8,
+      log: (line) => lines.push(line),
+    });
+    expect(workers).toEqual([sample]);
+    expect(heapBounds).toEqual([8]);
+    expect((await Promise.all(endings))[0]!.code).not.toBe(0);
+    expect(lines).toContain("the lint worker reached its heap bound of 8 MiB: linting in the build's thread");
+    const here = await build({
+      root: sample,
+      out: path.join(scratch, 'sample-unbounded'),
+      lintWorker: false,
+    });
+    expect(bounded.warnings).toEqual(here.warnings);
+    expect(bounded.manifest).toEqual(here.manifest);
   });
 
   it("fails on the worker's findings as on its own, and lints a small project in this thread unless asked", async () => {
