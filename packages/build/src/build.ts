@@ -30,6 +30,7 @@ import {
 } from '@o11y/core';
 import { type LintConfig, loadConfig } from '@o11y/lint';
 import { emitters } from './emitters.ts';
+import { holdHeapGrowth } from './heap.ts';
 import { projectModel } from './model.ts';
 import {
   type FailOn,
@@ -357,9 +358,16 @@ interface LintStart {
  * The lint stage of the build (without verify, only its series estimates): started now in a worker,
  * which lints the model while this thread emits, or run here when asked for.
  */
-function startLint(model: ProjectModel, start: LintStart): () => Promise<LintStage> {
-  if (start.lintWorker ?? (!start.givenConfig && lintsInWorker(model))) return lintStarted(model, start);
-  return lintHere(model, start);
+function startLint(model: ProjectModel, start: LintStart): StartedLint {
+  if (start.lintWorker ?? (!start.givenConfig && lintsInWorker(model)))
+    return { stage: lintStarted(model, start), inWorker: true };
+  return { stage: lintHere(model, start), inWorker: false };
+}
+
+/** The lint stage as started: `stage()` runs it here, or gives the worker's answer. */
+interface StartedLint {
+  readonly stage: () => Promise<LintStage>;
+  readonly inWorker: boolean;
 }
 
 function lintHere(model: ProjectModel, { verify, config, failOn }: LintStart): () => Promise<LintStage> {
@@ -431,15 +439,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         (error: unknown) => ({ error }),
       ),
     );
+    if ('lint' in linting && linting.lint.inWorker) {
+      // Both threads' heaps peak at the end of emit: the worker's is bounded, and this one's growth is
+      // held from here, where the model the worker was sent is garbage, until the worker answers.
+      const release = holdHeapGrowth();
+      linting.lint.stage().then(release, release);
+    }
     const { written, emitted } = await emitAndWrite(definitions, context, staging, timings);
     if ('error' in linting) throw linting.error;
     const warnings: Diagnostic[] = [];
     const series = await timed(timings, 'verify', async () => {
-      if (!verify) return (await linting.lint()).series;
+      if (!verify) return (await linting.lint.stage()).series;
       // All at once: lint's analysis keeps this thread (or its worker) busy while promtool, amtool and
       // the native parsers the emitters wait for work on the other core. Findings keep the emitters' order.
       const [linted, ...verified] = await Promise.all([
-        linting.lint(),
+        linting.lint.stage(),
         ...emitters.map((emitter) => {
           const own = emitted.get(emitter) ?? [];
           return emitter.verify && own.length > 0 ? emitter.verify(own, staging, context) : [];

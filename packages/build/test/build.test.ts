@@ -33,6 +33,21 @@ vi.mock('node:worker_threads', async (importOriginal) => {
   }
   return { ...threads, Worker };
 });
+/** What `holdHeapGrowth` was asked: `hold` when a build held its thread's heap growth, `release` after. */
+const heapHolds = vi.hoisted(() => [] as string[]);
+vi.mock('../src/heap.ts', async (importOriginal) => {
+  const heap = await importOriginal<typeof import('../src/heap.ts')>();
+  return {
+    holdHeapGrowth: () => {
+      heapHolds.push('hold');
+      const release = heap.holdHeapGrowth();
+      return () => {
+        heapHolds.push('release');
+        release();
+      };
+    },
+  };
+});
 /** The paths the build writes, in order. */
 const writes = vi.hoisted(() => [] as string[]);
 vi.mock('@o11y/core', async (importOriginal) => {
@@ -49,6 +64,7 @@ vi.mock('@o11y/core', async (importOriginal) => {
 beforeEach(() => {
   workers.length = 0;
   heapBounds.length = 0;
+  heapHolds.length = 0;
   endings.length = 0;
   writes.length = 0;
 });
@@ -221,8 +237,11 @@ describe('build', () => {
         .map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]);
     const here = await build({ root: sample, out: path.join(scratch, 'sample-here'), lintWorker: false });
     expect(workers).toEqual([]);
+    expect(heapHolds).toEqual([]);
     const worker = await build({ root: sample, out: path.join(scratch, 'sample-worker'), lintWorker: true });
     expect(workers).toEqual([sample]);
+    // While the worker lints, this thread's heap growth is held; the hold ends with the worker's answer.
+    expect(heapHolds).toEqual(['hold', 'release']);
     expect(worker.warnings).toEqual(here.warnings);
     expect(worker.manifest).toEqual(here.manifest);
     expect(worker.manifest.artifacts.filter((a) => a.estimatedSeries !== undefined).length).toBeGreaterThan(
