@@ -29,7 +29,7 @@ import {
   writeTree,
 } from '@o11y/core';
 import { type LintConfig, loadConfig } from '@o11y/lint';
-import { emitters } from './emitters.ts';
+import { emitOrder, emitters } from './emitters.ts';
 import { holdHeapGrowth } from './heap.ts';
 import { projectModel } from './model.ts';
 import {
@@ -292,9 +292,9 @@ async function* artifactsOf(emit: () => Promise<Iterable<Artifact>> | Iterable<A
 }
 
 /**
- * Runs each emitter in turn and writes its artifacts to `staging` as they come, keeping their paths,
- * kinds, sources and hashes, not their text: a large organisation's artifacts are hundreds of
- * megabytes, and verify reads the files. Every path is checked before its file is written.
+ * Runs each emitter in turn (`emitOrder`) and writes its artifacts to `staging` as they come, keeping
+ * their paths, kinds, sources and hashes, not their text: a large organisation's artifacts are hundreds
+ * of megabytes, and verify reads the files. Every path is checked before its file is written.
  */
 async function emitAndWrite(
   definitions: readonly Definition[],
@@ -307,10 +307,10 @@ async function emitAndWrite(
   const written: ManifestEntry[] = [];
   const emitted = new Map<Emitter, readonly WrittenArtifact[]>();
   const sourceByPath = new Map<string, SourceLocation>();
-  const failures: Diagnostic[] = [];
+  const failuresOf = new Map<Emitter, Diagnostic[]>();
   const pathFailures: Diagnostic[] = [];
   const write = treeWriter(staging);
-  for (const emitter of emitters) {
+  for (const emitter of emitOrder) {
     const own: ManifestEntry[] = [];
     const artifacts = artifactsOf(() => emitter.emit(byEmitter.get(emitter)!, context));
     for (;;) {
@@ -318,14 +318,15 @@ async function emitAndWrite(
       try {
         next = await timed(timings, 'emit', () => artifacts.next());
       } catch (error) {
-        failures.push(...toDiagnostics(error));
+        const found = toDiagnostics(error);
+        if (found.length > 0) failuresOf.set(emitter, found);
         break;
       }
       if (next.done) break;
       const artifact = next.value;
       pathFailures.push(...pathProblems([artifact], sourceByPath));
       // Once the build has failed, nothing more is written: the staging directory goes.
-      if (failures.length > 0 || pathFailures.length > 0) continue;
+      if (failuresOf.size > 0 || pathFailures.length > 0) continue;
       await timed(timings, 'write', async () => write(artifact));
       const { kind, source, content } = artifact;
       own.push({ path: artifact.path, kind, source, sha256: sha256(content) });
@@ -333,7 +334,8 @@ async function emitAndWrite(
     emitted.set(emitter, own);
     written.push(...own);
   }
-  // An emitter's errors first: a path is wrong only in what emitted.
+  // An emitter's errors first, in the order of `emitters`: a path is wrong only in what emitted.
+  const failures = emitters.flatMap((emitter) => failuresOf.get(emitter) ?? []);
   if (failures.length > 0) throw new O11yErrors(failures);
   if (pathFailures.length > 0) throw new O11yErrors(pathFailures);
   written.sort((a, b) => compareCodePoints(a.path, b.path));

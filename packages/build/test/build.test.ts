@@ -126,6 +126,10 @@ describe('build', () => {
     expect(estimates).toEqual({ [DIST.prometheus.rules('shop')]: 10, [dashboard]: 5 });
     expect(dashboard.startsWith(`${DIST.grafana.dashboardsDir}/shop/`)).toBe(true);
     expect([...result.timings.keys()].sort()).toEqual([...STAGES].sort());
+    // The dashboards are written before the rule files: what their model compiled is garbage sooner.
+    const firstRuleFile = writes.indexOf(DIST.prometheus.rules('shop'));
+    expect(firstRuleFile).toBeGreaterThan(writes.indexOf(dashboard));
+    expect(writes.indexOf(dashboard)).toBeGreaterThanOrEqual(0);
   });
 
   it('fails on an error the rules emitter meets after writing some files, leaving dist/ and no staging directory', async () => {
@@ -133,9 +137,16 @@ describe('build', () => {
     await build({ root: fixture, out });
     const before = readFileSync(path.join(out, DIST.manifest), 'utf8');
     const rulesModule = path.join(fixture, 'rules', 'shop.ts');
+    const dashboardsModule = path.join(fixture, 'dashboards', 'shop.ts');
+    let twoStacks = false;
     // A test suite of an alert whose annotation quotes $value: its tests are emitted after the rule files.
     const importModule = async (file: string) => {
       const exports = (await import(file)) as Record<string, unknown>;
+      if (file === dashboardsModule && twoStacks) {
+        const { grafanaStack } = await import('@o11y/dashboards');
+        const stack = { prometheusUrl: 'http://prometheus.test:9090' };
+        return { ...exports, stack: grafanaStack(stack), again: grafanaStack(stack) };
+      }
       if (file !== rulesModule) return exports;
       const { alert, constant, fires, ruleGroup, ruleTests, series, testCase } = await import('@o11y/rules');
       const { sum, rate } = await import('@o11y/catalog');
@@ -175,6 +186,18 @@ describe('build', () => {
     ]);
     expect(readFileSync(path.join(out, DIST.manifest), 'utf8')).toBe(before);
     expect(readdirSync(scratch).filter((name) => name.includes('staging'))).toEqual([]);
+    // The dashboards emit first (what their model compiled is then garbage); errors keep the emitters' order.
+    twoStacks = true;
+    writes.length = 0;
+    const both = await build({ root: fixture, out, importModule, verify: false }).catch(
+      (error: unknown) => error,
+    );
+    expect((both as O11yErrors).diagnostics.map((d) => d.id)).toEqual([
+      'promtool/expected-alert',
+      'dashboards/duplicate-stack',
+    ]);
+    // The dashboards failed first: nothing was written after them.
+    expect(writes).toEqual([]);
   });
 
   it('lints as its verify stage: findings below --fail-on are warnings, at it they fail the build with id and line', async () => {
