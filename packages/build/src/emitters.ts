@@ -16,4 +16,4 @@ export const emitters: readonly Emitter[] = [rules, dashboards, grafanaAlerting,
  * services (about 100 MB): emitted first, they are garbage while the rule files are made. Messages
  * still keep the order of `emitters`.
  */
-export const emitOrder: readonly Emitter[] = [dashboards, rules, grafanaAlerting, alertmanager];
+export const emitOrder: readonly Emitter[] = [dashboards, ...emitters.filter((e) => e !== dashboards)];
