@@ -87,7 +87,7 @@ export function lintsInWorker(model: ProjectModel): boolean {
 }
 
 /**
- * The lint worker's heap bound, in MiB, per character of the model's JSON. Unbounded, V8 lets a heap grow
+ * Bytes of the lint worker's heap bound per character of the model's JSON. Unbounded, V8 lets a heap grow
  * to up to four times what it held at its last full collection, and the worker's comes early, while it
  * parses the model: at 1,000 services its heap reached 800 MB holding 190–340 MB. Bounded, V8 grows it
  * by less and collects before it is halfway to the bound. The worker's live heap measured 6.3 (1,000
