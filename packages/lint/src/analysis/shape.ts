@@ -588,8 +588,8 @@ export class ShapeResolver {
   shape(node: Node): Shape {
     const cached = this.memo.get(node);
     if (cached) return cached;
-    const computed = this.compute(node);
-    const result = this.interned ? this.interned.shape(computed) : computed;
+    const made = this.compute(node);
+    const result = this.interned ? this.interned.shape(made) : made;
     this.memo.set(node, result);
     return result;
   }
