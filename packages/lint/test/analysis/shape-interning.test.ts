@@ -1,7 +1,7 @@
 import { label } from '@o11y/catalog';
 import { init, parse } from '@o11y/promql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Shape, ShapeResolver } from '../../src/analysis/shape.ts';
+import { type LabelBound, type Shape, ShapeInterner, ShapeResolver } from '../../src/analysis/shape.ts';
 import type { KnownSeries } from '../../src/series.ts';
 
 const services = Array.from({ length: 12 }, (_, i) => `service-${i}`);
@@ -62,5 +62,43 @@ describe('shapes kept per node', () => {
     expect(new Set(interned).size).toBe(texts.length);
     expect(interned[3]!.labels.get('job')).toEqual({ count: 1, values: ['service-1'] });
     expect(interned[4]!.labels.get('job')).toEqual({ count: 1, values: ['service-2'] });
+  });
+});
+
+/** A label map that counts how often it is read whole. */
+class CountedLabels extends Map<string, LabelBound> {
+  reads = 0;
+  override [Symbol.iterator]() {
+    this.reads += 1;
+    return super[Symbol.iterator]();
+  }
+}
+
+function shapeWith(labels: ReadonlyMap<string, LabelBound>, kind: Shape['kind'] = 'counter'): Shape {
+  return { value: 'vector', series: 3, labels, open: false, complete: true, kind };
+}
+
+describe('the interner', () => {
+  it('does not read again a label map it has kept, as a shape carrying its operand labels does', () => {
+    const interner = new ShapeInterner();
+    const labels = new CountedLabels([['job', { count: 3, values: ['a', 'b', 'c'] }]]);
+    const counter = interner.shape(shapeWith(labels));
+    const gauge = interner.shape(shapeWith(labels, 'gauge'));
+    expect(counter.labels).toBe(labels);
+    expect(gauge.labels).toBe(labels);
+    expect(gauge).not.toBe(counter);
+    expect(labels.reads).toBe(1);
+  });
+
+  it('tells label sets apart whatever characters their (UTF-8) names hold', () => {
+    const interner = new ShapeInterner();
+    const first: LabelBound = { count: 1, values: ['x'] };
+    const second: LabelBound = { count: 2 };
+    const both = new Map([['a', first]]).set('b', second);
+    const plain = interner.shape(shapeWith(both));
+    // With bounds numbered 0 and 1, "a 0 b" and the bound 1 read like a and b, spaces between.
+    const spaced = interner.shape(shapeWith(new Map([['a 0 b', second]])));
+    expect([...spaced.labels.keys()]).toEqual(['a 0 b']);
+    expect([...plain.labels.keys()]).toEqual(['a', 'b']);
   });
 });
