@@ -161,6 +161,21 @@ function testCaseYaml(test: RuleTestCase, loaded: Loaded) {
 }
 
 /**
+ * Where each rule file is in the plan, made once per plan: each suite looked through every rule file,
+ * 9 million steps for the 3,002 suites and 3,002 rule files of a thousand services.
+ */
+const positionsByPlan = new WeakMap<Plan, ReadonlyMap<string, number>>();
+
+function ruleFilePositions(plan: Plan): ReadonlyMap<string, number> {
+  let positions = positionsByPlan.get(plan);
+  if (!positions) {
+    positions = new Map(plan.ruleFiles.map((file, index) => [file.file, index] as const));
+    positionsByPlan.set(plan, positions);
+  }
+  return positions;
+}
+
+/**
  * A promtool test file for a suite, and what each of its tests covers. `testOnly` names the rule files
  * whose whole self (Grafana-evaluated alerts included) is written under tests/rules/ for the tests.
  */
@@ -171,7 +186,11 @@ export function suiteYaml(
 ): EmittedSuite {
   const files = [...new Set(suite.groups.map((g) => plan.fileOf.get(g) ?? g.file))];
   const testPath = `tests/${suite.file}.yml`;
-  const loadedGroups = plan.ruleFiles.filter((f) => files.includes(f.file)).flatMap((f) => f.groups);
+  const positions = ruleFilePositions(plan);
+  const loadedGroups = files
+    .filter((file) => positions.has(file))
+    .sort((a, b) => positions.get(a)! - positions.get(b)!)
+    .flatMap((file) => plan.ruleFiles[positions.get(file)!]!.groups);
   const groupOf = new Map<object, RuleGroup>();
   for (const group of loadedGroups) for (const rule of group.rules) groupOf.set(rule, group);
   const loaded: Loaded = { groups: loadedGroups, groupOf };
