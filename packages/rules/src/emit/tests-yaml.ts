@@ -188,9 +188,9 @@ export function suiteYaml(
   const testPath = `tests/${suite.file}.yml`;
   const positions = ruleFilePositions(plan);
   const loadedGroups = files
-    .filter((file) => positions.has(file))
-    .sort((a, b) => positions.get(a)! - positions.get(b)!)
-    .flatMap((file) => plan.ruleFiles[positions.get(file)!]!.groups);
+    .flatMap((file) => positions.get(file) ?? [])
+    .sort((a, b) => a - b)
+    .flatMap((position) => plan.ruleFiles[position]!.groups);
   const groupOf = new Map<object, RuleGroup>();
   for (const group of loadedGroups) for (const rule of group.rules) groupOf.set(rule, group);
   const loaded: Loaded = { groups: loadedGroups, groupOf };
