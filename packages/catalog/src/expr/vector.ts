@@ -103,11 +103,13 @@ export function canonicalRange(range: Range): string {
 /** Any typed PromQL expression: its syntax tree, PromQL value type, output labels and sample kind. */
 export abstract class Expr<T extends ValueType = ValueType> {
   abstract readonly type: T;
-  readonly node: Node;
+  // Declared, not defined: the constructor sets them. Defining them first (ES2022 class fields) on every
+  // subclass's expressions took 0.4-0.5 s of the 5 s a 1,000-service organisation's definitions load in.
+  declare readonly node: Node;
   /** Output label names (without `__name__`), sorted. */
-  readonly labels: readonly string[];
-  readonly kind: SampleKind;
-  readonly specs: LabelSpecs;
+  declare readonly labels: readonly string[];
+  declare readonly kind: SampleKind;
+  declare readonly specs: LabelSpecs;
 
   constructor(node: Node, labels: readonly string[], kind: SampleKind, specs: LabelSpecs) {
     this.node = node;
