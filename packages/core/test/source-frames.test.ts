@@ -1,6 +1,6 @@
 /**
- * captureSource reads the nearest frames first and the rest only when no user frame is among them: V8's
- * capture costs by the frame. In a process of its own, where Node formats stacks (the fast path).
+ * captureSource reads the nearest frames first and the rest only when no user frame is among them: part of
+ * V8's capture costs by the frame. In a process of its own, where Node formats stacks (the fast path).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
