@@ -129,10 +129,9 @@ const isNodeFormatter = (formatter: unknown) =>
 /** The first user frame from V8's raw call sites (`userFrame`): of the nearest frames, else of all. */
 function sourceFromCallSites(): SourceLocation | undefined {
   const limit = Error.stackTraceLimit;
-  const near = userFrame(rawCallSites(Math.min(NEAR_FRAMES, limit)));
-  if (near !== NOT_FOUND || !(limit > NEAR_FRAMES)) return near === NOT_FOUND ? undefined : near;
-  const far = userFrame(rawCallSites(limit));
-  return far === NOT_FOUND ? undefined : far;
+  let found = userFrame(rawCallSites(Math.min(NEAR_FRAMES, limit)));
+  if (found === NOT_FOUND && limit > NEAR_FRAMES) found = userFrame(rawCallSites(limit));
+  return found === NOT_FOUND ? undefined : found;
 }
 
 const NOT_FOUND = Symbol('no user frame');
