@@ -294,12 +294,13 @@ async function* artifactsOf(emit: () => Promise<Iterable<Artifact>> | Iterable<A
 /**
  * Runs each emitter in turn (`emitOrder`) and writes its artifacts to `staging` as they come, keeping
  * their paths, kinds, sources and hashes, not their text: a large organisation's artifacts are hundreds
- * of megabytes, and verify reads the files. Every path is checked before its file is written.
+ * of megabytes, and verify reads the files. Every path is checked before its file is written. A file
+ * the output it will replace (`previous`) holds unchanged is linked from it (`treeWriter`).
  */
 async function emitAndWrite(
   definitions: readonly Definition[],
   context: BuildContext,
-  staging: string,
+  { staging, previous }: { readonly staging: string; readonly previous: string },
   timings: Map<Stage, number>,
 ) {
   const byEmitter = new Map<Emitter, Definition[]>(emitters.map((e) => [e, []]));
@@ -309,7 +310,7 @@ async function emitAndWrite(
   const sourceByPath = new Map<string, SourceLocation>();
   const failuresOf = new Map<Emitter, Diagnostic[]>();
   const pathFailures: Diagnostic[] = [];
-  const write = treeWriter(staging);
+  const write = treeWriter(staging, previous);
   for (const emitter of emitOrder) {
     const own: ManifestEntry[] = [];
     const artifacts = artifactsOf(() => emitter.emit(byEmitter.get(emitter)!, context));
@@ -447,7 +448,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const release = holdHeapGrowth();
       linting.lint.stage().then(release, release);
     }
-    const { written, emitted } = await emitAndWrite(definitions, context, staging, timings);
+    const { written, emitted } = await emitAndWrite(
+      definitions,
+      context,
+      { staging, previous: outDir },
+      timings,
+    );
     if ('error' in linting) throw linting.error;
     const warnings: Diagnostic[] = [];
     const series = await timed(timings, 'verify', async () => {

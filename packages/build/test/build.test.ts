@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,8 +61,8 @@ vi.mock('../src/heap.ts', async (importOriginal) => {
 const writes = vi.hoisted(() => [] as string[]);
 vi.mock('@o11y/core', async (importOriginal) => {
   const core = await importOriginal<typeof import('@o11y/core')>();
-  const treeWriter: typeof core.treeWriter = (dir) => {
-    const write = core.treeWriter(dir);
+  const treeWriter: typeof core.treeWriter = (dir, previous) => {
+    const write = core.treeWriter(dir, previous);
     return (file) => {
       writes.push(file.path);
       write(file);
@@ -130,6 +139,28 @@ describe('build', () => {
     const firstRuleFile = writes.indexOf(DIST.prometheus.rules('shop'));
     expect(firstRuleFile).toBeGreaterThan(writes.indexOf(dashboard));
     expect(writes.indexOf(dashboard)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('links the files the dist/ it replaces holds unchanged, and writes those that differ from the build', async () => {
+    const out = path.join(scratch, 'rebuilt');
+    await build({ root: fixture, out, verify: false });
+    const manifest = JSON.parse(readFileSync(path.join(out, DIST.manifest), 'utf8')) as Manifest;
+    const inode = (file: string) => statSync(path.join(out, file)).ino;
+    const before = new Map(manifest.artifacts.map(({ path: file }) => [file, inode(file)]));
+    // Edited by hand after the build, in place and to the same size: the rebuild must not keep the edit.
+    const edited = DIST.prometheus.rules('shop');
+    const built = readFileSync(path.join(out, edited));
+    writeFileSync(path.join(out, edited), Buffer.from(built).reverse());
+    await build({ root: fixture, out, verify: false });
+    for (const { path: file } of manifest.artifacts) {
+      if (file === edited) continue;
+      expect(inode(file), file).toBe(before.get(file));
+      // The previous tree, which shared the file, is gone.
+      expect(statSync(path.join(out, file)).nlink, file).toBe(1);
+    }
+    expect(inode(edited)).not.toBe(before.get(edited));
+    expect(readFileSync(path.join(out, edited))).toEqual(built);
+    expect(manifest.artifacts.length).toBeGreaterThan(3);
   });
 
   it('fails on an error the rules emitter meets after writing some files, leaving dist/ and no staging directory', async () => {
