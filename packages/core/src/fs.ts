@@ -97,9 +97,9 @@ function holdsBytes(file: string, content: string | Uint8Array): boolean {
  * `previous` is the tree this one will replace (a build's last dist/): a file it already holds with the
  * same bytes at the same path is hard-linked from it instead of written. Comparing reads the file from
  * the page cache; writing made the file system allocate, journal and later flush every byte again, and
- * removing the replaced tree freed them all (at 1,000 services: 13,000 files, 250 MB, rewritten by
- * every rebuild). An unchanged file also keeps its modification time, so what watches dist/ (Grafana's
- * file provisioning) sees only what changed. A link the file system refuses is a write.
+ * removing the replaced tree freed them all (at 1,000 services: 13,000 files, 245 MB, rewritten by
+ * every rebuild). An unchanged file also keeps its modification time, so what compares dist/ by time
+ * (rsync, make, a file watcher) sees only what changed. A link the file system refuses is a write.
  */
 export function treeWriter(dir: string, previous?: string): (file: TreeFile) => void {
   const folders = new Set<string>();
