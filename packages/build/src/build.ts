@@ -343,6 +343,18 @@ async function emitAndWrite(
   return { written, emitted };
 }
 
+/**
+ * An emitter's verify problems without those lint has already failed the build on: a problem with the
+ * id of a lint check at the TypeScript line of one of that check's failures is the same problem (an
+ * expression promtool or the dashboards' verify cannot parse is promql/syntax's), said once, by lint. A
+ * lint finding that does not fail the build (a warning, or the check off) hides nothing.
+ */
+function withoutRepeats(problems: readonly Diagnostic[], lintFailures: readonly Diagnostic[]): Diagnostic[] {
+  const key = ({ id, source }: Diagnostic) => `${id} ${source?.file}:${source?.line}:${source?.column}`;
+  const failed = new Set(lintFailures.map(key));
+  return problems.filter((problem) => !failed.has(key(problem)));
+}
+
 interface LintStart {
   readonly root: string;
   readonly verify: boolean;
@@ -469,7 +481,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       ]);
       const failures = [...linted.failures];
       warnings.push(...linted.warnings);
-      for (const found of verified) {
+      for (const found of verified.map((problems) => withoutRepeats(problems, linted.failures))) {
         failures.push(...found.filter((d) => d.severity === 'error'));
         warnings.push(...found.filter((d) => d.severity !== 'error'));
       }

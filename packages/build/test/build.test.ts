@@ -253,6 +253,65 @@ describe('build', () => {
     expect(readFileSync(path.join(out, DIST.manifest), 'utf8')).toBe(before);
   });
 
+  it("says once what lint and an emitter's verify both find: an expression that does not parse, at its rule and its query", async () => {
+    const out = path.join(scratch, 'unparsable');
+    const rulesModule = path.join(fixture, 'rules', 'shop.ts');
+    const dashboardsModule = path.join(fixture, 'dashboards', 'shop.ts');
+    const importModule = async (file: string) => {
+      const exports = (await import(file)) as Record<string, unknown>;
+      const { raw } = await import('@o11y/catalog');
+      if (file === rulesModule) {
+        const { record, ruleGroup } = await import('@o11y/rules');
+        const broken = record('shop:broken:rate5m', raw('rate(shop_requests_total[5m]', { labels: [] }), {
+          untested: 'it does not parse',
+        });
+        return { ...exports, broken: ruleGroup('broken', { rules: [broken] }) };
+      }
+      if (file !== dashboardsModule) return exports;
+      const { dashboard, folder, stat } = await import('@o11y/dashboards');
+      const board = dashboard('Broken')
+        .folder(folder('shop'))
+        .row('r', [
+          stat('Up')
+            .description('d')
+            .unit('short')
+            .query(raw('sum(up', { labels: [] })),
+        ]);
+      return { ...exports, board };
+    };
+    const where = (d: { source?: { file: string; line: number } }) => `${d.source?.file}:${d.source?.line}`;
+    const failed = await build({ root: fixture, out, importModule }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(O11yErrors);
+    const { diagnostics } = failed as O11yErrors;
+    // Lint's findings alone: promtool's and the dashboards' verify say the same at the same lines.
+    expect(diagnostics.map((d) => d.id)).toEqual(diagnostics.map(() => 'promql/syntax'));
+    const lines = [...new Set(diagnostics.map(where))];
+    expect(lines).toHaveLength(2);
+    expect(diagnostics.map((d) => d.message)).not.toContainEqual(
+      expect.stringMatching(/invalid PromQL|does not parse/),
+    );
+    // With lint's check only a warning, verify's errors still fail the build, at the same lines.
+    const warned = await build({
+      root: fixture,
+      out,
+      importModule,
+      config: { checks: { 'promql/syntax': 'warning' } },
+    }).catch((error: unknown) => error);
+    const verified = (warned as O11yErrors).diagnostics;
+    const query = expect.stringMatching(/^query A of panel "Up" does not parse at column \d+: /);
+    expect(verified.map((d) => [d.id, d.message.split('\n')[0]])).toEqual([
+      [
+        'promql/syntax',
+        expect.stringMatching(
+          /^invalid PromQL in rule shop:broken:rate5m \(group broken\) at 1:\d+: unclosed left parenthesis$/,
+        ),
+      ],
+      ['promql/syntax', query],
+      ['promql/syntax', query],
+    ]);
+    expect(new Set(verified.map(where))).toEqual(new Set(lines));
+  });
+
   it('follows the suppressions and check settings of the configuration', async () => {
     const suppressed = await build({
       root: fixture,

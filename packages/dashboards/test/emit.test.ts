@@ -272,7 +272,7 @@ describe('emitter', () => {
     expect(problems.length).toBeGreaterThan(0);
     for (const problem of problems) {
       expect(problem).toMatchObject({
-        id: 'dashboards/promql-syntax',
+        id: 'promql/syntax',
         source: { file: 'packages/dashboards/test/emit.test.ts' },
       });
     }

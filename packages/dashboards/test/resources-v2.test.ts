@@ -103,7 +103,7 @@ describe('dashboard.grafana.app/v2beta1 resources', () => {
       const parseProblems = problems.filter((p) => p.id !== 'dashboards/schema');
       expect(parseProblems.length).toBeGreaterThan(0);
       expect(parseProblems.map((p) => [p.id, p.source])).toEqual(
-        parseProblems.map(() => ['dashboards/promql-syntax', queryAt]),
+        parseProblems.map(() => ['promql/syntax', queryAt]),
       );
     } finally {
       await rm(scratch, { recursive: true, force: true });

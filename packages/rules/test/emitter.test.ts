@@ -221,17 +221,17 @@ describe('verify', () => {
     expect(await emitter.verify!(artifacts, dir, context([group, config]))).toEqual([]);
   });
 
-  it("reports a PromQL syntax error at the rule, with the parser's message, before promtool", async () => {
+  it("reports an expression promtool cannot parse at its rule, as lint's promql/syntax, with the parser's message", async () => {
     const broken = record('shop:broken:rate5m', raw('rate(shop_requests_total[5m]', { labels: [] }));
     const group = ruleGroup('broken', { rules: [record('shop:queue_depth:max', queueDepth), broken] });
     const { dir, artifacts } = await build([group]);
     const problems = await emitter.verify!(artifacts, dir, context([group]));
     expect(problems).toEqual([
       expect.objectContaining({
-        id: 'promql/parse',
+        id: 'promql/syntax',
         source: recordingRuleOf(broken)!.source,
         message: expect.stringMatching(
-          /^invalid PromQL in rule shop:broken:rate5m \(group broken\) at 1:\d+: .*unclosed left parenthesis/,
+          /^invalid PromQL in rule shop:broken:rate5m \(group broken\) at 1:\d+: unclosed left parenthesis$/,
         ),
       }),
     ]);
@@ -256,17 +256,19 @@ describe('verify', () => {
     expect(problem!.message).not.toContain('SUCCESS');
     expect(problem!.message).not.toContain('Checking');
   });
-  it('reports a syntax error once, at its rule, and what promtool rejects in the other files of the same run', async () => {
+  it('reports a syntax error once, at its rule, and what promtool rejects in the same file and the other files of the run', async () => {
     const { group: shop } = shopRules();
     const broken = record('shop:broken:rate5m', raw('rate(shop_requests_total[5m]', { labels: [] }));
-    const brokenGroup = ruleGroup('broken', { file: 'broken', rules: [broken] });
+    const besideIt = unclosedTemplate();
+    const brokenGroup = ruleGroup('broken', { file: 'broken', rules: [broken, besideIt] });
     const unclosed = unclosedTemplate();
     const other = ruleGroup('other', { file: 'other', rules: [unclosed] });
     const definitions = [shop, brokenGroup, other];
     const { dir, artifacts } = await build(definitions);
     const problems = await emitter.verify!(artifacts, dir, context(definitions));
     expect(problems.map((p) => [p.id, p.source])).toEqual([
-      ['promql/parse', recordingRuleOf(broken)!.source],
+      ['promql/syntax', recordingRuleOf(broken)!.source],
+      ['promtool/check-rules', besideIt.source],
       ['promtool/check-rules', unclosed.source],
     ]);
   });

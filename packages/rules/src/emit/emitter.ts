@@ -22,7 +22,7 @@ import { prometheusPart, type RuleGroup } from '../group.ts';
 import { KIND } from '../kinds.ts';
 import type { LokiRule, LokiRuleGroup } from '../loki.ts';
 import { timeCompression } from '../profile.ts';
-import { promtoolCheck, syntaxErrors } from '../promtool/check-rules.ts';
+import { promtoolCheck } from '../promtool/check-rules.ts';
 import type { Rule } from '../rule.ts';
 import { allRules, type Plan, plan } from './plan.ts';
 import { groupYaml, sortedRecord } from './rule-yaml.ts';
@@ -289,16 +289,12 @@ async function verify(
   const configs = configFiles(p, written)
     .filter(({ configPath }) => artifacts.some((a) => a.path === configPath))
     .map(({ configPath, ruleFiles }) => ({ path: configPath, source: p.config!.source, ruleFiles }));
-  // The parser and promtool's processes all start now: they run on the other core while lint's analysis
-  // keeps this one busy (promtool check config takes seconds with a thousand scrape jobs).
-  const [syntax, checked] = await Promise.all([
-    syntaxErrors(ruleFiles),
-    promtoolCheck(promtool, ruleFiles, configs, dir),
-  ]);
+  // promtool's processes run on the other core while lint's analysis keeps this one busy (check config
+  // takes seconds with a thousand scrape jobs). An expression that does not parse is promtool's error
+  // too, at its rule: the same problem lint's promql/syntax reports, which the build keeps once.
   return [
     ...centralRulerWarnings(p, context.alerting ?? 'prometheus'),
-    ...syntax.diagnostics,
-    ...checked(syntax.failed),
+    ...(await promtoolCheck(promtool, ruleFiles, configs, dir)),
   ];
 }
 

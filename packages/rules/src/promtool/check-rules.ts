@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { toPromQL } from '@o11y/catalog';
 import type { Diagnostic, SourceLocation } from '@o11y/core';
-import { parseErrors } from '@o11y/promql';
 import type { RuleGroup } from '../group.ts';
 import { run } from './run.ts';
 
@@ -13,40 +12,6 @@ export interface RuleFileToCheck {
 }
 
 const PROMTOOL_HINT = 'the rule file was generated from this definition; fix the expression or rule it names';
-
-/**
- * Every rule expression parsed by Prometheus's own parser before promtool sees it (all at once, by its
- * native build), so that a syntax error points at the rule's TypeScript line with upstream's message and
- * position. Returns the errors and the files that hold one (promtool would only repeat them at the group).
- */
-export async function syntaxErrors(files: readonly RuleFileToCheck[]): Promise<{
-  diagnostics: Diagnostic[];
-  failed: Set<string>;
-}> {
-  const rules = files.flatMap((file) =>
-    file.groups.flatMap((group) =>
-      group.rules.map((rule) => ({ file, group, rule, expr: toPromQL(rule.expr) })),
-    ),
-  );
-  const results = await parseErrors(rules.map((r) => r.expr));
-  const diagnostics: Diagnostic[] = [];
-  const failed = new Set<string>();
-  for (const [index, { file, group, rule, expr }] of rules.entries()) {
-    const errors = results[index];
-    if (!errors) continue;
-    failed.add(file.path);
-    for (const error of errors) {
-      diagnostics.push({
-        severity: 'error',
-        id: 'promql/parse',
-        message: `invalid PromQL in rule ${rule.name} (group ${group.name}) at ${error.line}:${error.column}: ${error.message}`,
-        source: rule.source,
-        hint: `fix the expression; \`o11y promql parse '${expr}'\` shows the error under it`,
-      });
-    }
-  }
-  return { diagnostics, failed };
-}
 
 /** Splits files into `count` lists of about the same number of rules, each in the files' order. */
 function balanced(files: readonly RuleFileToCheck[], count: number): RuleFileToCheck[][] {
@@ -89,6 +54,7 @@ function promtoolReport(output: string): { checked: Set<string>; failures: Map<s
 }
 
 const RULE_ERROR = /^(?:\d+:\d+: )*group "(.*)", rule (\d+), "(.*?)": ([\s\S]*)$/;
+const PARSE_ERROR = /^could not parse expression: (?:(\d+:\d+): parse error: )?([\s\S]*)$/;
 const DUPLICATE_METRIC = /^Metric: (.*)$/gm;
 
 /** The TypeScript line of what one promtool error names: the rule, the duplicated recording rule, or the file. */
@@ -106,7 +72,22 @@ function diagnosticsOf(file: RuleFileToCheck, error: string): Diagnostic[] {
     const [, groupName, index, ruleName, message] = ruleError;
     const group = file.groups.find((g) => g.name === groupName);
     const rule = group?.rules[Number(index) - 1];
-    if (group && rule) return [at(rule.source, `rule ${ruleName} (group ${groupName}): ${message}`)];
+    if (group && rule) {
+      const parseError = PARSE_ERROR.exec(message!);
+      if (!parseError) return [at(rule.source, `rule ${ruleName} (group ${groupName}): ${message}`)];
+      // The problem lint's promql/syntax reports at the same rule (same parser, same release): the build
+      // keeps one of the two (`withoutRepeats`), as when lint's check is off or only a warning.
+      const [, position, reason] = parseError;
+      return [
+        {
+          severity: 'error',
+          id: 'promql/syntax',
+          message: `invalid PromQL in rule ${ruleName} (group ${groupName})${position ? ` at ${position}` : ''}: ${reason}`,
+          source: rule.source,
+          hint: `fix the expression; \`o11y promql parse '${toPromQL(rule.expr)}'\` shows the error under it`,
+        },
+      ];
+    }
   }
   if (text.startsWith('lint error') && text.includes('duplicate rule')) {
     const found = [...text.matchAll(DUPLICATE_METRIC)].flatMap(([, metric]) => {
@@ -125,16 +106,14 @@ function diagnosticsOf(file: RuleFileToCheck, error: string): Diagnostic[] {
 /**
  * `promtool check rules` on every file in as few processes as there are cores (one per chunk, files
  * balanced by rule count), its errors mapped to the TypeScript line of the rule they name. Only what
- * failed is reported: promtool's SUCCESS lines are dropped. It runs while the expressions are parsed
- * (`syntaxErrors`), so what it says of files with a syntax error, already reported at their rules, is
- * dropped afterwards: the result takes the paths of those files.
+ * failed is reported: promtool's SUCCESS lines are dropped.
  */
 export async function promtoolCheckRules(
   promtool: string,
   files: readonly RuleFileToCheck[],
   dir: string,
-): Promise<(reported: ReadonlySet<string>) => Diagnostic[]> {
-  if (files.length === 0) return () => [];
+): Promise<Diagnostic[]> {
+  if (files.length === 0) return [];
   const chunks = balanced(files, Math.max(1, Math.min(availableParallelism(), 4)));
   const results = await Promise.all(
     chunks.map((chunk) =>
@@ -144,34 +123,23 @@ export async function promtoolCheckRules(
       }),
     ),
   );
-  return (reported) => {
-    const diagnostics: Diagnostic[] = [];
-    for (const [i, result] of results.entries()) {
-      if (result.code === 0) continue;
-      const { failures } = promtoolReport(result.output);
-      const chunk = chunks[i]!;
-      let dropped = false;
-      for (const file of chunk) if (reported.has(file.path)) dropped = failures.delete(file.path) || dropped;
-      if (dropped && failures.size === 0) continue;
-      const found = chunk.flatMap((file) =>
-        (failures.get(file.path) ?? []).flatMap((e) => diagnosticsOf(file, e)),
-      );
-      diagnostics.push(
-        ...(found.length > 0
-          ? found
-          : [
-              {
-                severity: 'error' as const,
-                id: 'promtool/check-rules',
-                message: `promtool check rules failed (exit ${result.code}): ${result.output.trim()}`,
-                source: chunk[0]!.groups[0]!.source,
-                hint: PROMTOOL_HINT,
-              },
-            ]),
-      );
-    }
-    return diagnostics;
-  };
+  return results.flatMap((result, i): Diagnostic[] => {
+    if (result.code === 0) return [];
+    const { failures } = promtoolReport(result.output);
+    const found = chunks[i]!.flatMap((file) =>
+      (failures.get(file.path) ?? []).flatMap((e) => diagnosticsOf(file, e)),
+    );
+    if (found.length > 0) return found;
+    return [
+      {
+        severity: 'error',
+        id: 'promtool/check-rules',
+        message: `promtool check rules failed (exit ${result.code}): ${result.output.trim()}`,
+        source: chunks[i]![0]!.groups[0]!.source,
+        hint: PROMTOOL_HINT,
+      },
+    ];
+  });
 }
 
 /** A Prometheus configuration as written under dist/, with the rule files it loads. */
@@ -195,7 +163,7 @@ export async function promtoolCheck(
   files: readonly RuleFileToCheck[],
   configs: readonly ConfigToCheck[],
   dir: string,
-): Promise<(reported: ReadonlySet<string>) => Diagnostic[]> {
+): Promise<Diagnostic[]> {
   const loaded = new Set(configs.flatMap((config) => config.ruleFiles));
   const [alone, checkedConfigs] = await Promise.all([
     promtoolCheckRules(
@@ -218,31 +186,29 @@ export async function promtoolCheck(
     dir,
   );
   const byPath = new Map(files.map((file) => [file.path, file]));
-  return (reported) => {
-    const ruleErrors: Diagnostic[] = [];
-    const configErrors: Diagnostic[] = [];
-    const mapped = new Set<string>();
-    for (const { config, result, report } of checkedConfigs) {
-      if (result.code === 0) continue;
-      let ruleFileFailed = false;
-      for (const [path, errors] of report.failures) {
-        const file = byPath.get(path);
-        if (!file) continue;
-        ruleFileFailed = true;
-        if (reported.has(path) || mapped.has(path)) continue;
-        mapped.add(path);
-        ruleErrors.push(...errors.flatMap((error) => diagnosticsOf(file, error)));
-      }
-      const own = report.failures.get(config.path);
-      if (own || !ruleFileFailed) {
-        configErrors.push({
-          severity: 'error',
-          id: 'promtool/check-config',
-          message: `promtool check config rejects dist/${config.path}: ${own?.join('\n') ?? result.output.trim()}`,
-          source: config.source,
-        });
-      }
+  const ruleErrors: Diagnostic[] = [];
+  const configErrors: Diagnostic[] = [];
+  const mapped = new Set<string>();
+  for (const { config, result, report } of checkedConfigs) {
+    if (result.code === 0) continue;
+    let ruleFileFailed = false;
+    for (const [path, errors] of report.failures) {
+      const file = byPath.get(path);
+      if (!file) continue;
+      ruleFileFailed = true;
+      if (mapped.has(path)) continue;
+      mapped.add(path);
+      ruleErrors.push(...errors.flatMap((error) => diagnosticsOf(file, error)));
     }
-    return [...alone(reported), ...ruleErrors, ...retried(reported), ...configErrors];
-  };
+    const own = report.failures.get(config.path);
+    if (own || !ruleFileFailed) {
+      configErrors.push({
+        severity: 'error',
+        id: 'promtool/check-config',
+        message: `promtool check config rejects dist/${config.path}: ${own?.join('\n') ?? result.output.trim()}`,
+        source: config.source,
+      });
+    }
+  }
+  return [...alone, ...ruleErrors, ...retried, ...configErrors];
 }
