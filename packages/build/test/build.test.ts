@@ -312,6 +312,28 @@ describe('build', () => {
     expect(new Set(verified.map(where))).toEqual(new Set(lines));
   });
 
+  it("says a recording rule defined twice in one group once, as lint's rules/duplicate, not again as promtool's", async () => {
+    const rulesModule = path.join(fixture, 'rules', 'shop.ts');
+    const importModule = async (file: string) => {
+      const exports = (await import(file)) as Record<string, unknown>;
+      if (file !== rulesModule) return exports;
+      const { record, ruleGroup } = await import('@o11y/rules');
+      const { sum, rate } = await import('@o11y/catalog');
+      const { requests } = await import('./fixture/catalog.ts');
+      const untested = { untested: 'a fixture of the build tests, never run by promtool' };
+      const first = record('shop:twice:rate5m', sum(rate(requests.range('5m'))), untested);
+      const again = record('shop:twice:rate5m', sum(rate(requests.range('5m'))), untested);
+      return { ...exports, twice: ruleGroup('twice', { rules: [first, again] }) };
+    };
+    const failed = await build({ root: fixture, out: path.join(scratch, 'twice'), importModule }).catch(
+      (error: unknown) => error,
+    );
+    expect(failed).toBeInstanceOf(O11yErrors);
+    const { diagnostics } = failed as O11yErrors;
+    expect(diagnostics.map((d) => d.id)).toEqual(['rules/duplicate']);
+    expect(diagnostics[0]!.message).not.toContain('promtool');
+  });
+
   it('follows the suppressions and check settings of the configuration', async () => {
     const suppressed = await build({
       root: fixture,

@@ -90,13 +90,14 @@ function diagnosticsOf(file: RuleFileToCheck, error: string): Diagnostic[] {
     }
   }
   if (text.startsWith('lint error') && text.includes('duplicate rule')) {
-    const found = [...text.matchAll(DUPLICATE_METRIC)].flatMap(([, metric]) => {
+    const found = [...text.matchAll(DUPLICATE_METRIC)].flatMap(([, metric]): Diagnostic[] => {
       // The later rule of the name is the duplicate of the earlier.
       const rules = file.groups.flatMap((g) => g.rules).filter((r) => r.name === metric);
       const duplicate = rules.at(-1);
-      return duplicate
-        ? [at(duplicate.source, `recording rule ${metric} is defined more than once with the same labels`)]
-        : [];
+      if (!duplicate) return [];
+      const message = `recording rule ${metric} is defined more than once with the same labels`;
+      // Lint's rules/duplicate finds it at the same rule: the build says it once (`withoutRepeats`).
+      return [{ ...at(duplicate.source, message), id: 'rules/duplicate' }];
     });
     if (found.length > 0) return found;
   }

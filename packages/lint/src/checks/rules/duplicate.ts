@@ -98,7 +98,7 @@ carry has different known values, like one rule per service). Two alerts with th
 expression page twice for one problem. Within one group, two rules of one name and static labels are duplicates
 whatever their expressions (Prometheus's own identity of a rule; \`promtool check rules --lint=duplicate-rules\`
 rejects them). Rules writing one name with different labels are fine: that is how recording rules split work
-across groups.`,
+across groups. \`o11y build\` reports what promtool's lint says of the same rule once, as this check's finding.`,
   *run({ project }) {
     const groups = new Map<string, RuleGroupModel>();
     for (const group of project.model.ruleGroups) {
