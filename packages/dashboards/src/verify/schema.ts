@@ -22,8 +22,13 @@ export function validatorFile(file: SchemaFile): string {
 
 const load = createRequire(import.meta.url);
 
+/** The validators loaded: verify asks for one per dashboard and per query (58,000 times at 1,000 services). */
+const validators = new Map<SchemaFile, ValidateFunction>();
+
 /** The ajv validator of a generated schema (`dashboard.schema.json`, …), compiled when it was generated. */
 export function validatorFor(file: SchemaFile): ValidateFunction {
+  const loaded = validators.get(file);
+  if (loaded) return loaded;
   const modulePath = path.join(SCHEMA_DIR, validatorFile(file));
   if (!existsSync(modulePath)) {
     throw new O11yError(`the JSON schema ${file} has not been generated`, {
@@ -31,7 +36,9 @@ export function validatorFor(file: SchemaFile): ValidateFunction {
       hint: 'run `npm run build -w @o11y/dashboards` (it derives the schema from the foundation SDK types)',
     });
   }
-  return (load(modulePath) as { default: ValidateFunction }).default;
+  const validate = (load(modulePath) as { default: ValidateFunction }).default;
+  validators.set(file, validate);
+  return validate;
 }
 
 /**
