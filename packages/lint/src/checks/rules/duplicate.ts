@@ -125,12 +125,14 @@ across groups. \`o11y build\` reports what promtool's lint says of the same rule
       const clash = twin ?? (rule.kind === 'alert' ? writers.first : writers.overlapping(entry));
       writers.add(entry);
       if (!clash) continue;
+      // Both groups named: a helper that makes a service's rules makes every duplicate at one line.
+      const other = `the one of group ${clash.group.name} at ${formatSource(clash.rule.source)}`;
       yield {
         target: expression.target,
         message:
           rule.kind === 'record'
-            ? `recording rule ${rule.name} writes the same series as the one at ${formatSource(clash.rule.source)}`
-            : `alert ${rule.name} duplicates the one at ${formatSource(clash.rule.source)}`,
+            ? `recording rule ${rule.name} of group ${group.name} writes the same series as ${other}`
+            : `alert ${rule.name} of group ${group.name} duplicates ${other}`,
         hint: 'remove one, or tell them apart with a label',
       };
     }

@@ -21,8 +21,11 @@ describe('rules/duplicate', () => {
     const findings = await run(duplicate, { 'rules.yml': file });
     expect(findings.map((f) => [f.message, f.source?.line])).toEqual([
       ['group g is defined twice in rules.yml (also at rules.yml:2:5)', 7],
-      ['recording rule job:up:sum writes the same series as the one at rules.yml:4:9', 9],
-      ['alert Down duplicates the one at rules.yml:6:9', 11],
+      [
+        'recording rule job:up:sum of group g writes the same series as the one of group g at rules.yml:4:9',
+        9,
+      ],
+      ['alert Down of group g duplicates the one of group g at rules.yml:6:9', 11],
     ]);
   });
 
@@ -47,8 +50,11 @@ describe('rules/duplicate', () => {
     ].join('\n');
     const findings = await run(duplicate, { 'rules.yml': file });
     expect(findings.map((f) => [f.message, f.source?.line])).toEqual([
-      ['recording rule job:up:sum writes the same series as the one at rules.yml:4:9', 6],
-      ['alert Down duplicates the one at rules.yml:8:9', 9],
+      [
+        'recording rule job:up:sum of group g writes the same series as the one of group g at rules.yml:4:9',
+        6,
+      ],
+      ['alert Down of group g duplicates the one of group g at rules.yml:8:9', 9],
     ]);
   });
 
@@ -66,10 +72,22 @@ describe('rules/duplicate', () => {
     ].join('');
     const findings = await run(duplicate, { 'rules.yml': file });
     expect(findings.map((f) => [f.message, f.source?.line])).toEqual([
-      ['recording rule job:up:sum writes the same series as the one at rules.yml:4:9', 12],
-      ['recording rule job:up:sum writes the same series as the one at rules.yml:8:9', 16],
-      ['recording rule job:up:sum writes the same series as the one at rules.yml:12:9', 20],
-      ['recording rule job:up:sum writes the same series as the one at rules.yml:4:9', 24],
+      [
+        'recording rule job:up:sum of group all writes the same series as the one of group api at rules.yml:4:9',
+        12,
+      ],
+      [
+        'recording rule job:up:sum of group web-or-node writes the same series as the one of group web at rules.yml:8:9',
+        16,
+      ],
+      [
+        'recording rule job:up:sum of group node writes the same series as the one of group all at rules.yml:12:9',
+        20,
+      ],
+      [
+        'recording rule job:up:sum of group api-again writes the same series as the one of group api at rules.yml:4:9',
+        24,
+      ],
     ]);
   });
 });
