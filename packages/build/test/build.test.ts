@@ -268,7 +268,7 @@ describe('build', () => {
         return { ...exports, broken: ruleGroup('broken', { rules: [broken] }) };
       }
       if (file !== dashboardsModule) return exports;
-      const { dashboard, folder, stat } = await import('@o11y/dashboards');
+      const { dashboard, folder, logs, stat } = await import('@o11y/dashboards');
       const board = dashboard('Broken')
         .folder(folder('shop'))
         .row('r', [
@@ -276,6 +276,7 @@ describe('build', () => {
             .description('d')
             .unit('short')
             .query(raw('sum(up', { labels: [] })),
+          logs('Errors').description('d').logql('{service="shop" |= "timeout"'),
         ]);
       return { ...exports, board };
     };
@@ -284,12 +285,16 @@ describe('build', () => {
     expect(failed).toBeInstanceOf(O11yErrors);
     const { diagnostics } = failed as O11yErrors;
     // Lint's findings alone: promtool's and the dashboards' verify say the same at the same lines.
-    expect(diagnostics.map((d) => d.id)).toEqual(diagnostics.map(() => 'promql/syntax'));
-    const lines = [...new Set(diagnostics.map(where))];
+    const logql = diagnostics.filter((d) => d.id === 'logql/syntax');
+    expect(logql).toHaveLength(1);
+    const promql = diagnostics.filter((d) => d !== logql[0]);
+    expect(promql.map((d) => d.id)).toEqual(promql.map(() => 'promql/syntax'));
+    const lines = [...new Set(promql.map(where))];
     expect(lines).toHaveLength(2);
-    expect(diagnostics.map((d) => d.message)).not.toContainEqual(
+    expect(promql.map((d) => d.message)).not.toContainEqual(
       expect.stringMatching(/invalid PromQL|does not parse/),
     );
+    expect(logql[0]!.message).not.toContain('of panel');
     // With lint's check only a warning, verify's errors still fail the build, at the same lines.
     const warned = await build({
       root: fixture,
@@ -297,7 +302,7 @@ describe('build', () => {
       importModule,
       config: { checks: { 'promql/syntax': 'warning' } },
     }).catch((error: unknown) => error);
-    const verified = (warned as O11yErrors).diagnostics;
+    const verified = (warned as O11yErrors).diagnostics.filter((d) => d.id !== 'logql/syntax');
     const query = expect.stringMatching(/^query A of panel "Up" does not parse at column \d+: /);
     expect(verified.map((d) => [d.id, d.message.split('\n')[0]])).toEqual([
       [

@@ -288,7 +288,7 @@ describe('emitter', () => {
     const problems = await emitter.verify!(artifacts, dir, build);
     expect(problems).toEqual([
       expect.objectContaining({
-        id: 'dashboards/logql-syntax',
+        id: 'logql/syntax',
         message:
           'LogQL query A of panel "Errors" does not parse at line 1 column 21: unexpected "|="\n' +
           '    {service="payments" |= "timeout"\n' +
