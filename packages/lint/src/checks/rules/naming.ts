@@ -1,3 +1,4 @@
+import { formatSource } from '@o11y/core';
 import { defineCheck } from '../../check.ts';
 
 export const naming = defineCheck({
@@ -6,7 +7,8 @@ export const naming = defineCheck({
   doc: `Recording rules are named \`level:metric:operations\` (Prometheus's convention, e.g.
 \`job:http_requests:rate5m\`), so a reader knows what was aggregated, from what, how, and that the series is
 recorded, not scraped. Alert names are CamelCase (\`HighErrorRate\`) and at most \`maxAlertLength\` characters, so
-they read well in notifications and stay valid as label values everywhere. Both patterns are options.`,
+they read well in notifications and stay valid as label values everywhere. Both patterns are options. A name
+is judged once per definition: an SLO's page and ticket alerts share theirs.`,
   options: {
     recordingPattern: {
       default: '^[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+:[a-zA-Z0-9_]+$',
@@ -18,7 +20,12 @@ they read well in notifications and stay valid as label values everywhere. Both 
   *run({ project, options }) {
     const recording = new RegExp(options.recordingPattern);
     const alert = new RegExp(options.alertPattern);
+    // A name is judged once per definition: an SLO's page and ticket alerts share the name and the line.
+    const judged = new Set<string>();
     for (const { group, rule } of project.rules) {
+      const name = `${rule.kind} ${rule.name} ${formatSource(rule.source)}`;
+      if (judged.has(name)) continue;
+      judged.add(name);
       const target = { kind: 'rule', group, rule } as const;
       if (rule.kind === 'record' && !recording.test(rule.name)) {
         yield {

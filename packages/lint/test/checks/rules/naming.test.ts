@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { naming } from '../../../src/checks/rules/naming.ts';
-import { alert, records, rules, run } from '../../helpers.ts';
+import { lint } from '../../../src/lint.ts';
+import { testCatalog } from '../../catalog.ts';
+import { alert, modelOf, records, rules, run } from '../../helpers.ts';
 
 describe('rules/naming', () => {
   it('reports recording rules not named level:metric:operations and alerts not CamelCase', async () => {
@@ -12,6 +14,23 @@ describe('rules/naming', () => {
       'alert name ThisAlertNameIsFarTooLongToReadInAPagerNotification is 51 characters long (at most 40)',
       'recording rule http_rate is not named level:metric:operations',
     ]);
+  });
+
+  it("reports once what two alerts of one name and one definition break (an SLO's page and ticket alerts)", async () => {
+    const long = 'ThisAlertNameIsFarTooLongToReadInAPagerNotification';
+    const { model, sources } = modelOf(rules(alert(long, 'up > 1') + alert(long, 'up > 2')));
+    const group = model.ruleGroups[0]!;
+    const [page, ticket] = group.rules;
+    const oneDefinition = { ...group, rules: [page!, { ...ticket!, source: page!.source }] };
+    const once = await lint(
+      { ...model, ruleGroups: [oneDefinition] },
+      { checks: [naming], config: { catalog: testCatalog }, sources },
+    );
+    expect(once.findings.map((f) => [f.message, f.source])).toEqual([
+      [`alert name ${long} is 51 characters long (at most 40)`, page!.source],
+    ]);
+    const twoLines = await lint(model, { checks: [naming], config: { catalog: testCatalog }, sources });
+    expect(twoLines.findings.map((f) => f.source?.line)).toEqual([page!.source.line, ticket!.source.line]);
   });
 
   it('accepts conventional names, and patterns set in the configuration', async () => {
