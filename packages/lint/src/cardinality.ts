@@ -138,9 +138,7 @@ export function formatCardinalityTable(report: CardinalityReport, top = 20): str
     .slice(0, top);
   const rows = items.map((e) => {
     const source = sourceOf(e.target);
-    // One rule line can make a rule in many groups (one per service): say which.
-    const subject = e.target.kind === 'rule' ? `${e.subject} (group ${e.target.group.name})` : e.subject;
-    return [bound(e), subject, source ? `${source.file}:${source.line}` : ''];
+    return [bound(e), e.subject, source ? `${source.file}:${source.line}` : ''];
   });
   const groupRows = [...report.groups]
     .sort((a, b) => b.series - a.series || compareCodePoints(a.subject, b.subject))

@@ -113,13 +113,14 @@ export function sourceOf(target: Target): SourceLocation | undefined {
   }
 }
 
-/** A short human name for a target, e.g. `rule HighErrorRate`, `panel "Latency" of dashboard api`. */
+/** A short human name for a target, e.g. `alert HighErrorRate (group api)`, `panel "Latency" of dashboard api`. */
 export function describeTarget(target: Target): string {
   switch (target.kind) {
     case 'group':
       return `group ${target.group.name}`;
     case 'rule':
-      return `${target.rule.kind === 'alert' ? 'alert' : 'recording rule'} ${target.rule.name}`;
+      // With its group: a helper makes the rules of each service at one line, under one name.
+      return `${target.rule.kind === 'alert' ? 'alert' : 'recording rule'} ${target.rule.name} (group ${target.group.name})`;
     case 'dashboard':
       return `dashboard ${target.dashboard.uid}`;
     case 'panel':

@@ -73,8 +73,8 @@ describe('suppressions', () => {
       },
     });
     expect(result.findings.map((f) => [f.id, f.subject])).toEqual([
-      ['promql/rate-non-counter', 'recording rule http_mem_rate'],
-      ['rules/naming', 'recording rule other_rate'],
+      ['promql/rate-non-counter', 'recording rule http_mem_rate (group test)'],
+      ['rules/naming', 'recording rule other_rate (group test)'],
     ]);
     expect(result.suppressed).toBe(1);
   });

@@ -22,11 +22,11 @@ describe('reports', () => {
     expect(formatHuman(await result())).toBe(
       [
         'rules.yml:4:9  error  alert MemoryDropping has no severity, team labels  (rules/required-labels)',
-        '    in alert MemoryDropping',
+        '    in alert MemoryDropping (group test)',
         '    hint: Alertmanager routes on them; set them on the rule or its group',
         '',
         'rules.yml:4:43  error  rate() of node_memory_available_bytes, which is a gauge  (promql/rate-non-counter)',
-        '    in alert MemoryDropping',
+        '    in alert MemoryDropping (group test)',
         '    | rate(node_memory_available_bytes[5m]) < 0',
         '    | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
         '    hint: use deriv() or delta() for gauges, or select a counter',
@@ -63,7 +63,7 @@ describe('reports', () => {
       message: 'rate() of node_memory_available_bytes, which is a gauge',
       severity: 'error',
       source: { column: 43, file: 'rules.yml', line: 4 },
-      subject: 'alert MemoryDropping',
+      subject: 'alert MemoryDropping (group test)',
     });
   });
 

@@ -23,7 +23,7 @@ describe('cardinality/budget', () => {
       'recording rules add up to 30 series, over the total budget of 29',
       'query A of panel "Panel 1" (dashboard test) produces up to 30 series, over the per-query budget of 20',
       'group test produces up to 30 series, over the per-group budget of 25',
-      'recording rule job_route:http_requests:rate5m produces up to 20 series, over the per-rule budget of 15',
+      'recording rule job_route:http_requests:rate5m (group test) produces up to 20 series, over the per-rule budget of 15',
     ]);
   });
 

@@ -18,7 +18,7 @@ describe('promql/raw-expression', () => {
   it('reports expressions written through the escape hatch', async () => {
     const { findings } = await lint(definitions(true), { checks: [rawExpression] });
     expect(findings.map((f) => [f.id, f.subject])).toEqual([
-      ['promql/raw-expression', 'recording rule job:up:sum'],
+      ['promql/raw-expression', 'recording rule job:up:sum (group test)'],
     ]);
   });
 

@@ -60,7 +60,7 @@ describe('promql/unknown-label', () => {
     const findings = await run(unknownLabel, files, { catalog: clustered });
     // The one finding is the recording rule's: its Prometheus never sees the label.
     expect(findings.map((f) => [f.message, f.subject])).toEqual([
-      ['http_requests_total has no label "cluster"', 'recording rule a:b:c'],
+      ['http_requests_total has no label "cluster"', 'recording rule a:b:c (group test)'],
     ]);
     // Without the dimension, the dashboard's matcher is a typo like any other.
     expect(await run(unknownLabel, files)).toHaveLength(2);
