@@ -346,8 +346,9 @@ async function emitAndWrite(
 /**
  * An emitter's verify problems without those lint has already failed the build on: a problem with the
  * id of a lint check at the TypeScript line of one of that check's failures is the same problem (an
- * expression promtool or the dashboards' verify cannot parse is promql/syntax's), said once, by lint. A
- * lint finding that does not fail the build (a warning, or the check off) hides nothing.
+ * expression promtool or the dashboards' verify cannot parse is promql/syntax's, a LogQL query
+ * logql/syntax's), said once, by lint. A lint finding that does not fail the build (a warning, or the
+ * check off) hides nothing.
  */
 function withoutRepeats(problems: readonly Diagnostic[], lintFailures: readonly Diagnostic[]): Diagnostic[] {
   const key = ({ id, source }: Diagnostic) => `${id} ${source?.file}:${source?.line}:${source?.column}`;

@@ -278,8 +278,8 @@ export const emitter: Emitter<Generator<Artifact>> = {
     for (const artifact of artifacts) {
       const input = inputs.get(artifact.path);
       if (!input) continue;
-      // Read whole, at once: fs/promises reads a file in turns of the event loop (0.8 s of a 1,000-service
-      // build's thread for its 2,008 dashboards, against 0.1 s), and the parse after it is synchronous.
+      // Read whole, at once: fs/promises reads a file in turns of the event loop. A 1,000-service build's
+      // 2,008 dashboards took 1.3 s of CPU to read and parse that way, 0.4–0.6 s this way.
       const json = JSON.parse(readFileSync(path.join(dir, artifact.path), 'utf8')) as unknown;
       if ('panelOf' in input) problems.push(...verifyV2(artifact, input.origins, input.panelOf, json));
       else
