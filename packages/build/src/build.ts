@@ -9,6 +9,7 @@ import {
   DIST,
   type Diagnostic,
   type Emitter,
+  formatSource,
   importOrganisationModule,
   isDefinition,
   kindOf,
@@ -351,7 +352,7 @@ async function emitAndWrite(
  * check off) hides nothing.
  */
 function withoutRepeats(problems: readonly Diagnostic[], lintFailures: readonly Diagnostic[]): Diagnostic[] {
-  const key = ({ id, source }: Diagnostic) => `${id} ${source?.file}:${source?.line}:${source?.column}`;
+  const key = ({ id, source }: Diagnostic) => `${id} ${formatSource(source)}`;
   const failed = new Set(lintFailures.map(key));
   return problems.filter((problem) => !failed.has(key(problem)));
 }
