@@ -160,8 +160,28 @@ function userFrame(sites: readonly NodeJS.CallSite[]): SourceLocation | undefine
   return NOT_FOUND;
 }
 
+/** The location every capture answers while `withSource` runs. */
+let scoped: SourceLocation | undefined;
+
+/**
+ * Runs `make` with every `captureSource` in it answering `source`. For a library function that builds
+ * many objects for one call of the user's and calls none of the user's code back (a dashboard kit):
+ * each of its captures would walk the stack up to that same call. The RED kit's panels, queries and
+ * variables were half the captures of a 1,000-service organisation (0.6 s of its 6.3 s of loading).
+ */
+export function withSource<T>(source: SourceLocation, make: () => T): T {
+  const outer = scoped;
+  scoped = source;
+  try {
+    return make();
+  } finally {
+    scoped = outer;
+  }
+}
+
 /** Where the caller of a builder wrote the call. */
 export function captureSource(): SourceLocation {
+  if (scoped) return scoped;
   // Someone else formats stacks (a test runner mapping its own transforms): read what they print.
   const fast = isNodeFormatter(Error.prepareStackTrace) ? sourceFromCallSites() : undefined;
   return fast ?? sourceFromStack(new Error().stack ?? '') ?? UNKNOWN_SOURCE;

@@ -11,9 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const source = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 // A library (a path under packages/<name>/dist/) whose builder calls captureSource `depth` frames down.
-const library = `import { captureSource } from ${JSON.stringify(source)};
+const library = `import { captureSource, withSource } from ${JSON.stringify(source)};
 export function builder(depth) {
   return depth === 0 ? captureSource() : builder(depth - 1);
+}
+// A kit: many builder calls for one call of the user's.
+export function kit(count) {
+  return withSource(captureSource(), () => Array.from({ length: count }, () => builder(2)));
+}
+export function failingKit() {
+  return withSource(captureSource(), () => {
+    throw new Error('bad option');
+  });
 }
 `;
 // Each capture records the stack trace limit it ran with.
@@ -23,7 +32,7 @@ Error.captureStackTrace = (target, below) => {
   limits.push(Error.stackTraceLimit);
   capture(target, below);
 };
-const { builder } = await import('./packages/lib/dist/builder.js');
+const { builder, kit, failingKit } = await import('./packages/lib/dist/builder.js');
 const measure = (depth) => {
   limits.length = 0;
   const at = builder(depth);
@@ -33,7 +42,15 @@ const near = measure(2);
 const far = measure(7);
 Error.stackTraceLimit = 40;
 const deeper = measure(30);
-process.stdout.write(JSON.stringify({ near, far, deeper }));
+Error.stackTraceLimit = 10;
+limits.length = 0;
+const kitted = kit(5);
+const kitCaptures = limits.length;
+try {
+  failingKit();
+} catch {}
+const afterKits = builder(2);
+process.stdout.write(JSON.stringify({ near, far, deeper, kitted, kitCaptures, afterKits }));
 `;
 
 describe('captureSource reads the nearest frames first', () => {
@@ -60,6 +77,11 @@ describe('captureSource reads the nearest frames first', () => {
       far: { at, limits: [6, 10], after: 10 },
       // A limit the user raised is the one the second read uses.
       deeper: { at, limits: [6, 40], after: 40 },
+      // A kit's builder calls are its caller's line, read from the stack once.
+      kitted: Array(5).fill({ file: 'user.mjs', line: 19, column: 16 }),
+      kitCaptures: 1,
+      // Out of the kits, a failed one too, each capture is its own line again.
+      afterKits: { file: 'user.mjs', line: 24, column: 19 },
     });
   });
 });

@@ -10,7 +10,7 @@ import {
   type Service,
   sum,
 } from '@o11y/catalog';
-import { captureSource } from '@o11y/core';
+import { captureSource, withSource } from '@o11y/core';
 import { Dashboard } from '../builder/dashboard.ts';
 import type { Folder } from '../builder/folder.ts';
 import { logs, stat, timeseries } from '../builder/panels.ts';
@@ -130,6 +130,11 @@ export function serviceTag(service: { name: string }): string {
  * Works for prom-client and OpenTelemetry naming alike: only `http` differs.
  */
 export function redDashboard(options: RedOptions): Dashboard {
+  // Every panel, query and variable below is the caller's line: found once (withSource says why).
+  return withSource(captureSource(), () => assembleRedDashboard(options));
+}
+
+function assembleRedDashboard(options: RedOptions): Dashboard {
   const { service, http, folder, thresholds } = options;
   const { labels } = http;
   const dimensions = dimensionScope(
