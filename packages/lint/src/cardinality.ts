@@ -1,6 +1,6 @@
 import { compareCodePoints, type RuleGroupModel } from '@o11y/core';
-import { selectors } from '@o11y/promql';
 import { ShapeResolver } from './analysis/shape.ts';
+import { nodesOf } from './analysis/visit.ts';
 import { describeTarget, type Span, sourceOf, type Target } from './check.ts';
 import type { Expression, LintProject } from './project.ts';
 
@@ -97,27 +97,24 @@ function computeReport(project: LintProject): CardinalityReport {
   const queries = project.queries.flatMap((q) => estimateOf(project, q.expression) ?? []);
 
   const bySelector = new Map<string, SelectorEstimate & { occurrences: { target: Target; span: Span }[] }>();
-  for (const expression of project.expressions) {
-    if (!expression.parsed.ok) continue;
-    for (const node of selectors(expression.parsed.expr)) {
-      const text = selectorText(expression, node.start, node.end);
-      if (text === undefined) continue;
-      const occurrence = { target: expression.target, span: { start: node.start, end: node.end } };
-      const existing = bySelector.get(text);
-      if (existing) {
-        existing.occurrences.push(occurrence);
-        continue;
-      }
-      const shape = project.shapes.shape(node);
-      const metric = ShapeResolver.metricName(node);
-      bySelector.set(text, {
-        text,
-        metric,
-        series: shape.series,
-        complete: shape.complete,
-        occurrences: [occurrence],
-      });
+  for (const { expression, node } of nodesOf(project, 'VectorSelector')) {
+    const text = selectorText(expression, node.start, node.end);
+    if (text === undefined) continue;
+    const occurrence = { target: expression.target, span: { start: node.start, end: node.end } };
+    const existing = bySelector.get(text);
+    if (existing) {
+      existing.occurrences.push(occurrence);
+      continue;
     }
+    const shape = project.shapes.shape(node);
+    const metric = ShapeResolver.metricName(node);
+    bySelector.set(text, {
+      text,
+      metric,
+      series: shape.series,
+      complete: shape.complete,
+      occurrences: [occurrence],
+    });
   }
   const selectorEstimates = [...bySelector.values()].sort((a, b) => compareCodePoints(a.text, b.text));
   return {

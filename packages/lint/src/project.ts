@@ -18,9 +18,9 @@ import {
   parseAll,
   parseDashboardQueries,
   parseDashboardQuery,
-  selectors,
 } from '@o11y/promql';
 import { BoundFold, type LabelBound, narrowLabel, type Shape, ShapeResolver } from './analysis/shape.ts';
+import { nodesOf } from './analysis/visit.ts';
 import type { Target } from './check.ts';
 import type { Budgets } from './config.ts';
 import type { LiveData } from './live/data.ts';
@@ -360,12 +360,9 @@ export class LintProject {
    */
   selectedNames(): ReadonlySet<string> {
     const names = new Set(this.selectedByParts);
-    for (const expression of this.expressions) {
-      if (!expression.parsed.ok) continue;
-      for (const selector of selectors(expression.parsed.expr)) {
-        const name = ShapeResolver.metricName(selector);
-        if (name !== undefined) names.add(name);
-      }
+    for (const { node } of nodesOf(this, 'VectorSelector')) {
+      const name = ShapeResolver.metricName(node);
+      if (name !== undefined) names.add(name);
     }
     return names;
   }
