@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,38 @@ describe('every verb', () => {
       expect(compiled.filter((url) => url.includes(definitions))).not.toEqual([]);
     expect(loaded.filter((url) => url.endsWith('.ts'))).toEqual([]);
     expect(loaded.filter((url) => url.includes('/node_modules/tsx/'))).toEqual([]);
+  });
+
+  it('o11y lint of the sample loads each library whose own modules are bundled as its entry alone', () => {
+    const packagesDir = path.join(repoRoot, 'packages');
+    const bundled = readdirSync(packagesDir)
+      .filter((name) => existsSync(path.join(packagesDir, name, 'package.json')))
+      .filter((name) => {
+        const manifest = JSON.parse(readFileSync(path.join(packagesDir, name, 'package.json'), 'utf8')) as {
+          compile?: { bundleOwnModules?: boolean };
+        };
+        return manifest.compile?.bundleOwnModules === true;
+      });
+    expect(bundled).toEqual(
+      expect.arrayContaining(['build', 'core', 'dashboards', 'lint', 'promql', 'rules']),
+    );
+    const { status, loaded } = loadedModules(['lint'], repoRoot);
+    expect(status).toBe(0);
+    const modulesOf = (name: string) =>
+      loaded
+        .filter((url) => url.includes(`/packages/${name}/dist/`))
+        .map((url) => url.slice(url.indexOf(`/packages/${name}/dist/`) + `/packages/${name}/dist/`.length));
+    for (const name of bundled) {
+      const modules = modulesOf(name);
+      expect({ name, loaded: modules.length > 0 }).toEqual({ name, loaded: true });
+      expect({
+        name,
+        modules: modules.filter((m) => m !== 'index.js' && !/^own-chunk-\w+\.js$/.test(m)),
+      }).toEqual({
+        name,
+        modules: [],
+      });
+    }
   });
 
   it('o11y publish --help lists every publish target', async () => {

@@ -10,7 +10,17 @@ import { SCHEMA_SOURCES, type SchemaFile } from './schema-sources.ts';
  * Written by this package's `build` script from the foundation SDK's TypeScript types, or by
  * `ensureSchemas` when that has not run (a checkout after `npm install` alone).
  */
-export const SCHEMA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+export const SCHEMA_DIR = path.join(packageDir(), 'dist');
+
+/**
+ * This package's folder: the nearest above this module with a package.json. The module runs from src/,
+ * from dist/ and bundled into dist/index.js, at different depths.
+ */
+function packageDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
 
 /** How the validators are compiled (by `generateSchemas`, into modules beside the schemas). */
 export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
